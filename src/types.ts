@@ -1,0 +1,106 @@
+// Domain types shared by every stage of the pipeline. Plain data only: no I/O here.
+
+export type SplitName = 'dev' | 'test';
+
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant';
+  content: string;
+}
+
+/** How a model output is compared with a target. `contains`/`startsWith`/`endsWith` come from .prompt.yml evaluators. */
+export type ScorerSpec =
+  | { type: 'exact' }
+  | { type: 'numeric' }
+  | { type: 'choice' }
+  | { type: 'contains' }
+  | { type: 'startsWith' }
+  | { type: 'endsWith' }
+  | { type: 'regex'; pattern: string; flags?: string }
+  | { type: 'json'; field: string };
+
+export type ScorerName = ScorerSpec['type'];
+
+/**
+ * `dev` below 1 is a fraction of the rows; 1 or more is a count (then `test` is the test count,
+ * default: all remaining). `maxExamples` caps each split. Membership depends only on an example's
+ * content hash and the seed.
+ */
+export interface SplitSpec {
+  dev: number;
+  test?: number;
+  seed: number;
+  maxExamples?: number;
+}
+
+/** One dataset row, reduced to the fields a task uses. */
+export interface Example {
+  /** sha256 (hex) of the row's content: stable across files, reorders and appended rows. */
+  id: string;
+  /** 1-based line of the row in its file (JSON arrays: the line where the row's object starts). */
+  line: number;
+  /** Every input field, stringified; available to templates as {{field}}. */
+  fields: Record<string, string>;
+  target: string;
+}
+
+export interface ModelParams {
+  temperature?: number;
+  max_tokens?: number;
+  top_p?: number;
+}
+
+/** Everything needed to evaluate one prompt file on its dataset. */
+export interface EvalTask {
+  promptPath: string;
+  kind: 'text' | 'prompt-yml';
+  /** Text kind: the file's text, placed at {{prompt}}. prompt-yml kind: empty (the messages are the prompt). */
+  prompt: string;
+  /** Request template: {{prompt}} and {{<field>}} placeholders, filled once, never recursively. */
+  messages: ChatMessage[];
+  /** Dataset file, or null when rows come inline (a .prompt.yml's testData). */
+  datasetPath: string | null;
+  inlineRows?: Record<string, unknown>[];
+  /** Where inline rows come from, for error messages (the .prompt.yml path). */
+  inlineSource?: string;
+  input: string[];
+  target: string;
+  scorer: ScorerSpec;
+  split: SplitSpec;
+  model?: string;
+  params: ModelParams;
+  /** A .prompt.yml `responseFormat` (`text`, `json_object`, or a JSON schema), passed through. */
+  responseFormat?: unknown;
+}
+
+export type Verdict = 'correct' | 'wrong' | 'error';
+
+export interface ExampleResult {
+  id: string;
+  line: number;
+  split: SplitName;
+  input: string;
+  target: string;
+  output: string | null;
+  extracted: string | null;
+  verdict: Verdict;
+  error?: string;
+  cached?: boolean;
+}
+
+export interface SplitSummary {
+  total: number;
+  correct: number;
+  errors: number;
+  /** correct / (total - errors), in 0..1; null when every example errored. */
+  accuracy: number | null;
+  /** 95 % Wilson interval of accuracy. */
+  interval: [number, number] | null;
+}
+
+export interface UsageSnapshot {
+  calls: number;
+  cacheHits: number;
+  promptTokens: number;
+  completionTokens: number;
+  failedCalls: number;
+}
