@@ -21,9 +21,10 @@ export type ScorerSpec =
 export type ScorerName = ScorerSpec['type'];
 
 /**
- * `dev` below 1 is a fraction of the rows; 1 or more is a count (then `test` is the test count,
- * default: all remaining). `maxExamples` caps each split. Membership depends only on an example's
- * content hash and the seed.
+ * `dev` below 1 is the fraction of rows in dev. `dev` of 1 or more is a count: with `test` also a
+ * count, rows split by dev/(dev+test) and each side is capped at its count; with `dev` alone, rows
+ * split in half and dev is capped at `dev`. `maxExamples` caps each split. Membership depends only on
+ * an example's content hash and the seed, so appended rows never move existing ones.
  */
 export interface SplitSpec {
   dev: number;

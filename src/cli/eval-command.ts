@@ -1,0 +1,197 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import { DEFAULT_CONFIG_PATH, entryFor, loadConfig, type PromptEntry } from '../config/load.js';
+import { PromptEntrySchema } from '../config/schema.js';
+import { endpointSettings } from '../config/settings.js';
+import { buildTask } from '../config/task.js';
+import { ConfigError } from '../errors.js';
+import { SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
+import type { EvalReport } from '../eval/report.js';
+import { evalTask, type SplitChoice } from '../eval/task-run.js';
+import { LlmClient } from '../llm/client.js';
+import type { EvalTask } from '../types.js';
+import { ENDPOINT_FLAGS, ENDPOINT_NAMES, parseFlags } from './args.js';
+import { progressReporter } from './progress.js';
+
+const HELP = `usage: lpo eval [flags] [prompt files...]
+
+With a config (default .github/lpo.yml), scores every prompt file it covers, or the files named.
+Standalone, without a config:
+  --prompt <file> --dataset <file> --input <field> --target <field> [--template <string>] --scorer <name>
+
+  --split dev|test|all   which split(s) to score (default all)
+  --config <file>        config file (default ${DEFAULT_CONFIG_PATH})
+  --base-url <url>       OpenAI-compatible endpoint (default $OPENAI_BASE_URL or OpenAI)
+  --api-key <key>        API key (default $OPENAI_API_KEY)
+  --task-model <name>    model that answers the examples
+  --concurrency <n>      requests in flight (default 8)
+  --cache-dir <dir>      response cache (default .lpo-cache); --no-cache turns it off
+  --json <path>          write the versioned JSON report (one report, or {reports: [...]} for several)`;
+
+const FLAGS = {
+  ...ENDPOINT_FLAGS,
+  prompt: { type: 'string' },
+  dataset: { type: 'string' },
+  input: { type: 'string', multiple: true },
+  target: { type: 'string' },
+  template: { type: 'string' },
+  system: { type: 'string' },
+  scorer: { type: 'string' },
+  split: { type: 'string' },
+  config: { type: 'string' },
+  json: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const STANDALONE = ['dataset', 'input', 'target', 'template', 'system', 'scorer'] as const;
+
+type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
+
+function splitChoice(raw: string | undefined): SplitChoice {
+  const value = raw ?? 'all';
+  if (value !== 'dev' && value !== 'test' && value !== 'all') {
+    throw new ConfigError(`--split: expected dev, test or all, got "${value}"`);
+  }
+  return value;
+}
+
+/** Validates the standalone flags with the same schema as the config file, naming flags in errors. */
+function entryFromFlags(values: Values, promptPath: string, rootDir: string): PromptEntry {
+  const raw = {
+    files: [promptPath],
+    ...(values.dataset !== undefined
+      ? { dataset: path.relative(rootDir, path.resolve(values.dataset)) }
+      : {}),
+    ...(values.input !== undefined ? { input: values.input.flatMap((v) => v.split(',')) } : {}),
+    ...(values.target !== undefined ? { target: values.target } : {}),
+    ...(values.template !== undefined ? { template: values.template.replace(/\\n/g, '\n') } : {}),
+    ...(values.system !== undefined ? { system: values.system.replace(/\\n/g, '\n') } : {}),
+    ...(values.scorer !== undefined ? { scorer: values.scorer } : {}),
+  };
+  const parsed = PromptEntrySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path[0];
+    const flag = typeof key === 'string' && key !== 'files' ? `--${key}` : 'lpo eval';
+    throw new ConfigError(`${flag}: ${issue.message}`);
+  }
+  const { dataset, ...entry } = parsed.data;
+  return {
+    ...entry,
+    ...(dataset !== undefined ? { dataset: path.resolve(rootDir, dataset) } : {}),
+    source: { file: 'command line', line: 0, path: 'flags' },
+  };
+}
+
+async function readPrompt(rootDir: string, promptPath: string): Promise<string> {
+  try {
+    return await readFile(path.resolve(rootDir, promptPath), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new ConfigError(`${promptPath}: prompt file not found`);
+    throw error;
+  }
+}
+
+async function tasksFromConfig(values: Values, positionals: string[], rootDir: string): Promise<EvalTask[]> {
+  const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir);
+  const files = positionals.length
+    ? positionals.map((p) => path.relative(rootDir, path.resolve(p)).split(path.sep).join('/'))
+    : await glob(
+        config.entries.flatMap((e) => e.files),
+        { cwd: rootDir, dot: true, ignore: ['node_modules/**'] },
+      );
+  if (files.length === 0) throw new ConfigError(`${config.path}: no prompt file matches the "files" globs`);
+  const tasks: EvalTask[] = [];
+  for (const file of files.sort()) {
+    const entry = entryFor(config, file);
+    if (!entry) throw new ConfigError(`${file}: not covered by any "files" glob in ${config.path}`);
+    tasks.push(buildTask({ promptPath: file, promptText: await readPrompt(rootDir, file), entry, rootDir }));
+  }
+  return tasks;
+}
+
+async function tasksFor(values: Values, positionals: string[], rootDir: string): Promise<EvalTask[]> {
+  if (values.prompt === undefined) {
+    const stray = STANDALONE.find((k) => values[k] !== undefined);
+    if (stray) throw new ConfigError(`--${stray}: only valid together with --prompt`);
+    return tasksFromConfig(values, positionals, rootDir);
+  }
+  const promptPath = path.relative(rootDir, path.resolve(values.prompt)).split(path.sep).join('/');
+  const promptText = await readPrompt(rootDir, promptPath);
+  if (values.config !== undefined || STANDALONE.every((k) => values[k] === undefined)) {
+    // --prompt alone: a self-sufficient .prompt.yml, or the config's entry for that file.
+    const config =
+      values.config !== undefined || !promptPath.match(/\.prompt\.ya?ml$/)
+        ? await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir)
+        : undefined;
+    const entry = config ? entryFor(config, promptPath) : undefined;
+    return [buildTask({ promptPath, promptText, rootDir, ...(entry ? { entry } : {}) })];
+  }
+  return [buildTask({ promptPath, promptText, rootDir, entry: entryFromFlags(values, promptPath, rootDir) })];
+}
+
+function printReport(report: EvalReport): void {
+  const out = process.stdout;
+  out.write(
+    `\n${report.prompt}  (dataset ${report.dataset ?? 'n/a'}, scorer ${report.scorer}, model ${report.model})\n`,
+  );
+  out.write(`${splitTable(report.splits)}\n`);
+  out.write(`${usageLine(report.usage, report.wallMs)}\n`);
+  const failed = report.examples.filter((e) => e.verdict === 'error');
+  for (const e of failed.slice(0, 5)) out.write(`  error on line ${e.line}: ${e.error}\n`);
+  if (failed.length > 5) out.write(`  … and ${failed.length - 5} more errors (see --json)\n`);
+  if (report.simulated) out.write(`${SIMULATED_NOTE}\n`);
+}
+
+export async function evalCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('eval', argv, FLAGS);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const rootDir = process.cwd();
+  const which = splitChoice(values.split);
+  const endpoint = endpointSettings(
+    {
+      ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
+      ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
+      ...(values['task-model'] !== undefined ? { taskModel: values['task-model'] } : {}),
+      ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
+      ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
+      noCache: values['no-cache'] === true,
+    },
+    process.env,
+    ENDPOINT_NAMES,
+  );
+  // Every task is built (and so every config/prompt error found) before the first model call.
+  const tasks = await tasksFor(values, positionals, rootDir);
+  const client = new LlmClient({
+    baseURL: endpoint.baseURL,
+    apiKey: endpoint.apiKey,
+    concurrency: endpoint.concurrency,
+    cacheDir: endpoint.cacheDir ? path.resolve(rootDir, endpoint.cacheDir) : null,
+  });
+  const reports: EvalReport[] = [];
+  for (const task of tasks) {
+    const progress = progressReporter(task.promptPath);
+    const report = await evalTask(task, {
+      client,
+      model: endpoint.taskModel,
+      concurrency: endpoint.concurrency,
+      which,
+      rootDir,
+      simulated: () => client.simulated(),
+      onProgress: progress.update,
+    });
+    printReport(report);
+    reports.push(report);
+  }
+  if (values.json) {
+    await mkdir(path.dirname(path.resolve(values.json)), { recursive: true });
+    const body = reports.length === 1 ? reports[0] : { version: 1, kind: 'eval-set', reports };
+    await writeFile(values.json, `${JSON.stringify(body, null, 2)}\n`);
+  }
+  return 0;
+}

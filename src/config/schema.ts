@@ -1,0 +1,183 @@
+// Schema of .github/lpo.yml. YAML keys are kebab-case (`max-examples`); the parsed result is camelCase.
+//
+// Defaults, documented here because users read this file:
+// - `split`: dev 0.5, seed 1, max-examples 200 (`test`: all rows not in dev).
+// - `template` (the user message): `{{prompt}}\n\n{{<first input field>}}`; when `system` already
+//   holds `{{prompt}}`, just `{{<first input field>}}`. Write a template to use more input fields.
+
+import posix from 'node:path/posix';
+import * as z from 'zod';
+import type { ScorerSpec, SplitSpec } from '../types.js';
+import { FIELD_NAME, PROMPT_PLACEHOLDER, placeholdersIn } from './placeholders.js';
+import { strictObject } from './yaml-issues.js';
+
+export const CONFIG_SCORERS = ['exact', 'numeric', 'choice', 'contains', 'regex', 'json'] as const;
+
+export const DEFAULT_SPLIT = { dev: 0.5, seed: 1, maxExamples: 200 } as const satisfies SplitSpec;
+
+/** A repository-relative posix path: the action runs on pull requests, which must not read outside the checkout. */
+function insideRepo(what: string) {
+  return z
+    .string()
+    .min(1)
+    .transform((value, ctx) => {
+      const normal = posix.normalize(value.replace(/\\/g, '/'));
+      if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `expected ${what} inside the repository, got "${value}"`,
+          input: value,
+        });
+        return z.NEVER;
+      }
+      return normal;
+    });
+}
+
+const Glob = insideRepo('a glob');
+const GlobList = z
+  .union([Glob, z.array(Glob).min(1)], { error: 'expected a glob string or a list of glob strings' })
+  .transform((value) => (typeof value === 'string' ? [value] : value));
+
+const FieldName = z.string().regex(FIELD_NAME, {
+  error: (issue) => `expected a field name usable as {{name}}, got "${String(issue.input)}"`,
+});
+const FieldList = z
+  .union([FieldName, z.array(FieldName).min(1)], { error: 'expected a field name or a list of field names' })
+  .transform((value) => (typeof value === 'string' ? [value] : value));
+
+const ScorerName = z.enum(CONFIG_SCORERS).transform((name, ctx): ScorerSpec => {
+  if (name === 'regex' || name === 'json') {
+    const example = name === 'regex' ? 'pattern: "..."' : 'field: "answer"';
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${name}" needs options: write {type: ${name}, ${example}}`,
+      input: name,
+    });
+    return z.NEVER;
+  }
+  return { type: name };
+});
+
+const ScorerObject = z.discriminatedUnion('type', [
+  strictObject({ type: z.literal('exact') }),
+  strictObject({ type: z.literal('numeric') }),
+  strictObject({ type: z.literal('choice') }),
+  strictObject({ type: z.literal('contains') }),
+  strictObject({
+    type: z.literal('regex'),
+    pattern: z.string().min(1),
+    flags: z
+      .string()
+      .regex(/^[dgimsuvy]*$/, { error: 'expected regex flags among dgimsuvy' })
+      .optional(),
+  }),
+  strictObject({ type: z.literal('json'), field: z.string().min(1) }),
+]);
+
+export const ScorerSchema = z.union([ScorerName, ScorerObject]).superRefine((scorer, ctx) => {
+  if (scorer.type !== 'regex') return;
+  try {
+    new RegExp(scorer.pattern, scorer.flags);
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['pattern'],
+      message: `invalid regular expression: ${(error as Error).message}`,
+    });
+  }
+});
+
+export const SplitSchema = strictObject({
+  dev: z.number().positive().optional(),
+  test: z.number().int().positive().optional(),
+  seed: z.number().int().optional(),
+  'max-examples': z.number().int().positive().optional(),
+})
+  .superRefine((split, ctx) => {
+    if (split.dev !== undefined && split.dev >= 1 && !Number.isInteger(split.dev)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dev'],
+        message: `expected a fraction below 1 or a whole number of examples, got ${split.dev}`,
+      });
+    }
+  })
+  .transform(
+    (split): SplitSpec => ({
+      dev: split.dev ?? DEFAULT_SPLIT.dev,
+      ...(split.test !== undefined ? { test: split.test } : {}),
+      seed: split.seed ?? DEFAULT_SPLIT.seed,
+      maxExamples: split['max-examples'] ?? DEFAULT_SPLIT.maxExamples,
+    }),
+  );
+
+/** Text prompts need every one of these; a .prompt.yml with testData and a string evaluator brings its own. */
+export const KEYS_FOR_TEXT_PROMPTS = ['dataset', 'input', 'target', 'scorer'] as const;
+
+export const PromptEntrySchema = strictObject({
+  files: GlobList,
+  dataset: insideRepo('a dataset path').optional(),
+  input: FieldList.optional(),
+  target: FieldName.optional(),
+  template: z.string().optional(),
+  system: z.string().optional(),
+  scorer: ScorerSchema.optional(),
+  split: SplitSchema.optional(),
+  model: z.string().min(1).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+})
+  .superRefine((entry, ctx) => {
+    checkTemplates(entry, ctx);
+    // Catch a missing dataset at load time when no glob can match a .prompt.yml; otherwise buildTask does.
+    if (entry.files.some(mayMatchPromptYml)) return;
+    for (const key of KEYS_FOR_TEXT_PROMPTS) {
+      if (entry[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [], message: missingForText(key) });
+      }
+    }
+  })
+  .transform(({ split, ...entry }) => ({ ...entry, split: split ?? { ...DEFAULT_SPLIT } }));
+
+export const ConfigFileSchema = strictObject({
+  prompts: z.array(PromptEntrySchema).min(1),
+});
+
+export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
+export type ConfigFile = z.output<typeof ConfigFileSchema>;
+export type ParsedPromptEntry = z.output<typeof PromptEntrySchema>;
+
+export function missingForText(key: string): string {
+  return `missing key "${key}" (text prompts need ${KEYS_FOR_TEXT_PROMPTS.join(', ')}; only a .prompt.yml with testData and a string evaluator can do without)`;
+}
+
+/** False only when the glob's last segment ends in a literal extension other than .yml/.yaml. */
+function mayMatchPromptYml(glob: string): boolean {
+  const extension = /\.([A-Za-z0-9]+)$/.exec(glob)?.[1];
+  return extension === undefined || /^ya?ml$/i.test(extension);
+}
+
+function checkTemplates(
+  entry: { input?: string[]; template?: string; system?: string },
+  ctx: z.core.$RefinementCtx<unknown>,
+): void {
+  if (entry.template === undefined && entry.system === undefined) return;
+  const input = entry.input ?? [];
+  if (
+    entry.template !== undefined &&
+    !placeholdersIn(entry.template, entry.system).includes(PROMPT_PLACEHOLDER)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['template'],
+      message: 'must contain {{prompt}} (in template or system)',
+    });
+  }
+  for (const key of ['template', 'system'] as const) {
+    for (const name of placeholdersIn(entry[key])) {
+      if (name === PROMPT_PLACEHOLDER || input.includes(name)) continue;
+      const known = input.length > 0 ? `input fields are ${input.join(', ')}` : 'no input fields are set';
+      ctx.addIssue({ code: 'custom', path: [key], message: `unknown placeholder {{${name}}}: ${known}` });
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// Raw rows to Examples: only the fields a task uses are kept (stringified), so a large file costs
+// memory for what is evaluated, not for every column of every row.
+import { createHash } from 'node:crypto';
+import { ConfigError } from '../errors.js';
+import type { Example, SplitSpec } from '../types.js';
+import { type RawRow, readRows } from './read.js';
+import { SplitSelector } from './split.js';
+import { isRecord, kindOf, lookupPath, stringifyValue } from './values.js';
+
+export interface FieldMap {
+  input: string[];
+  target: string;
+}
+
+/** Longest key list quoted in a "missing field" message; wide CSVs would make it unreadable. */
+const MAX_LISTED_KEYS = 12;
+
+export async function loadExamples(file: string, map: FieldMap): Promise<Example[]> {
+  const examples: Example[] = [];
+  for await (const raw of readRows(file)) examples.push(toExample(raw, map, file));
+  if (examples.length === 0) throw new ConfigError(`${file}: dataset is empty`);
+  return examples;
+}
+
+/**
+ * loadExamples + assignSplits in one pass. With caps (counts or maxExamples) only a bounded
+ * selection per split is held while streaming, so a huge file needs memory for what is kept.
+ * Every row is still checked: a bad row fails even if it would have been capped away.
+ */
+export async function loadSplits(
+  file: string,
+  map: FieldMap,
+  spec: SplitSpec,
+): Promise<{ dev: Example[]; test: Example[] }> {
+  const selector = new SplitSelector(spec); // a bad spec fails before any reading
+  let rows = 0;
+  for await (const raw of readRows(file)) {
+    selector.add(toExample(raw, map, file));
+    rows++;
+  }
+  if (rows === 0) throw new ConfigError(`${file}: dataset is empty`);
+  return selector.result();
+}
+
+/** Inline rows (a .prompt.yml `testData`): line = index + 1; errors name `source: testData[i]`. */
+export function examplesFromRows(rows: Record<string, unknown>[], map: FieldMap, source: string): Example[] {
+  if (!Array.isArray(rows)) {
+    throw new ConfigError(`${source}: testData must be a list of rows (got ${kindOf(rows)})`);
+  }
+  if (rows.length === 0) throw new ConfigError(`${source}: testData is empty`);
+  return rows.map((row: unknown, i) => {
+    const where = `${source}: testData[${i}]`;
+    if (!isRecord(row)) throw new ConfigError(`${where}: row is not an object (got ${kindOf(row)})`);
+    return reduceRow(row, map, where, i + 1);
+  });
+}
+
+export function toExample(raw: RawRow, map: FieldMap, file: string): Example {
+  return reduceRow(raw.row, map, `${file}:${raw.line}`, raw.line);
+}
+
+function reduceRow(row: Record<string, unknown>, map: FieldMap, where: string, line: number): Example {
+  // fromEntries defines own properties, so even a field named "__proto__" is stored as data.
+  const fields = Object.fromEntries(map.input.map((name) => [name, requireField(row, name, where)]));
+  const target = requireField(row, map.target, where);
+  return { id: contentHash(fields, target), line, fields, target };
+}
+
+function requireField(row: Record<string, unknown>, path: string, where: string): string {
+  const value = stringifyValue(lookupPath(row, path));
+  if (value !== undefined) return value;
+  const keys = Object.keys(row);
+  const listed = keys.slice(0, MAX_LISTED_KEYS).join(', ') + (keys.length > MAX_LISTED_KEYS ? ', …' : '');
+  throw new ConfigError(
+    `${where}: missing field "${path}" (${keys.length ? `row has: ${listed}` : 'row is empty'})`,
+  );
+}
+
+/**
+ * sha256 hex of the canonical JSON of {fields, target}: keys sorted by code unit, no whitespace.
+ * Built by hand because JSON.stringify puts integer-like keys ("2", "10") first, whatever the order.
+ * The id depends on the used content only, so it survives reordering, appended rows, extra columns
+ * and a change of file format.
+ */
+export function contentHash(fields: Record<string, string>, target: string): string {
+  const members = Object.keys(fields)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((key) => `${JSON.stringify(key)}:${JSON.stringify(fields[key])}`);
+  const canonical = `{"fields":{${members.join(',')}},"target":${JSON.stringify(target)}}`;
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,46 @@
+import type { SplitName, SplitSummary, UsageSnapshot } from '../types.js';
+
+export function percent(x: number | null, digits = 1): string {
+  return x === null ? 'n/a' : `${(x * 100).toFixed(digits)} %`;
+}
+
+export function intervalText(iv: [number, number] | null): string {
+  return iv ? `[${(iv[0] * 100).toFixed(1)}, ${(iv[1] * 100).toFixed(1)}]` : 'n/a';
+}
+
+function pad(cells: string[][]): string {
+  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
+  return cells
+    .map((row) =>
+      row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+    )
+    .join('\n');
+}
+
+/** The per-split table `lpo eval` prints: n, correct, errors, accuracy, 95 % interval. */
+export function splitTable(splits: Partial<Record<SplitName, SplitSummary>>): string {
+  const rows = [['split', 'n', 'correct', 'errors', 'accuracy', '95 % interval']];
+  for (const name of ['dev', 'test'] as const) {
+    const s = splits[name];
+    if (!s) continue;
+    rows.push([
+      name,
+      String(s.total),
+      String(s.correct),
+      String(s.errors),
+      percent(s.accuracy),
+      intervalText(s.interval),
+    ]);
+  }
+  return pad(rows);
+}
+
+export function usageLine(u: UsageSnapshot, wallMs: number): string {
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  return (
+    `usage: ${fmt(u.calls)} calls, ${fmt(u.promptTokens)} prompt + ${fmt(u.completionTokens)} completion tokens, ` +
+    `${fmt(u.cacheHits)} cache hits, ${fmt(u.failedCalls)} failed calls, ${(wallMs / 1000).toFixed(1)} s`
+  );
+}
+
+export const SIMULATED_NOTE = 'SIMULATED: these figures come from the offline simulator, not a real model.';

@@ -1,0 +1,143 @@
+import { renderMessages } from '../config/task.js';
+import { errorMessage } from '../errors.js';
+import type { ChatRequest, LlmClient } from '../llm/client.js';
+import type { EvalTask, Example, ExampleResult, SplitName, SplitSummary } from '../types.js';
+import { score } from './scorers.js';
+import { wilsonInterval } from './stats.js';
+
+export interface SplitRun {
+  summary: SplitSummary;
+  results: ExampleResult[];
+}
+
+export interface EvalRun {
+  splits: Partial<Record<SplitName, SplitRun>>;
+  wallMs: number;
+}
+
+export interface EvalOptions {
+  client: LlmClient;
+  /** Task model; a .prompt.yml `model` or a config entry's `model` wins over it. */
+  model: string;
+  concurrency: number;
+  /** Replaces the task's prompt text (used to score a candidate prompt against the same task). */
+  prompt?: string;
+  /** Called after every finished example. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Builds the exact request for one example, so callers (and tests) can see what is sent. */
+export function requestFor(task: EvalTask, example: Example, model: string, prompt?: string): ChatRequest {
+  const request: ChatRequest = {
+    model: task.model ?? model,
+    messages: renderMessages(task, example.fields, prompt),
+    temperature: task.params.temperature ?? 0,
+  };
+  if (task.params.max_tokens !== undefined) request.max_tokens = task.params.max_tokens;
+  if (task.params.top_p !== undefined) request.top_p = task.params.top_p;
+  if (task.responseFormat !== undefined) request.response_format = task.responseFormat;
+  return request;
+}
+
+function inputText(task: EvalTask, example: Example): string {
+  return task.input.map((f) => example.fields[f] ?? '').join('\n');
+}
+
+async function runOne(task: EvalTask, example: Example, split: SplitName, opts: EvalOptions) {
+  const base = {
+    id: example.id,
+    line: example.line,
+    split,
+    input: inputText(task, example),
+    target: example.target,
+  };
+  try {
+    const result = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
+    // A truncated answer is not the model's answer: count it as an error, never as wrong.
+    if (result.finishReason === 'length') {
+      return {
+        ...base,
+        output: result.text,
+        extracted: null,
+        verdict: 'error',
+        error: 'output truncated (finish_reason: length)',
+        cached: result.cached,
+      } satisfies ExampleResult;
+    }
+    const scored = score(task.scorer, result.text, example.target);
+    return {
+      ...base,
+      output: result.text,
+      extracted: scored.extracted,
+      verdict: scored.correct ? 'correct' : 'wrong',
+      cached: result.cached,
+    } satisfies ExampleResult;
+  } catch (error) {
+    return {
+      ...base,
+      output: null,
+      extracted: null,
+      verdict: 'error',
+      error: errorMessage(error),
+    } satisfies ExampleResult;
+  }
+}
+
+export function summarize(results: ExampleResult[]): SplitSummary {
+  let correct = 0;
+  let errors = 0;
+  for (const r of results) {
+    if (r.verdict === 'correct') correct++;
+    else if (r.verdict === 'error') errors++;
+  }
+  const answered = results.length - errors;
+  return {
+    total: results.length,
+    correct,
+    errors,
+    accuracy: answered > 0 ? correct / answered : null,
+    interval: wilsonInterval(correct, answered),
+  };
+}
+
+/**
+ * Scores a prompt on the given splits. A fixed pool of workers pulls examples by index, so memory
+ * stays flat on large datasets (no promise per row up front) while the endpoint sees `concurrency`
+ * requests in flight.
+ */
+export async function evaluate(
+  task: EvalTask,
+  splits: Partial<Record<SplitName, Example[]>>,
+  opts: EvalOptions,
+): Promise<EvalRun> {
+  const started = Date.now();
+  const jobs: { split: SplitName; example: Example; slot: number }[] = [];
+  const out: Partial<Record<SplitName, ExampleResult[]>> = {};
+  for (const name of ['dev', 'test'] as const) {
+    const examples = splits[name];
+    if (!examples) continue;
+    out[name] = new Array(examples.length);
+    examples.forEach((example, slot) => {
+      jobs.push({ split: name, example, slot });
+    });
+  }
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      const result = await runOne(task, job.example, job.split, opts);
+      out[job.split]![job.slot] = result;
+      done++;
+      opts.onProgress?.(done, jobs.length);
+    }
+  };
+  const workers = Math.max(1, Math.min(opts.concurrency, jobs.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  const result: EvalRun = { splits: {}, wallMs: Date.now() - started };
+  for (const name of ['dev', 'test'] as const) {
+    const results = out[name];
+    if (results) result.splits[name] = { summary: summarize(results), results };
+  }
+  return result;
+}

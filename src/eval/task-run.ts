@@ -1,0 +1,76 @@
+import { relative } from 'node:path';
+import { assignSplits } from '../dataset/split.js';
+import { examplesFromRows, loadSplits } from '../dataset/examples.js';
+import { ConfigError } from '../errors.js';
+import type { LlmClient } from '../llm/client.js';
+import type { EvalTask, Example, SplitName } from '../types.js';
+import { type EvalReport, EVAL_REPORT_VERSION } from './report.js';
+import { evaluate } from './run.js';
+
+export type SplitChoice = SplitName | 'all';
+
+/**
+ * The task's dev and test examples. A dataset file is streamed once, keeping only the capped
+ * selection of each split, so a 100,000-row file never sits in memory whole.
+ */
+export async function loadTaskSplits(task: EvalTask, which: SplitChoice) {
+  const map = { input: task.input, target: task.target };
+  let dev: Example[];
+  let test: Example[];
+  if (task.datasetPath) {
+    ({ dev, test } = await loadSplits(task.datasetPath, map, task.split));
+  } else if (task.inlineRows) {
+    const examples = examplesFromRows(task.inlineRows, map, task.inlineSource ?? task.promptPath);
+    if (examples.length === 0)
+      throw new ConfigError(`${task.inlineSource ?? task.promptPath}: testData is empty`);
+    ({ dev, test } = assignSplits(examples, task.split));
+  } else {
+    throw new ConfigError(`${task.promptPath}: no dataset configured`);
+  }
+  const chosen: Partial<Record<SplitName, Example[]>> = {};
+  if (which !== 'test') chosen.dev = dev;
+  if (which !== 'dev') chosen.test = test;
+  return chosen;
+}
+
+export interface TaskEvalOptions {
+  client: LlmClient;
+  model: string;
+  concurrency: number;
+  which: SplitChoice;
+  rootDir: string;
+  simulated: () => boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Loads, splits and scores one task, and shapes the result as the versioned report. */
+export async function evalTask(task: EvalTask, opts: TaskEvalOptions): Promise<EvalReport> {
+  const splits = await loadTaskSplits(task, opts.which);
+  const before = opts.client.usage();
+  const run = await evaluate(task, splits, opts);
+  const after = opts.client.usage();
+  return {
+    version: EVAL_REPORT_VERSION,
+    kind: 'eval',
+    simulated: opts.simulated(),
+    prompt: task.promptPath,
+    dataset: task.datasetPath
+      ? relative(opts.rootDir, task.datasetPath) || task.datasetPath
+      : (task.inlineSource ?? null),
+    model: task.model ?? opts.model,
+    scorer: task.scorer.type,
+    splits: {
+      ...(run.splits.dev ? { dev: run.splits.dev.summary } : {}),
+      ...(run.splits.test ? { test: run.splits.test.summary } : {}),
+    },
+    examples: [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])],
+    usage: {
+      calls: after.calls - before.calls,
+      cacheHits: after.cacheHits - before.cacheHits,
+      promptTokens: after.promptTokens - before.promptTokens,
+      completionTokens: after.completionTokens - before.completionTokens,
+      failedCalls: after.failedCalls - before.failedCalls,
+    },
+    wallMs: run.wallMs,
+  };
+}

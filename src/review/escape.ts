@@ -1,0 +1,134 @@
+// Everything shown in a comment that came from the PR, the dataset or a model is hostile until escaped:
+// it must not break the markdown around it, open HTML, ping people, or forge the bot's hidden marker.
+
+/** Lone surrogates (invalid UTF-16), NUL and other C0 controls, the BOM, and bidi overrides ("Trojan Source"). */
+const UNSAFE =
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFEFF\u202A-\u202E\u2066-\u2069]/g;
+
+export function sanitize(s: string): string {
+  return s.replace(UNSAFE, '');
+}
+
+/** Cuts to at most `max` UTF-16 units, ending with `…`, without splitting a surrogate pair. */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  if (max <= 1) return '…'.slice(0, Math.max(0, max));
+  let cut = max - 1;
+  const last = s.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--;
+  return `${s.slice(0, cut)}…`;
+}
+
+/**
+ * Sanitizes at most about `max` units of `s`: a 1 MB model output must not cost a full regex pass
+ * when only its first few hundred characters are shown.
+ */
+function head(s: string, max: number): { text: string; cut: boolean } {
+  const window = max * 2 + 2;
+  const clipped = s.length > window;
+  const text = sanitize(clipped ? s.slice(0, window) : s);
+  return { text, cut: clipped || text.length > max };
+}
+
+/** Hides anything that looks like the bot's hidden markers (or any HTML comment) from a naive `includes`. */
+function defuseComments(s: string): string {
+  return s.replace(/<!--/g, '<!\u200B--').replace(/-->/g, '--\u200B>');
+}
+
+const ONE_LINE = /\r\n|[\r\n\t\v\f\u2028\u2029\u0085]/g;
+
+/**
+ * One line of plain text for a table cell or a sentence: HTML and markdown specials escaped, mentions
+ * and issue references broken with a zero-width space, newlines collapsed, cut to `max` characters.
+ */
+export function escapeInline(s: string, max = 300): string {
+  const { text, cut } = head(s, max);
+  let t = text.replace(ONE_LINE, ' ');
+  if (cut || t.length > max) t = truncate(t, max);
+  t = t.replace(/[&<>"\\`*_[\]|~#@$]/g, (ch: string, at: number, whole: string) => {
+    switch (ch) {
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      case '"':
+        return '&quot;';
+      case '@':
+        // GitHub resolves @user and @org/team in the rendered text, after markdown: only an invisible break stops it.
+        return '@\u200B';
+      case '#':
+        // `#12` and `owner/repo#12` would cross-reference (and notify) an issue.
+        return /[0-9]/.test(whole[at + 1] ?? '') ? '\\#\u200B' : '\\#';
+      default:
+        return `\\${ch}`;
+    }
+  });
+  t = t.replace(/\bGH-(?=[0-9])/gi, (m) => `${m}\u200B`);
+  // A line starting with these would become a list item, a heading underline or a numbered list.
+  return t.replace(/^([-+=])/, '\\$1').replace(/^([0-9]+)([.)])/, '$1\\$2');
+}
+
+/**
+ * Inline code for a file path or a short span: a backtick run longer than any inside; `|` escaped when
+ * the span sits in a table cell (GFM splits cells before it parses code spans).
+ */
+export function codeSpan(s: string, opts: { max?: number; inTable?: boolean } = {}): string {
+  const max = opts.max ?? 200;
+  const { text, cut } = head(s, max);
+  let t = text.replace(ONE_LINE, ' ');
+  if (cut || t.length > max) t = truncate(t, max);
+  t = defuseComments(t);
+  if (t.length === 0) return '_(empty)_';
+  if (opts.inTable) t = t.replace(/\|/g, '\\|');
+  const ticks = '`'.repeat(longestRun(t, '`') + 1);
+  const pad = t.startsWith('`') || t.endsWith('`') || (t.startsWith(' ') && t.endsWith(' ')) ? ' ' : '';
+  return `${ticks}${pad}${t}${pad}${ticks}`;
+}
+
+export function longestRun(s: string, ch: string): number {
+  let best = 0;
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === ch) {
+      run++;
+      if (run > best) best = run;
+    } else run = 0;
+  }
+  return best;
+}
+
+/**
+ * A fenced code block whose backtick fence is longer than any backtick run in `content`, so nothing in
+ * it can close the fence. `content` is emitted exactly; a final line break is added before the closing
+ * fence when missing. `eol` separates the fence lines (suggestions in a CRLF file use CRLF).
+ */
+export function fence(content: string, info = '', eol: '\n' | '\r\n' = '\n'): string {
+  const ticks = '`'.repeat(Math.max(3, longestRun(content, '`') + 1));
+  const safeInfo = info.replace(/[`\r\n]/g, '').trim();
+  const close = content === '' || content.endsWith('\n') ? '' : eol;
+  return `${ticks}${safeInfo}${eol}${content}${close}${ticks}`;
+}
+
+/** A display-only code block: sanitized, LF line endings, cut to `max` characters with a note. */
+export function escapeBlock(s: string, lang = 'text', max = 2000): string {
+  const { text, cut } = head(s, max);
+  let t = text.replace(/\r\n?/g, '\n');
+  if (cut || t.length > max) {
+    const shown = truncate(t, max);
+    t = `${shown}\n… (${(s.length - shown.length + 1).toLocaleString('en-US')} more characters)`;
+  }
+  return fence(defuseComments(t), lang.replace(/[^A-Za-z0-9_+.-]/g, ''));
+}
+
+/** A markdown link to an http(s) URL, or plain escaped text when the URL is not one. */
+export function safeLink(text: string, url: string | undefined): string {
+  const label = escapeInline(text, 200);
+  if (!url || url.length > 2000 || !/^https?:\/\/[^\s]+$/i.test(url)) return label;
+  const href = url.replace(
+    /[()<>"'`\\]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+  return `[${label}](${href})`;
+}

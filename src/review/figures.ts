@@ -1,0 +1,60 @@
+// Number formats for the review texts. Percentage points use the ASCII hyphen-minus so a figure
+// copied out of a comment pastes as a number.
+import type { PairedComparison } from '../eval/stats.js';
+import type { GatePolicy } from './model.js';
+import type { UsageSnapshot } from '../types.js';
+
+export const DASH = '—';
+
+/** 0..1 → "72.5 %", or an em dash when there is no figure. */
+export function pct(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? DASH : `${(x * 100).toFixed(1)} %`;
+}
+
+/** A 0..1 difference in signed percentage points with one decimal: "+4.0", "-2.5", "0.0". */
+export function signedPp(delta: number): string {
+  const tenths = Math.round(delta * 1000);
+  if (tenths === 0) return '0.0';
+  return `${tenths > 0 ? '+' : '-'}${(Math.abs(tenths) / 10).toFixed(1)}`;
+}
+
+export function intervalPp(iv: [number, number] | null | undefined): string {
+  return iv ? `[${signedPp(iv[0])}, ${signedPp(iv[1])}]` : DASH;
+}
+
+/** Three significant digits, or "< 0.001". */
+export function pValue(p: number): string {
+  if (!Number.isFinite(p)) return DASH;
+  if (p < 0.001) return '< 0.001';
+  return p.toPrecision(3);
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function costLine(u: UsageSnapshot, wallMs: number): string {
+  const failed = u.failedCalls > 0 ? `, ${int(u.failedCalls)} failed` : '';
+  return (
+    `${int(u.calls)} calls (${int(u.cacheHits)} cache hits${failed}), ` +
+    `${int(u.promptTokens)} prompt + ${int(u.completionTokens)} completion tokens, ${(wallMs / 1000).toFixed(1)} s`
+  );
+}
+
+/** One row's reading of a paired comparison against the significance level. */
+export function rowVerdict(paired: PairedComparison | null, gate: GatePolicy): string {
+  if (!paired || paired.n === 0) return DASH;
+  if (paired.pValue < gate.alpha && paired.delta < 0) return 'significant drop';
+  if (paired.pValue < gate.alpha && paired.delta > 0) return 'significant gain';
+  return 'no significant change';
+}
+
+export function gateText(gate: GatePolicy): string {
+  const floor = gate.minAccuracy !== undefined ? ` or test accuracy below ${pct(gate.minAccuracy)}` : '';
+  switch (gate.failOn) {
+    case 'never':
+      return 'gate: report only, never fails';
+    case 'regression':
+      return `gate: fails on a test drop of more than ${gate.minDelta} pp${floor}`;
+    default:
+      return `gate: fails on a significant test drop (α = ${gate.alpha})${floor}`;
+  }
+}

@@ -1,0 +1,93 @@
+// What a review is made of, as plain data: the pipeline fills it, the renderers (comment, job summary,
+// suggestions) and the JSON report read it. Nothing here knows about GitHub.
+import type { PairedComparison } from '../eval/stats.js';
+import type { SplitName, SplitSummary, UsageSnapshot } from '../types.js';
+
+export type FailOn = 'significant-regression' | 'regression' | 'never';
+
+export interface GatePolicy {
+  failOn: FailOn;
+  /** Percentage points; `regression` fails on a test drop larger than this. */
+  minDelta: number;
+  /** 0..1; the head prompt must reach it on test, whatever the base did. */
+  minAccuracy?: number;
+  /** Significance level for `significant-regression`. */
+  alpha: number;
+}
+
+export interface SplitComparison {
+  split: SplitName;
+  base: SplitSummary | null;
+  head: SplitSummary | null;
+  /** Head vs base on the same examples; null when one side is missing (new or deleted prompt). */
+  paired: PairedComparison | null;
+}
+
+export interface FlippedExample {
+  split: SplitName;
+  line: number;
+  input: string;
+  target: string;
+  baseOutput: string | null;
+  headOutput: string | null;
+}
+
+/** One replaced span of the prompt, for the summary's old → new list. */
+export interface SpanEdit {
+  old: string;
+  new: string;
+  reason: string;
+}
+
+export interface Suggestion {
+  /** The full suggested text of the prompt file. */
+  fileText: string;
+  /** Where it came from, e.g. "LPO (apo, local)" or "simulator rewrite". */
+  source: string;
+  splits: Partial<Record<SplitName, SplitSummary>>;
+  /** Suggestion vs head on the same examples. */
+  vsHead: Partial<Record<SplitName, PairedComparison>>;
+  edits: SpanEdit[];
+  /** Set when no suggestion is posted, saying why (e.g. "loses to the head prompt on test"). */
+  withheld?: string;
+}
+
+export type PromptStatus = 'modified' | 'added' | 'removed' | 'renamed' | 'reevaluated';
+
+export interface PromptReview {
+  /** Head path (base path for a removed prompt). */
+  path: string;
+  previousPath?: string;
+  status: PromptStatus;
+  /** Why a prompt whose text did not change was evaluated, e.g. "dataset data/x.jsonl changed". */
+  reason?: string;
+  splits: SplitComparison[];
+  regressed: boolean;
+  /** Human verdict; uses the word "regression" when regressed. */
+  verdict: string;
+  flipped: { lost: FlippedExample[]; gained: FlippedExample[] };
+  suggestion?: Suggestion;
+  /** Set when this prompt could not be evaluated at all; then no verdict is claimed. */
+  error?: string;
+  usage: UsageSnapshot;
+  wallMs: number;
+}
+
+export interface ReviewReport {
+  version: 1;
+  kind: 'review';
+  simulated: boolean;
+  /** Partial when a deadline or a fault stopped the run early. */
+  partial: boolean;
+  repository?: string;
+  pullNumber?: number;
+  baseSha: string;
+  headSha: string;
+  gate: GatePolicy;
+  prompts: PromptReview[];
+  /** Prompts that changed but were removed, or notes like the 3,000-file cap. */
+  notes: string[];
+  regressed: boolean;
+  usage: UsageSnapshot;
+  wallMs: number;
+}

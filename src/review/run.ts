@@ -1,0 +1,214 @@
+import type { LpoConfig } from '../config/load.js';
+import { entryFor } from '../config/load.js';
+import { buildTask } from '../config/task.js';
+import { ConfigError, errorMessage } from '../errors.js';
+import { compareRuns, flippedExamples, gate } from '../eval/compare.js';
+import { type EvalRun, evaluate } from '../eval/run.js';
+import { loadTaskSplits } from '../eval/task-run.js';
+import { comparePaired } from '../eval/stats.js';
+import type { LlmClient } from '../llm/client.js';
+import { rewritePrompt } from '../optimize/rewrite.js';
+import type { EvalTask, Example, SplitName, UsageSnapshot } from '../types.js';
+import type { PromptJob } from './changes.js';
+import type { GatePolicy, PromptReview, ReviewReport, Suggestion } from './model.js';
+
+/** Flipped examples listed per prompt; the counts are always complete. */
+const MAX_FLIPPED = 20;
+
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+export interface ReviewContext {
+  rootDir: string;
+  config: LpoConfig;
+  baseSha: string;
+  headSha: string;
+  jobs: PromptJob[];
+  notes: string[];
+  readBase(path: string): Promise<string | null>;
+  readHead(path: string): Promise<string | null>;
+  client: LlmClient;
+  taskModel: string;
+  optimizerModel: string;
+  concurrency: number;
+  gate: GatePolicy;
+  optimize: boolean;
+  logger: Logger;
+  onProgress?: (label: string, done: number, total: number) => void;
+}
+
+const usageDelta = (a: UsageSnapshot, b: UsageSnapshot): UsageSnapshot => ({
+  calls: b.calls - a.calls,
+  cacheHits: b.cacheHits - a.cacheHits,
+  promptTokens: b.promptTokens - a.promptTokens,
+  completionTokens: b.completionTokens - a.completionTokens,
+  failedCalls: b.failedCalls - a.failedCalls,
+});
+
+function taskFor(ctx: ReviewContext, path: string, text: string): EvalTask {
+  const entry = entryFor(ctx.config, path);
+  return buildTask({ promptPath: path, promptText: text, rootDir: ctx.rootDir, ...(entry ? { entry } : {}) });
+}
+
+/** The base prompt, scored on the head's dataset and scorer, so both sides see the same examples. */
+function baseTaskFor(ctx: ReviewContext, head: EvalTask, path: string, text: string): EvalTask {
+  const own = taskFor(ctx, path, text);
+  const { datasetPath, inlineRows, inlineSource, input, target, scorer, split } = head;
+  return {
+    ...own,
+    datasetPath,
+    input,
+    target,
+    scorer,
+    split,
+    ...(inlineRows ? { inlineRows } : {}),
+    ...(inlineSource ? { inlineSource } : {}),
+  };
+}
+
+function allErrored(run: EvalRun): string | undefined {
+  const results = [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])];
+  if (results.length === 0 || results.some((r) => r.verdict !== 'error')) return undefined;
+  return `evaluation could not run: all ${results.length} model calls failed (${results[0]!.error})`;
+}
+
+async function suggest(
+  ctx: ReviewContext,
+  head: EvalTask,
+  headRun: EvalRun,
+  splits: Partial<Record<SplitName, Example[]>>,
+  headText: string,
+): Promise<Suggestion | undefined> {
+  if (!ctx.optimize) return undefined;
+  const empty = { source: 'global rewrite', splits: {}, vsHead: {}, edits: [] };
+  if (head.kind !== 'text') {
+    return {
+      ...empty,
+      fileText: headText,
+      withheld: 'suggestions for .prompt.yml files are not produced yet',
+    };
+  }
+  const failures = (headRun.splits.dev?.results ?? []).filter((r) => r.verdict === 'wrong');
+  const outcome = await rewritePrompt(ctx.client, ctx.optimizerModel, head.prompt, failures);
+  if (!outcome.ok) return { ...empty, fileText: headText, withheld: outcome.why };
+  const run = await evaluate(head, splits, {
+    client: ctx.client,
+    model: ctx.taskModel,
+    concurrency: ctx.concurrency,
+    prompt: outcome.prompt,
+  });
+  const suggestion: Suggestion = { ...empty, fileText: outcome.prompt };
+  for (const split of ['dev', 'test'] as const) {
+    const s = run.splits[split];
+    const h = headRun.splits[split];
+    if (!s || !h) continue;
+    suggestion.splits[split] = s.summary;
+    const v = (r: { verdict: string }) => (r.verdict === 'error' ? null : r.verdict === 'correct');
+    suggestion.vsHead[split] = comparePaired(h.results.map(v), s.results.map(v));
+  }
+  const test = suggestion.vsHead.test;
+  const dev = suggestion.vsHead.dev;
+  if (!test || test.n === 0) suggestion.withheld = 'no answered test example to check the suggestion on';
+  else if (test.delta < 0) suggestion.withheld = 'the rewrite loses to the head prompt on test';
+  else if (dev && dev.delta <= 0 && test.delta === 0)
+    suggestion.withheld = 'the rewrite does not beat the head prompt';
+  return suggestion;
+}
+
+async function reviewPrompt(
+  ctx: ReviewContext,
+  job: PromptJob,
+  headTexts: Map<string, string>,
+): Promise<PromptReview> {
+  const started = Date.now();
+  const before = ctx.client.usage();
+  const review: PromptReview = {
+    path: job.path,
+    status: job.status,
+    splits: [],
+    regressed: false,
+    verdict: '',
+    flipped: { lost: [], gained: [] },
+    usage: usageDelta(before, before),
+    wallMs: 0,
+  };
+  if (job.previousPath) review.previousPath = job.previousPath;
+  if (job.reason) review.reason = job.reason;
+  const finish = () => {
+    review.usage = usageDelta(before, ctx.client.usage());
+    review.wallMs = Date.now() - started;
+    return review;
+  };
+  if (job.status === 'removed') {
+    review.verdict = 'deleted; not evaluated';
+    return finish();
+  }
+  const headText = await ctx.readHead(job.path);
+  if (headText === null)
+    throw new ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
+  headTexts.set(job.path, headText);
+  const head = taskFor(ctx, job.path, headText);
+  const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
+  const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
+  const splits = await loadTaskSplits(head, 'all');
+  const progress = (side: string) => (done: number, total: number) =>
+    ctx.onProgress?.(`${job.path} (${side})`, done, total);
+  const opts = { client: ctx.client, model: ctx.taskModel, concurrency: ctx.concurrency };
+  const baseRun = base ? await evaluate(base, splits, { ...opts, onProgress: progress('base') }) : null;
+  const headRun = await evaluate(head, splits, { ...opts, onProgress: progress('head') });
+  const failure = allErrored(headRun) ?? (baseRun ? allErrored(baseRun) : undefined);
+  review.splits = compareRuns(baseRun, headRun);
+  if (failure) {
+    review.error = failure;
+    review.verdict = 'could not evaluate';
+    return finish();
+  }
+  if (baseRun) review.flipped = flippedExamples(baseRun, headRun, MAX_FLIPPED);
+  const verdict = gate(review.splits, ctx.gate);
+  review.regressed = verdict.regressed;
+  review.verdict = verdict.verdict;
+  const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error: unknown) => ({
+    fileText: headText,
+    source: 'global rewrite',
+    splits: {},
+    vsHead: {},
+    edits: [],
+    withheld: `the optimizer failed: ${errorMessage(error)}`,
+  }));
+  if (suggestion) review.suggestion = suggestion;
+  return finish();
+}
+
+/**
+ * Evaluates every prompt job, one after another (each one already runs its examples concurrently).
+ * A prompt whose evaluation fails entirely is reported as such; it never counts as a regression.
+ */
+export async function runReview(
+  ctx: ReviewContext,
+): Promise<{ report: ReviewReport; headTexts: Map<string, string> }> {
+  const started = Date.now();
+  const before = ctx.client.usage();
+  const prompts: PromptReview[] = [];
+  const headTexts = new Map<string, string>();
+  for (const job of ctx.jobs) {
+    ctx.logger.info(`evaluating ${job.path} (${job.status})`);
+    prompts.push(await reviewPrompt(ctx, job, headTexts));
+  }
+  const report: ReviewReport = {
+    version: 1,
+    kind: 'review',
+    simulated: ctx.client.simulated(),
+    partial: false,
+    baseSha: ctx.baseSha,
+    headSha: ctx.headSha,
+    gate: ctx.gate,
+    prompts,
+    notes: ctx.notes,
+    regressed: prompts.some((p) => p.regressed),
+    usage: usageDelta(before, ctx.client.usage()),
+    wallMs: Date.now() - started,
+  };
+  return { report, headTexts };
+}

@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AnswerKey } from '../../src/llm/sim-answer-key.js';
+import {
+  DEFAULT_SCENARIO,
+  finalAnswer,
+  hashUnit,
+  quality,
+  rewritePrompt,
+  simulateAnswer,
+  wrongAnswer,
+} from '../../src/llm/sim-model.js';
+
+const gsm8k = readFileSync(new URL('./fixtures/gsm8k-test-40.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as { question: string; answer: string })
+  .map((row) => ({ input: row.question, target: row.answer }));
+
+describe('hashUnit', () => {
+  it('is deterministic, in [0, 1), and sensitive to every part', () => {
+    expect(hashUnit(1, 'm', 'x')).toBe(hashUnit(1, 'm', 'x'));
+    expect(hashUnit(1, 'm', 'x')).not.toBe(hashUnit(2, 'm', 'x'));
+    expect(hashUnit('a', 'bc')).not.toBe(hashUnit('ab', 'c'));
+    for (let i = 0; i < 200; i++) {
+      const u = hashUnit(i);
+      expect(u).toBeGreaterThanOrEqual(0);
+      expect(u).toBeLessThan(1);
+    }
+  });
+});
+
+describe('quality', () => {
+  it('adds the deltas of the default table and clamps', () => {
+    expect(quality(DEFAULT_SCENARIO, 'Solve it.')).toBeCloseTo(0.4);
+    expect(quality(DEFAULT_SCENARIO, "Let's think Step By Step.")).toBeCloseTo(0.65);
+    expect(
+      quality(DEFAULT_SCENARIO, 'Step by step; double-check; the answer is ...; final answer'),
+    ).toBeCloseTo(0.85);
+    expect(quality(DEFAULT_SCENARIO, 'Guess quickly, in one word.')).toBeCloseTo(0.02);
+    expect(quality({ ...DEFAULT_SCENARIO, base: 2 }, '')).toBe(0.98);
+  });
+});
+
+describe('answers', () => {
+  it('takes the final answer after the last ####', () => {
+    expect(finalAnswer('2 + 2 = 4\n#### 4 ')).toBe('4');
+    expect(finalAnswer(' (B) ')).toBe('(B)');
+  });
+
+  it('makes plausible wrong answers', () => {
+    expect(Number(wrongAnswer('18', 0))).toBe(19);
+    expect(Number(wrongAnswer('18', 0.999))).toBe(27);
+    expect(wrongAnswer('2.50', 0.5)).toBe('7.50');
+    expect(wrongAnswer('1,200', 0)).toBe('1,201');
+    expect(wrongAnswer('(B)', 0)).toBe('(C)');
+    expect(wrongAnswer('(E)', 0)).toBe('(A)');
+    expect(wrongAnswer('(B)', 0.99, 'Options:\n(A) x\n(F) y')).toBe('(A)');
+    expect(wrongAnswer('True', 0.3)).toBe('False');
+    expect(wrongAnswer('no', 0.3)).toBe('yes');
+    expect(wrongAnswer('valid', 0.3)).toBe('invalid');
+    expect(wrongAnswer('apple banana', 0.3)).toBe('unknown');
+    expect(wrongAnswer('unknown', 0.3)).toBe('none');
+  });
+
+  it('a better prompt is right on a superset of the examples', () => {
+    const correctWith = (prompt: string) =>
+      new Set(
+        gsm8k
+          .filter(
+            (key) =>
+              simulateAnswer({
+                seed: 3,
+                model: 'm',
+                scenario: DEFAULT_SCENARIO,
+                requestText: `${prompt}\nQ: ${key.input}\nA:`,
+                key,
+              }).correct,
+          )
+          .map((key) => key.input),
+      );
+    const weak = correctWith('Just guess.');
+    const plain = correctWith('Answer the question.');
+    const strong = correctWith("Let's think step by step. Give the final answer.");
+    expect(weak.size).toBeLessThan(plain.size);
+    expect(plain.size).toBeLessThan(strong.size);
+    for (const input of weak) expect(plain.has(input)).toBe(true);
+    for (const input of plain) expect(strong.has(input)).toBe(true);
+  });
+
+  it('ignores rule patterns inside the matched input', () => {
+    const key = { input: 'Take a guess: what is 6 times 7 in the puzzle?', target: '42' };
+    const args = {
+      seed: 0,
+      model: 'm',
+      scenario: { base: 0.5, rules: [{ pattern: 'guess', delta: -1 }], replacements: {} },
+    };
+    const seeds = Array.from({ length: 40 }, (_, seed) =>
+      simulateAnswer({ ...args, seed, key, requestText: key.input }),
+    );
+    // Were "guess" counted, quality would be 0.02 and almost none of the 40 would be right.
+    expect(seeds.filter((answer) => answer.correct).length).toBeGreaterThan(8);
+  });
+
+  it('answers in the documented shape and says it does not know without a key', () => {
+    const key = gsm8k[0]!;
+    const answer = simulateAnswer({
+      seed: 1,
+      model: 'm',
+      scenario: DEFAULT_SCENARIO,
+      requestText: key.input,
+      key,
+    });
+    const final = answer.correct ? '18' : wrongAnswer('18', hashUnit(1, 'm', key.input, 'wrong'));
+    expect(answer.text).toMatch(new RegExp(`^[A-Z][^0-9]*\\. The answer is ${final}\\.$`));
+    const none = simulateAnswer({
+      seed: 1,
+      model: 'm',
+      scenario: DEFAULT_SCENARIO,
+      requestText: 'hi',
+      key: undefined,
+    });
+    expect(none).toEqual({ text: "I don't know.", correct: false });
+  });
+});
+
+describe('rewritePrompt', () => {
+  it('replaces the worst negative pattern, keeping a leading capital', () => {
+    expect(rewritePrompt(DEFAULT_SCENARIO, 'Guess the answer quickly.')).toBe(
+      'Work it out step by step the answer quickly.',
+    );
+    expect(rewritePrompt(DEFAULT_SCENARIO, 'Answer quickly, in one word.')).toBe(
+      'Answer carefully, in one word.',
+    );
+  });
+
+  it('otherwise appends the best missing positive rule to the first line', () => {
+    expect(rewritePrompt(DEFAULT_SCENARIO, '\nSolve the problem.\nQ: {{question}}')).toBe(
+      "\nSolve the problem. Let's think step by step.\nQ: {{question}}",
+    );
+    const once = rewritePrompt(DEFAULT_SCENARIO, "Let's think step by step.");
+    expect(once).toContain('The answer is');
+    expect(quality(DEFAULT_SCENARIO, once)).toBeGreaterThan(
+      quality(DEFAULT_SCENARIO, "Let's think step by step."),
+    );
+  });
+
+  it('climbs to the best prompt and then stops changing it', () => {
+    let prompt = 'Guess quickly in one word.';
+    for (let i = 0; i < 10; i++) prompt = rewritePrompt(DEFAULT_SCENARIO, prompt);
+    expect(rewritePrompt(DEFAULT_SCENARIO, prompt)).toBe(prompt);
+    expect(quality(DEFAULT_SCENARIO, prompt)).toBeCloseTo(0.85);
+  });
+});
+
+describe('AnswerKey', () => {
+  it('finds inputs embedded in a template, short inputs, and prefers the longest match', () => {
+    const key = new AnswerKey([
+      ...gsm8k,
+      { input: '2+2', target: '4' },
+      { input: 'What is the capital of France?', target: 'Paris' },
+      { input: 'What is the capital of France? Answer in French.', target: 'Paris (fr)' },
+    ]);
+    expect(key.find(`Solve this.\nQ: ${gsm8k[7]!.input}\nA:`)?.target).toBe(gsm8k[7]!.target);
+    expect(key.find('Q: what is 2+2? A:')?.target).toBe('4');
+    expect(key.find('Q: What is the capital of France? Answer in French. A:')?.target).toBe('Paris (fr)');
+    expect(key.find('Q: What is the capital of France?')?.target).toBe('Paris');
+    expect(key.find('Q: something else entirely, long enough to scan')).toBeUndefined();
+  });
+
+  it('indexes 100,000 keys and finds one among them', () => {
+    const rows = Array.from({ length: 100_000 }, (_, i) => ({
+      input: `Problem number ${i}: a train leaves at ${i % 24} o'clock and travels ${i} km.`,
+      target: String(i),
+    }));
+    const key = new AnswerKey(rows);
+    expect(key.size).toBe(100_000);
+    expect(key.find(`Q: ${rows[98_765]!.input}\nA:`)?.target).toBe('98765');
+    expect(key.find(`Q: ${rows[5]!.input}`)?.target).toBe('5');
+  });
+});
