@@ -33249,7 +33249,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2062);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3491);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33258,7 +33258,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2062:
+/***/ 3491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50280,7 +50280,7 @@ function partialRecord(keyType, valueType, params) {
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
         partial: true,
     });
 }
@@ -73203,6 +73203,159 @@ function renderJobSummary(report, opts = {}) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/eval/report.ts
+
+// The versioned JSON written by `lpo eval --json`. Consumers should check `version` before reading.
+const report_EVAL_REPORT_VERSION = 1;
+const SplitSummarySchema = object({
+    total: schemas_number().int().nonnegative(),
+    correct: schemas_number().int().nonnegative(),
+    errors: schemas_number().int().nonnegative(),
+    /** correct / (total − errors), 0..1; null when every example errored. */
+    accuracy: schemas_number().min(0).max(1).nullable(),
+    interval: tuple([schemas_number(), schemas_number()]).nullable(),
+});
+const ExampleResultSchema = object({
+    id: schemas_string(),
+    line: schemas_number().int(),
+    split: schemas_enum(['dev', 'test']),
+    input: schemas_string(),
+    target: schemas_string(),
+    output: schemas_string().nullable(),
+    extracted: schemas_string().nullable(),
+    verdict: schemas_enum(['correct', 'wrong', 'error']),
+    error: schemas_string().optional(),
+    cached: schemas_boolean().optional(),
+});
+const UsageSchema = object({
+    calls: schemas_number().int().nonnegative(),
+    cacheHits: schemas_number().int().nonnegative(),
+    promptTokens: schemas_number().int().nonnegative(),
+    completionTokens: schemas_number().int().nonnegative(),
+    failedCalls: schemas_number().int().nonnegative(),
+});
+const EvalReportSchema = object({
+    version: literal(report_EVAL_REPORT_VERSION),
+    kind: literal('eval'),
+    /** True when the answers came from the offline simulator, not a real model. */
+    simulated: schemas_boolean(),
+    prompt: schemas_string(),
+    dataset: schemas_string().nullable(),
+    model: schemas_string(),
+    scorer: schemas_string(),
+    splits: object({ dev: SplitSummarySchema.optional(), test: SplitSummarySchema.optional() }),
+    examples: array(ExampleResultSchema),
+    usage: UsageSchema,
+    wallMs: schemas_number().nonnegative(),
+});
+
+;// CONCATENATED MODULE: ./src/review/json-report.ts
+
+
+// The versioned JSON written by `lpo review --json` and the Action's `report` output. Deltas are in
+// percentage points (head − base) on the same examples, with the exact McNemar p-value.
+const DeltaSchema = object({
+    n: schemas_number().int(),
+    pp: schemas_number(),
+    interval: tuple([schemas_number(), schemas_number()]).nullable(),
+    pValue: schemas_number(),
+    lost: schemas_number().int(),
+    gained: schemas_number().int(),
+});
+const SideSchema = object({ splits: partialRecord(schemas_enum(['dev', 'test']), SplitSummarySchema) }).nullable();
+const ReviewJsonSchema = object({
+    version: literal(1),
+    kind: literal('review'),
+    simulated: schemas_boolean(),
+    partial: schemas_boolean(),
+    baseSha: schemas_string(),
+    headSha: schemas_string(),
+    regressed: schemas_boolean(),
+    prompts: array(object({
+        path: schemas_string(),
+        previousPath: schemas_string().optional(),
+        status: schemas_string(),
+        reason: schemas_string().optional(),
+        base: SideSchema,
+        head: SideSchema,
+        delta: partialRecord(schemas_enum(['dev', 'test']), DeltaSchema),
+        regressed: schemas_boolean(),
+        verdict: schemas_string(),
+        error: schemas_string().optional(),
+        suggestion: object({
+            source: schemas_string(),
+            text: schemas_string(),
+            splits: partialRecord(schemas_enum(['dev', 'test']), SplitSummarySchema),
+            vsHead: partialRecord(schemas_enum(['dev', 'test']), DeltaSchema),
+            edits: array(object({ old: schemas_string(), new: schemas_string(), reason: schemas_string() })),
+            withheld: schemas_string().optional(),
+        })
+            .optional(),
+        usage: UsageSchema,
+        wallMs: schemas_number(),
+    })),
+    notes: array(schemas_string()),
+    usage: UsageSchema,
+    wallMs: schemas_number(),
+});
+const delta = (p) => ({
+    n: p.n,
+    pp: p.delta * 100,
+    interval: p.interval ? [p.interval[0] * 100, p.interval[1] * 100] : null,
+    pValue: p.pValue,
+    lost: p.lost,
+    gained: p.gained,
+});
+function side(p, which) {
+    const splits = {};
+    for (const s of p.splits) {
+        const summary = s[which];
+        if (summary)
+            splits[s.split] = summary;
+    }
+    return Object.keys(splits).length > 0 ? { splits } : null;
+}
+function toReviewJson(report) {
+    return {
+        version: 1,
+        kind: 'review',
+        simulated: report.simulated,
+        partial: report.partial,
+        baseSha: report.baseSha,
+        headSha: report.headSha,
+        regressed: report.regressed,
+        prompts: report.prompts.map((p) => ({
+            path: p.path,
+            ...(p.previousPath ? { previousPath: p.previousPath } : {}),
+            status: p.status,
+            ...(p.reason ? { reason: p.reason } : {}),
+            base: side(p, 'base'),
+            head: side(p, 'head'),
+            delta: Object.fromEntries(p.splits.flatMap((s) => (s.paired ? [[s.split, delta(s.paired)]] : []))),
+            regressed: p.regressed,
+            verdict: p.verdict,
+            ...(p.error ? { error: p.error } : {}),
+            ...(p.suggestion
+                ? {
+                    suggestion: {
+                        source: p.suggestion.source,
+                        text: p.suggestion.fileText,
+                        splits: p.suggestion.splits,
+                        vsHead: Object.fromEntries(Object.entries(p.suggestion.vsHead).map(([k, v]) => [k, delta(v)])),
+                        edits: p.suggestion.edits,
+                        ...(p.suggestion.withheld ? { withheld: p.suggestion.withheld } : {}),
+                    },
+                }
+                : {}),
+            usage: p.usage,
+            wallMs: p.wallMs,
+        })),
+        notes: report.notes,
+        usage: report.usage,
+        wallMs: report.wallMs,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/config/prompt-file.ts
 // GitHub Models prompt files (`*.prompt.yml` / `*.prompt.yaml`), as read by `gh models eval`:
 // name, description, model, modelParameters, messages with {{var}} placeholders, responseFormat
@@ -74032,12 +74185,25 @@ function inputText(task, example) {
     return task.input.map((f) => example.fields[f] ?? '').join('\n');
 }
 async function runOne(task, example, split, opts) {
-    const base = { id: example.id, line: example.line, split, input: inputText(task, example), target: example.target };
+    const base = {
+        id: example.id,
+        line: example.line,
+        split,
+        input: inputText(task, example),
+        target: example.target,
+    };
     try {
         const result = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
         // A truncated answer is not the model's answer: count it as an error, never as wrong.
         if (result.finishReason === 'length') {
-            return { ...base, output: result.text, extracted: null, verdict: 'error', error: 'output truncated (finish_reason: length)', cached: result.cached };
+            return {
+                ...base,
+                output: result.text,
+                extracted: null,
+                verdict: 'error',
+                error: 'output truncated (finish_reason: length)',
+                cached: result.cached,
+            };
         }
         const scored = score(task.scorer, result.text, example.target);
         return {
@@ -74049,7 +74215,13 @@ async function runOne(task, example, split, opts) {
         };
     }
     catch (error) {
-        return { ...base, output: null, extracted: null, verdict: 'error', error: errorMessage(error) };
+        return {
+            ...base,
+            output: null,
+            extracted: null,
+            verdict: 'error',
+            error: errorMessage(error),
+        };
     }
 }
 function summarize(results) {
@@ -74113,7 +74285,7 @@ async function run_evaluate(task, splits, opts) {
 ;// CONCATENATED MODULE: ./src/eval/compare.ts
 
 
-const verdictOf = (r) => (r.verdict === 'error' ? null : r.verdict === 'correct');
+const verdictOf = (r) => r.verdict === 'error' ? null : r.verdict === 'correct';
 /** Base and head ran on the same examples in the same order, so results align by index. */
 function compareRuns(base, head) {
     const out = [];
@@ -74186,9 +74358,17 @@ function gate(splits, policy) {
     if (!paired || paired.n === 0)
         return { regressed: false, verdict: 'new prompt (no base to compare)' };
     if (paired.pValue < policy.alpha) {
-        return { regressed: false, verdict: paired.delta > 0 ? `improvement (${pp(paired.delta)})` : `worse (${pp(paired.delta)}), within the allowed rule` };
+        return {
+            regressed: false,
+            verdict: paired.delta > 0
+                ? `improvement (${pp(paired.delta)})`
+                : `worse (${pp(paired.delta)}), within the allowed rule`,
+        };
     }
-    return { regressed: false, verdict: `no significant change (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})` };
+    return {
+        regressed: false,
+        verdict: `no significant change (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/dataset/split.ts
@@ -76714,52 +76894,6 @@ function contentHash(fields, target) {
     return (0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex');
 }
 
-;// CONCATENATED MODULE: ./src/eval/report.ts
-
-// The versioned JSON written by `lpo eval --json`. Consumers should check `version` before reading.
-const report_EVAL_REPORT_VERSION = 1;
-const SplitSummarySchema = object({
-    total: schemas_number().int().nonnegative(),
-    correct: schemas_number().int().nonnegative(),
-    errors: schemas_number().int().nonnegative(),
-    /** correct / (total − errors), 0..1; null when every example errored. */
-    accuracy: schemas_number().min(0).max(1).nullable(),
-    interval: tuple([schemas_number(), schemas_number()]).nullable(),
-});
-const ExampleResultSchema = object({
-    id: schemas_string(),
-    line: schemas_number().int(),
-    split: schemas_enum(['dev', 'test']),
-    input: schemas_string(),
-    target: schemas_string(),
-    output: schemas_string().nullable(),
-    extracted: schemas_string().nullable(),
-    verdict: schemas_enum(['correct', 'wrong', 'error']),
-    error: schemas_string().optional(),
-    cached: schemas_boolean().optional(),
-});
-const UsageSchema = object({
-    calls: schemas_number().int().nonnegative(),
-    cacheHits: schemas_number().int().nonnegative(),
-    promptTokens: schemas_number().int().nonnegative(),
-    completionTokens: schemas_number().int().nonnegative(),
-    failedCalls: schemas_number().int().nonnegative(),
-});
-const EvalReportSchema = object({
-    version: literal(report_EVAL_REPORT_VERSION),
-    kind: literal('eval'),
-    /** True when the answers came from the offline simulator, not a real model. */
-    simulated: schemas_boolean(),
-    prompt: schemas_string(),
-    dataset: schemas_string().nullable(),
-    model: schemas_string(),
-    scorer: schemas_string(),
-    splits: object({ dev: SplitSummarySchema.optional(), test: SplitSummarySchema.optional() }),
-    examples: array(ExampleResultSchema),
-    usage: UsageSchema,
-    wallMs: schemas_number().nonnegative(),
-});
-
 ;// CONCATENATED MODULE: ./src/eval/task-run.ts
 
 
@@ -76805,7 +76939,9 @@ async function evalTask(task, opts) {
         kind: 'eval',
         simulated: opts.simulated(),
         prompt: task.promptPath,
-        dataset: task.datasetPath ? relative(opts.rootDir, task.datasetPath) || task.datasetPath : task.inlineSource ?? null,
+        dataset: task.datasetPath
+            ? relative(opts.rootDir, task.datasetPath) || task.datasetPath
+            : (task.inlineSource ?? null),
         model: task.model ?? opts.model,
         scorer: task.scorer.type,
         splits: {
@@ -76831,6 +76967,12 @@ async function evalTask(task, opts) {
 // dist/index.js and rewrites the path, so the meta-prompts ship inside dist/.
 const FILES = {
     rewrite: __nccwpck_require__.ab + "rewrite.md",
+    'lpo-identify': __nccwpck_require__.ab + "lpo-identify.md",
+    'lpo-propose': __nccwpck_require__.ab + "lpo-propose.md",
+    'lpo-global': __nccwpck_require__.ab + "lpo-global.md",
+    'ape-resample': __nccwpck_require__.ab + "ape-resample.md",
+    'apo-gradient': __nccwpck_require__.ab + "apo-gradient.md",
+    'pe2-reflect': __nccwpck_require__.ab + "pe2-reflect.md",
 };
 const loaded = new Map();
 /** The template without its header comment (which documents it for people, not for the model). */
@@ -76943,13 +77085,22 @@ async function suggest(ctx, head, headRun, splits, headText) {
         return undefined;
     const empty = { source: 'global rewrite', splits: {}, vsHead: {}, edits: [] };
     if (head.kind !== 'text') {
-        return { ...empty, fileText: headText, withheld: 'suggestions for .prompt.yml files are not produced yet' };
+        return {
+            ...empty,
+            fileText: headText,
+            withheld: 'suggestions for .prompt.yml files are not produced yet',
+        };
     }
     const failures = (headRun.splits.dev?.results ?? []).filter((r) => r.verdict === 'wrong');
     const outcome = await rewritePrompt(ctx.client, ctx.optimizerModel, head.prompt, failures);
     if (!outcome.ok)
         return { ...empty, fileText: headText, withheld: outcome.why };
-    const run = await run_evaluate(head, splits, { client: ctx.client, model: ctx.taskModel, concurrency: ctx.concurrency, prompt: outcome.prompt });
+    const run = await run_evaluate(head, splits, {
+        client: ctx.client,
+        model: ctx.taskModel,
+        concurrency: ctx.concurrency,
+        prompt: outcome.prompt,
+    });
     const suggestion = { ...empty, fileText: outcome.prompt };
     for (const split of ['dev', 'test']) {
         const s = run.splits[split];
@@ -77132,7 +77283,9 @@ async function git(repoDir, args) {
 /** Full SHA of a ref, or a ConfigError naming it (a shallow clone is the usual cause). */
 async function resolveRef(repoDir, ref) {
     try {
-        return (await git(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).toString('utf8').trim();
+        return (await git(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]))
+            .toString('utf8')
+            .trim();
     }
     catch {
         throw new errors_ConfigError(`git ref "${ref}" not found in ${repoDir} (a shallow checkout? use actions/checkout with fetch-depth: 0)`);
@@ -77190,7 +77343,6 @@ async function listFiles(repoDir, sha) {
 ;// CONCATENATED MODULE: ./src/review/sources.ts
 
 
-
 /** Everything from a local repository's history: `lpo review`, and the Action with fetch-depth: 0. */
 async function gitSources(repoDir, baseSha, headSha) {
     const changed = await changedFiles(repoDir, baseSha, headSha);
@@ -77238,7 +77390,14 @@ function readEvent(context, baseRefInput) {
         return { kind: 'push', owner, repo, baseRef, headSha: after, fromFork: false };
     }
     if (context.eventName === 'workflow_dispatch') {
-        return { kind: 'workflow_dispatch', owner, repo, baseRef: baseRefInput || `${context.sha}~1`, headSha: context.sha, fromFork: false };
+        return {
+            kind: 'workflow_dispatch',
+            owner,
+            repo,
+            baseRef: baseRefInput || `${context.sha}~1`,
+            headSha: context.sha,
+            fromFork: false,
+        };
     }
     throw new errors_ConfigError(`event "${context.eventName}" is not supported: run on pull_request, push or workflow_dispatch`);
 }
@@ -77327,24 +77486,42 @@ function readSettings(getInput, env) {
     if (!FAIL_ON.includes(failOn)) {
         throw new errors_ConfigError(`input fail-on: expected one of ${FAIL_ON.join(', ')}, got "${input('fail-on')}"`);
     }
-    const names = { baseUrl: 'input base-url', apiKey: 'input api-key', taskModel: 'input task-model', concurrency: 'input concurrency' };
+    const names = {
+        baseUrl: 'input base-url',
+        apiKey: 'input api-key',
+        taskModel: 'input task-model',
+        concurrency: 'input concurrency',
+    };
     let endpoint;
     let hasApiKey = true;
     try {
-        endpoint = endpointSettings({ baseUrl: input('base-url'), apiKey, taskModel: input('task-model'), concurrency: input('concurrency'), cacheDir: input('cache-dir') }, env, names);
+        endpoint = endpointSettings({
+            baseUrl: input('base-url'),
+            apiKey,
+            taskModel: input('task-model'),
+            concurrency: input('concurrency'),
+            cacheDir: input('cache-dir'),
+        }, env, names);
     }
     catch (error) {
         // A missing key is the one endpoint problem that must not fail the check (fork PRs); re-validate without it.
         if (!(error instanceof errors_ConfigError) || apiKey)
             throw error;
         hasApiKey = false;
-        endpoint = endpointSettings({ baseUrl: 'http://127.0.0.1', apiKey: '', taskModel: input('task-model'), concurrency: input('concurrency') }, {}, names);
+        endpoint = endpointSettings({
+            baseUrl: 'http://127.0.0.1',
+            apiKey: '',
+            taskModel: input('task-model'),
+            concurrency: input('concurrency'),
+        }, {}, names);
         endpoint = { ...endpoint, baseURL: input('base-url') || 'https://api.openai.com/v1' };
     }
     const minAccuracy = input('min-accuracy');
     const gate = {
         failOn,
-        minDelta: input('min-delta') ? inputs_number(input('min-delta'), 'min-delta', 0, 100, ' (percentage points)') : 2,
+        minDelta: input('min-delta')
+            ? inputs_number(input('min-delta'), 'min-delta', 0, 100, ' (percentage points)')
+            : 2,
         alpha: ALPHA,
         ...(minAccuracy ? { minAccuracy: inputs_number(minAccuracy, 'min-accuracy', 0, 100, ' (percent)') / 100 } : {}),
     };
@@ -78386,7 +78563,13 @@ function planReview(report, headTexts, patches, existing, jobSummaryUrl) {
         comments.push(...built.comments);
         const head = Object.fromEntries(p.splits.map((s) => [s.split, s.head]));
         if (built.comments.length > 0 || built.unanchored.length > 0) {
-            files.push({ path: p.path, head, suggested: suggestion.splits, unanchored: built.unanchored, skippedExisting: built.skippedExisting });
+            files.push({
+                path: p.path,
+                head,
+                suggested: suggestion.splits,
+                unanchored: built.unanchored,
+                skippedExisting: built.skippedExisting,
+            });
             const all = buildSuggestions({ ...args, patch: undefined, maxComments: 0 });
             fallbackFiles.push({ path: p.path, head, suggested: suggestion.splits, unanchored: all.unanchored });
         }
@@ -78418,7 +78601,14 @@ async function publishToPullRequest(args) {
     const pull_number = event.pullNumber;
     const identity = await botIdentity(octokit, { logger });
     const body = renderSummary(report, args.jobSummaryUrl ? { jobSummaryUrl: args.jobSummaryUrl } : {});
-    const comment = await upsertSummaryComment(octokit, { owner, repo, issue_number: pull_number, body, marker: MARKER, identity });
+    const comment = await upsertSummaryComment(octokit, {
+        owner,
+        repo,
+        issue_number: pull_number,
+        body,
+        marker: MARKER,
+        identity,
+    });
     info(`summary comment ${comment.action}: ${comment.url}`);
     const patches = new Map(args.sources.changed.map((c) => [c.path, c.patch]));
     const existing = (await existingSuggestionComments(octokit, { owner, repo, pull_number, identity })).flatMap((c) => c.line === null ? [] : [{ path: c.path, line: c.line, start_line: c.start_line, body: c.body }]);
@@ -79394,7 +79584,13 @@ async function pullRequestSources(octokit, event, workspace, logger) {
     const headFiles = head
         ? await listFiles(workspace, head)
         : await glob(['**/*'], { cwd: workspace, dot: true, ignore: ['.git/**', 'node_modules/**'] });
-    return { changed, headFiles, readBase: read(base, event.baseRef), readHead: read(head, event.headSha), notes };
+    return {
+        changed,
+        headFiles,
+        readBase: read(base, event.baseRef),
+        readHead: read(head, event.headSha),
+        notes,
+    };
 }
 /** push and workflow_dispatch: no PR, so git must have both commits. */
 async function commitSources(event, workspace) {
@@ -79404,6 +79600,7 @@ async function commitSources(event, workspace) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/run.ts
+
 
 
 
@@ -79446,9 +79643,14 @@ async function review() {
     // Config errors surface here, before any model call or any write to the PR.
     const config = await loadConfig(settings.configPath, workspace);
     const octokit = event.kind === 'pull_request'
-        ? createOctokit(settings.githubToken, { baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com', logger })
+        ? createOctokit(settings.githubToken, {
+            baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+            logger,
+        })
         : null;
-    const sources = octokit ? await pullRequestSources(octokit, event, workspace, logger) : await commitSources(event, workspace);
+    const sources = octokit
+        ? await pullRequestSources(octokit, event, workspace, logger)
+        : await commitSources(event, workspace);
     const jobs = jobsFor(sources, config);
     if (jobs.length === 0)
         return skip('LPO review: no prompt file, config or dataset covered by the config changed.');
@@ -79481,7 +79683,7 @@ async function review() {
         report.pullNumber = event.pullNumber;
     const reportPath = external_node_path_default().join(process.env.RUNNER_TEMP || workspace, 'lpo-review', 'report.json');
     await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(reportPath), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    await (0,promises_namespaceObject.writeFile)(reportPath, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
     setOutput('report', reportPath);
     await summary.addRaw(renderJobSummary(report), true).write();
     if (octokit && event.fromFork) {
@@ -79489,7 +79691,15 @@ async function review() {
     }
     else if (octokit) {
         const url = jobSummaryUrl(event);
-        await publishToPullRequest({ octokit, event, report, sources, headTexts, logger, ...(url ? { jobSummaryUrl: url } : {}) });
+        await publishToPullRequest({
+            octokit,
+            event,
+            report,
+            sources,
+            headTexts,
+            logger,
+            ...(url ? { jobSummaryUrl: url } : {}),
+        });
     }
     setOutput('regressed', String(report.regressed));
     const failed = report.prompts.filter((p) => p.regressed);

@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3397);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(155);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3397:
+/***/ 155:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12486,7 +12486,7 @@ function partialRecord(keyType, valueType, params) {
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
         partial: true,
     });
 }
@@ -13851,7 +13851,14 @@ function splitTable(splits) {
         const s = splits[name];
         if (!s)
             continue;
-        rows.push([name, String(s.total), String(s.correct), String(s.errors), percent(s.accuracy), intervalText(s.interval)]);
+        rows.push([
+            name,
+            String(s.total),
+            String(s.correct),
+            String(s.errors),
+            percent(s.accuracy),
+            intervalText(s.interval),
+        ]);
     }
     return pad(rows);
 }
@@ -16953,12 +16960,25 @@ function inputText(task, example) {
     return task.input.map((f) => example.fields[f] ?? '').join('\n');
 }
 async function runOne(task, example, split, opts) {
-    const base = { id: example.id, line: example.line, split, input: inputText(task, example), target: example.target };
+    const base = {
+        id: example.id,
+        line: example.line,
+        split,
+        input: inputText(task, example),
+        target: example.target,
+    };
     try {
         const result = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
         // A truncated answer is not the model's answer: count it as an error, never as wrong.
         if (result.finishReason === 'length') {
-            return { ...base, output: result.text, extracted: null, verdict: 'error', error: 'output truncated (finish_reason: length)', cached: result.cached };
+            return {
+                ...base,
+                output: result.text,
+                extracted: null,
+                verdict: 'error',
+                error: 'output truncated (finish_reason: length)',
+                cached: result.cached,
+            };
         }
         const scored = score(task.scorer, result.text, example.target);
         return {
@@ -16970,7 +16990,13 @@ async function runOne(task, example, split, opts) {
         };
     }
     catch (error) {
-        return { ...base, output: null, extracted: null, verdict: 'error', error: errorMessage(error) };
+        return {
+            ...base,
+            output: null,
+            extracted: null,
+            verdict: 'error',
+            error: errorMessage(error),
+        };
     }
 }
 function summarize(results) {
@@ -17076,7 +17102,9 @@ async function evalTask(task, opts) {
         kind: 'eval',
         simulated: opts.simulated(),
         prompt: task.promptPath,
-        dataset: task.datasetPath ? (0,external_node_path_namespaceObject.relative)(opts.rootDir, task.datasetPath) || task.datasetPath : task.inlineSource ?? null,
+        dataset: task.datasetPath
+            ? (0,external_node_path_namespaceObject.relative)(opts.rootDir, task.datasetPath) || task.datasetPath
+            : (task.inlineSource ?? null),
         model: task.model ?? opts.model,
         scorer: task.scorer.type,
         splits: {
@@ -38268,7 +38296,9 @@ function splitChoice(raw) {
 function entryFromFlags(values, promptPath, rootDir) {
     const raw = {
         files: [promptPath],
-        ...(values.dataset !== undefined ? { dataset: external_node_path_default().relative(rootDir, external_node_path_default().resolve(values.dataset)) } : {}),
+        ...(values.dataset !== undefined
+            ? { dataset: external_node_path_default().relative(rootDir, external_node_path_default().resolve(values.dataset)) }
+            : {}),
         ...(values.input !== undefined ? { input: values.input.flatMap((v) => v.split(',')) } : {}),
         ...(values.target !== undefined ? { target: values.target } : {}),
         ...(values.template !== undefined ? { template: values.template.replace(/\\n/g, '\n') } : {}),
@@ -38394,6 +38424,1254 @@ async function evalCommand(argv) {
     return 0;
 }
 
+;// CONCATENATED MODULE: ./src/review/escape.ts
+// Everything shown in a comment that came from the PR, the dataset or a model is hostile until escaped:
+// it must not break the markdown around it, open HTML, ping people, or forge the bot's hidden marker.
+/** Lone surrogates (invalid UTF-16), NUL and other C0 controls, the BOM, and bidi overrides ("Trojan Source"). */
+const UNSAFE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFEFF\u202A-\u202E\u2066-\u2069]/g;
+function sanitize(s) {
+    return s.replace(UNSAFE, '');
+}
+/** Cuts to at most `max` UTF-16 units, ending with `…`, without splitting a surrogate pair. */
+function truncate(s, max) {
+    if (s.length <= max)
+        return s;
+    if (max <= 1)
+        return '…'.slice(0, Math.max(0, max));
+    let cut = max - 1;
+    const last = s.charCodeAt(cut - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        cut--;
+    return `${s.slice(0, cut)}…`;
+}
+/**
+ * Sanitizes at most about `max` units of `s`: a 1 MB model output must not cost a full regex pass
+ * when only its first few hundred characters are shown.
+ */
+function head(s, max) {
+    const window = max * 2 + 2;
+    const clipped = s.length > window;
+    const text = sanitize(clipped ? s.slice(0, window) : s);
+    return { text, cut: clipped || text.length > max };
+}
+/** Hides anything that looks like the bot's hidden markers (or any HTML comment) from a naive `includes`. */
+function defuseComments(s) {
+    return s.replace(/<!--/g, '<!\u200B--').replace(/-->/g, '--\u200B>');
+}
+const ONE_LINE = /\r\n|[\r\n\t\v\f\u2028\u2029\u0085]/g;
+/**
+ * One line of plain text for a table cell or a sentence: HTML and markdown specials escaped, mentions
+ * and issue references broken with a zero-width space, newlines collapsed, cut to `max` characters.
+ */
+function escapeInline(s, max = 300) {
+    const { text, cut } = head(s, max);
+    let t = text.replace(ONE_LINE, ' ');
+    if (cut || t.length > max)
+        t = truncate(t, max);
+    t = t.replace(/[&<>"\\`*_[\]|~#@$]/g, (ch, at, whole) => {
+        switch (ch) {
+            case '&':
+                return '&amp;';
+            case '<':
+                return '&lt;';
+            case '>':
+                return '&gt;';
+            case '"':
+                return '&quot;';
+            case '@':
+                // GitHub resolves @user and @org/team in the rendered text, after markdown: only an invisible break stops it.
+                return '@\u200B';
+            case '#':
+                // `#12` and `owner/repo#12` would cross-reference (and notify) an issue.
+                return /[0-9]/.test(whole[at + 1] ?? '') ? '\\#\u200B' : '\\#';
+            default:
+                return `\\${ch}`;
+        }
+    });
+    t = t.replace(/\bGH-(?=[0-9])/gi, (m) => `${m}\u200B`);
+    // A line starting with these would become a list item, a heading underline or a numbered list.
+    return t.replace(/^([-+=])/, '\\$1').replace(/^([0-9]+)([.)])/, '$1\\$2');
+}
+/**
+ * Inline code for a file path or a short span: a backtick run longer than any inside; `|` escaped when
+ * the span sits in a table cell (GFM splits cells before it parses code spans).
+ */
+function codeSpan(s, opts = {}) {
+    const max = opts.max ?? 200;
+    const { text, cut } = head(s, max);
+    let t = text.replace(ONE_LINE, ' ');
+    if (cut || t.length > max)
+        t = truncate(t, max);
+    t = defuseComments(t);
+    if (t.length === 0)
+        return '_(empty)_';
+    if (opts.inTable)
+        t = t.replace(/\|/g, '\\|');
+    const ticks = '`'.repeat(longestRun(t, '`') + 1);
+    const pad = t.startsWith('`') || t.endsWith('`') || (t.startsWith(' ') && t.endsWith(' ')) ? ' ' : '';
+    return `${ticks}${pad}${t}${pad}${ticks}`;
+}
+function longestRun(s, ch) {
+    let best = 0;
+    let run = 0;
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] === ch) {
+            run++;
+            if (run > best)
+                best = run;
+        }
+        else
+            run = 0;
+    }
+    return best;
+}
+/**
+ * A fenced code block whose backtick fence is longer than any backtick run in `content`, so nothing in
+ * it can close the fence. `content` is emitted exactly; a final line break is added before the closing
+ * fence when missing. `eol` separates the fence lines (suggestions in a CRLF file use CRLF).
+ */
+function fence(content, info = '', eol = '\n') {
+    const ticks = '`'.repeat(Math.max(3, longestRun(content, '`') + 1));
+    const safeInfo = info.replace(/[`\r\n]/g, '').trim();
+    const close = content === '' || content.endsWith('\n') ? '' : eol;
+    return `${ticks}${safeInfo}${eol}${content}${close}${ticks}`;
+}
+/** A display-only code block: sanitized, LF line endings, cut to `max` characters with a note. */
+function escapeBlock(s, lang = 'text', max = 2000) {
+    const { text, cut } = head(s, max);
+    let t = text.replace(/\r\n?/g, '\n');
+    if (cut || t.length > max) {
+        const shown = truncate(t, max);
+        t = `${shown}\n… (${(s.length - shown.length + 1).toLocaleString('en-US')} more characters)`;
+    }
+    return fence(defuseComments(t), lang.replace(/[^A-Za-z0-9_+.-]/g, ''));
+}
+/** A markdown link to an http(s) URL, or plain escaped text when the URL is not one. */
+function safeLink(text, url) {
+    const label = escapeInline(text, 200);
+    if (!url || url.length > 2000 || !/^https?:\/\/[^\s]+$/i.test(url))
+        return label;
+    const href = url.replace(/[()<>"'`\\]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${label}](${href})`;
+}
+
+;// CONCATENATED MODULE: ./src/review/figures.ts
+const DASH = '—';
+/** 0..1 → "72.5 %", or an em dash when there is no figure. */
+function pct(x) {
+    return x === null || x === undefined || !Number.isFinite(x) ? DASH : `${(x * 100).toFixed(1)} %`;
+}
+/** A 0..1 difference in signed percentage points with one decimal: "+4.0", "-2.5", "0.0". */
+function signedPp(delta) {
+    const tenths = Math.round(delta * 1000);
+    if (tenths === 0)
+        return '0.0';
+    return `${tenths > 0 ? '+' : '-'}${(Math.abs(tenths) / 10).toFixed(1)}`;
+}
+function intervalPp(iv) {
+    return iv ? `[${signedPp(iv[0])}, ${signedPp(iv[1])}]` : DASH;
+}
+/** Three significant digits, or "< 0.001". */
+function pValue(p) {
+    if (!Number.isFinite(p))
+        return DASH;
+    if (p < 0.001)
+        return '< 0.001';
+    return p.toPrecision(3);
+}
+const figures_int = (n) => Math.round(n).toLocaleString('en-US');
+function costLine(u, wallMs) {
+    const failed = u.failedCalls > 0 ? `, ${figures_int(u.failedCalls)} failed` : '';
+    return (`${figures_int(u.calls)} calls (${figures_int(u.cacheHits)} cache hits${failed}), ` +
+        `${figures_int(u.promptTokens)} prompt + ${figures_int(u.completionTokens)} completion tokens, ${(wallMs / 1000).toFixed(1)} s`);
+}
+/** One row's reading of a paired comparison against the significance level. */
+function rowVerdict(paired, gate) {
+    if (!paired || paired.n === 0)
+        return DASH;
+    if (paired.pValue < gate.alpha && paired.delta < 0)
+        return 'significant drop';
+    if (paired.pValue < gate.alpha && paired.delta > 0)
+        return 'significant gain';
+    return 'no significant change';
+}
+function gateText(gate) {
+    const floor = gate.minAccuracy !== undefined ? ` or test accuracy below ${pct(gate.minAccuracy)}` : '';
+    switch (gate.failOn) {
+        case 'never':
+            return 'gate: report only, never fails';
+        case 'regression':
+            return `gate: fails on a test drop of more than ${gate.minDelta} pp${floor}`;
+        default:
+            return `gate: fails on a significant test drop (α = ${gate.alpha})${floor}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/review/sections.ts
+
+
+/** Examples listed per direction; the counts cover all of them. */
+const SHOWN_EXAMPLES = 10;
+function statusLine(p) {
+    switch (p.status) {
+        case 'added':
+            return 'added (new prompt: no base version to compare with)';
+        case 'renamed':
+            return `renamed from ${codeSpan(p.previousPath ?? '?')}`;
+        case 'removed':
+            return 'deleted; not evaluated';
+        case 'reevaluated':
+            return `re-evaluated because ${escapeInline(p.reason ?? 'its inputs changed', 300)}`;
+        default:
+            return 'modified';
+    }
+}
+function verdictLine(p) {
+    const verdict = escapeInline(p.verdict, 400);
+    // The word "regression" must be there whatever the gate wrote, so a reader (or a grep) never misses it.
+    if (p.regressed)
+        return `❌ **regression**: ${verdict}`;
+    return /could not|no answered/i.test(p.verdict) ? `⚠️ ${verdict}` : `✅ ${verdict}`;
+}
+const showSuggestion = (s) => !!s && !s.withheld;
+function table(p, gate) {
+    const sug = showSuggestion(p.suggestion) ? p.suggestion : undefined;
+    const head = ['split', 'n', 'base', 'head', 'Δ (pp)', 'p', '95 % CI (pp)', 'verdict'];
+    const align = ['---', '--:', '--:', '--:', '--:', '--:', '--:', '---'];
+    if (sug) {
+        head.push('suggested', 'Δ vs head (pp)');
+        align.push('--:', '--:');
+    }
+    const rows = [head, align];
+    for (const s of p.splits)
+        rows.push(row(s, gate, sug));
+    return rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+function row(s, gate, sug) {
+    const side = s.head ?? s.base;
+    const n = s.paired ? s.paired.n : side ? side.total - side.errors : 0;
+    const cells = [
+        s.split,
+        String(n),
+        pct(s.base?.accuracy),
+        pct(s.head?.accuracy),
+        s.paired && s.paired.n > 0 ? signedPp(s.paired.delta) : DASH,
+        s.paired && s.paired.n > 0 ? pValue(s.paired.pValue) : DASH,
+        s.paired && s.paired.n > 0 ? intervalPp(s.paired.interval) : DASH,
+        rowVerdict(s.paired, gate),
+    ];
+    if (sug) {
+        const vs = sug.vsHead[s.split];
+        cells.push(pct(sug.splits[s.split]?.accuracy));
+        cells.push(vs && vs.n > 0 ? `${signedPp(vs.delta)} (p ${pValue(vs.pValue)})` : DASH);
+    }
+    return cells;
+}
+function suggestionLines(s, detail) {
+    if (!s)
+        return [];
+    if (s.withheld)
+        return [`No suggestion posted: ${escapeInline(s.withheld, 400)}.`];
+    const out = [`Suggested edits (${escapeInline(s.source, 100)}) are posted as review suggestions.`];
+    if (detail >= 2 || s.edits.length === 0)
+        return out;
+    const MAX_EDITS = 20;
+    const list = s.edits.slice(0, MAX_EDITS).map((e) => {
+        const reason = e.reason.trim() ? ` — ${escapeInline(e.reason, 300)}` : '';
+        return `- ${codeSpan(e.old, { max: 160 })} → ${codeSpan(e.new, { max: 160 })}${reason}`;
+    });
+    if (s.edits.length > MAX_EDITS)
+        list.push(`- … and ${s.edits.length - MAX_EDITS} more`);
+    return [...out, list.join('\n')];
+}
+function example(e) {
+    const output = (o) => o === null ? '_(no output: the call failed)_' : escapeBlock(o, 'text', 600);
+    return [
+        `**${e.split}, line ${e.line}**`,
+        `Input:\n\n${escapeBlock(e.input, 'text', 600)}`,
+        `Target:\n\n${escapeBlock(e.target, 'text', 200)}`,
+        `Base output:\n\n${output(e.baseOutput)}`,
+        `Head output:\n\n${output(e.headOutput)}`,
+    ].join('\n\n');
+}
+function flippedBlock(direction, total, list) {
+    const title = `${total} example${total === 1 ? '' : 's'} flipped ${direction}`;
+    if (list.length === 0)
+        return `${title} (not listed).`;
+    const shown = list.slice(0, SHOWN_EXAMPLES);
+    const more = total > shown.length ? `\n\n_Showing ${shown.length} of ${total}._` : '';
+    // Blank lines around the body: GitHub only renders markdown inside <details> when separated from the tags.
+    return `<details><summary>${title}</summary>\n\n${shown.map(example).join('\n\n')}${more}\n\n</details>`;
+}
+function flippedLines(p, detail) {
+    // The lists are capped upstream; the paired counts are complete.
+    const sum = (k) => p.splits.reduce((a, s) => a + (s.paired?.[k] ?? 0), 0);
+    const lost = Math.max(sum('lost'), p.flipped.lost.length);
+    const gained = Math.max(sum('gained'), p.flipped.gained.length);
+    if (lost + gained === 0)
+        return [];
+    if (detail >= 1 || (p.flipped.lost.length === 0 && p.flipped.gained.length === 0)) {
+        return [`Flipped: ${lost} right → wrong, ${gained} wrong → right.`];
+    }
+    const out = [];
+    if (lost > 0)
+        out.push(flippedBlock('right → wrong', lost, p.flipped.lost));
+    if (gained > 0)
+        out.push(flippedBlock('wrong → right', gained, p.flipped.gained));
+    return out;
+}
+function promptSection(p, gate, detail) {
+    const parts = [`### ${codeSpan(p.path)}`];
+    if (p.status === 'removed')
+        return [...parts, statusLine(p)].join('\n\n');
+    parts.push(statusLine(p));
+    if (p.error !== undefined) {
+        parts.push(`⚠️ could not be evaluated: ${escapeInline(p.error, 600)}`);
+    }
+    else {
+        parts.push(verdictLine(p));
+        parts.push(p.splits.length > 0 ? table(p, gate) : 'No split was evaluated.');
+        parts.push(...suggestionLines(p.suggestion, detail));
+        if (detail < 2)
+            parts.push(...flippedLines(p, detail));
+    }
+    if (detail < 2)
+        parts.push(`Cost: ${costLine(p.usage, p.wallMs)}`);
+    return parts.join('\n\n');
+}
+const label = (s) => s.replace(/[^A-Za-z0-9 ._/-]/g, '_').slice(-24);
+/** A mermaid bar chart of base and head accuracy, side by side per prompt and split. */
+function accuracyChart(prompts) {
+    const names = [];
+    const values = [];
+    for (const p of prompts) {
+        if (p.error !== undefined || p.status === 'removed')
+            continue;
+        const base = p.path.split('/').pop() ?? p.path;
+        for (const s of p.splits) {
+            for (const [side, summary] of [
+                ['base', s.base],
+                ['head', s.head],
+            ]) {
+                if (summary?.accuracy === null || summary?.accuracy === undefined)
+                    continue;
+                names.push(`"${label(`${base} ${s.split} ${side}`)}"`);
+                values.push((summary.accuracy * 100).toFixed(1));
+            }
+        }
+    }
+    if (values.length === 0)
+        return '';
+    return [
+        '```mermaid',
+        'xychart-beta',
+        '  title "Accuracy (%), base vs head"',
+        `  x-axis [${names.join(', ')}]`,
+        '  y-axis "accuracy (%)" 0 --> 100',
+        `  bar [${values.join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/review/comment.ts
+
+
+
+const MARKER = '<!-- lpo-review:summary -->';
+const SIMULATED_LINE = '**Simulated**: these figures come from the offline simulator, not a real model.';
+/** GitHub rejects issue comments longer than 65,536 characters. */
+const COMMENT_LIMIT = 65_536;
+/** The job summary's limit is 1 MiB per step, in bytes. */
+const JOB_SUMMARY_LIMIT = (/* unused pure expression or super */ null && (1024 * 1024));
+const MAX_NOTES = 20;
+const MAX_NOTES_CHARS = 6000;
+const CHART_MAX_PROMPTS = 6;
+/** Below this the header, footer and truncation notice alone may not fit. */
+const MIN_BUDGET = 4096;
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+function overallVerdict(report) {
+    const regressed = report.prompts.filter((p) => p.regressed && p.error === undefined).length;
+    const errored = report.prompts.filter((p) => p.error !== undefined).length;
+    const evaluated = report.prompts.filter((p) => p.status !== 'removed' && p.error === undefined).length;
+    if (regressed > 0)
+        return `❌ **${plural(regressed, 'prompt')} regressed**`;
+    if (report.regressed)
+        return '❌ **regression** (see the gate below)';
+    if (evaluated === 0 && (errored > 0 || report.partial))
+        return '⚠️ **evaluation could not run**';
+    if (errored > 0) {
+        return `⚠️ **no regression among the evaluated prompts**; ${plural(errored, 'prompt')} could not be evaluated`;
+    }
+    if (evaluated === 0)
+        return '✅ **no regression**: no prompt needed evaluating';
+    return `✅ **no regression** (${plural(evaluated, 'prompt')} evaluated)`;
+}
+function header(report, marker) {
+    const lines = [];
+    if (marker)
+        lines.push(MARKER);
+    lines.push('## LPO review', '', overallVerdict(report));
+    if (report.simulated)
+        lines.push('', `> ⚠️ ${SIMULATED_LINE}`);
+    if (report.partial) {
+        lines.push('', '**Partial**: the run stopped early (deadline or fault); prompts not listed were not evaluated.');
+    }
+    const shas = `base ${codeSpan(report.baseSha.slice(0, 12))} → head ${codeSpan(report.headSha.slice(0, 12))}`;
+    lines.push('', `${shas} · ${gateText(report.gate)}`);
+    return lines.join('\n');
+}
+function footer(report) {
+    const lines = ['---', `Total cost: ${costLine(report.usage, report.wallMs)}`];
+    if (report.notes.length > 0) {
+        lines.push('', '**Notes**', '');
+        let shown = 0;
+        let chars = 0;
+        for (const note of report.notes) {
+            const line = `- ${escapeInline(note, 500)}`;
+            // Escaping can multiply a note's length; the notes must not crowd out the prompt sections.
+            if (shown >= MAX_NOTES || chars + line.length > MAX_NOTES_CHARS)
+                break;
+            lines.push(line);
+            shown++;
+            chars += line.length;
+        }
+        if (report.notes.length > shown)
+            lines.push(`- … and ${report.notes.length - shown} more`);
+    }
+    return lines.join('\n');
+}
+function truncationNotice(omitted, o) {
+    const left = `… truncated: ${plural(omitted, 'prompt section')} left out`;
+    // The job summary is itself the full report's place; only its own limit can cut it.
+    if (!o.marker)
+        return `${left} to fit the job summary's size limit.`;
+    const link = o.jobSummaryUrl ? ` (${safeLink('job summary', o.jobSummaryUrl)})` : '';
+    return `${left}; see the job summary for the full report${link}.`;
+}
+const join = (parts) => parts.filter((p) => p !== '').join('\n\n');
+/** Regressions and failures are what a reader must see, so they are the last to be cut. */
+const priority = (p) => p.regressed ? 0 : p.error !== undefined ? 1 : p.status === 'removed' ? 3 : 2;
+function render(report, o) {
+    if (o.budget < MIN_BUDGET)
+        throw new RangeError(`summary size limit ${o.budget} is below ${MIN_BUDGET}`);
+    const top = header(report, o.marker);
+    const chart = report.prompts.length <= CHART_MAX_PROMPTS ? accuracyChart(report.prompts) : '';
+    const bottom = footer(report);
+    for (const detail of [0, 1, 2]) {
+        const sections = report.prompts.map((p) => promptSection(p, report.gate, detail));
+        const text = join([top, detail < 2 ? chart : '', ...sections, bottom]);
+        if (o.size(text) <= o.budget)
+            return text;
+    }
+    // Whole sections only, most important first, shown in their original order.
+    const sections = report.prompts.map((p) => promptSection(p, report.gate, 2));
+    const order = report.prompts
+        .map((_, i) => i)
+        .sort((a, b) => priority(report.prompts[a]) - priority(report.prompts[b]));
+    const notice = truncationNotice(report.prompts.length, o);
+    let used = o.size(join([top, bottom, notice]));
+    const keep = new Set();
+    for (const i of order) {
+        const cost = o.size(sections[i]) + 2;
+        if (used + cost > o.budget)
+            continue;
+        used += cost;
+        keep.add(i);
+    }
+    const kept = sections.filter((_, i) => keep.has(i));
+    const text = join([top, ...kept, truncationNotice(sections.length - kept.length, o), bottom]);
+    if (o.size(text) <= o.budget)
+        return text;
+    // Only the notes can still be too long (the header is bounded): drop them, never cut mid-block.
+    return join([top, ...kept, truncationNotice(sections.length - kept.length, o)]);
+}
+/**
+ * The PR summary comment: the marker first, at most `maxChars` UTF-16 units (GitHub counts characters;
+ * UTF-16 units are never fewer). `jobSummaryUrl` is linked when sections had to be left out.
+ */
+function renderSummary(report, opts = {}) {
+    return render(report, {
+        marker: true,
+        budget: opts.maxChars ?? COMMENT_LIMIT,
+        size: (s) => s.length,
+        ...(opts.jobSummaryUrl ? { jobSummaryUrl: opts.jobSummaryUrl } : {}),
+    });
+}
+/** The same report for the job summary: no marker, and its own limit counted in UTF-8 bytes. */
+function renderJobSummary(report, opts = {}) {
+    return render(report, {
+        marker: false,
+        budget: opts.maxBytes ?? JOB_SUMMARY_LIMIT,
+        size: (s) => Buffer.byteLength(s, 'utf8'),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/review/json-report.ts
+
+
+// The versioned JSON written by `lpo review --json` and the Action's `report` output. Deltas are in
+// percentage points (head − base) on the same examples, with the exact McNemar p-value.
+const DeltaSchema = object({
+    n: schemas_number().int(),
+    pp: schemas_number(),
+    interval: tuple([schemas_number(), schemas_number()]).nullable(),
+    pValue: schemas_number(),
+    lost: schemas_number().int(),
+    gained: schemas_number().int(),
+});
+const SideSchema = object({ splits: partialRecord(schemas_enum(['dev', 'test']), SplitSummarySchema) }).nullable();
+const ReviewJsonSchema = object({
+    version: literal(1),
+    kind: literal('review'),
+    simulated: schemas_boolean(),
+    partial: schemas_boolean(),
+    baseSha: schemas_string(),
+    headSha: schemas_string(),
+    regressed: schemas_boolean(),
+    prompts: array(object({
+        path: schemas_string(),
+        previousPath: schemas_string().optional(),
+        status: schemas_string(),
+        reason: schemas_string().optional(),
+        base: SideSchema,
+        head: SideSchema,
+        delta: partialRecord(schemas_enum(['dev', 'test']), DeltaSchema),
+        regressed: schemas_boolean(),
+        verdict: schemas_string(),
+        error: schemas_string().optional(),
+        suggestion: object({
+            source: schemas_string(),
+            text: schemas_string(),
+            splits: partialRecord(schemas_enum(['dev', 'test']), SplitSummarySchema),
+            vsHead: partialRecord(schemas_enum(['dev', 'test']), DeltaSchema),
+            edits: array(object({ old: schemas_string(), new: schemas_string(), reason: schemas_string() })),
+            withheld: schemas_string().optional(),
+        })
+            .optional(),
+        usage: UsageSchema,
+        wallMs: schemas_number(),
+    })),
+    notes: array(schemas_string()),
+    usage: UsageSchema,
+    wallMs: schemas_number(),
+});
+const delta = (p) => ({
+    n: p.n,
+    pp: p.delta * 100,
+    interval: p.interval ? [p.interval[0] * 100, p.interval[1] * 100] : null,
+    pValue: p.pValue,
+    lost: p.lost,
+    gained: p.gained,
+});
+function side(p, which) {
+    const splits = {};
+    for (const s of p.splits) {
+        const summary = s[which];
+        if (summary)
+            splits[s.split] = summary;
+    }
+    return Object.keys(splits).length > 0 ? { splits } : null;
+}
+function toReviewJson(report) {
+    return {
+        version: 1,
+        kind: 'review',
+        simulated: report.simulated,
+        partial: report.partial,
+        baseSha: report.baseSha,
+        headSha: report.headSha,
+        regressed: report.regressed,
+        prompts: report.prompts.map((p) => ({
+            path: p.path,
+            ...(p.previousPath ? { previousPath: p.previousPath } : {}),
+            status: p.status,
+            ...(p.reason ? { reason: p.reason } : {}),
+            base: side(p, 'base'),
+            head: side(p, 'head'),
+            delta: Object.fromEntries(p.splits.flatMap((s) => (s.paired ? [[s.split, delta(s.paired)]] : []))),
+            regressed: p.regressed,
+            verdict: p.verdict,
+            ...(p.error ? { error: p.error } : {}),
+            ...(p.suggestion
+                ? {
+                    suggestion: {
+                        source: p.suggestion.source,
+                        text: p.suggestion.fileText,
+                        splits: p.suggestion.splits,
+                        vsHead: Object.fromEntries(Object.entries(p.suggestion.vsHead).map(([k, v]) => [k, delta(v)])),
+                        edits: p.suggestion.edits,
+                        ...(p.suggestion.withheld ? { withheld: p.suggestion.withheld } : {}),
+                    },
+                }
+                : {}),
+            usage: p.usage,
+            wallMs: p.wallMs,
+        })),
+        notes: report.notes,
+        usage: report.usage,
+        wallMs: report.wallMs,
+    };
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/review/git.ts
+
+
+
+const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Prompt files and datasets can be large; git's default 1 MB buffer would cut them off. */
+const MAX_BUFFER = 512 * 1024 * 1024;
+async function git(repoDir, args) {
+    const { stdout } = await run('git', args, { cwd: repoDir, maxBuffer: MAX_BUFFER, encoding: 'buffer' });
+    return stdout;
+}
+/** Full SHA of a ref, or a ConfigError naming it (a shallow clone is the usual cause). */
+async function resolveRef(repoDir, ref) {
+    try {
+        return (await git(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]))
+            .toString('utf8')
+            .trim();
+    }
+    catch {
+        throw new ConfigError(`git ref "${ref}" not found in ${repoDir} (a shallow checkout? use actions/checkout with fetch-depth: 0)`);
+    }
+}
+/** The file's text at a commit, or null when it does not exist there. */
+async function showFile(repoDir, sha, path) {
+    try {
+        return (await git(repoDir, ['show', `${sha}:${path}`])).toString('utf8');
+    }
+    catch {
+        return null;
+    }
+}
+const STATUS = {
+    A: 'added',
+    M: 'modified',
+    D: 'removed',
+    R: 'renamed',
+    C: 'added',
+    T: 'modified',
+};
+/** `git diff --name-status -M` between two commits, NUL-separated so any file name survives. */
+async function changedFiles(repoDir, base, head) {
+    const out = (await git(repoDir, ['diff', '--name-status', '-M', '-z', base, head])).toString('utf8');
+    const parts = out.split('\0');
+    const files = [];
+    for (let i = 0; i < parts.length - 1;) {
+        const code = parts[i++];
+        const status = STATUS[code[0]] ?? 'modified';
+        if (code[0] === 'R' || code[0] === 'C') {
+            const from = parts[i++];
+            const to = parts[i++];
+            files.push(status === 'renamed' ? { path: to, status, previousPath: from } : { path: to, status });
+        }
+        else {
+            files.push({ path: parts[i++], status });
+        }
+    }
+    return files;
+}
+/** Unified diff hunks of one file, in the shape GitHub's `patch` field has (no file headers). */
+async function filePatch(repoDir, base, head, path, previousPath) {
+    const paths = previousPath ? [previousPath, path] : [path];
+    const out = (await git(repoDir, ['diff', '-M', '--no-color', '--unified=3', base, head, '--', ...paths])).toString('utf8');
+    const start = out.indexOf('\n@@');
+    return start === -1 ? undefined : out.slice(start + 1);
+}
+/** All files tracked at a commit, for finding every prompt a changed config or dataset affects. */
+async function listFiles(repoDir, sha) {
+    const out = (await git(repoDir, ['ls-tree', '-r', '-z', '--name-only', sha])).toString('utf8');
+    return out.split('\0').filter(Boolean);
+}
+
+;// CONCATENATED MODULE: ./src/eval/compare.ts
+
+
+const verdictOf = (r) => r.verdict === 'error' ? null : r.verdict === 'correct';
+/** Base and head ran on the same examples in the same order, so results align by index. */
+function compareRuns(base, head) {
+    const out = [];
+    for (const split of ['dev', 'test']) {
+        const b = base?.splits[split];
+        const h = head?.splits[split];
+        if (!b && !h)
+            continue;
+        out.push({
+            split,
+            base: b ? summarize(b.results) : null,
+            head: h ? summarize(h.results) : null,
+            paired: b && h ? comparePaired(b.results.map(verdictOf), h.results.map(verdictOf)) : null,
+        });
+    }
+    return out;
+}
+function flippedExamples(base, head, limit) {
+    const lost = [];
+    const gained = [];
+    for (const split of ['dev', 'test']) {
+        const b = base.splits[split]?.results ?? [];
+        const h = head.splits[split]?.results ?? [];
+        for (let i = 0; i < Math.min(b.length, h.length); i++) {
+            const bv = verdictOf(b[i]);
+            const hv = verdictOf(h[i]);
+            if (bv === null || hv === null || bv === hv)
+                continue;
+            const flipped = {
+                split: split,
+                line: h[i].line,
+                input: h[i].input,
+                target: h[i].target,
+                baseOutput: b[i].output,
+                headOutput: h[i].output,
+            };
+            const list = bv ? lost : gained;
+            if (list.length < limit)
+                list.push(flipped);
+        }
+    }
+    return { lost, gained };
+}
+const pp = (x) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)} pp`;
+/**
+ * The merge gate, on the test split only: dev is what an optimizer may tune on, so only test is an
+ * honest estimate. No verdict is claimed when test has no answered example.
+ */
+function gate(splits, policy) {
+    const test = splits.find((s) => s.split === 'test');
+    const head = test?.head;
+    if (!test || !head || head.accuracy === null) {
+        return { regressed: false, verdict: 'could not evaluate (no answered test example)' };
+    }
+    const reasons = [];
+    const paired = test.paired;
+    if (paired && paired.n > 0) {
+        if (policy.failOn === 'significant-regression' && paired.delta < 0 && paired.pValue < policy.alpha) {
+            reasons.push(`significant regression on test (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`);
+        }
+        if (policy.failOn === 'regression' && paired.delta * 100 < -policy.minDelta) {
+            reasons.push(`regression on test (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
+        }
+    }
+    if (policy.failOn !== 'never' && policy.minAccuracy !== undefined && head.accuracy < policy.minAccuracy) {
+        reasons.push(`regression below the floor: test accuracy ${(head.accuracy * 100).toFixed(1)} % < ${(policy.minAccuracy * 100).toFixed(1)} %`);
+    }
+    if (reasons.length > 0)
+        return { regressed: true, verdict: reasons.join('; ') };
+    if (!paired || paired.n === 0)
+        return { regressed: false, verdict: 'new prompt (no base to compare)' };
+    if (paired.pValue < policy.alpha) {
+        return {
+            regressed: false,
+            verdict: paired.delta > 0
+                ? `improvement (${pp(paired.delta)})`
+                : `worse (${pp(paired.delta)}), within the allowed rule`,
+        };
+    }
+    return {
+        regressed: false,
+        verdict: `no significant change (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/meta-prompts.ts
+
+
+// Literal `new URL(..., import.meta.url)` calls, one per file: the bundler copies each one next to
+// dist/index.js and rewrites the path, so the meta-prompts ship inside dist/.
+const FILES = {
+    rewrite: __nccwpck_require__.ab + "rewrite.md",
+    'lpo-identify': __nccwpck_require__.ab + "lpo-identify.md",
+    'lpo-propose': __nccwpck_require__.ab + "lpo-propose.md",
+    'lpo-global': __nccwpck_require__.ab + "lpo-global.md",
+    'ape-resample': __nccwpck_require__.ab + "ape-resample.md",
+    'apo-gradient': __nccwpck_require__.ab + "apo-gradient.md",
+    'pe2-reflect': __nccwpck_require__.ab + "pe2-reflect.md",
+};
+const loaded = new Map();
+/** The template without its header comment (which documents it for people, not for the model). */
+function metaPrompt(name) {
+    let text = loaded.get(name);
+    if (text === undefined) {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(FILES[name], 'utf8')
+            .replace(/^<!--[\s\S]*?-->\s*/, '')
+            .trimEnd();
+        loaded.set(name, text);
+    }
+    return text;
+}
+/** Fills a meta-prompt in one pass; values (prompts, model outputs) are never re-expanded. */
+function renderMetaPrompt(name, values) {
+    return fillPlaceholders(metaPrompt(name), (key) => values[key]);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/rewrite.ts
+
+
+/** Enough failures to show a pattern without drowning the optimizer's context. */
+const MAX_FAILURES_SHOWN = 5;
+const MAX_FIELD_CHARS = 600;
+const clip = (s) => (s.length > MAX_FIELD_CHARS ? `${s.slice(0, MAX_FIELD_CHARS)}…` : s);
+function failuresText(failures) {
+    if (failures.length === 0)
+        return '(none: the prompt answered every shown example correctly)';
+    return failures
+        .slice(0, MAX_FAILURES_SHOWN)
+        .map((f, i) => `${i + 1}. Input: ${clip(f.input)}\n   Expected: ${clip(f.target)}\n   Model output: ${clip(f.output ?? '')}`)
+        .join('\n');
+}
+/**
+ * Reads the prompt out of the optimizer's reply. The reply is untrusted: it must hold one
+ * <prompt>…</prompt> block, must not be empty, and must keep every {{placeholder}} of the original.
+ */
+function parseRewrite(reply, original) {
+    const match = /<prompt>\r?\n?([\s\S]*?)\r?\n?<\/prompt>/.exec(reply);
+    if (!match)
+        return { ok: false, why: 'the optimizer reply has no <prompt>…</prompt> block' };
+    const eol = original.includes('\r\n') ? '\r\n' : '\n';
+    let prompt = match[1].replace(/\r?\n/g, eol).trim();
+    if (!prompt)
+        return { ok: false, why: 'the optimizer returned an empty prompt' };
+    // Keep the file's own trailing newline convention.
+    if (/\r?\n$/.test(original))
+        prompt += eol;
+    const missing = placeholdersIn(original).filter((p) => !placeholdersIn(prompt).includes(p));
+    if (missing.length > 0)
+        return { ok: false, why: `the rewrite drops placeholder {{${missing[0]}}}` };
+    if (prompt === original)
+        return { ok: false, why: 'the optimizer returned the prompt unchanged' };
+    return { ok: true, prompt };
+}
+/** One global rewrite by the optimizer model, shown the prompt's failures on dev. */
+async function rewritePrompt(client, model, prompt, failures) {
+    const content = renderMetaPrompt('rewrite', { prompt: prompt.trim(), failures: failuresText(failures) });
+    const result = await client.chat({ model, messages: [{ role: 'user', content }], temperature: 0 });
+    if (result.finishReason === 'length')
+        return { ok: false, why: 'the optimizer reply was truncated' };
+    return parseRewrite(result.text, prompt);
+}
+
+;// CONCATENATED MODULE: ./src/review/run.ts
+
+
+
+
+
+
+
+
+/** Flipped examples listed per prompt; the counts are always complete. */
+const MAX_FLIPPED = 20;
+const usageDelta = (a, b) => ({
+    calls: b.calls - a.calls,
+    cacheHits: b.cacheHits - a.cacheHits,
+    promptTokens: b.promptTokens - a.promptTokens,
+    completionTokens: b.completionTokens - a.completionTokens,
+    failedCalls: b.failedCalls - a.failedCalls,
+});
+function taskFor(ctx, path, text) {
+    const entry = entryFor(ctx.config, path);
+    return buildTask({ promptPath: path, promptText: text, rootDir: ctx.rootDir, ...(entry ? { entry } : {}) });
+}
+/** The base prompt, scored on the head's dataset and scorer, so both sides see the same examples. */
+function baseTaskFor(ctx, head, path, text) {
+    const own = taskFor(ctx, path, text);
+    const { datasetPath, inlineRows, inlineSource, input, target, scorer, split } = head;
+    return {
+        ...own,
+        datasetPath,
+        input,
+        target,
+        scorer,
+        split,
+        ...(inlineRows ? { inlineRows } : {}),
+        ...(inlineSource ? { inlineSource } : {}),
+    };
+}
+function allErrored(run) {
+    const results = [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])];
+    if (results.length === 0 || results.some((r) => r.verdict !== 'error'))
+        return undefined;
+    return `evaluation could not run: all ${results.length} model calls failed (${results[0].error})`;
+}
+async function suggest(ctx, head, headRun, splits, headText) {
+    if (!ctx.optimize)
+        return undefined;
+    const empty = { source: 'global rewrite', splits: {}, vsHead: {}, edits: [] };
+    if (head.kind !== 'text') {
+        return {
+            ...empty,
+            fileText: headText,
+            withheld: 'suggestions for .prompt.yml files are not produced yet',
+        };
+    }
+    const failures = (headRun.splits.dev?.results ?? []).filter((r) => r.verdict === 'wrong');
+    const outcome = await rewritePrompt(ctx.client, ctx.optimizerModel, head.prompt, failures);
+    if (!outcome.ok)
+        return { ...empty, fileText: headText, withheld: outcome.why };
+    const run = await evaluate(head, splits, {
+        client: ctx.client,
+        model: ctx.taskModel,
+        concurrency: ctx.concurrency,
+        prompt: outcome.prompt,
+    });
+    const suggestion = { ...empty, fileText: outcome.prompt };
+    for (const split of ['dev', 'test']) {
+        const s = run.splits[split];
+        const h = headRun.splits[split];
+        if (!s || !h)
+            continue;
+        suggestion.splits[split] = s.summary;
+        const v = (r) => (r.verdict === 'error' ? null : r.verdict === 'correct');
+        suggestion.vsHead[split] = comparePaired(h.results.map(v), s.results.map(v));
+    }
+    const test = suggestion.vsHead.test;
+    const dev = suggestion.vsHead.dev;
+    if (!test || test.n === 0)
+        suggestion.withheld = 'no answered test example to check the suggestion on';
+    else if (test.delta < 0)
+        suggestion.withheld = 'the rewrite loses to the head prompt on test';
+    else if (dev && dev.delta <= 0 && test.delta === 0)
+        suggestion.withheld = 'the rewrite does not beat the head prompt';
+    return suggestion;
+}
+async function reviewPrompt(ctx, job, headTexts) {
+    const started = Date.now();
+    const before = ctx.client.usage();
+    const review = {
+        path: job.path,
+        status: job.status,
+        splits: [],
+        regressed: false,
+        verdict: '',
+        flipped: { lost: [], gained: [] },
+        usage: usageDelta(before, before),
+        wallMs: 0,
+    };
+    if (job.previousPath)
+        review.previousPath = job.previousPath;
+    if (job.reason)
+        review.reason = job.reason;
+    const finish = () => {
+        review.usage = usageDelta(before, ctx.client.usage());
+        review.wallMs = Date.now() - started;
+        return review;
+    };
+    if (job.status === 'removed') {
+        review.verdict = 'deleted; not evaluated';
+        return finish();
+    }
+    const headText = await ctx.readHead(job.path);
+    if (headText === null)
+        throw new ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
+    headTexts.set(job.path, headText);
+    const head = taskFor(ctx, job.path, headText);
+    const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
+    const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
+    const splits = await loadTaskSplits(head, 'all');
+    const progress = (side) => (done, total) => ctx.onProgress?.(`${job.path} (${side})`, done, total);
+    const opts = { client: ctx.client, model: ctx.taskModel, concurrency: ctx.concurrency };
+    const baseRun = base ? await evaluate(base, splits, { ...opts, onProgress: progress('base') }) : null;
+    const headRun = await evaluate(head, splits, { ...opts, onProgress: progress('head') });
+    const failure = allErrored(headRun) ?? (baseRun ? allErrored(baseRun) : undefined);
+    review.splits = compareRuns(baseRun, headRun);
+    if (failure) {
+        review.error = failure;
+        review.verdict = 'could not evaluate';
+        return finish();
+    }
+    if (baseRun)
+        review.flipped = flippedExamples(baseRun, headRun, MAX_FLIPPED);
+    const verdict = gate(review.splits, ctx.gate);
+    review.regressed = verdict.regressed;
+    review.verdict = verdict.verdict;
+    const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error) => ({
+        fileText: headText,
+        source: 'global rewrite',
+        splits: {},
+        vsHead: {},
+        edits: [],
+        withheld: `the optimizer failed: ${errorMessage(error)}`,
+    }));
+    if (suggestion)
+        review.suggestion = suggestion;
+    return finish();
+}
+/**
+ * Evaluates every prompt job, one after another (each one already runs its examples concurrently).
+ * A prompt whose evaluation fails entirely is reported as such; it never counts as a regression.
+ */
+async function runReview(ctx) {
+    const started = Date.now();
+    const before = ctx.client.usage();
+    const prompts = [];
+    const headTexts = new Map();
+    for (const job of ctx.jobs) {
+        ctx.logger.info(`evaluating ${job.path} (${job.status})`);
+        prompts.push(await reviewPrompt(ctx, job, headTexts));
+    }
+    const report = {
+        version: 1,
+        kind: 'review',
+        simulated: ctx.client.simulated(),
+        partial: false,
+        baseSha: ctx.baseSha,
+        headSha: ctx.headSha,
+        gate: ctx.gate,
+        prompts,
+        notes: ctx.notes,
+        regressed: prompts.some((p) => p.regressed),
+        usage: usageDelta(before, ctx.client.usage()),
+        wallMs: Date.now() - started,
+    };
+    return { report, headTexts };
+}
+
+;// CONCATENATED MODULE: ./src/review/changes.ts
+
+
+
+
+function isPrompt(config, file) {
+    return entryFor(config, file) !== undefined || isPromptYml(file);
+}
+const rel = (config, absolute) => external_node_path_default().relative(config.rootDir, absolute).split((external_node_path_default()).sep).join('/');
+/**
+ * Which prompt files a change set asks us to evaluate: changed prompts themselves, and every prompt
+ * whose config entry or dataset changed. Files that are neither are ignored.
+ */
+function promptJobs(changed, config, configPath, headFiles) {
+    const jobs = new Map();
+    for (const file of changed) {
+        if (!isPrompt(config, file.path) && !(file.previousPath && isPrompt(config, file.previousPath)))
+            continue;
+        const job = { path: file.path, status: file.status };
+        if (file.previousPath)
+            job.previousPath = file.previousPath;
+        if (file.patch !== undefined)
+            job.patch = file.patch;
+        jobs.set(file.path, job);
+    }
+    const reevaluate = (file, reason) => {
+        if (jobs.has(file))
+            return;
+        const patch = changed.find((c) => c.path === file)?.patch;
+        jobs.set(file, { path: file, status: 'reevaluated', reason, ...(patch !== undefined ? { patch } : {}) });
+    };
+    const changedPaths = new Set(changed.map((c) => c.path));
+    const covered = headFiles.filter((f) => entryFor(config, f) !== undefined);
+    if (changedPaths.has(configPath)) {
+        for (const file of covered)
+            reevaluate(file, `config ${configPath} changed`);
+    }
+    for (const entry of config.entries) {
+        if (!entry.dataset)
+            continue;
+        const dataset = rel(config, entry.dataset);
+        if (!changedPaths.has(dataset))
+            continue;
+        const matches = picomatch_default()(entry.files, { dot: true });
+        for (const file of covered) {
+            if (matches(file) && entryFor(config, file) === entry)
+                reevaluate(file, `dataset ${dataset} changed`);
+        }
+    }
+    return [...jobs.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+;// CONCATENATED MODULE: ./src/review/sources.ts
+
+
+/** Everything from a local repository's history: `lpo review`, and the Action with fetch-depth: 0. */
+async function gitSources(repoDir, baseSha, headSha) {
+    const changed = await changedFiles(repoDir, baseSha, headSha);
+    for (const file of changed) {
+        const patch = await filePatch(repoDir, baseSha, headSha, file.path, file.previousPath);
+        if (patch !== undefined)
+            file.patch = patch;
+    }
+    return {
+        changed,
+        headFiles: await listFiles(repoDir, headSha),
+        readBase: (path) => showFile(repoDir, baseSha, path),
+        readHead: (path) => showFile(repoDir, headSha, path),
+        notes: [],
+    };
+}
+function jobsFor(sources, config) {
+    return promptJobs(sources.changed, config, config.path, sources.headFiles);
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/review/worktree.ts
+
+
+
+
+
+
+const worktree_run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * Runs `fn` with a directory holding the head commit's tree: the repository itself when it is checked
+ * out there, else a temporary detached worktree, so config and datasets are read as of the head.
+ */
+async function withHeadTree(repoDir, headSha, fn) {
+    const current = await resolveRef(repoDir, 'HEAD').catch(() => null);
+    if (current === headSha)
+        return fn(repoDir);
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'lpo-head-'));
+    await worktree_run('git', ['worktree', 'add', '--detach', dir, headSha], { cwd: repoDir });
+    try {
+        return await fn(dir);
+    }
+    finally {
+        await worktree_run('git', ['worktree', 'remove', '--force', dir], { cwd: repoDir }).catch(() => undefined);
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/review-command.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const review_command_HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <review.md>] [--json <report.json>]
+
+Runs the pull-request review on a local git repository: evaluates the base and head versions of every
+prompt the change touches (or whose config entry or dataset it touches), and writes the comment the
+Action would post. Exits 1 when a prompt regresses by the --fail-on rule.
+
+  --config <file>        config path inside the repo (default ${DEFAULT_CONFIG_PATH})
+  --fail-on <rule>       significant-regression (default) | regression | never
+  --min-delta <pp>       for --fail-on regression: largest allowed test drop (default 2)
+  --min-accuracy <pct>   fail when the head's test accuracy is below this percentage
+  --no-optimize          skip the suggested rewrite
+  --optimizer-model <m>  model that proposes edits (default: the task model)
+  plus --base-url --api-key --task-model --concurrency --cache-dir --no-cache, as for lpo eval`;
+const review_command_FLAGS = {
+    ...ENDPOINT_FLAGS,
+    repo: { type: 'string' },
+    base: { type: 'string' },
+    head: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'string' },
+    config: { type: 'string' },
+    'fail-on': { type: 'string' },
+    'min-delta': { type: 'string' },
+    'min-accuracy': { type: 'string' },
+    'no-optimize': { type: 'boolean' },
+    'optimizer-model': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+};
+function percentFlag(raw, flag) {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
+        throw new ConfigError(`${flag}: expected a number from 0 to 100, got "${raw}"`);
+    }
+    return value;
+}
+function gatePolicy(values) {
+    const failOn = (values['fail-on'] ?? 'significant-regression');
+    if (!['significant-regression', 'regression', 'never'].includes(failOn)) {
+        throw new ConfigError(`--fail-on: expected significant-regression, regression or never, got "${failOn}"`);
+    }
+    const gate = {
+        failOn,
+        minDelta: values['min-delta'] !== undefined ? percentFlag(values['min-delta'], '--min-delta') : 2,
+        alpha: 0.05,
+    };
+    if (values['min-accuracy'] !== undefined)
+        gate.minAccuracy = percentFlag(values['min-accuracy'], '--min-accuracy') / 100;
+    return gate;
+}
+async function reviewCommand(argv) {
+    const { values } = parseFlags('review', argv, review_command_FLAGS);
+    if (values.help) {
+        process.stdout.write(`${review_command_HELP}\n`);
+        return 0;
+    }
+    for (const flag of ['base', 'head']) {
+        if (!values[flag])
+            throw new ConfigError(`lpo review: --${flag} <ref> is required`);
+    }
+    const repoDir = external_node_path_default().resolve(values.repo ?? '.');
+    const gate = gatePolicy(values);
+    const endpoint = endpointSettings({
+        ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
+        ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
+        ...(values['task-model'] !== undefined ? { taskModel: values['task-model'] } : {}),
+        ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
+        ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
+        noCache: values['no-cache'] === true,
+    }, process.env, ENDPOINT_NAMES);
+    const baseSha = await resolveRef(repoDir, values.base);
+    const headSha = await resolveRef(repoDir, values.head);
+    const report = await withHeadTree(repoDir, headSha, async (rootDir) => {
+        const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir);
+        const sources = await gitSources(repoDir, baseSha, headSha);
+        const jobs = jobsFor(sources, config);
+        const client = new LlmClient({
+            baseURL: endpoint.baseURL,
+            apiKey: endpoint.apiKey,
+            concurrency: endpoint.concurrency,
+            cacheDir: endpoint.cacheDir ? external_node_path_default().resolve(endpoint.cacheDir) : null,
+        });
+        const progress = new Map();
+        const result = await runReview({
+            rootDir,
+            config,
+            baseSha,
+            headSha,
+            jobs,
+            notes: sources.notes,
+            readBase: sources.readBase,
+            readHead: sources.readHead,
+            client,
+            taskModel: endpoint.taskModel,
+            optimizerModel: values['optimizer-model'] ?? endpoint.taskModel,
+            concurrency: endpoint.concurrency,
+            gate,
+            optimize: values['no-optimize'] !== true,
+            logger: { info: (m) => process.stderr.write(`${m}\n`), warning: (m) => process.stderr.write(`warning: ${m}\n`) },
+            onProgress: (label, done, total) => {
+                if (!progress.has(label))
+                    progress.set(label, progressReporter(label));
+                progress.get(label).update(done, total);
+            },
+        });
+        return result.report;
+    });
+    const markdown = renderSummary(report);
+    if (values.out) {
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(values.out)), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(values.out, `${markdown}\n`);
+        process.stderr.write(`wrote ${values.out}\n`);
+    }
+    else {
+        process.stdout.write(`${markdown}\n`);
+    }
+    if (values.json) {
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(values.json)), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(values.json, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
+    }
+    if (report.prompts.length === 0)
+        process.stderr.write('no prompt file, config or dataset covered by the config changed\n');
+    return report.regressed ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/llm/sim-keys.ts
 
 
@@ -38512,7 +39790,7 @@ const MAX_SCHEMA_DEPTH = 12;
 function sim_schema_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-function resolveRef(root, ref) {
+function sim_schema_resolveRef(root, ref) {
     if (!ref.startsWith('#'))
         return undefined;
     let node = root;
@@ -38535,7 +39813,7 @@ function fromSchema(schema, ctx, name, depth) {
     if (!sim_schema_isRecord(schema) || depth > MAX_SCHEMA_DEPTH)
         return ctx.final;
     if (typeof schema.$ref === 'string')
-        return fromSchema(resolveRef(ctx.root, schema.$ref), ctx, name, depth + 1);
+        return fromSchema(sim_schema_resolveRef(ctx.root, schema.$ref), ctx, name, depth + 1);
     if ('const' in schema)
         return schema.const;
     if (Array.isArray(schema.enum) && schema.enum.length > 0) {
@@ -38737,7 +40015,7 @@ function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /** Improves a prompt by one deterministic step of the scenario (see the file header). */
-function rewritePrompt(scenario, prompt) {
+function sim_model_rewritePrompt(scenario, prompt) {
     const lower = prompt.toLowerCase();
     // Stable sort: among equally bad rules, the first listed wins.
     const worst = scenario.rules
@@ -38863,13 +40141,13 @@ function identify(scenario, prompt, maxWords, unit) {
         }
     }
     if (spans.length === 0) {
-        const line = /^[^\n]*\S[^\n]*/m.exec(prompt);
-        const last = line ? /\S+\s*$/.exec(line[0]) : null;
+        const line = /^[^\n]*[A-Za-z][^\n]*/m.exec(prompt);
+        const last = line ? [...line[0].matchAll(/\S*[A-Za-z]\S*/g)].at(-1) : undefined;
         if (line && last && !last[0].includes('{{')) {
             const start = line.index + last.index;
             const hint = absentPositives(scenario, prompt)[0];
             spans.push({
-                at: [start, start + last[0].trimEnd().length],
+                at: [start, start + last[0].length],
                 reason: `the prompt ${hint ? HINTS[hint.pattern] ?? 'is missing an instruction' : 'could be clearer'}; extend it here`,
             });
         }
@@ -38901,9 +40179,10 @@ function replaceSpan(scenario, span, whole, variant) {
         const middle = kind === 1 ? '' : fixed;
         const out = `${span.slice(0, at[0])}${middle}${span.slice(at[1])}`.replace(/\s{2,}/g, ' ');
         const extra = kind === 2 ? absentPositives(scenario, `${whole} ${middle}`)[0] : undefined;
-        return extra ? `${out} ${scenario.replacements[extra.pattern]}` : out;
+        return extra ? `${out}${/[.!?]$/.test(out) ? '' : '.'} ${scenario.replacements[extra.pattern]}` : out;
     }
-    const addition = absentPositives(scenario, whole)[variant];
+    const absent = absentPositives(scenario, whole);
+    const addition = absent[variant % Math.max(1, absent.length)];
     return addition ? `${span} ${scenario.replacements[addition.pattern]}` : span;
 }
 function propose(scenario, tagged, count, seed) {
@@ -38933,7 +40212,7 @@ function paraphrase(scenario, prompt, variant) {
             return addition ? `${prompt.trimEnd()} ${scenario.replacements[addition.pattern]}` : `${prompt.trimEnd()} Be careful.`;
         }
         case 2:
-            return rewritePrompt(scenario, prompt);
+            return sim_model_rewritePrompt(scenario, prompt);
         default:
             // A paraphrase that loses what made the prompt work, as real resampling sometimes does.
             return prompt.replace(/step by step/gi, 'in order');
@@ -38955,7 +40234,7 @@ function simulateOptimizer(scenario, seed, req) {
         return 'I could not find the prompt to work on.';
     const unit = hashUnit(seed, req.task, prompt);
     const json = req.json && hashUnit(seed, 'json', req.task, prompt) >= 1 / 12;
-    const count = Math.min(MAX_COUNT, numberAfter(req.text, /Write (\d+) different/i, DEFAULT_COUNT));
+    const count = Math.min(MAX_COUNT, numberAfter(req.text, /Write (\d+)\s+different/i, DEFAULT_COUNT));
     switch (req.task) {
         case 'lpo-identify': {
             if (unit >= 0.95)
@@ -38994,7 +40273,7 @@ function simulateOptimizer(scenario, seed, req) {
 function rewriteN(scenario, prompt, variant) {
     let out = prompt;
     for (let k = 0; k <= variant % 3; k++)
-        out = rewritePrompt(scenario, out);
+        out = sim_model_rewritePrompt(scenario, out);
     return variant % 3 === 2 ? paraphrase(scenario, out, 0) : out;
 }
 
@@ -39173,7 +40452,7 @@ async function startSimulator(opts = {}) {
         const prompt = rewriteTarget(request);
         if (prompt !== null) {
             counts.rewrite++;
-            return `<prompt>\n${rewritePrompt(scenario, prompt)}\n</prompt>`;
+            return `<prompt>\n${sim_model_rewritePrompt(scenario, prompt)}\n</prompt>`;
         }
         const optimizerText = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
         const task = optimizerTask(optimizerText);
@@ -39288,7 +40567,16 @@ async function startSimulator(opts = {}) {
 
 
 
-const simulator_main_FLAGS = ['--port', '--seed', '--latency', '--key', '--key-input', '--key-target', '--host', '--config'];
+const simulator_main_FLAGS = [
+    '--port',
+    '--seed',
+    '--latency',
+    '--key',
+    '--key-input',
+    '--key-target',
+    '--host',
+    '--config',
+];
 function parseArgs(argv) {
     const values = new Map();
     for (let i = 0; i < argv.length; i += 2) {
@@ -39363,14 +40651,16 @@ async function simulateCommand(argv) {
 
 
 
+
 const USAGE = `usage: lpo <command> [flags]
 
 commands:
   eval       score prompt(s) on their dataset (from .github/lpo.yml, or --prompt/--dataset flags)
+  review     compare the base and head prompts of a local git change and write the review comment
   simulate   run the offline OpenAI-compatible simulator (for demos and tests; its figures are simulated)
 
 Run "lpo <command> --help" for the flags of a command.`;
-const COMMANDS = { eval: evalCommand, simulate: simulateCommand };
+const COMMANDS = { eval: evalCommand, review: reviewCommand, simulate: simulateCommand };
 /** The CLI's one catch: user mistakes print one line, anything else is a bug and keeps its stack. */
 async function main(argv) {
     const [name, ...rest] = argv;

@@ -8,6 +8,7 @@ import { createOctokit } from '../github/octokit.js';
 import type { Logger } from '../github/types.js';
 import { LlmClient } from '../llm/client.js';
 import { renderJobSummary } from '../review/comment.js';
+import { toReviewJson } from '../review/json-report.js';
 import { runReview } from '../review/run.js';
 import { jobsFor } from '../review/sources.js';
 import { readEvent, type RunEvent } from './event.js';
@@ -86,7 +87,7 @@ async function review(): Promise<string | undefined> {
   if (event.pullNumber !== undefined) report.pullNumber = event.pullNumber;
   const reportPath = path.join(process.env.RUNNER_TEMP || workspace, 'lpo-review', 'report.json');
   await mkdir(path.dirname(reportPath), { recursive: true });
-  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(reportPath, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
   core.setOutput('report', reportPath);
   await core.summary.addRaw(renderJobSummary(report), true).write();
   if (octokit && event.fromFork) {

@@ -29,7 +29,7 @@ Standalone, without a config:
   --cache-dir <dir>      response cache (default .lpo-cache); --no-cache turns it off
   --json <path>          write the versioned JSON report (one report, or {reports: [...]} for several)`;
 
-const FLAGS = {
+export const FLAGS = {
   ...ENDPOINT_FLAGS,
   prompt: { type: 'string' },
   dataset: { type: 'string' },
@@ -112,7 +112,7 @@ async function tasksFromConfig(values: Values, positionals: string[], rootDir: s
   return tasks;
 }
 
-async function tasksFor(values: Values, positionals: string[], rootDir: string): Promise<EvalTask[]> {
+export async function tasksFor(values: Values, positionals: string[], rootDir: string): Promise<EvalTask[]> {
   if (values.prompt === undefined) {
     const stray = STANDALONE.find((k) => values[k] !== undefined);
     if (stray) throw new ConfigError(`--${stray}: only valid together with --prompt`);

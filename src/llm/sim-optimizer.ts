@@ -104,13 +104,13 @@ function identify(scenario: Scenario, prompt: string, maxWords: number, unit: nu
     }
   }
   if (spans.length === 0) {
-    const line = /^[^\n]*\S[^\n]*/m.exec(prompt);
-    const last = line ? /\S+\s*$/.exec(line[0]) : null;
+    const line = /^[^\n]*[A-Za-z][^\n]*/m.exec(prompt);
+    const last = line ? [...line[0].matchAll(/\S*[A-Za-z]\S*/g)].at(-1) : undefined;
     if (line && last && !last[0].includes('{{')) {
       const start = line.index + last.index;
       const hint = absentPositives(scenario, prompt)[0];
       spans.push({
-        at: [start, start + last[0].trimEnd().length],
+        at: [start, start + last[0].length],
         reason: `the prompt ${hint ? HINTS[hint.pattern] ?? 'is missing an instruction' : 'could be clearer'}; extend it here`,
       });
     }
@@ -142,9 +142,10 @@ function replaceSpan(scenario: Scenario, span: string, whole: string, variant: n
     const middle = kind === 1 ? '' : fixed;
     const out = `${span.slice(0, at[0])}${middle}${span.slice(at[1])}`.replace(/\s{2,}/g, ' ');
     const extra = kind === 2 ? absentPositives(scenario, `${whole} ${middle}`)[0] : undefined;
-    return extra ? `${out} ${scenario.replacements[extra.pattern]}` : out;
+    return extra ? `${out}${/[.!?]$/.test(out) ? '' : '.'} ${scenario.replacements[extra.pattern]}` : out;
   }
-  const addition = absentPositives(scenario, whole)[variant];
+  const absent = absentPositives(scenario, whole);
+  const addition = absent[variant % Math.max(1, absent.length)];
   return addition ? `${span} ${scenario.replacements[addition.pattern]}` : span;
 }
 

@@ -54,7 +54,22 @@ export function wordHunks(a: string, b: string): Hunk[] {
     } else open.new += text;
   });
   if (open) hunks.push(open);
-  return hunks;
+  return hunks.map(tidy);
+}
+
+/** Whitespace both sides share at a hunk's edges is context, not part of the change. */
+function tidy(h: Hunk): Hunk {
+  let { old, new: now, at } = h;
+  while (old && now && old[0] === now[0] && /\s/.test(old[0]!)) {
+    old = old.slice(1);
+    now = now.slice(1);
+    at++;
+  }
+  while (old && now && old.at(-1) === now.at(-1) && /\s/.test(old.at(-1)!)) {
+    old = old.slice(0, -1);
+    now = now.slice(0, -1);
+  }
+  return { old, new: now, at };
 }
 
 /** Size of an edit, for tie-breaks: words removed plus words added (at least 1 per hunk). */

@@ -1,0 +1,167 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DEFAULT_CONFIG_PATH } from '../config/load.js';
+import { endpointSettings, parsePositiveInt } from '../config/settings.js';
+import { ConfigError } from '../errors.js';
+import { percent, SIMULATED_NOTE } from '../eval/format.js';
+import { loadTaskSplits } from '../eval/task-run.js';
+import { LlmClient } from '../llm/client.js';
+import { DEFAULT_OPTIONS, type OptimizeOptions, type OptimizeResult, optimizePrompt } from '../optimize/index.js';
+import { ENDPOINT_NAMES, parseFlags } from './args.js';
+import { FLAGS as EVAL_FLAGS, tasksFor } from './eval-command.js';
+
+const HELP = `usage: lpo optimize [flags] [prompt files...]
+
+Optimizes text prompts with Local Prompt Optimization on top of APE, APO or PE2, selecting on dev and
+reporting test. Takes the prompts and endpoint flags of "lpo eval" (--config, --prompt, --dataset, …), plus:
+  --method ape|apo|pe2       base method (default ${DEFAULT_OPTIONS.method})
+  --mode local|global        local: edit only <edit>-tagged spans; global: rewrite whole prompts (default ${DEFAULT_OPTIONS.mode})
+  --steps <n>                search steps (default ${DEFAULT_OPTIONS.steps})
+  --beam <n>                 prompts kept per step (default ${DEFAULT_OPTIONS.beam})
+  --candidates <n>           proposals per parent per step (default ${DEFAULT_OPTIONS.candidates})
+  --max-edit-words <n>       words per tagged span (default ${DEFAULT_OPTIONS.maxEditWords})
+  --optimizer-model <name>   model that proposes edits (default: the task model)
+  --max-calls <n>            completed requests, task + optimizer, never exceeded (default ${DEFAULT_OPTIONS.maxCalls})
+  --max-tokens <n>           prompt + completion tokens, planned from the average per call
+  --seed <n>                 seed for minibatches and optimizer requests (default ${DEFAULT_OPTIONS.seed})
+  --json <path>              write the result as JSON ("-" for stdout)
+  --config <file>            config file (default ${DEFAULT_CONFIG_PATH})`;
+
+const FLAGS = {
+  ...EVAL_FLAGS,
+  method: { type: 'string' },
+  mode: { type: 'string' },
+  steps: { type: 'string' },
+  beam: { type: 'string' },
+  candidates: { type: 'string' },
+  'max-edit-words': { type: 'string' },
+  'optimizer-model': { type: 'string' },
+  'max-calls': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
+
+function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${flag}: expected ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+export function optionsFromFlags(values: Values): OptimizeOptions {
+  const int = (raw: string | undefined, flag: string, fallback: number) => (raw === undefined ? fallback : parsePositiveInt(raw, flag));
+  const options: OptimizeOptions = {
+    method: oneOf(values.method, ['ape', 'apo', 'pe2'], '--method', DEFAULT_OPTIONS.method),
+    mode: oneOf(values.mode, ['local', 'global'], '--mode', DEFAULT_OPTIONS.mode),
+    steps: int(values.steps, '--steps', DEFAULT_OPTIONS.steps),
+    beam: int(values.beam, '--beam', DEFAULT_OPTIONS.beam),
+    candidates: int(values.candidates, '--candidates', DEFAULT_OPTIONS.candidates),
+    maxEditWords: int(values['max-edit-words'], '--max-edit-words', DEFAULT_OPTIONS.maxEditWords),
+    maxCalls: int(values['max-calls'], '--max-calls', DEFAULT_OPTIONS.maxCalls),
+    seed: int(values.seed, '--seed', DEFAULT_OPTIONS.seed),
+  };
+  if (values['max-tokens'] !== undefined) options.maxTokens = parsePositiveInt(values['max-tokens'], '--max-tokens');
+  return options;
+}
+
+const pct = (x: number | null) => percent(x);
+
+/** The JSON shape of one result: everything but the per-example runs. */
+export function resultJson(promptPath: string, result: OptimizeResult, simulated: boolean) {
+  return {
+    prompt: promptPath,
+    simulated,
+    method: result.method,
+    mode: result.mode,
+    head: result.head,
+    best: result.best,
+    improved: result.improved,
+    spans: result.spans,
+    steps: result.steps,
+    budget: result.budget,
+    discarded: result.discarded,
+    repaired: result.repaired,
+    ...(result.withheld ? { withheld: result.withheld } : {}),
+  };
+}
+
+export function printResult(promptPath: string, result: OptimizeResult, simulated: boolean, out = process.stdout): void {
+  const label = simulated ? ' SIMULATED' : '';
+  out.write(`\n${promptPath}: LPO (${result.method}, ${result.mode})${label}\n`);
+  const rows = [['step', 'dev', 'test', 'gap', 'proposals', 'scored', 'accepted', 'calls']];
+  for (const s of result.steps) {
+    const gap = s.gap === null ? 'n/a' : `${(s.gap * 100).toFixed(1)} pp`;
+    rows.push([String(s.step), pct(s.dev), pct(s.test), gap, String(s.proposals), String(s.evaluated), s.accepted ? 'yes' : '', String(s.calls)]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows) out.write(`${r.map((cell, c) => cell.padStart(widths[c]!)).join('  ')}\n`);
+  out.write(`best (step ${result.best.step}): dev ${pct(result.best.dev)}, test ${pct(result.best.test)}; head: dev ${pct(result.head.dev)}, test ${pct(result.head.test)}\n`);
+  for (const span of result.spans) {
+    out.write(`  ${JSON.stringify(span.old)} → ${JSON.stringify(span.new)}\n    because ${span.reason}\n`);
+  }
+  const b = result.budget;
+  const tokens = b.maxTokens === null ? `${b.tokens.toLocaleString('en-US')} tokens` : `${b.tokens.toLocaleString('en-US')} of ${b.maxTokens.toLocaleString('en-US')} tokens`;
+  out.write(`budget: ${b.calls} of ${b.maxCalls} calls, ${tokens}${b.exhausted ? ' (exhausted)' : ''}\n`);
+  const counts = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  out.write(`discarded: ${counts(result.discarded)}; repaired: ${counts(result.repaired)}\n`);
+  out.write(result.withheld ? `no suggestion: ${result.withheld}\n` : 'suggestion: the best prompt does not lose to the head prompt on test\n');
+  if (simulated) out.write(`${SIMULATED_NOTE}\n`);
+}
+
+export async function optimizeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('optimize', argv, FLAGS);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (values.split !== undefined) throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
+  const options = optionsFromFlags(values);
+  const rootDir = process.cwd();
+  const endpoint = endpointSettings(
+    {
+      ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
+      ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
+      ...(values['task-model'] !== undefined ? { taskModel: values['task-model'] } : {}),
+      ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
+      ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
+      noCache: values['no-cache'] === true,
+    },
+    process.env,
+    ENDPOINT_NAMES,
+  );
+  const optimizerModel = values['optimizer-model']?.trim() || endpoint.taskModel;
+  const tasks = await tasksFor(values, positionals, rootDir);
+  const client = new LlmClient({
+    baseURL: endpoint.baseURL,
+    apiKey: endpoint.apiKey,
+    concurrency: endpoint.concurrency,
+    cacheDir: endpoint.cacheDir ? path.resolve(rootDir, endpoint.cacheDir) : null,
+  });
+  const results = [];
+  for (const task of tasks) {
+    const loaded = await loadTaskSplits(task, 'all');
+    const splits = { dev: loaded.dev ?? [], test: loaded.test ?? [] };
+    const result = await optimizePrompt({
+      task,
+      splits,
+      client,
+      taskModel: endpoint.taskModel,
+      optimizerModel,
+      concurrency: endpoint.concurrency,
+      options,
+      onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best dev ${pct(s.dev)}, ${s.calls} calls\n`),
+    });
+    if (values.json !== '-') printResult(task.promptPath, result, client.simulated());
+    results.push(resultJson(task.promptPath, result, client.simulated()));
+  }
+  if (values.json) {
+    const body = `${JSON.stringify(results.length === 1 ? results[0] : { results }, null, 2)}\n`;
+    if (values.json === '-') process.stdout.write(body);
+    else {
+      await mkdir(path.dirname(path.resolve(values.json)), { recursive: true });
+      await writeFile(values.json, body);
+    }
+  }
+  return 0;
+}

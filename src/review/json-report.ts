@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { SplitSummarySchema, UsageSchema } from '../eval/report.js';
+import type { SplitName, SplitSummary } from '../types.js';
+import type { PromptReview, ReviewReport } from './model.js';
+
+// The versioned JSON written by `lpo review --json` and the Action's `report` output. Deltas are in
+// percentage points (head − base) on the same examples, with the exact McNemar p-value.
+
+const DeltaSchema = z.object({
+  n: z.number().int(),
+  pp: z.number(),
+  interval: z.tuple([z.number(), z.number()]).nullable(),
+  pValue: z.number(),
+  lost: z.number().int(),
+  gained: z.number().int(),
+});
+
+const SideSchema = z.object({ splits: z.partialRecord(z.enum(['dev', 'test']), SplitSummarySchema) }).nullable();
+
+export const ReviewJsonSchema = z.object({
+  version: z.literal(1),
+  kind: z.literal('review'),
+  simulated: z.boolean(),
+  partial: z.boolean(),
+  baseSha: z.string(),
+  headSha: z.string(),
+  regressed: z.boolean(),
+  prompts: z.array(
+    z.object({
+      path: z.string(),
+      previousPath: z.string().optional(),
+      status: z.string(),
+      reason: z.string().optional(),
+      base: SideSchema,
+      head: SideSchema,
+      delta: z.partialRecord(z.enum(['dev', 'test']), DeltaSchema),
+      regressed: z.boolean(),
+      verdict: z.string(),
+      error: z.string().optional(),
+      suggestion: z
+        .object({
+          source: z.string(),
+          text: z.string(),
+          splits: z.partialRecord(z.enum(['dev', 'test']), SplitSummarySchema),
+          vsHead: z.partialRecord(z.enum(['dev', 'test']), DeltaSchema),
+          edits: z.array(z.object({ old: z.string(), new: z.string(), reason: z.string() })),
+          withheld: z.string().optional(),
+        })
+        .optional(),
+      usage: UsageSchema,
+      wallMs: z.number(),
+    }),
+  ),
+  notes: z.array(z.string()),
+  usage: UsageSchema,
+  wallMs: z.number(),
+});
+
+export type ReviewJson = z.infer<typeof ReviewJsonSchema>;
+
+type Paired = NonNullable<PromptReview['splits'][number]['paired']>;
+const delta = (p: Paired) => ({
+  n: p.n,
+  pp: p.delta * 100,
+  interval: p.interval ? ([p.interval[0] * 100, p.interval[1] * 100] as [number, number]) : null,
+  pValue: p.pValue,
+  lost: p.lost,
+  gained: p.gained,
+});
+
+function side(p: PromptReview, which: 'base' | 'head') {
+  const splits: Partial<Record<SplitName, SplitSummary>> = {};
+  for (const s of p.splits) {
+    const summary = s[which];
+    if (summary) splits[s.split] = summary;
+  }
+  return Object.keys(splits).length > 0 ? { splits } : null;
+}
+
+export function toReviewJson(report: ReviewReport): ReviewJson {
+  return {
+    version: 1,
+    kind: 'review',
+    simulated: report.simulated,
+    partial: report.partial,
+    baseSha: report.baseSha,
+    headSha: report.headSha,
+    regressed: report.regressed,
+    prompts: report.prompts.map((p) => ({
+      path: p.path,
+      ...(p.previousPath ? { previousPath: p.previousPath } : {}),
+      status: p.status,
+      ...(p.reason ? { reason: p.reason } : {}),
+      base: side(p, 'base'),
+      head: side(p, 'head'),
+      delta: Object.fromEntries(p.splits.flatMap((s) => (s.paired ? [[s.split, delta(s.paired)]] : []))),
+      regressed: p.regressed,
+      verdict: p.verdict,
+      ...(p.error ? { error: p.error } : {}),
+      ...(p.suggestion
+        ? {
+            suggestion: {
+              source: p.suggestion.source,
+              text: p.suggestion.fileText,
+              splits: p.suggestion.splits,
+              vsHead: Object.fromEntries(Object.entries(p.suggestion.vsHead).map(([k, v]) => [k, delta(v)])),
+              edits: p.suggestion.edits,
+              ...(p.suggestion.withheld ? { withheld: p.suggestion.withheld } : {}),
+            },
+          }
+        : {}),
+      usage: p.usage,
+      wallMs: p.wallMs,
+    })),
+    notes: report.notes,
+    usage: report.usage,
+    wallMs: report.wallMs,
+  };
+}

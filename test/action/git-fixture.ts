@@ -1,0 +1,156 @@
+// A pull request as a real git history, built from examples/: a base commit on main, a head commit on
+// a branch, and the test-merge commit GitHub builds for a PR. The workspace is left the way
+// actions/checkout leaves it: HEAD detached at the merge commit (fetch-depth: 0), or a depth-1 clone
+// of the merge commit where base and head are absent (the default fetch-depth: 1).
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { FakePullFile } from '../github/fake-github.js';
+
+const exec = promisify(execFile);
+export const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
+
+/** The clean environment git runs in, so the developer's own config cannot change the commits. */
+const GIT_ENV = {
+  PATH: process.env.PATH ?? '',
+  HOME: tmpdir(),
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Octo Cat',
+  GIT_AUTHOR_EMAIL: 'octocat@example.com',
+  GIT_COMMITTER_NAME: 'GitHub',
+  GIT_COMMITTER_EMAIL: 'noreply@github.com',
+  GIT_AUTHOR_DATE: '2024-05-01T12:00:00Z',
+  GIT_COMMITTER_DATE: '2024-05-01T12:00:00Z',
+};
+
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await exec('git', args, { cwd, env: GIT_ENV, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+/** path -> new text, or null to delete the file. */
+export type Edits = Record<string, string | null>;
+
+export interface PrRepo {
+  /** The workspace: cwd and GITHUB_WORKSPACE of the Action. */
+  workspace: string;
+  baseSha: string;
+  headSha: string;
+  /** GITHUB_SHA: the test-merge commit, which is neither base nor head. */
+  mergeSha: string;
+  /** pulls/list-files as GitHub serves it. */
+  files: FakePullFile[];
+  /** For the fake's contents API: every file's text at the base and at the head commit. */
+  contents: Record<string, Record<string, string>>;
+}
+
+async function applyEdits(dir: string, edits: Edits): Promise<void> {
+  for (const [file, text] of Object.entries(edits)) {
+    const target = path.join(dir, file);
+    if (text === null) await rm(target);
+    else {
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, text);
+    }
+  }
+}
+
+async function treeTexts(dir: string, sha: string): Promise<Record<string, string>> {
+  const names = (await git(dir, 'ls-tree', '-r', '-z', '--name-only', sha)).split('\0').filter(Boolean);
+  const texts: Record<string, string> = {};
+  for (const name of names) texts[name] = await git(dir, 'show', `${sha}:${name}`);
+  return texts;
+}
+
+const PULL_STATUS: Record<string, FakePullFile['status']> = {
+  A: 'added',
+  M: 'modified',
+  D: 'removed',
+  R: 'renamed',
+};
+
+/** GitHub's `patch`: the file's hunks without the diff headers and without a final newline. */
+async function pullFiles(dir: string, base: string, head: string): Promise<FakePullFile[]> {
+  const parts = (await git(dir, 'diff', '--name-status', '-M', '-z', base, head)).split('\0');
+  const files: FakePullFile[] = [];
+  for (let i = 0; i < parts.length - 1; ) {
+    const code = parts[i++]!;
+    const renamed = code.startsWith('R');
+    const previous = renamed ? parts[i++]! : undefined;
+    const filename = parts[i++]!;
+    const diff = await git(
+      dir,
+      'diff',
+      '-M',
+      '--no-color',
+      base,
+      head,
+      '--',
+      ...(previous ? [previous] : []),
+      filename,
+    );
+    const start = diff.indexOf('@@');
+    const patch = start === -1 ? undefined : diff.slice(start).replace(/\n$/, '');
+    const lines = patch?.split('\n') ?? [];
+    const additions = lines.filter((l) => l.startsWith('+')).length;
+    const deletions = lines.filter((l) => l.startsWith('-')).length;
+    const status = PULL_STATUS[code[0]!] ?? 'modified';
+    const blob = status === 'removed' ? base : head;
+    const sha = (await git(dir, 'rev-parse', `${blob}:${filename}`)).trim();
+    files.push({
+      filename,
+      status,
+      additions,
+      deletions,
+      changes: additions + deletions,
+      sha,
+      ...(patch !== undefined ? { patch } : {}),
+      ...(previous ? { previous_filename: previous } : {}),
+    });
+  }
+  return files;
+}
+
+/**
+ * Builds the PR's history in a fresh temp directory. `shallow` clones only the merge commit
+ * (depth 1), so the Action must read the base and head versions through the contents API.
+ */
+export async function makePrRepo(opts: { edits: Edits; shallow?: boolean }): Promise<PrRepo> {
+  const root = await mkdtemp(path.join(tmpdir(), 'lpo-e2e-repo-'));
+  const origin = path.join(root, 'origin');
+  await cp(EXAMPLES, origin, { recursive: true });
+  await git(origin, 'init', '--quiet', '--initial-branch=main');
+  await git(origin, 'add', '--all');
+  await git(origin, 'commit', '--quiet', '-m', 'Base prompts');
+  const baseSha = (await git(origin, 'rev-parse', 'HEAD')).trim();
+  await git(origin, 'switch', '--quiet', '-c', 'feature');
+  await applyEdits(origin, opts.edits);
+  await git(origin, 'add', '--all');
+  await git(origin, 'commit', '--quiet', '-m', 'Edit prompts');
+  const headSha = (await git(origin, 'rev-parse', 'HEAD')).trim();
+  // What GitHub does for refs/pull/N/merge: merge the head into the base branch, never fast-forward.
+  await git(origin, 'switch', '--quiet', 'main');
+  await git(origin, 'merge', '--quiet', '--no-ff', '-m', `Merge ${headSha} into ${baseSha}`, 'feature');
+  const mergeSha = (await git(origin, 'rev-parse', 'HEAD')).trim();
+  await git(origin, 'update-ref', 'refs/pull/7/merge', mergeSha);
+  const files = await pullFiles(origin, baseSha, headSha);
+  const contents = {
+    [baseSha]: await treeTexts(origin, baseSha),
+    [headSha]: await treeTexts(origin, headSha),
+  };
+  let workspace = origin;
+  if (opts.shallow) {
+    workspace = path.join(root, 'workspace');
+    await git(root, 'clone', '--quiet', '--depth=1', '--branch=main', `file://${origin}`, workspace);
+  }
+  await git(workspace, 'checkout', '--quiet', '--detach', mergeSha);
+  return { workspace, baseSha, headSha, mergeSha, files, contents };
+}
+
+/** Deletes the repository and its workspace. */
+export async function removeRepo(repo: PrRepo): Promise<void> {
+  await rm(path.dirname(repo.workspace), { recursive: true, force: true });
+}
