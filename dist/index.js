@@ -33249,7 +33249,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3491);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3967);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33258,7 +33258,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3491:
+/***/ 3967:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36084,7 +36084,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -36107,7 +36107,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -48586,7 +48586,7 @@ function toJSONSchema(input, params) {
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
 
-const en_error = () => {
+const error = () => {
     const Sizable = {
         string: { unit: "characters", verb: "to have" },
         file: { unit: "bytes", verb: "to have" },
@@ -48707,7 +48707,7 @@ const en_error = () => {
 };
 /* harmony default export */ function en() {
     return {
-        localeError: en_error(),
+        localeError: error(),
     };
 }
 
@@ -50780,7 +50780,7 @@ const FIELD_NAME = /^[A-Za-z_][\w.-]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 const PROMPT_PLACEHOLDER = 'prompt';
 /** Placeholder names in order of first appearance, without duplicates. */
-function placeholdersIn(...texts) {
+function placeholders_placeholdersIn(...texts) {
     const seen = new Set();
     for (const text of texts) {
         if (text === undefined)
@@ -51180,7 +51180,7 @@ function checkTemplates(entry, ctx) {
         return;
     const input = entry.input ?? [];
     if (entry.template !== undefined &&
-        !placeholdersIn(entry.template, entry.system).includes(PROMPT_PLACEHOLDER)) {
+        !placeholders_placeholdersIn(entry.template, entry.system).includes(PROMPT_PLACEHOLDER)) {
         ctx.addIssue({
             code: 'custom',
             path: ['template'],
@@ -51188,7 +51188,7 @@ function checkTemplates(entry, ctx) {
         });
     }
     for (const key of ['template', 'system']) {
-        for (const name of placeholdersIn(entry[key])) {
+        for (const name of placeholders_placeholdersIn(entry[key])) {
             if (name === PROMPT_PLACEHOLDER || input.includes(name))
                 continue;
             const known = input.length > 0 ? `input fields are ${input.join(', ')}` : 'no input fields are set';
@@ -72964,12 +72964,42 @@ function row(s, gate, sug) {
     }
     return cells;
 }
+function budgetLine(s) {
+    if (!s.budget)
+        return [];
+    const b = s.budget;
+    const tokens = b.maxTokens === null ? `${b.tokens.toLocaleString('en-US')} tokens` : `${b.tokens.toLocaleString('en-US')} / ${b.maxTokens.toLocaleString('en-US')} tokens`;
+    return [`Optimizer budget: ${b.calls.toLocaleString('en-US')} / ${b.maxCalls.toLocaleString('en-US')} calls, ${tokens}.`];
+}
+/** A mermaid line chart of the search's best prompt per step: dev selects, test only reports. */
+function stepsChart(s) {
+    // Only steps with both figures: a missing value is never drawn as a number.
+    const steps = (s.steps ?? []).filter((x) => x.dev !== null && x.test !== null);
+    if (steps.length < 2)
+        return '';
+    const series = (k) => steps.map((x) => (x[k] * 100).toFixed(1)).join(', ');
+    return [
+        '```mermaid',
+        'xychart-beta',
+        '  title "Best prompt per optimization step: dev (selects) and test (reports), %"',
+        `  x-axis [${steps.map((x) => `"step ${x.step}"`).join(', ')}]`,
+        '  y-axis "accuracy (%)" 0 --> 100',
+        `  line [${series('dev')}]`,
+        `  line [${series('test')}]`,
+        '```',
+    ].join('\n');
+}
 function suggestionLines(s, detail) {
     if (!s)
         return [];
     if (s.withheld)
-        return [`No suggestion posted: ${escapeInline(s.withheld, 400)}.`];
-    const out = [`Suggested edits (${escapeInline(s.source, 100)}) are posted as review suggestions.`];
+        return [`No suggestion posted: ${escapeInline(s.withheld, 400)}.`, ...budgetLine(s)];
+    const out = [`Suggested edits (${escapeInline(s.source, 100)}) are posted as review suggestions.`, ...budgetLine(s)];
+    if (detail < 2) {
+        const chart = stepsChart(s);
+        if (chart)
+            out.push(chart);
+    }
     if (detail >= 2 || s.edits.length === 0)
         return out;
     const MAX_EDITS = 20;
@@ -73431,7 +73461,7 @@ function parsePromptYml(text, file) {
     const out = {
         params: modelParams(data.modelParameters),
         messages,
-        placeholders: placeholdersIn(...messages.map((message) => message.content)),
+        placeholders: placeholders_placeholdersIn(...messages.map((message) => message.content)),
     };
     if (data.name !== undefined)
         out.name = data.name;
@@ -73581,7 +73611,7 @@ function textTask(promptPath, { promptText, entry }) {
     }
     const prompt = stripBom(promptText);
     // The prompt is a value, filled once: a {{field}} written inside it would reach the model verbatim.
-    for (const name of placeholdersIn(prompt)) {
+    for (const name of placeholders_placeholdersIn(prompt)) {
         if (input.includes(name)) {
             const line = placeholderLine(prompt, name) ?? 1;
             throw new errors_ConfigError(`${promptPath}:${line}: {{${name}}} in a text prompt is sent literally; put it in the config entry's template instead`);
@@ -73590,7 +73620,7 @@ function textTask(promptPath, { promptText, entry }) {
     const messages = [];
     if (entry.system !== undefined)
         messages.push({ role: 'system', content: entry.system });
-    const systemHasPrompt = placeholdersIn(entry.system).includes(PROMPT_PLACEHOLDER);
+    const systemHasPrompt = placeholders_placeholdersIn(entry.system).includes(PROMPT_PLACEHOLDER);
     messages.push({ role: 'user', content: entry.template ?? defaultTemplate(input[0], systemHasPrompt) });
     return {
         promptPath,
@@ -76960,6 +76990,44 @@ async function evalTask(task, opts) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/eval/format.ts
+function percent(x, digits = 1) {
+    return x === null ? 'n/a' : `${(x * 100).toFixed(digits)} %`;
+}
+function intervalText(iv) {
+    return iv ? `[${(iv[0] * 100).toFixed(1)}, ${(iv[1] * 100).toFixed(1)}]` : 'n/a';
+}
+function pad(cells) {
+    const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
+    return cells
+        .map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+        .join('\n');
+}
+/** The per-split table `lpo eval` prints: n, correct, errors, accuracy, 95 % interval. */
+function splitTable(splits) {
+    const rows = [['split', 'n', 'correct', 'errors', 'accuracy', '95 % interval']];
+    for (const name of ['dev', 'test']) {
+        const s = splits[name];
+        if (!s)
+            continue;
+        rows.push([
+            name,
+            String(s.total),
+            String(s.correct),
+            String(s.errors),
+            percent(s.accuracy),
+            intervalText(s.interval),
+        ]);
+    }
+    return pad(rows);
+}
+function usageLine(u, wallMs) {
+    const fmt = (n) => n.toLocaleString('en-US');
+    return (`usage: ${fmt(u.calls)} calls, ${fmt(u.promptTokens)} prompt + ${fmt(u.completionTokens)} completion tokens, ` +
+        `${fmt(u.cacheHits)} cache hits, ${fmt(u.failedCalls)} failed calls, ${(wallMs / 1000).toFixed(1)} s`);
+}
+const SIMULATED_NOTE = 'SIMULATED: these figures come from the offline simulator, not a real model.';
+
 ;// CONCATENATED MODULE: ./src/optimize/meta-prompts.ts
 
 
@@ -76987,8 +77055,178 @@ function metaPrompt(name) {
     return text;
 }
 /** Fills a meta-prompt in one pass; values (prompts, model outputs) are never re-expanded. */
-function renderMetaPrompt(name, values) {
+function meta_prompts_renderMetaPrompt(name, values) {
     return fillPlaceholders(metaPrompt(name), (key) => values[key]);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/ask.ts
+// One optimizer request: structured output (zod schema as response_format) where the endpoint supports
+// it, else the meta-prompt's plain-text format read by a tolerant parser. Replies are untrusted.
+
+
+
+
+/** A structured request that fails is asked again in plain text: at most two calls per request. */
+const CALLS_PER_REQUEST = 2;
+// Root objects, every field required (OpenAI structured outputs reject optional fields).
+const PromptsSchema = object({ prompts: array(schemas_string()) });
+const TaggedSchema = object({ prompt: schemas_string(), reasons: array(schemas_string()) });
+const ReasonsSchema = object({ reasons: array(schemas_string()) });
+const ReflectionSchema = object({ analysis: schemas_string(), reasons: array(schemas_string()) });
+const JSON_NOTE = {
+    prompts: 'Return the versions as a JSON object {"prompts": [ ...each version as one string... ]}.',
+    tagged: 'Return a JSON object {"prompt": the tagged prompt, "reasons": [one reason per tag, in order]}.',
+    reasons: 'Return a JSON object {"reasons": [ ...one string per reason... ]}.',
+    reflection: 'Return a JSON object {"analysis": your reasoning, "reasons": [ ...one string per edit... ]}.',
+};
+/** Every `<prompt>` … `</prompt>` block, in order (tags on their own lines or inline). */
+function promptBlocks(text) {
+    return [...text.matchAll(/<prompt>[ \t]*\r?\n?([\s\S]*?)\r?\n?[ \t]*<\/prompt>/g)].map((m) => m[1]);
+}
+/** Numbered or bulleted lines ("1. …", "2) …", "- …") outside the prompt blocks. */
+function listItems(text) {
+    const rest = text.replace(/<prompt>[\s\S]*?<\/prompt>/g, '');
+    return [...rest.matchAll(/^[ \t]*(?:\d+[.)]|[-*•])[ \t]+(.+?)\s*$/gm)].map((m) => m[1]);
+}
+const fromText = {
+    prompts: (text) => {
+        const prompts = promptBlocks(text);
+        return prompts.length > 0 ? { prompts } : null;
+    },
+    tagged: (text) => {
+        const prompt = promptBlocks(text)[0];
+        return prompt === undefined ? null : { prompt, reasons: listItems(text) };
+    },
+    reasons: (text) => {
+        const reasons = listItems(text);
+        return reasons.length > 0 ? { reasons } : null;
+    },
+    reflection: (text) => {
+        const reasons = listItems(text);
+        const analysis = /^\s*Analysis:\s*(.+)$/im.exec(text)?.[1]?.trim() ?? '';
+        return reasons.length > 0 ? { analysis, reasons } : null;
+    },
+};
+class BudgetExhausted extends Error {
+    name = 'BudgetExhausted';
+}
+/**
+ * Sends one meta-prompt and returns the parsed reply, or null when the reply is unusable (counted).
+ * Throws BudgetExhausted when the request does not fit the budget.
+ */
+async function ask(ctx, meta, values, format, temperature) {
+    const content = meta_prompts_renderMetaPrompt(meta, values);
+    const base = { model: ctx.model, temperature, seed: ctx.seed };
+    const outcome = await ctx.budget.within(CALLS_PER_REQUEST, ctx.keep, async () => {
+        if (ctx.structured) {
+            const messages = [{ role: 'user', content: `${content}\n\n${JSON_NOTE[format.name]}` }];
+            try {
+                return {
+                    value: (await ctx.client.parse({ ...base, messages }, format.schema, `lpo_${format.name}`)).value,
+                };
+            }
+            catch (error) {
+                if (!(error instanceof LlmError))
+                    throw error;
+                if (error.kind === 'http' && error.status === 400) {
+                    ctx.structured = false;
+                    ctx.tally.repaired('response-format-unsupported');
+                }
+                else if (['invalid', 'refusal', 'length'].includes(error.kind)) {
+                    ctx.tally.repaired(`structured-reply-${error.kind}`);
+                }
+                else {
+                    ctx.tally.discard('optimizer-error');
+                    return { value: null };
+                }
+            }
+        }
+        try {
+            const result = await ctx.client.chat({ ...base, messages: [{ role: 'user', content }] });
+            if (result.finishReason === 'length') {
+                ctx.tally.discard('optimizer-reply-truncated');
+                return { value: null };
+            }
+            const parsed = fromText[format.name](result.text);
+            if (parsed === null)
+                ctx.tally.discard('garbage');
+            return { value: parsed };
+        }
+        catch (error) {
+            if (error instanceof errors_ConfigError || !(error instanceof LlmError))
+                throw error;
+            ctx.tally.discard('optimizer-error');
+            return { value: null };
+        }
+    });
+    if (outcome === null)
+        throw new BudgetExhausted('budget exhausted');
+    return outcome.value;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/budget.ts
+/**
+ * Before any call has been seen, a request is assumed to cost this many tokens (prompt + completion).
+ * max-tokens is planned from the average cost per call so far, so unlike max-calls it holds only
+ * approximately: one unusually long answer can overshoot it by that answer's size.
+ */
+const FIRST_GUESS_TOKENS_PER_CALL = 1_000;
+class Budget {
+    client;
+    maxCalls;
+    maxTokens;
+    start;
+    reserved = 0;
+    exhaustedFlag = false;
+    constructor(client, maxCalls, maxTokens = null) {
+        this.client = client;
+        this.maxCalls = maxCalls;
+        this.maxTokens = maxTokens;
+        this.start = client.usage();
+    }
+    calls() {
+        return this.client.usage().calls - this.start.calls;
+    }
+    tokens() {
+        const now = this.client.usage();
+        return now.promptTokens + now.completionTokens - this.start.promptTokens - this.start.completionTokens;
+    }
+    /** Whether `n` more calls fit while still leaving `keep` calls for work promised later. */
+    fits(n, keep = 0) {
+        if (this.calls() + this.reserved + n + keep > this.maxCalls)
+            return false;
+        if (this.maxTokens === null)
+            return true;
+        const calls = this.calls();
+        const perCall = calls > 0 ? this.tokens() / calls : FIRST_GUESS_TOKENS_PER_CALL;
+        return this.tokens() + (this.reserved + n + keep) * perCall <= this.maxTokens;
+    }
+    /** Runs `work` with `n` calls reserved, or returns null (and marks the budget exhausted) if they do not fit. */
+    async within(n, keep, work) {
+        if (!this.fits(n, keep)) {
+            this.exhaustedFlag = true;
+            return null;
+        }
+        this.reserved += n;
+        try {
+            return await work();
+        }
+        finally {
+            this.reserved -= n;
+        }
+    }
+    exhausted() {
+        return this.exhaustedFlag;
+    }
+    use() {
+        return {
+            maxCalls: this.maxCalls,
+            calls: this.calls(),
+            maxTokens: this.maxTokens,
+            tokens: this.tokens(),
+            exhausted: this.exhaustedFlag,
+        };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/rewrite.ts
@@ -77037,8 +77275,976 @@ async function rewritePrompt(client, model, prompt, failures) {
     return parseRewrite(result.text, prompt);
 }
 
-;// CONCATENATED MODULE: ./src/review/run.ts
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
 
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/array.js
+
+class ArrayDiff extends Diff {
+    tokenize(value) {
+        return value.slice();
+    }
+    join(value) {
+        return value;
+    }
+    removeEmpty(value) {
+        return value;
+    }
+}
+const arrayDiff = new ArrayDiff();
+function diffArrays(oldArr, newArr, options) {
+    return arrayDiff.diff(oldArr, newArr, options);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/words.ts
+// Words and word-level differences. Intl.Segmenter splits scripts written without spaces (Chinese,
+// Japanese, Thai) into words, so "at most 5 words per tag" means the same thing in every language.
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+/** Number of word-like segments (punctuation and spaces do not count). */
+function countWords(text) {
+    let n = 0;
+    for (const s of segmenter.segment(text))
+        if (s.isWordLike)
+            n++;
+    return n;
+}
+/** Every segment, words and the text between them, so joining the tokens gives the text back. */
+function tokens(text) {
+    return Array.from(segmenter.segment(text), (s) => s.segment);
+}
+/**
+ * The minimal word-level replacements turning `a` into `b`, each a contiguous old → new pair.
+ * Hunks that only differ in the whitespace between words are kept: whitespace is part of a file.
+ */
+function wordHunks(a, b) {
+    const parts = diffArrays(tokens(a), tokens(b));
+    const hunks = [];
+    let offset = 0;
+    let open = null;
+    parts.forEach((part, i) => {
+        const text = part.value.join('');
+        if (!part.added && !part.removed) {
+            // Only spaces or punctuation between two changes: one reviewable span, not two fragments.
+            const next = parts[i + 1];
+            if (open && next && countWords(text) === 0) {
+                open.old += text;
+                open.new += text;
+            }
+            else if (open) {
+                hunks.push(open);
+                open = null;
+            }
+            offset += text.length;
+            return;
+        }
+        open ??= { old: '', new: '', at: offset };
+        if (part.removed) {
+            open.old += text;
+            offset += text.length;
+        }
+        else
+            open.new += text;
+    });
+    if (open)
+        hunks.push(open);
+    return hunks.map(words_tidy);
+}
+/** Whitespace both sides share at a hunk's edges is context, not part of the change. */
+function words_tidy(h) {
+    let { old, new: now, at } = h;
+    while (old && now && old[0] === now[0] && /\s/.test(old[0])) {
+        old = old.slice(1);
+        now = now.slice(1);
+        at++;
+    }
+    while (old && now && old.at(-1) === now.at(-1) && /\s/.test(old.at(-1))) {
+        old = old.slice(0, -1);
+        now = now.slice(0, -1);
+    }
+    return { old, new: now, at };
+}
+/** Size of an edit, for tie-breaks: words removed plus words added (at least 1 per hunk). */
+function changedWords(a, b) {
+    return wordHunks(a, b).reduce((n, h) => n + Math.max(1, countWords(h.old) + countWords(h.new)), 0);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/tags.ts
+// <edit>-tagged spans: reading the optimizer's tags (identify) and holding its proposals to them
+// (propose). Model output is untrusted, so the rules are enforced here, not only asked for.
+
+
+const TAG = /<edit>([\s\S]*?)<\/edit>/g;
+const ANY_TAG = /<\/?edit>/g;
+const HAS_TAG = /<\/?edit>/;
+/** Characters of markup in one tag pair, `<edit>` plus `</edit>`. */
+const PAIR_MARKUP = 13;
+/** A proposal this much longer than its parent is not an edit of it. */
+const MAX_GROWTH_CHARS = 4_000;
+function stripTags(text) {
+    return text.replace(ANY_TAG, '');
+}
+function renderTagged(t) {
+    return t.fixed.map((f, i) => (i < t.spans.length ? `${f}<edit>${t.spans[i]}</edit>` : f)).join('');
+}
+function untagged(t) {
+    return t.fixed.map((f, i) => f + (t.spans[i] ?? '')).join('');
+}
+/**
+ * Places the reply's tags on the parent. When the reply also changed text outside its tags, each tagged
+ * text is looked up in the parent instead (counted as a repair); tags that cannot be placed, that are
+ * empty, cover a {{placeholder}} or hold more than `maxWords` words are dropped and counted.
+ */
+function parseTagged(parent, reply, reasons, maxWords, tally) {
+    const found = [...reply.matchAll(TAG)].map((m, i) => ({ inner: stripTags(m[1]), index: m.index, i }));
+    // Exact: the reply is the parent plus well-formed tag pairs, so positions follow from the offsets.
+    const exact = reply.replace(TAG, '$1') === parent;
+    if (!exact && found.length > 0)
+        tally.repaired('identify-touched-outside-tags');
+    const placed = [];
+    let cursor = 0;
+    for (const tag of found) {
+        // In an exact reply, the position is known: the reply offset minus the tag markup before it.
+        const start = exact ? tag.index - PAIR_MARKUP * tag.i : parent.indexOf(tag.inner, cursor);
+        if (start < cursor || start < 0) {
+            tally.discard('tag-not-in-prompt');
+            continue;
+        }
+        // Surrounding whitespace stays outside the span, so replacements cannot glue words together.
+        const lead = tag.inner.length - tag.inner.trimStart().length;
+        const inner = tag.inner.trim();
+        const s = start + lead;
+        const e = s + inner.length;
+        if (countWords(inner) === 0)
+            tally.discard('tag-empty');
+        else if (countWords(inner) > maxWords)
+            tally.discard('tag-too-long');
+        else if (/\{\{|\}\}/.test(inner))
+            tally.discard('tag-on-placeholder');
+        else
+            placed.push({ start: s, end: e, reason: reasons[tag.i]?.trim() || 'marked by the optimizer' });
+        cursor = start + tag.inner.length;
+    }
+    if (placed.length === 0) {
+        tally.discard('no-usable-tags');
+        return null;
+    }
+    const fixed = [];
+    let at = 0;
+    for (const p of placed) {
+        fixed.push(parent.slice(at, p.start));
+        at = p.end;
+    }
+    fixed.push(parent.slice(at));
+    return {
+        fixed,
+        spans: placed.map((p) => parent.slice(p.start, p.end)),
+        reasons: placed.map((p) => p.reason),
+    };
+}
+/** Cuts `text` (tags already removed) at the parent's fixed segments, in order; null if one is missing. */
+function align(t, text) {
+    const n = t.spans.length;
+    const first = t.fixed[0];
+    const last = t.fixed[n];
+    if (!text.startsWith(first) || !text.endsWith(last) || text.length < first.length + last.length)
+        return null;
+    const limit = text.length - last.length;
+    const out = [];
+    let cursor = first.length;
+    for (let i = 1; i < n; i++) {
+        const at = text.indexOf(t.fixed[i], cursor);
+        if (at < 0 || at + t.fixed[i].length > limit)
+            return null;
+        out.push(text.slice(cursor, at));
+        cursor = at + t.fixed[i].length;
+    }
+    out.push(text.slice(cursor, limit));
+    return out;
+}
+/**
+ * Holds one proposal to the tagged spans of its parent. With one tag pair per span, only the tags'
+ * contents are kept (text changed outside them is put back: a repair); otherwise the untagged proposal
+ * must contain the parent's fixed text in order, or it is discarded. The result always equals
+ * fixed[0] + new[0] + fixed[1] + … + fixed[n]: nothing outside the spans can change.
+ */
+function enforceLocal(t, proposal, tally) {
+    const parent = untagged(t);
+    if (proposal.trim() === '')
+        return { ok: false, why: 'empty' };
+    if (proposal.length > parent.length + MAX_GROWTH_CHARS)
+        return { ok: false, why: 'garbage' };
+    const pairs = [...proposal.matchAll(TAG)];
+    const outside = proposal.split(TAG).filter((_, i) => i % 2 === 0);
+    let replacements;
+    if (pairs.length === t.spans.length && !outside.some((o) => HAS_TAG.test(o))) {
+        replacements = pairs.map((m) => m[1]);
+        if (outside.some((o, i) => o !== t.fixed[i]))
+            tally.repaired('proposal-touched-outside-tags');
+    }
+    else {
+        const aligned = align(t, stripTags(proposal));
+        if (!aligned)
+            return { ok: false, why: 'touched-outside-tags' };
+        if (HAS_TAG.test(proposal))
+            tally.repaired('stray-edit-tags-stripped');
+        replacements = aligned;
+    }
+    replacements = replacements.map((r, i) => {
+        const span = t.spans[i];
+        let out = stripTags(r);
+        if (!/^\s/.test(span))
+            out = out.trimStart();
+        if (!/\s$/.test(span))
+            out = out.trimEnd();
+        return out;
+    });
+    const prompt = t.fixed.map((f, i) => f + (replacements[i] ?? '')).join('');
+    if (prompt.trim() === '')
+        return { ok: false, why: 'empty' };
+    if (prompt === parent)
+        return { ok: false, why: 'unchanged' };
+    const before = placeholders_placeholdersIn(parent).sort().join();
+    if (placeholders_placeholdersIn(prompt).sort().join() !== before)
+        return { ok: false, why: 'placeholder-changed' };
+    const edits = t.spans
+        .map((old, i) => ({ old, new: replacements[i], reason: t.reasons[i] }))
+        .filter((e) => e.old !== e.new);
+    return { ok: true, prompt, edits };
+}
+/** A whole-prompt proposal: tags stripped, the parent's line endings and trailing newline kept. */
+function cleanGlobal(parent, proposal, tally) {
+    if (HAS_TAG.test(proposal))
+        tally.repaired('stray-edit-tags-stripped');
+    const eol = parent.includes('\r\n') ? '\r\n' : '\n';
+    let prompt = stripTags(proposal).replace(/\r?\n/g, eol).trim();
+    if (prompt === '')
+        return { ok: false, why: 'empty' };
+    if (prompt.length > parent.length + MAX_GROWTH_CHARS)
+        return { ok: false, why: 'garbage' };
+    if (/\r?\n$/.test(parent))
+        prompt += eol;
+    if (prompt === parent)
+        return { ok: false, why: 'unchanged' };
+    const missing = placeholders_placeholdersIn(parent).filter((p) => !placeholders_placeholdersIn(prompt).includes(p));
+    if (missing.length > 0)
+        return { ok: false, why: 'placeholder-changed' };
+    return { ok: true, prompt };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/propose.ts
+// One parent's proposals for one step: the method's feedback (APO gradients, PE2 reflection, APE none),
+// then either LPO identify + propose (local) or whole-prompt proposals (global).
+
+
+
+
+
+/** ProTeGi's minibatch of errors: small enough that the optimizer reasons about each one. */
+const MINIBATCH = 4;
+/** Identify and gradients want the most likely reading; proposals want variety. */
+const ANALYSIS_TEMPERATURE = 0;
+const PROPOSAL_TEMPERATURE = 0.7;
+const GUIDANCE = {
+    ape: 'Write variations of the tagged words that keep their meaning but may be clearer to the model.',
+    apo: 'Change the tagged words so that the problems named above are fixed.',
+    pe2: 'Change the tagged words as the analysis above says the prompt needs.',
+};
+function unit(...parts) {
+    return (0,external_node_crypto_.createHash)('sha256').update(parts.join('\u001f')).digest().readUInt32BE(0) / 2 ** 32;
+}
+/** The request template, showing where the prompt sits (PE2's context specification). */
+function templateText(task) {
+    return task.messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
+}
+/** Failures in a seeded order, so each step shows the optimizer a different minibatch. */
+function minibatch(failures, seed, step) {
+    return [...failures].sort((a, b) => unit(seed, step, a.id) - unit(seed, step, b.id)).slice(0, MINIBATCH);
+}
+async function feedbackFor(ctx, parent, failures, step) {
+    const { method, seed } = ctx.options;
+    const shown = failuresText(minibatch(failures, seed, step));
+    if (method === 'ape')
+        return { text: '(none: APE proposes variations that keep the meaning)', reasons: [] };
+    if (method === 'apo') {
+        const reply = await ask(ctx.ask, 'apo-gradient', { prompt: parent.prompt.trim(), failures: shown }, { name: 'reasons', schema: ReasonsSchema }, ANALYSIS_TEMPERATURE);
+        const reasons = (reply?.reasons ?? []).map((r) => r.trim()).filter(Boolean);
+        return {
+            text: reasons.length ? reasons.map((r, i) => `${i + 1}. ${r}`).join('\n') : '(no analysis)',
+            reasons,
+        };
+    }
+    const reply = await ask(ctx.ask, 'pe2-reflect', { prompt: parent.prompt.trim(), template: templateText(ctx.task), failures: shown }, { name: 'reflection', schema: ReflectionSchema }, ANALYSIS_TEMPERATURE);
+    const reasons = (reply?.reasons ?? []).map((r) => r.trim()).filter(Boolean);
+    const analysis = reply?.analysis.trim();
+    const list = reasons.map((r, i) => `${i + 1}. ${r}`).join('\n');
+    return { text: [analysis, list].filter(Boolean).join('\n') || '(no analysis)', reasons };
+}
+function child(ctx, parent, prompt, edits, step) {
+    return { prompt, parent, step, edits, size: changedWords(ctx.head, prompt) };
+}
+async function localProposals(ctx, parent, feedback, failures, step) {
+    const { tally } = ctx.ask;
+    const identified = await ask(ctx.ask, 'lpo-identify', {
+        prompt: parent.prompt,
+        template: templateText(ctx.task),
+        feedback: feedback.text,
+        failures,
+        max_words: String(ctx.options.maxEditWords),
+    }, { name: 'tagged', schema: TaggedSchema }, ANALYSIS_TEMPERATURE);
+    if (!identified)
+        return [];
+    const tagged = parseTagged(parent.prompt, identified.prompt, identified.reasons, ctx.options.maxEditWords, tally);
+    if (!tagged)
+        return [];
+    const reply = await ask(ctx.ask, 'lpo-propose', {
+        prompt: renderTagged(tagged),
+        reasons: tagged.reasons.map((r, i) => `${i + 1}. "${tagged.spans[i]}": ${r}`).join('\n'),
+        feedback: feedback.text,
+        guidance: GUIDANCE[ctx.options.method],
+        failures,
+        count: String(ctx.options.candidates),
+    }, { name: 'prompts', schema: PromptsSchema }, PROPOSAL_TEMPERATURE);
+    const out = [];
+    for (const proposal of (reply?.prompts ?? []).slice(0, ctx.options.candidates)) {
+        const outcome = enforceLocal(tagged, proposal, tally);
+        if (outcome.ok)
+            out.push(child(ctx, parent, outcome.prompt, outcome.edits, step));
+        else
+            tally.discard(outcome.why);
+    }
+    return out;
+}
+async function globalProposals(ctx, parent, feedback, failures, step) {
+    const { tally } = ctx.ask;
+    const count = String(ctx.options.candidates);
+    const reply = ctx.options.method === 'ape'
+        ? await ask(ctx.ask, 'ape-resample', { prompt: parent.prompt.trim(), count }, { name: 'prompts', schema: PromptsSchema }, PROPOSAL_TEMPERATURE)
+        : await ask(ctx.ask, 'lpo-global', {
+            prompt: parent.prompt.trim(),
+            template: templateText(ctx.task),
+            feedback: feedback.text,
+            failures,
+            count,
+        }, { name: 'prompts', schema: PromptsSchema }, PROPOSAL_TEMPERATURE);
+    const reason = feedback.reasons[0] ??
+        (ctx.options.method === 'ape' ? 'resampled variation of the prompt' : 'global rewrite');
+    const out = [];
+    for (const proposal of (reply?.prompts ?? []).slice(0, ctx.options.candidates)) {
+        const outcome = cleanGlobal(parent.prompt, proposal, tally);
+        if (outcome.ok)
+            out.push(child(ctx, parent, outcome.prompt, [{ old: parent.prompt, new: outcome.prompt, reason }], step));
+        else
+            tally.discard(outcome.why);
+    }
+    return out;
+}
+/** Proposals from one parent. Throws BudgetExhausted (from ask) when the optimizer cannot be asked. */
+async function proposeFrom(ctx, parent, step) {
+    const failures = (parent.dev?.results ?? []).filter((r) => r.verdict !== 'correct');
+    if (failures.length === 0 && ctx.options.method !== 'ape')
+        return [];
+    const feedback = await feedbackFor(ctx, parent, failures, step);
+    const shown = failuresText(minibatch(failures, ctx.options.seed, step));
+    return ctx.options.mode === 'local'
+        ? localProposals(ctx, parent, feedback, shown, step)
+        : globalProposals(ctx, parent, feedback, shown, step);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/result.ts
+
+
+const FALLBACK_REASON = 'proposed by the optimizer';
+function lineage(best) {
+    const edits = [];
+    for (let c = best; c; c = c.parent)
+        edits.unshift(...c.edits);
+    return edits;
+}
+function overlaps(a, b) {
+    const x = a.trim();
+    const y = b.trim();
+    return x !== '' && y !== '' && (x.includes(y) || y.includes(x));
+}
+/** Best vs head as minimal word-level spans, each with the reasons of the edits that produced it. */
+function spansFor(head, best) {
+    const edits = lineage(best);
+    return wordHunks(head, best.prompt).map((hunk) => {
+        const reasons = edits
+            .filter((e) => overlaps(e.new, hunk.new) || overlaps(e.old, hunk.old))
+            .map((e) => e.reason);
+        const reason = [...new Set(reasons)].join('; ') || edits.at(-1)?.reason || FALLBACK_REASON;
+        return { old: hunk.old, new: hunk.new, reason };
+    });
+}
+function verdicts(results) {
+    return results.map((r) => (r.verdict === 'error' ? null : r.verdict === 'correct'));
+}
+/** Head vs candidate on the same examples, matched by id (a head run may list them in another order). */
+function pairedById(head, other) {
+    const byId = new Map(head.results.map((r) => [r.id, r]));
+    const base = [];
+    const mine = [];
+    for (const r of other.results) {
+        const h = byId.get(r.id);
+        if (!h)
+            continue;
+        base.push(h.verdict === 'error' ? null : h.verdict === 'correct');
+        mine.push(r.verdict === 'error' ? null : r.verdict === 'correct');
+    }
+    return comparePaired(base, mine);
+}
+function vsHeadOf(head, best) {
+    const out = {};
+    for (const split of ['dev', 'test']) {
+        const h = head[split];
+        const b = best[split];
+        if (h && b)
+            out[split] = pairedById(h, b);
+    }
+    return out;
+}
+/** The review's suggestion for the optimized prompt; `withheld` says why it should not be posted. */
+function toSuggestion(result, headRun) {
+    const vsHead = headRun ? vsHeadOf(headRun.splits, result.runs.best) : result.vsHead;
+    const splits = {};
+    for (const split of ['dev', 'test']) {
+        const run = result.runs.best[split];
+        if (run)
+            splits[split] = run.summary;
+    }
+    let withheld = result.withheld;
+    if (!withheld && vsHead.test && vsHead.test.delta < 0) {
+        withheld = 'the optimized prompt loses to the head prompt on test';
+    }
+    return {
+        fileText: result.best.prompt,
+        source: `LPO, ${result.method}, ${result.mode} mode`,
+        splits,
+        vsHead,
+        edits: result.spans,
+        steps: result.steps.map(({ step, dev, test }) => ({ step, dev, test })),
+        budget: {
+            calls: result.budget.calls,
+            maxCalls: result.budget.maxCalls,
+            tokens: result.budget.tokens,
+            maxTokens: result.budget.maxTokens,
+        },
+        ...(withheld ? { withheld } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/tally.ts
+// Counts of what the search threw away or fixed, by reason, for the report: a run that discards most
+// proposals says something about the optimizer model that the accuracy figures alone do not.
+class Tally {
+    dropped = new Map();
+    fixed = new Map();
+    /** A proposal, tag or reply that was not used. */
+    discard(reason) {
+        this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
+    }
+    /** Something the optimizer got wrong that the code put right. */
+    repaired(reason) {
+        this.fixed.set(reason, (this.fixed.get(reason) ?? 0) + 1);
+    }
+    discarded() {
+        return Object.fromEntries([...this.dropped].sort(([a], [b]) => a.localeCompare(b)));
+    }
+    repairs() {
+        return Object.fromEntries([...this.fixed].sort(([a], [b]) => a.localeCompare(b)));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/optimize/search.ts
+// Beam search over prompts under a call budget. Selection uses dev only; test is scored for the
+// accepted best of each step and reported, never used to choose.
+
+
+
+
+
+
+
+
+
+/** Overfitting guard: a new best must beat the current one on dev by an exact McNemar test at this level. */
+const ALPHA = 0.05;
+/**
+ * Below this many paired dev examples McNemar cannot reach ALPHA unless nearly every flip goes one way,
+ * so a more lenient rule applies: at least MIN_NET_GAIN more examples right than the current best.
+ */
+const MIN_PAIRED_FOR_TEST = 30;
+const MIN_NET_GAIN = 2;
+function checkOptions(o) {
+    for (const key of ['steps', 'beam', 'candidates', 'maxEditWords', 'maxCalls']) {
+        if (!Number.isInteger(o[key]) || o[key] < 1)
+            throw new errors_ConfigError(`optimize ${key}: expected an integer >= 1, got ${o[key]}`);
+    }
+    if (o.maxTokens !== undefined && (!Number.isInteger(o.maxTokens) || o.maxTokens < 1)) {
+        throw new errors_ConfigError(`optimize maxTokens: expected an integer >= 1, got ${o.maxTokens}`);
+    }
+}
+const accuracy = (run) => run?.summary.accuracy ?? null;
+/** Better dev first; ties go to the smaller edit, then to the earlier candidate. */
+function rank(pool, order) {
+    return [...pool].sort((a, b) => (accuracy(b.dev) ?? -1) - (accuracy(a.dev) ?? -1) || a.size - b.size || order.get(a) - order.get(b));
+}
+/** Whether `challenger` beats `best` on dev beyond noise (see ALPHA and MIN_PAIRED_FOR_TEST). */
+function beatsOnDev(best, challenger) {
+    const c = comparePaired(verdicts(best.results), verdicts(challenger.results));
+    if (c.delta <= 0)
+        return false;
+    return c.n >= MIN_PAIRED_FOR_TEST ? c.pValue < ALPHA : c.gained - c.lost >= MIN_NET_GAIN;
+}
+function alignedRun(run, examples) {
+    if (!run || run.results.length !== examples.length)
+        return undefined;
+    return run.results.every((r, i) => r.id === examples[i].id) ? run : undefined;
+}
+/** Interleaves the children of different parents, so a budget cut does not starve the later parents. */
+function interleave(groups) {
+    const out = [];
+    for (let i = 0; groups.some((g) => i < g.length); i++)
+        for (const g of groups)
+            if (i < g.length)
+                out.push(g[i]);
+    return out;
+}
+async function optimizePrompt(args) {
+    const { task, splits, client, options } = args;
+    checkOptions(options);
+    const tally = new Tally();
+    const budget = new Budget(client, options.maxCalls, options.maxTokens ?? null);
+    const head = { prompt: task.prompt, parent: null, step: 0, edits: [], size: 0 };
+    const headRuns = {};
+    const bestRuns = {};
+    const steps = [];
+    let best = head;
+    let bestStep = 0;
+    const finish = (withheld) => {
+        const vsHead = vsHeadOf(headRuns, bestRuns);
+        const improved = best !== head;
+        let why = withheld;
+        if (!why && !improved)
+            why = `no candidate beat the head prompt on dev beyond noise${budget.exhausted() ? ` before the budget of ${options.maxCalls} calls ran out` : ''}`;
+        if (!why && !bestRuns.test && splits.test.length > 0)
+            why = 'the best prompt could not be scored on test within the budget';
+        if (!why && vsHead.test && vsHead.test.delta < 0) {
+            why = `loses to the head prompt on test (${percent(accuracy(bestRuns.test))} vs ${percent(accuracy(headRuns.test))})`;
+        }
+        return {
+            method: options.method,
+            mode: options.mode,
+            head: { prompt: head.prompt, dev: accuracy(headRuns.dev), test: accuracy(headRuns.test) },
+            best: {
+                prompt: best.prompt,
+                dev: accuracy(bestRuns.dev),
+                test: accuracy(bestRuns.test),
+                step: bestStep,
+            },
+            improved,
+            spans: improved ? spansFor(head.prompt, best) : [],
+            steps,
+            budget: budget.use(),
+            discarded: tally.discarded(),
+            repaired: tally.repairs(),
+            vsHead,
+            ...(why ? { withheld: why } : {}),
+            runs: { best: bestRuns, head: headRuns },
+        };
+    };
+    if (task.kind !== 'text') {
+        return finish(`${task.promptPath}: optimizing .prompt.yml messages is not supported yet (text prompts only)`);
+    }
+    if (splits.dev.length === 0)
+        return finish('the dataset has no dev examples to optimize on');
+    const score = (prompt, split, keep) => budget.within(splits[split].length, keep, () => run_evaluate(task, { [split]: splits[split] }, { client, model: args.taskModel, concurrency: args.concurrency, prompt }));
+    // The head prompt's figures: from the caller when they match these splits, else scored here.
+    for (const split of ['dev', 'test']) {
+        const given = alignedRun(args.headRun?.splits[split], splits[split]);
+        if (given)
+            headRuns[split] = given;
+        else if (splits[split].length > 0) {
+            const run = await score(head.prompt, split, split === 'dev' ? splits.test.length : 0);
+            if (!run)
+                return finish(`max-calls ${options.maxCalls} is too small to score the head prompt`);
+            headRuns[split] = run.splits[split];
+        }
+    }
+    head.dev = headRuns.dev;
+    Object.assign(bestRuns, headRuns);
+    const report = (s) => {
+        const dev = accuracy(bestRuns.dev);
+        const test = accuracy(bestRuns.test);
+        const step = {
+            ...s,
+            dev,
+            test,
+            gap: dev !== null && test !== null ? dev - test : null,
+            calls: budget.calls(),
+        };
+        steps.push(step);
+        args.onStep?.(step);
+    };
+    report({ step: 0, proposals: 0, evaluated: 0, bestCandidateDev: accuracy(head.dev), accepted: false });
+    // Keep enough calls to score a new best on test: that figure is promised at every step.
+    const ask = {
+        client,
+        model: args.optimizerModel,
+        seed: options.seed,
+        budget,
+        tally,
+        keep: splits.test.length,
+        structured: true,
+    };
+    const ctx = { ask, task, options, head: head.prompt };
+    const order = new Map([[head, 0]]);
+    const seen = new Set([head.prompt]);
+    let beam = [head];
+    const expanded = new Set();
+    let stopped = false;
+    for (let step = 1; step <= options.steps && !stopped; step++) {
+        const groups = [];
+        for (const parent of beam) {
+            // A parent's failures do not change, so expanding it again would mostly buy duplicates.
+            if (expanded.has(parent))
+                continue;
+            expanded.add(parent);
+            try {
+                groups.push(await proposeFrom(ctx, parent, step));
+            }
+            catch (error) {
+                if (!(error instanceof BudgetExhausted))
+                    throw error;
+                stopped = true;
+                break;
+            }
+        }
+        const fresh = [];
+        for (const candidate of interleave(groups)) {
+            if (seen.has(candidate.prompt)) {
+                tally.discard('duplicate');
+                continue;
+            }
+            seen.add(candidate.prompt);
+            order.set(candidate, order.size);
+            fresh.push(candidate);
+        }
+        const scored = [];
+        for (const candidate of fresh) {
+            const run = stopped ? null : await score(candidate.prompt, 'dev', splits.test.length);
+            if (!run) {
+                stopped = true;
+                break;
+            }
+            candidate.dev = run.splits.dev;
+            scored.push(candidate);
+        }
+        const pool = rank([...beam, ...scored], order);
+        beam = pool.slice(0, options.beam);
+        let accepted = false;
+        const challenger = pool[0];
+        if (challenger !== best && challenger.dev && beatsOnDev(bestRuns.dev, challenger.dev)) {
+            best = challenger;
+            bestStep = step;
+            accepted = true;
+            bestRuns.dev = challenger.dev;
+            delete bestRuns.test;
+            if (splits.test.length > 0) {
+                const run = await score(best.prompt, 'test', 0);
+                if (run)
+                    bestRuns.test = run.splits.test;
+            }
+        }
+        report({
+            step,
+            proposals: fresh.length,
+            evaluated: scored.length,
+            bestCandidateDev: accuracy(rank(scored, order)[0]?.dev),
+            accepted,
+        });
+    }
+    return finish();
+}
+
+;// CONCATENATED MODULE: ./src/optimize/types.ts
+/**
+ * Defaults follow the issue (steps 3, beam 4, candidates 4, 5 words per tag). max-calls 1,000 covers
+ * scoring the head prompt on a default split (at most 200 dev + 200 test examples) and a few dozen
+ * candidate evaluations on a typical 50-100 example dev set; raise it for a full search.
+ */
+const DEFAULT_OPTIONS = {
+    method: 'apo',
+    mode: 'local',
+    steps: 3,
+    beam: 4,
+    candidates: 4,
+    maxEditWords: 5,
+    maxCalls: 1_000,
+    seed: 1,
+};
+
+;// CONCATENATED MODULE: ./src/optimize/index.ts
+// Local Prompt Optimization (arXiv 2504.20355) on top of APE, APO (ProTeGi) and PE2: the public API.
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/review/run.ts
 
 
 
@@ -77080,46 +78286,20 @@ function allErrored(run) {
         return undefined;
     return `evaluation could not run: all ${results.length} model calls failed (${results[0].error})`;
 }
-async function suggest(ctx, head, headRun, splits, headText) {
+async function suggest(ctx, head, headRun, splits) {
     if (!ctx.optimize)
         return undefined;
-    const empty = { source: 'global rewrite', splits: {}, vsHead: {}, edits: [] };
-    if (head.kind !== 'text') {
-        return {
-            ...empty,
-            fileText: headText,
-            withheld: 'suggestions for .prompt.yml files are not produced yet',
-        };
-    }
-    const failures = (headRun.splits.dev?.results ?? []).filter((r) => r.verdict === 'wrong');
-    const outcome = await rewritePrompt(ctx.client, ctx.optimizerModel, head.prompt, failures);
-    if (!outcome.ok)
-        return { ...empty, fileText: headText, withheld: outcome.why };
-    const run = await run_evaluate(head, splits, {
+    const result = await optimizePrompt({
+        task: head,
+        splits: { dev: splits.dev ?? [], test: splits.test ?? [] },
         client: ctx.client,
-        model: ctx.taskModel,
+        taskModel: ctx.taskModel,
+        optimizerModel: ctx.optimizerModel,
         concurrency: ctx.concurrency,
-        prompt: outcome.prompt,
+        options: ctx.optimizeOptions,
+        headRun,
     });
-    const suggestion = { ...empty, fileText: outcome.prompt };
-    for (const split of ['dev', 'test']) {
-        const s = run.splits[split];
-        const h = headRun.splits[split];
-        if (!s || !h)
-            continue;
-        suggestion.splits[split] = s.summary;
-        const v = (r) => (r.verdict === 'error' ? null : r.verdict === 'correct');
-        suggestion.vsHead[split] = comparePaired(h.results.map(v), s.results.map(v));
-    }
-    const test = suggestion.vsHead.test;
-    const dev = suggestion.vsHead.dev;
-    if (!test || test.n === 0)
-        suggestion.withheld = 'no answered test example to check the suggestion on';
-    else if (test.delta < 0)
-        suggestion.withheld = 'the rewrite loses to the head prompt on test';
-    else if (dev && dev.delta <= 0 && test.delta === 0)
-        suggestion.withheld = 'the rewrite does not beat the head prompt';
-    return suggestion;
+    return toSuggestion(result, headRun);
 }
 async function reviewPrompt(ctx, job, headTexts) {
     const started = Date.now();
@@ -77171,9 +78351,9 @@ async function reviewPrompt(ctx, job, headTexts) {
     const verdict = gate(review.splits, ctx.gate);
     review.regressed = verdict.regressed;
     review.verdict = verdict.verdict;
-    const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error) => ({
+    const suggestion = await suggest(ctx, head, headRun, splits).catch((error) => ({
         fileText: headText,
-        source: 'global rewrite',
+        source: `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`,
         splits: {},
         vsHead: {},
         edits: [],
@@ -77458,12 +78638,62 @@ function endpointSettings(raw, env, names) {
     return { baseURL, apiKey, taskModel, concurrency, cacheDir };
 }
 
+;// CONCATENATED MODULE: ./src/optimize/options.ts
+
+
+
+/** The optimizer's settings, named alike as CLI flags (`--max-calls`) and Action inputs (`max-calls`). */
+const OPTIMIZE_KEYS = (/* unused pure expression or super */ null && ([
+    'method',
+    'mode',
+    'steps',
+    'beam',
+    'candidates',
+    'max-edit-words',
+    'max-calls',
+    'max-tokens',
+    'seed',
+]));
+function oneOf(raw, allowed, name, fallback) {
+    if (raw === undefined)
+        return fallback;
+    if (!allowed.includes(raw)) {
+        throw new errors_ConfigError(`${name}: expected ${allowed.join(', ')}, got "${raw}"`);
+    }
+    return raw;
+}
+/**
+ * `get` returns a setting's raw text (undefined when unset); `name` says how the user spells it,
+ * so errors read `--steps: …` on the command line and `input steps: …` in the Action.
+ */
+function parseOptimizeOptions(get, name) {
+    const int = (key, fallback) => {
+        const raw = get(key);
+        return raw === undefined ? fallback : parsePositiveInt(raw, name(key));
+    };
+    const options = {
+        method: oneOf(get('method'), ['ape', 'apo', 'pe2'], name('method'), DEFAULT_OPTIONS.method),
+        mode: oneOf(get('mode'), ['local', 'global'], name('mode'), DEFAULT_OPTIONS.mode),
+        steps: int('steps', DEFAULT_OPTIONS.steps),
+        beam: int('beam', DEFAULT_OPTIONS.beam),
+        candidates: int('candidates', DEFAULT_OPTIONS.candidates),
+        maxEditWords: int('max-edit-words', DEFAULT_OPTIONS.maxEditWords),
+        maxCalls: int('max-calls', DEFAULT_OPTIONS.maxCalls),
+        seed: int('seed', DEFAULT_OPTIONS.seed),
+    };
+    const maxTokens = get('max-tokens');
+    if (maxTokens !== undefined)
+        options.maxTokens = parsePositiveInt(maxTokens, name('max-tokens'));
+    return options;
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
+
 
 
 const FAIL_ON = ['significant-regression', 'regression', 'never'];
 /** The conventional significance level; the paired test is exact, so no further correction is applied. */
-const ALPHA = 0.05;
+const inputs_ALPHA = 0.05;
 function bool(raw, name) {
     const value = raw.trim().toLowerCase();
     if (['true', 'on', 'yes', '1'].includes(value))
@@ -77522,7 +78752,7 @@ function readSettings(getInput, env) {
         minDelta: input('min-delta')
             ? inputs_number(input('min-delta'), 'min-delta', 0, 100, ' (percentage points)')
             : 2,
-        alpha: ALPHA,
+        alpha: inputs_ALPHA,
         ...(minAccuracy ? { minAccuracy: inputs_number(minAccuracy, 'min-accuracy', 0, 100, ' (percent)') / 100 } : {}),
     };
     const settings = {
@@ -77533,6 +78763,7 @@ function readSettings(getInput, env) {
         githubToken: input('github-token'),
         gate,
         optimize: input('optimize') ? bool(input('optimize'), 'optimize') : true,
+        optimizeOptions: parseOptimizeOptions((key) => input(key) || undefined, (key) => `input ${key}`),
     };
     if (input('base-ref'))
         settings.baseRef = input('base-ref');
@@ -77948,279 +79179,6 @@ function renderReviewBody(args) {
         text += notice(blocks.length - shown);
     }
     return text;
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
-class Diff {
-    diff(oldStr, newStr, 
-    // Type below is not accurate/complete - see above for full possibilities - but it compiles
-    options = {}) {
-        let callback;
-        if (typeof options === 'function') {
-            callback = options;
-            options = {};
-        }
-        else if ('callback' in options) {
-            callback = options.callback;
-        }
-        // Allow subclasses to massage the input prior to running
-        const oldString = this.castInput(oldStr, options);
-        const newString = this.castInput(newStr, options);
-        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-        const newTokens = this.removeEmpty(this.tokenize(newString, options));
-        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-    }
-    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-        var _a;
-        const done = (value) => {
-            value = this.postProcess(value, options);
-            if (callback) {
-                setTimeout(function () { callback(value); }, 0);
-                return undefined;
-            }
-            else {
-                return value;
-            }
-        };
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let editLength = 1;
-        let maxEditLength = newLen + oldLen;
-        if (options.maxEditLength != null) {
-            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-        }
-        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-        const abortAfterTimestamp = Date.now() + maxExecutionTime;
-        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
-        // Seed editLength = 0, i.e. the content starts with the same values
-        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-            // Identity per the equality and tokenizer
-            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-        }
-        // Once we hit the right edge of the edit graph on some diagonal k, we can
-        // definitely reach the end of the edit graph in no more than k edits, so
-        // there's no point in considering any moves to diagonal k+1 any more (from
-        // which we're guaranteed to need at least k+1 more edits).
-        // Similarly, once we've reached the bottom of the edit graph, there's no
-        // point considering moves to lower diagonals.
-        // We record this fact by setting minDiagonalToConsider and
-        // maxDiagonalToConsider to some finite value once we've hit the edge of
-        // the edit graph.
-        // This optimization is not faithful to the original algorithm presented in
-        // Myers's paper, which instead pointlessly extends D-paths off the end of
-        // the edit graph - see page 7 of Myers's paper which notes this point
-        // explicitly and illustrates it with a diagram. This has major performance
-        // implications for some common scenarios. For instance, to compute a diff
-        // where the new text simply appends d characters on the end of the
-        // original text of length n, the true Myers algorithm will take O(n+d^2)
-        // time while this optimization needs only O(n+d) time.
-        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-        // Main worker method. checks all permutations of a given edit length for acceptance.
-        const execEditLength = () => {
-            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-                let basePath;
-                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-                if (removePath) {
-                    // No one else is going to attempt to use this value, clear it
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath - 1] = undefined;
-                }
-                let canAdd = false;
-                if (addPath) {
-                    // what newPos will be after we do an insertion:
-                    const addPathNewPos = addPath.oldPos - diagonalPath;
-                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-                }
-                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-                if (!canAdd && !canRemove) {
-                    // If this path is a terminal then prune
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath] = undefined;
-                    continue;
-                }
-                // Select the diagonal that we want to branch from. We select the prior
-                // path whose position in the old string is the farthest from the origin
-                // and does not pass the bounds of the diff graph
-                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
-                    basePath = this.addToPath(addPath, true, false, 0, options);
-                }
-                else {
-                    basePath = this.addToPath(removePath, false, true, 1, options);
-                }
-                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-                    // If we have hit the end of both strings, then we are done
-                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-                }
-                else {
-                    bestPath[diagonalPath] = basePath;
-                    if (basePath.oldPos + 1 >= oldLen) {
-                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-                    }
-                    if (newPos + 1 >= newLen) {
-                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-                    }
-                }
-            }
-            editLength++;
-        };
-        // Performs the length of edit iteration. Is a bit fugly as this has to support the
-        // sync and async mode which is never fun. Loops over execEditLength until a value
-        // is produced, or until the edit length exceeds options.maxEditLength (if given),
-        // in which case it will return undefined.
-        if (callback) {
-            (function exec() {
-                setTimeout(function () {
-                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-                        return callback(undefined);
-                    }
-                    if (!execEditLength()) {
-                        exec();
-                    }
-                }, 0);
-            }());
-        }
-        else {
-            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-                const ret = execEditLength();
-                if (ret) {
-                    return ret;
-                }
-            }
-        }
-    }
-    addToPath(path, added, removed, oldPosInc, options) {
-        const last = path.lastComponent;
-        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
-            };
-        }
-        else {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
-            };
-        }
-    }
-    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-            newPos++;
-            oldPos++;
-            commonCount++;
-            if (options.oneChangePerToken) {
-                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-            }
-        }
-        if (commonCount && !options.oneChangePerToken) {
-            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-        }
-        basePath.oldPos = oldPos;
-        return newPos;
-    }
-    equals(left, right, options) {
-        if (options.comparator) {
-            return options.comparator(left, right);
-        }
-        else {
-            return left === right
-                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
-        }
-    }
-    removeEmpty(array) {
-        const ret = [];
-        for (let i = 0; i < array.length; i++) {
-            if (array[i]) {
-                ret.push(array[i]);
-            }
-        }
-        return ret;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    castInput(value, options) {
-        return value;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    tokenize(value, options) {
-        return Array.from(value);
-    }
-    join(chars) {
-        // Assumes ValueT is string, which is the case for most subclasses.
-        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
-        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
-        // assume tokens and values are strings, but not completely - is weird and janky.
-        return chars.join('');
-    }
-    postProcess(changeObjects, 
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    options) {
-        return changeObjects;
-    }
-    get useLongestToken() {
-        return false;
-    }
-    buildValues(lastComponent, newTokens, oldTokens) {
-        // First we convert our linked list of components in reverse order to an
-        // array in the right order:
-        const components = [];
-        let nextComponent;
-        while (lastComponent) {
-            components.push(lastComponent);
-            nextComponent = lastComponent.previousComponent;
-            delete lastComponent.previousComponent;
-            lastComponent = nextComponent;
-        }
-        components.reverse();
-        const componentLen = components.length;
-        let componentPos = 0, newPos = 0, oldPos = 0;
-        for (; componentPos < componentLen; componentPos++) {
-            const component = components[componentPos];
-            if (!component.removed) {
-                if (!component.added && this.useLongestToken) {
-                    let value = newTokens.slice(newPos, newPos + component.count);
-                    value = value.map(function (value, i) {
-                        const oldValue = oldTokens[oldPos + i];
-                        return oldValue.length > value.length ? oldValue : value;
-                    });
-                    component.value = this.join(value);
-                }
-                else {
-                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-                }
-                newPos += component.count;
-                // Common case
-                if (!component.added) {
-                    oldPos += component.count;
-                }
-            }
-            else {
-                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-                oldPos += component.count;
-            }
-        }
-        return components;
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/array.js
-
-class ArrayDiff extends Diff {
-    tokenize(value) {
-        return value.slice();
-    }
-    join(value) {
-        return value;
-    }
-    removeEmpty(value) {
-        return value;
-    }
-}
-const arrayDiff = new ArrayDiff();
-function diffArrays(oldArr, newArr, options) {
-    return arrayDiff.diff(oldArr, newArr, options);
 }
 
 ;// CONCATENATED MODULE: ./src/review/lines.ts
@@ -79622,9 +80580,21 @@ function jobSummaryUrl(event) {
     const runId = process.env.GITHUB_RUN_ID;
     return server && runId ? `${server}/${event.owner}/${event.repo}/actions/runs/${runId}` : undefined;
 }
+/**
+ * The job summary is a copy of the report, not the verdict's only home: a runner without job summaries
+ * (GITHUB_STEP_SUMMARY unset, e.g. an older GitHub Enterprise Server) must still get the PR comment.
+ */
+async function writeJobSummary(write) {
+    try {
+        await write();
+    }
+    catch (error) {
+        warning(`LPO review: could not write the job summary (${errorMessage(error)})`);
+    }
+}
 async function skip(reason) {
     notice(reason);
-    await summary.addHeading('LPO review', 2).addRaw(reason, true).write();
+    await writeJobSummary(() => summary.addHeading('LPO review', 2).addRaw(reason, true).write());
     setOutput('regressed', 'false');
     return undefined;
 }
@@ -79676,6 +80646,7 @@ async function review() {
         concurrency: endpoint.concurrency,
         gate: settings.gate,
         optimize: settings.optimize,
+        optimizeOptions: settings.optimizeOptions,
         logger,
     });
     report.repository = `${event.owner}/${event.repo}`;
@@ -79685,27 +80656,37 @@ async function review() {
     await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(reportPath), { recursive: true });
     await (0,promises_namespaceObject.writeFile)(reportPath, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
     setOutput('report', reportPath);
-    await summary.addRaw(renderJobSummary(report), true).write();
+    await writeJobSummary(() => summary.addRaw(renderJobSummary(report), true).write());
+    // Outputs and the verdict come before posting, so a GitHub failure cannot hide them.
+    setOutput('regressed', String(report.regressed));
+    const failed = report.prompts.filter((p) => p.regressed);
+    const verdict = failed.length === 0
+        ? undefined
+        : `prompt regression (fail-on: ${settings.gate.failOn}): ${failed.map((p) => `${p.path}: ${p.verdict}`).join('; ')}`;
     if (octokit && event.fromFork) {
         notice('LPO review: fork pull request, so the token is read-only; the results are in the job summary.');
     }
     else if (octokit) {
         const url = jobSummaryUrl(event);
-        await publishToPullRequest({
-            octokit,
-            event,
-            report,
-            sources,
-            headTexts,
-            logger,
-            ...(url ? { jobSummaryUrl: url } : {}),
-        });
+        try {
+            await publishToPullRequest({
+                octokit,
+                event,
+                report,
+                sources,
+                headTexts,
+                logger,
+                ...(url ? { jobSummaryUrl: url } : {}),
+            });
+        }
+        catch (error) {
+            // The step fails with GitHub's error; the regression must not vanish behind it.
+            if (verdict)
+                core_error(verdict);
+            throw error;
+        }
     }
-    setOutput('regressed', String(report.regressed));
-    const failed = report.prompts.filter((p) => p.regressed);
-    if (failed.length === 0)
-        return undefined;
-    return `prompt regression (fail-on: ${settings.gate.failOn}): ${failed.map((p) => `${p.path}: ${p.verdict}`).join('; ')}`;
+    return verdict;
 }
 /** The one place that catches and fails the step. User mistakes read as one line; bugs keep their stack. */
 async function run_run() {

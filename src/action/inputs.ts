@@ -1,5 +1,7 @@
 import { endpointSettings, type EndpointSettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
+import { parseOptimizeOptions } from '../optimize/options.js';
+import type { OptimizeOptions } from '../optimize/types.js';
 import type { FailOn, GatePolicy } from '../review/model.js';
 
 // Every Action input, parsed once into one typed object. `getInput` is injected so this module can be
@@ -14,6 +16,7 @@ export interface ActionSettings {
   githubToken: string;
   gate: GatePolicy;
   optimize: boolean;
+  optimizeOptions: OptimizeOptions;
   baseRef?: string;
 }
 
@@ -98,6 +101,10 @@ export function readSettings(getInput: GetInput, env: NodeJS.ProcessEnv): Action
     githubToken: input('github-token'),
     gate,
     optimize: input('optimize') ? bool(input('optimize'), 'optimize') : true,
+    optimizeOptions: parseOptimizeOptions(
+      (key) => input(key) || undefined,
+      (key) => `input ${key}`,
+    ),
   };
   if (input('base-ref')) settings.baseRef = input('base-ref');
   return settings;

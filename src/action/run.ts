@@ -24,9 +24,21 @@ function jobSummaryUrl(event: RunEvent): string | undefined {
   return server && runId ? `${server}/${event.owner}/${event.repo}/actions/runs/${runId}` : undefined;
 }
 
+/**
+ * The job summary is a copy of the report, not the verdict's only home: a runner without job summaries
+ * (GITHUB_STEP_SUMMARY unset, e.g. an older GitHub Enterprise Server) must still get the PR comment.
+ */
+async function writeJobSummary(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    core.warning(`LPO review: could not write the job summary (${errorMessage(error)})`);
+  }
+}
+
 async function skip(reason: string): Promise<undefined> {
   core.notice(reason);
-  await core.summary.addHeading('LPO review', 2).addRaw(reason, true).write();
+  await writeJobSummary(() => core.summary.addHeading('LPO review', 2).addRaw(reason, true).write());
   core.setOutput('regressed', 'false');
   return undefined;
 }
@@ -81,6 +93,7 @@ async function review(): Promise<string | undefined> {
     concurrency: endpoint.concurrency,
     gate: settings.gate,
     optimize: settings.optimize,
+    optimizeOptions: settings.optimizeOptions,
     logger,
   });
   report.repository = `${event.owner}/${event.repo}`;
@@ -89,27 +102,37 @@ async function review(): Promise<string | undefined> {
   await mkdir(path.dirname(reportPath), { recursive: true });
   await writeFile(reportPath, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
   core.setOutput('report', reportPath);
-  await core.summary.addRaw(renderJobSummary(report), true).write();
+  await writeJobSummary(() => core.summary.addRaw(renderJobSummary(report), true).write());
+  // Outputs and the verdict come before posting, so a GitHub failure cannot hide them.
+  core.setOutput('regressed', String(report.regressed));
+  const failed = report.prompts.filter((p) => p.regressed);
+  const verdict =
+    failed.length === 0
+      ? undefined
+      : `prompt regression (fail-on: ${settings.gate.failOn}): ${failed.map((p) => `${p.path}: ${p.verdict}`).join('; ')}`;
   if (octokit && event.fromFork) {
     core.notice(
       'LPO review: fork pull request, so the token is read-only; the results are in the job summary.',
     );
   } else if (octokit) {
     const url = jobSummaryUrl(event);
-    await publishToPullRequest({
-      octokit,
-      event,
-      report,
-      sources,
-      headTexts,
-      logger,
-      ...(url ? { jobSummaryUrl: url } : {}),
-    });
+    try {
+      await publishToPullRequest({
+        octokit,
+        event,
+        report,
+        sources,
+        headTexts,
+        logger,
+        ...(url ? { jobSummaryUrl: url } : {}),
+      });
+    } catch (error) {
+      // The step fails with GitHub's error; the regression must not vanish behind it.
+      if (verdict) core.error(verdict);
+      throw error;
+    }
   }
-  core.setOutput('regressed', String(report.regressed));
-  const failed = report.prompts.filter((p) => p.regressed);
-  if (failed.length === 0) return undefined;
-  return `prompt regression (fail-on: ${settings.gate.failOn}): ${failed.map((p) => `${p.path}: ${p.verdict}`).join('; ')}`;
+  return verdict;
 }
 
 /** The one place that catches and fails the step. User mistakes read as one line; bugs keep their stack. */

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { DEFAULT_CONFIG_PATH, entryFor, loadConfig, type PromptEntry } from '../config/load.js';
-import { PromptEntrySchema } from '../config/schema.js';
+import { CONFIG_SCORERS, PromptEntrySchema } from '../config/schema.js';
 import { endpointSettings } from '../config/settings.js';
 import { buildTask } from '../config/task.js';
 import { ConfigError } from '../errors.js';
@@ -56,18 +56,38 @@ function splitChoice(raw: string | undefined): SplitChoice {
   return value;
 }
 
-/** Validates the standalone flags with the same schema as the config file, naming flags in errors. */
-function entryFromFlags(values: Values, promptPath: string, rootDir: string): PromptEntry {
+/** `regex:<pattern>` and `json:<field>` give the two scorers that take an option. */
+function scorerFlag(raw: string): unknown {
+  const [name, ...rest] = raw.split(':');
+  if (name === 'regex' || name === 'json') {
+    const option = rest.join(':');
+    if (!option)
+      throw new ConfigError(
+        `--scorer: ${name} needs an option: --scorer ${name}:<${name === 'regex' ? 'pattern' : 'field'}>`,
+      );
+    return name === 'regex' ? { type: 'regex', pattern: option } : { type: 'json', field: option };
+  }
+  if (!(CONFIG_SCORERS as readonly string[]).includes(raw)) {
+    throw new ConfigError(
+      `--scorer: expected one of ${CONFIG_SCORERS.join('|')} (regex:<pattern>, json:<field>), got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
+/**
+ * Validates the standalone flags with the same schema as the config file, naming flags in errors.
+ * The dataset may live anywhere here: the repository boundary only guards configs read from PRs.
+ */
+function entryFromFlags(values: Values, promptPath: string): PromptEntry {
   const raw = {
     files: [promptPath],
-    ...(values.dataset !== undefined
-      ? { dataset: path.relative(rootDir, path.resolve(values.dataset)) }
-      : {}),
     ...(values.input !== undefined ? { input: values.input.flatMap((v) => v.split(',')) } : {}),
     ...(values.target !== undefined ? { target: values.target } : {}),
     ...(values.template !== undefined ? { template: values.template.replace(/\\n/g, '\n') } : {}),
     ...(values.system !== undefined ? { system: values.system.replace(/\\n/g, '\n') } : {}),
-    ...(values.scorer !== undefined ? { scorer: values.scorer } : {}),
+    ...(values.scorer !== undefined ? { scorer: scorerFlag(values.scorer) } : {}),
+    ...(values.dataset !== undefined ? { dataset: 'placeholder' } : {}),
   };
   const parsed = PromptEntrySchema.safeParse(raw);
   if (!parsed.success) {
@@ -76,10 +96,10 @@ function entryFromFlags(values: Values, promptPath: string, rootDir: string): Pr
     const flag = typeof key === 'string' && key !== 'files' ? `--${key}` : 'lpo eval';
     throw new ConfigError(`${flag}: ${issue.message}`);
   }
-  const { dataset, ...entry } = parsed.data;
+  const { dataset: _, ...entry } = parsed.data;
   return {
     ...entry,
-    ...(dataset !== undefined ? { dataset: path.resolve(rootDir, dataset) } : {}),
+    ...(values.dataset !== undefined ? { dataset: path.resolve(values.dataset) } : {}),
     source: { file: 'command line', line: 0, path: 'flags' },
   };
 }
@@ -129,7 +149,7 @@ export async function tasksFor(values: Values, positionals: string[], rootDir: s
     const entry = config ? entryFor(config, promptPath) : undefined;
     return [buildTask({ promptPath, promptText, rootDir, ...(entry ? { entry } : {}) })];
   }
-  return [buildTask({ promptPath, promptText, rootDir, entry: entryFromFlags(values, promptPath, rootDir) })];
+  return [buildTask({ promptPath, promptText, rootDir, entry: entryFromFlags(values, promptPath) })];
 }
 
 function printReport(report: EvalReport): void {

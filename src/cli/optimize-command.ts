@@ -1,12 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
-import { endpointSettings, parsePositiveInt } from '../config/settings.js';
+import { endpointSettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
 import { percent, SIMULATED_NOTE } from '../eval/format.js';
 import { loadTaskSplits } from '../eval/task-run.js';
 import { LlmClient } from '../llm/client.js';
-import { DEFAULT_OPTIONS, type OptimizeOptions, type OptimizeResult, optimizePrompt } from '../optimize/index.js';
+import {
+  DEFAULT_OPTIONS,
+  type OptimizeOptions,
+  type OptimizeResult,
+  optimizePrompt,
+} from '../optimize/index.js';
 import { ENDPOINT_NAMES, parseFlags } from './args.js';
 import { FLAGS as EVAL_FLAGS, tasksFor } from './eval-command.js';
 
@@ -27,6 +32,8 @@ reporting test. Takes the prompts and endpoint flags of "lpo eval" (--config, --
   --json <path>              write the result as JSON ("-" for stdout)
   --config <file>            config file (default ${DEFAULT_CONFIG_PATH})`;
 
+import { parseOptimizeOptions } from '../optimize/options.js';
+
 const FLAGS = {
   ...EVAL_FLAGS,
   method: { type: 'string' },
@@ -43,26 +50,11 @@ const FLAGS = {
 
 type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
 
-function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${flag}: expected ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
-}
-
 export function optionsFromFlags(values: Values): OptimizeOptions {
-  const int = (raw: string | undefined, flag: string, fallback: number) => (raw === undefined ? fallback : parsePositiveInt(raw, flag));
-  const options: OptimizeOptions = {
-    method: oneOf(values.method, ['ape', 'apo', 'pe2'], '--method', DEFAULT_OPTIONS.method),
-    mode: oneOf(values.mode, ['local', 'global'], '--mode', DEFAULT_OPTIONS.mode),
-    steps: int(values.steps, '--steps', DEFAULT_OPTIONS.steps),
-    beam: int(values.beam, '--beam', DEFAULT_OPTIONS.beam),
-    candidates: int(values.candidates, '--candidates', DEFAULT_OPTIONS.candidates),
-    maxEditWords: int(values['max-edit-words'], '--max-edit-words', DEFAULT_OPTIONS.maxEditWords),
-    maxCalls: int(values['max-calls'], '--max-calls', DEFAULT_OPTIONS.maxCalls),
-    seed: int(values.seed, '--seed', DEFAULT_OPTIONS.seed),
-  };
-  if (values['max-tokens'] !== undefined) options.maxTokens = parsePositiveInt(values['max-tokens'], '--max-tokens');
-  return options;
+  return parseOptimizeOptions(
+    (key) => values[key],
+    (key) => `--${key}`,
+  );
 }
 
 const pct = (x: number | null) => percent(x);
@@ -86,26 +78,52 @@ export function resultJson(promptPath: string, result: OptimizeResult, simulated
   };
 }
 
-export function printResult(promptPath: string, result: OptimizeResult, simulated: boolean, out = process.stdout): void {
+export function printResult(
+  promptPath: string,
+  result: OptimizeResult,
+  simulated: boolean,
+  out = process.stdout,
+): void {
   const label = simulated ? ' SIMULATED' : '';
   out.write(`\n${promptPath}: LPO (${result.method}, ${result.mode})${label}\n`);
   const rows = [['step', 'dev', 'test', 'gap', 'proposals', 'scored', 'accepted', 'calls']];
   for (const s of result.steps) {
     const gap = s.gap === null ? 'n/a' : `${(s.gap * 100).toFixed(1)} pp`;
-    rows.push([String(s.step), pct(s.dev), pct(s.test), gap, String(s.proposals), String(s.evaluated), s.accepted ? 'yes' : '', String(s.calls)]);
+    rows.push([
+      String(s.step),
+      pct(s.dev),
+      pct(s.test),
+      gap,
+      String(s.proposals),
+      String(s.evaluated),
+      s.accepted ? 'yes' : '',
+      String(s.calls),
+    ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) out.write(`${r.map((cell, c) => cell.padStart(widths[c]!)).join('  ')}\n`);
-  out.write(`best (step ${result.best.step}): dev ${pct(result.best.dev)}, test ${pct(result.best.test)}; head: dev ${pct(result.head.dev)}, test ${pct(result.head.test)}\n`);
+  out.write(
+    `best (step ${result.best.step}): dev ${pct(result.best.dev)}, test ${pct(result.best.test)}; head: dev ${pct(result.head.dev)}, test ${pct(result.head.test)}\n`,
+  );
   for (const span of result.spans) {
     out.write(`  ${JSON.stringify(span.old)} → ${JSON.stringify(span.new)}\n    because ${span.reason}\n`);
   }
   const b = result.budget;
-  const tokens = b.maxTokens === null ? `${b.tokens.toLocaleString('en-US')} tokens` : `${b.tokens.toLocaleString('en-US')} of ${b.maxTokens.toLocaleString('en-US')} tokens`;
+  const tokens =
+    b.maxTokens === null
+      ? `${b.tokens.toLocaleString('en-US')} tokens`
+      : `${b.tokens.toLocaleString('en-US')} of ${b.maxTokens.toLocaleString('en-US')} tokens`;
   out.write(`budget: ${b.calls} of ${b.maxCalls} calls, ${tokens}${b.exhausted ? ' (exhausted)' : ''}\n`);
-  const counts = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const counts = (r: Record<string, number>) =>
+    Object.entries(r)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
   out.write(`discarded: ${counts(result.discarded)}; repaired: ${counts(result.repaired)}\n`);
-  out.write(result.withheld ? `no suggestion: ${result.withheld}\n` : 'suggestion: the best prompt does not lose to the head prompt on test\n');
+  out.write(
+    result.withheld
+      ? `no suggestion: ${result.withheld}\n`
+      : 'suggestion: the best prompt does not lose to the head prompt on test\n',
+  );
   if (simulated) out.write(`${SIMULATED_NOTE}\n`);
 }
 
@@ -115,7 +133,8 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  if (values.split !== undefined) throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
+  if (values.split !== undefined)
+    throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
   const options = optionsFromFlags(values);
   const rootDir = process.cwd();
   const endpoint = endpointSettings(
@@ -150,7 +169,10 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
       optimizerModel,
       concurrency: endpoint.concurrency,
       options,
-      onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best dev ${pct(s.dev)}, ${s.calls} calls\n`),
+      onStep: (s) =>
+        process.stderr.write(
+          `${task.promptPath}: step ${s.step}, best dev ${pct(s.dev)}, ${s.calls} calls\n`,
+        ),
     });
     if (values.json !== '-') printResult(task.promptPath, result, client.simulated());
     results.push(resultJson(task.promptPath, result, client.simulated()));

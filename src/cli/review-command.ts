@@ -7,6 +7,7 @@ import { LlmClient } from '../llm/client.js';
 import { renderSummary } from '../review/comment.js';
 import { toReviewJson } from '../review/json-report.js';
 import type { FailOn, GatePolicy } from '../review/model.js';
+import { parseOptimizeOptions } from '../optimize/options.js';
 import { resolveRef } from '../review/git.js';
 import { runReview } from '../review/run.js';
 import { gitSources, jobsFor } from '../review/sources.js';
@@ -24,8 +25,11 @@ Action would post. Exits 1 when a prompt regresses by the --fail-on rule.
   --fail-on <rule>       significant-regression (default) | regression | never
   --min-delta <pp>       for --fail-on regression: largest allowed test drop (default 2)
   --min-accuracy <pct>   fail when the head's test accuracy is below this percentage
-  --no-optimize          skip the suggested rewrite
+  --no-optimize          skip the LPO suggestion
   --optimizer-model <m>  model that proposes edits (default: the task model)
+  --method ape|apo|pe2 --mode local|global --steps <n> --beam <n> --candidates <n>
+  --max-edit-words <n> --max-calls <n> --max-tokens <n> --seed <n>
+                         the optimizer's settings, as for lpo optimize
   plus --base-url --api-key --task-model --concurrency --cache-dir --no-cache, as for lpo eval`;
 
 const FLAGS = {
@@ -41,6 +45,15 @@ const FLAGS = {
   'min-accuracy': { type: 'string' },
   'no-optimize': { type: 'boolean' },
   'optimizer-model': { type: 'string' },
+  method: { type: 'string' },
+  mode: { type: 'string' },
+  steps: { type: 'string' },
+  beam: { type: 'string' },
+  candidates: { type: 'string' },
+  'max-edit-words': { type: 'string' },
+  'max-calls': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,7 +65,11 @@ function percentFlag(raw: string, flag: string): number {
   return value;
 }
 
-function gatePolicy(values: { 'fail-on'?: string; 'min-delta'?: string; 'min-accuracy'?: string }): GatePolicy {
+function gatePolicy(values: {
+  'fail-on'?: string;
+  'min-delta'?: string;
+  'min-accuracy'?: string;
+}): GatePolicy {
   const failOn = (values['fail-on'] ?? 'significant-regression') as FailOn;
   if (!['significant-regression', 'regression', 'never'].includes(failOn)) {
     throw new ConfigError(`--fail-on: expected significant-regression, regression or never, got "${failOn}"`);
@@ -62,7 +79,8 @@ function gatePolicy(values: { 'fail-on'?: string; 'min-delta'?: string; 'min-acc
     minDelta: values['min-delta'] !== undefined ? percentFlag(values['min-delta'], '--min-delta') : 2,
     alpha: 0.05,
   };
-  if (values['min-accuracy'] !== undefined) gate.minAccuracy = percentFlag(values['min-accuracy'], '--min-accuracy') / 100;
+  if (values['min-accuracy'] !== undefined)
+    gate.minAccuracy = percentFlag(values['min-accuracy'], '--min-accuracy') / 100;
   return gate;
 }
 
@@ -77,6 +95,10 @@ export async function reviewCommand(argv: string[]): Promise<number> {
   }
   const repoDir = path.resolve(values.repo ?? '.');
   const gate = gatePolicy(values);
+  const optimizeOptions = parseOptimizeOptions(
+    (key) => values[key],
+    (key) => `--${key}`,
+  );
   const endpoint = endpointSettings(
     {
       ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
@@ -117,7 +139,11 @@ export async function reviewCommand(argv: string[]): Promise<number> {
       concurrency: endpoint.concurrency,
       gate,
       optimize: values['no-optimize'] !== true,
-      logger: { info: (m) => process.stderr.write(`${m}\n`), warning: (m) => process.stderr.write(`warning: ${m}\n`) },
+      optimizeOptions,
+      logger: {
+        info: (m) => process.stderr.write(`${m}\n`),
+        warning: (m) => process.stderr.write(`warning: ${m}\n`),
+      },
       onProgress: (label, done, total) => {
         if (!progress.has(label)) progress.set(label, progressReporter(label));
         progress.get(label)!.update(done, total);
@@ -137,6 +163,7 @@ export async function reviewCommand(argv: string[]): Promise<number> {
     await mkdir(path.dirname(path.resolve(values.json)), { recursive: true });
     await writeFile(values.json, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
   }
-  if (report.prompts.length === 0) process.stderr.write('no prompt file, config or dataset covered by the config changed\n');
+  if (report.prompts.length === 0)
+    process.stderr.write('no prompt file, config or dataset covered by the config changed\n');
   return report.regressed ? 1 : 0;
 }

@@ -100,7 +100,10 @@ function identify(scenario: Scenario, prompt: string, maxWords: number, unit: nu
   for (const rule of negativesIn(scenario, prompt).slice(0, 2)) {
     const at = wordAt(prompt, rule.pattern);
     if (at && !spans.some((s) => s.at[0] < at[1] && at[0] < s.at[1])) {
-      spans.push({ at, reason: `"${prompt.slice(...at)}" pushes the model to answer without working it out` });
+      spans.push({
+        at,
+        reason: `"${prompt.slice(...at)}" pushes the model to answer without working it out`,
+      });
     }
   }
   if (spans.length === 0) {
@@ -111,7 +114,7 @@ function identify(scenario: Scenario, prompt: string, maxWords: number, unit: nu
       const hint = absentPositives(scenario, prompt)[0];
       spans.push({
         at: [start, start + last[0].length],
-        reason: `the prompt ${hint ? HINTS[hint.pattern] ?? 'is missing an instruction' : 'could be clearer'}; extend it here`,
+        reason: `the prompt ${hint ? (HINTS[hint.pattern] ?? 'is missing an instruction') : 'could be clearer'}; extend it here`,
       });
     }
     // Controlled imperfection: also tag the whole first line, which may exceed the word limit.
@@ -158,7 +161,10 @@ function propose(scenario: Scenario, tagged: string, count: number, seed: number
       out.push('');
       continue;
     }
-    let text = tagged.replace(/<edit>([\s\S]*?)<\/edit>/g, (_m, span: string) => `<edit>${replaceSpan(scenario, span, whole, i)}</edit>`);
+    let text = tagged.replace(
+      /<edit>([\s\S]*?)<\/edit>/g,
+      (_m, span: string) => `<edit>${replaceSpan(scenario, span, whole, i)}</edit>`,
+    );
     if (unit < 0.15) text = `${text.trimEnd()} Be brief.`;
     else if (unit < 0.25) text = text.replace(/<\/?edit>/g, '');
     out.push(text);
@@ -172,7 +178,9 @@ function paraphrase(scenario: Scenario, prompt: string, variant: number): string
       return prompt.replace(/\bLet's\b/g, 'Let us').replace(/\bthink\b/g, 'reason') || prompt;
     case 1: {
       const addition = absentPositives(scenario, prompt)[0];
-      return addition ? `${prompt.trimEnd()} ${scenario.replacements[addition.pattern]}` : `${prompt.trimEnd()} Be careful.`;
+      return addition
+        ? `${prompt.trimEnd()} ${scenario.replacements[addition.pattern]}`
+        : `${prompt.trimEnd()} Be careful.`;
     }
     case 2:
       return rewritePrompt(scenario, prompt);
@@ -184,7 +192,8 @@ function paraphrase(scenario: Scenario, prompt: string, variant: number): string
 
 function reasonsFor(scenario: Scenario, prompt: string): string[] {
   const reasons = negativesIn(scenario, prompt).map(
-    (rule) => `The prompt says "${alternatives(rule.pattern)[0]}", which leads the model to skip the work and answer wrongly.`,
+    (rule) =>
+      `The prompt says "${alternatives(rule.pattern)[0]}", which leads the model to skip the work and answer wrongly.`,
   );
   for (const rule of absentPositives(scenario, prompt)) {
     reasons.push(`The prompt ${HINTS[rule.pattern] ?? `lacks "${rule.pattern}"`}.`);
@@ -218,7 +227,8 @@ export function simulateOptimizer(scenario: Scenario, seed: number, req: Optimiz
       const prompts = Array.from({ length: count }, (_, i) => {
         const u = hashUnit(seed, req.task, prompt, i);
         if (u < 0.05) return '';
-        const text = req.task === 'ape-resample' ? paraphrase(scenario, prompt, i) : rewriteN(scenario, prompt, i);
+        const text =
+          req.task === 'ape-resample' ? paraphrase(scenario, prompt, i) : rewriteN(scenario, prompt, i);
         return u < 0.12 ? `<edit>${text}</edit>` : text;
       });
       return json ? JSON.stringify({ prompts }) : blocks(prompts);
@@ -230,7 +240,9 @@ export function simulateOptimizer(scenario: Scenario, seed: number, req: Optimiz
     case 'pe2-reflect': {
       const reasons = reasonsFor(scenario, prompt);
       const analysis = 'The wrong outputs follow the prompt, so the prompt itself needs an edit.';
-      return json ? JSON.stringify({ analysis, reasons }) : `Analysis: ${analysis}\nReasons:\n${numbered(reasons)}`;
+      return json
+        ? JSON.stringify({ analysis, reasons })
+        : `Analysis: ${analysis}\nReasons:\n${numbered(reasons)}`;
     }
   }
 }

@@ -83,39 +83,45 @@ export async function ask<T>(
 ): Promise<T | null> {
   const content = renderMetaPrompt(meta, values);
   const base = { model: ctx.model, temperature, seed: ctx.seed };
-  const outcome = await ctx.budget.within(CALLS_PER_REQUEST, ctx.keep, async (): Promise<{ value: T | null }> => {
-    if (ctx.structured) {
-      const messages = [{ role: 'user' as const, content: `${content}\n\n${JSON_NOTE[format.name]}` }];
-      try {
-        return { value: (await ctx.client.parse({ ...base, messages }, format.schema, `lpo_${format.name}`)).value };
-      } catch (error) {
-        if (!(error instanceof LlmError)) throw error;
-        if (error.kind === 'http' && error.status === 400) {
-          ctx.structured = false;
-          ctx.tally.repaired('response-format-unsupported');
-        } else if (['invalid', 'refusal', 'length'].includes(error.kind)) {
-          ctx.tally.repaired(`structured-reply-${error.kind}`);
-        } else {
-          ctx.tally.discard('optimizer-error');
-          return { value: null };
+  const outcome = await ctx.budget.within(
+    CALLS_PER_REQUEST,
+    ctx.keep,
+    async (): Promise<{ value: T | null }> => {
+      if (ctx.structured) {
+        const messages = [{ role: 'user' as const, content: `${content}\n\n${JSON_NOTE[format.name]}` }];
+        try {
+          return {
+            value: (await ctx.client.parse({ ...base, messages }, format.schema, `lpo_${format.name}`)).value,
+          };
+        } catch (error) {
+          if (!(error instanceof LlmError)) throw error;
+          if (error.kind === 'http' && error.status === 400) {
+            ctx.structured = false;
+            ctx.tally.repaired('response-format-unsupported');
+          } else if (['invalid', 'refusal', 'length'].includes(error.kind)) {
+            ctx.tally.repaired(`structured-reply-${error.kind}`);
+          } else {
+            ctx.tally.discard('optimizer-error');
+            return { value: null };
+          }
         }
       }
-    }
-    try {
-      const result = await ctx.client.chat({ ...base, messages: [{ role: 'user', content }] });
-      if (result.finishReason === 'length') {
-        ctx.tally.discard('optimizer-reply-truncated');
+      try {
+        const result = await ctx.client.chat({ ...base, messages: [{ role: 'user', content }] });
+        if (result.finishReason === 'length') {
+          ctx.tally.discard('optimizer-reply-truncated');
+          return { value: null };
+        }
+        const parsed = fromText[format.name](result.text) as T | null;
+        if (parsed === null) ctx.tally.discard('garbage');
+        return { value: parsed };
+      } catch (error) {
+        if (error instanceof ConfigError || !(error instanceof LlmError)) throw error;
+        ctx.tally.discard('optimizer-error');
         return { value: null };
       }
-      const parsed = fromText[format.name](result.text) as T | null;
-      if (parsed === null) ctx.tally.discard('garbage');
-      return { value: parsed };
-    } catch (error) {
-      if (error instanceof ConfigError || !(error instanceof LlmError)) throw error;
-      ctx.tally.discard('optimizer-error');
-      return { value: null };
-    }
-  });
+    },
+  );
   if (outcome === null) throw new BudgetExhausted('budget exhausted');
   return outcome.value;
 }

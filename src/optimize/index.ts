@@ -1,5 +1,12 @@
 // Local Prompt Optimization (arXiv 2504.20355) on top of APE, APO (ProTeGi) and PE2: the public API.
-export { ALPHA, beatsOnDev, MIN_NET_GAIN, MIN_PAIRED_FOR_TEST, type OptimizeArgs, optimizePrompt } from './search.js';
+export {
+  ALPHA,
+  beatsOnDev,
+  MIN_NET_GAIN,
+  MIN_PAIRED_FOR_TEST,
+  type OptimizeArgs,
+  optimizePrompt,
+} from './search.js';
 export { spansFor, toSuggestion } from './result.js';
 export { Budget, type BudgetUse } from './budget.js';
 export {

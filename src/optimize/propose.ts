@@ -2,14 +2,7 @@
 // then either LPO identify + propose (local) or whole-prompt proposals (global).
 import { createHash } from 'node:crypto';
 import type { EvalTask, ExampleResult } from '../types.js';
-import {
-  type AskContext,
-  ask,
-  PromptsSchema,
-  ReasonsSchema,
-  ReflectionSchema,
-  TaggedSchema,
-} from './ask.js';
+import { type AskContext, ask, PromptsSchema, ReasonsSchema, ReflectionSchema, TaggedSchema } from './ask.js';
 import { failuresText } from './rewrite.js';
 import { cleanGlobal, enforceLocal, parseTagged, renderTagged } from './tags.js';
 import type { Candidate, OptimizeOptions } from './types.js';
@@ -50,19 +43,31 @@ export function templateText(task: EvalTask): string {
 
 /** Failures in a seeded order, so each step shows the optimizer a different minibatch. */
 function minibatch(failures: ExampleResult[], seed: number, step: number): ExampleResult[] {
-  return [...failures]
-    .sort((a, b) => unit(seed, step, a.id) - unit(seed, step, b.id))
-    .slice(0, MINIBATCH);
+  return [...failures].sort((a, b) => unit(seed, step, a.id) - unit(seed, step, b.id)).slice(0, MINIBATCH);
 }
 
-export async function feedbackFor(ctx: ProposeContext, parent: Candidate, failures: ExampleResult[], step: number): Promise<Feedback> {
+export async function feedbackFor(
+  ctx: ProposeContext,
+  parent: Candidate,
+  failures: ExampleResult[],
+  step: number,
+): Promise<Feedback> {
   const { method, seed } = ctx.options;
   const shown = failuresText(minibatch(failures, seed, step));
   if (method === 'ape') return { text: '(none: APE proposes variations that keep the meaning)', reasons: [] };
   if (method === 'apo') {
-    const reply = await ask(ctx.ask, 'apo-gradient', { prompt: parent.prompt.trim(), failures: shown }, { name: 'reasons', schema: ReasonsSchema }, ANALYSIS_TEMPERATURE);
+    const reply = await ask(
+      ctx.ask,
+      'apo-gradient',
+      { prompt: parent.prompt.trim(), failures: shown },
+      { name: 'reasons', schema: ReasonsSchema },
+      ANALYSIS_TEMPERATURE,
+    );
     const reasons = (reply?.reasons ?? []).map((r) => r.trim()).filter(Boolean);
-    return { text: reasons.length ? reasons.map((r, i) => `${i + 1}. ${r}`).join('\n') : '(no analysis)', reasons };
+    return {
+      text: reasons.length ? reasons.map((r, i) => `${i + 1}. ${r}`).join('\n') : '(no analysis)',
+      reasons,
+    };
   }
   const reply = await ask(
     ctx.ask,
@@ -77,11 +82,23 @@ export async function feedbackFor(ctx: ProposeContext, parent: Candidate, failur
   return { text: [analysis, list].filter(Boolean).join('\n') || '(no analysis)', reasons };
 }
 
-function child(ctx: ProposeContext, parent: Candidate, prompt: string, edits: Candidate['edits'], step: number): Candidate {
+function child(
+  ctx: ProposeContext,
+  parent: Candidate,
+  prompt: string,
+  edits: Candidate['edits'],
+  step: number,
+): Candidate {
   return { prompt, parent, step, edits, size: changedWords(ctx.head, prompt) };
 }
 
-async function localProposals(ctx: ProposeContext, parent: Candidate, feedback: Feedback, failures: string, step: number) {
+async function localProposals(
+  ctx: ProposeContext,
+  parent: Candidate,
+  feedback: Feedback,
+  failures: string,
+  step: number,
+) {
   const { tally } = ctx.ask;
   const identified = await ask(
     ctx.ask,
@@ -97,7 +114,13 @@ async function localProposals(ctx: ProposeContext, parent: Candidate, feedback: 
     ANALYSIS_TEMPERATURE,
   );
   if (!identified) return [];
-  const tagged = parseTagged(parent.prompt, identified.prompt, identified.reasons, ctx.options.maxEditWords, tally);
+  const tagged = parseTagged(
+    parent.prompt,
+    identified.prompt,
+    identified.reasons,
+    ctx.options.maxEditWords,
+    tally,
+  );
   if (!tagged) return [];
   const reply = await ask(
     ctx.ask,
@@ -122,31 +145,58 @@ async function localProposals(ctx: ProposeContext, parent: Candidate, feedback: 
   return out;
 }
 
-async function globalProposals(ctx: ProposeContext, parent: Candidate, feedback: Feedback, failures: string, step: number) {
+async function globalProposals(
+  ctx: ProposeContext,
+  parent: Candidate,
+  feedback: Feedback,
+  failures: string,
+  step: number,
+) {
   const { tally } = ctx.ask;
   const count = String(ctx.options.candidates);
   const reply =
     ctx.options.method === 'ape'
-      ? await ask(ctx.ask, 'ape-resample', { prompt: parent.prompt.trim(), count }, { name: 'prompts', schema: PromptsSchema }, PROPOSAL_TEMPERATURE)
+      ? await ask(
+          ctx.ask,
+          'ape-resample',
+          { prompt: parent.prompt.trim(), count },
+          { name: 'prompts', schema: PromptsSchema },
+          PROPOSAL_TEMPERATURE,
+        )
       : await ask(
           ctx.ask,
           'lpo-global',
-          { prompt: parent.prompt.trim(), template: templateText(ctx.task), feedback: feedback.text, failures, count },
+          {
+            prompt: parent.prompt.trim(),
+            template: templateText(ctx.task),
+            feedback: feedback.text,
+            failures,
+            count,
+          },
           { name: 'prompts', schema: PromptsSchema },
           PROPOSAL_TEMPERATURE,
         );
-  const reason = feedback.reasons[0] ?? (ctx.options.method === 'ape' ? 'resampled variation of the prompt' : 'global rewrite');
+  const reason =
+    feedback.reasons[0] ??
+    (ctx.options.method === 'ape' ? 'resampled variation of the prompt' : 'global rewrite');
   const out: Candidate[] = [];
   for (const proposal of (reply?.prompts ?? []).slice(0, ctx.options.candidates)) {
     const outcome = cleanGlobal(parent.prompt, proposal, tally);
-    if (outcome.ok) out.push(child(ctx, parent, outcome.prompt, [{ old: parent.prompt, new: outcome.prompt, reason }], step));
+    if (outcome.ok)
+      out.push(
+        child(ctx, parent, outcome.prompt, [{ old: parent.prompt, new: outcome.prompt, reason }], step),
+      );
     else tally.discard(outcome.why);
   }
   return out;
 }
 
 /** Proposals from one parent. Throws BudgetExhausted (from ask) when the optimizer cannot be asked. */
-export async function proposeFrom(ctx: ProposeContext, parent: Candidate, step: number): Promise<Candidate[]> {
+export async function proposeFrom(
+  ctx: ProposeContext,
+  parent: Candidate,
+  step: number,
+): Promise<Candidate[]> {
   const failures = (parent.dev?.results ?? []).filter((r) => r.verdict !== 'correct');
   if (failures.length === 0 && ctx.options.method !== 'ape') return [];
   const feedback = await feedbackFor(ctx, parent, failures, step);

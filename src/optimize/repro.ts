@@ -32,13 +32,33 @@ interface Dataset {
 
 function datasetSpec(name: string, dataDir: string): Dataset {
   if (name === 'gsm8k') {
-    return { file: path.join(dataDir, 'gsm8k/test.jsonl'), devFile: path.join(dataDir, 'gsm8k/train.jsonl'), input: 'question', target: 'answer', scorer: { type: 'numeric' }, testSize: null };
+    return {
+      file: path.join(dataDir, 'gsm8k/test.jsonl'),
+      devFile: path.join(dataDir, 'gsm8k/train.jsonl'),
+      input: 'question',
+      target: 'answer',
+      scorer: { type: 'numeric' },
+      testSize: null,
+    };
   }
   if (name === 'multiarith') {
-    return { file: path.join(dataDir, 'multiarith/MultiArith.json'), input: 'sQuestion', target: 'lSolutions', scorer: { type: 'numeric' }, testSize: 400 };
+    return {
+      file: path.join(dataDir, 'multiarith/MultiArith.json'),
+      input: 'sQuestion',
+      target: 'lSolutions',
+      scorer: { type: 'numeric' },
+      testSize: 400,
+    };
   }
   const bbh = /^bbh:([a-z_]+)$/.exec(name);
-  if (bbh) return { file: path.join(dataDir, `bbh/${bbh[1]}.json`), input: 'input', target: 'target', scorer: { type: 'exact' }, testSize: 50 };
+  if (bbh)
+    return {
+      file: path.join(dataDir, `bbh/${bbh[1]}.json`),
+      input: 'input',
+      target: 'target',
+      scorer: { type: 'exact' },
+      testSize: 50,
+    };
   throw new ConfigError(`--dataset: expected gsm8k, multiarith or bbh:<task>, got "${name}"`);
 }
 
@@ -83,17 +103,34 @@ export async function repro(argv: string[]): Promise<number> {
   });
   const methods = (values.method ? [values.method] : ['ape', 'apo', 'pe2']) as OptimizeMethod[];
   const modes = (values.mode ? [values.mode] : ['local', 'global']) as OptimizeMode[];
-  for (const m of methods) if (!['ape', 'apo', 'pe2'].includes(m)) throw new ConfigError(`--method: expected ape, apo or pe2, got "${m}"`);
-  for (const m of modes) if (!['local', 'global'].includes(m)) throw new ConfigError(`--mode: expected local or global, got "${m}"`);
+  for (const m of methods)
+    if (!['ape', 'apo', 'pe2'].includes(m))
+      throw new ConfigError(`--method: expected ape, apo or pe2, got "${m}"`);
+  for (const m of modes)
+    if (!['local', 'global'].includes(m))
+      throw new ConfigError(`--mode: expected local or global, got "${m}"`);
   const seed = values.seed ? parsePositiveInt(values.seed, '--seed') : DEFAULT_OPTIONS.seed;
   const spec = datasetSpec(values.dataset, path.resolve(values['data-dir']));
   const live = values['base-url'] !== undefined;
   const testN = values.n ? parsePositiveInt(values.n, '--n') : live ? null : SIMULATED_TEST_SIZE;
   const splits = await loadProtocol(spec, testN, seed);
-  const sim = live ? null : await startSimulator({ seed, answerKey: [...splits.dev, ...splits.test].map((e) => ({ input: e.fields[spec.input]!, target: e.target })) });
+  const sim = live
+    ? null
+    : await startSimulator({
+        seed,
+        answerKey: [...splits.dev, ...splits.test].map((e) => ({
+          input: e.fields[spec.input]!,
+          target: e.target,
+        })),
+      });
   try {
     const concurrency = values.concurrency ? parsePositiveInt(values.concurrency, '--concurrency') : 8;
-    const client = new LlmClient({ baseURL: sim?.url ?? values['base-url']!, apiKey: values['api-key'] ?? process.env.OPENAI_API_KEY ?? '', concurrency, cacheDir: live ? '.lpo-cache' : null });
+    const client = new LlmClient({
+      baseURL: sim?.url ?? values['base-url']!,
+      apiKey: values['api-key'] ?? process.env.OPENAI_API_KEY ?? '',
+      concurrency,
+      cacheDir: live ? '.lpo-cache' : null,
+    });
     const taskModel = values['task-model'] ?? (live ? 'gpt-4.1-mini' : SIMULATED_MODEL);
     const optimizerModel = values['optimizer-model'] ?? taskModel;
     const task: EvalTask = {
@@ -108,23 +145,62 @@ export async function repro(argv: string[]): Promise<number> {
       split: { dev: DEV_SIZE, seed },
       params: {},
     };
-    process.stderr.write(`${values.dataset}: ${splits.dev.length} dev, ${splits.test.length} test examples\n`);
+    process.stderr.write(
+      `${values.dataset}: ${splits.dev.length} dev, ${splits.test.length} test examples\n`,
+    );
     // The initial prompt is scored once and shared, so each configuration's calls are its search alone.
     const headRun = await evaluate(task, splits, { client, model: taskModel, concurrency });
     const rows = [['method', 'mode', 'dev', 'test', 'steps-to-best', 'calls']];
-    rows.push(['(initial)', '', percent(headRun.splits.dev!.summary.accuracy), percent(headRun.splits.test!.summary.accuracy), '', String(client.usage().calls)]);
+    rows.push([
+      '(initial)',
+      '',
+      percent(headRun.splits.dev!.summary.accuracy),
+      percent(headRun.splits.test!.summary.accuracy),
+      '',
+      String(client.usage().calls),
+    ]);
     for (const method of methods) {
       for (const mode of modes) {
-        const options = { ...DEFAULT_OPTIONS, method, mode, seed, maxCalls: values['max-calls'] ? parsePositiveInt(values['max-calls'], '--max-calls') : DEFAULT_MAX_CALLS, ...(values.steps ? { steps: parsePositiveInt(values.steps, '--steps') } : {}) };
-        const r = await optimizePrompt({ task, splits, client, taskModel, optimizerModel, concurrency, options, headRun });
-        rows.push([method, mode, percent(r.best.dev), percent(r.best.test), String(r.best.step), `${r.budget.calls}${r.budget.exhausted ? ' (budget)' : ''}`]);
+        const options = {
+          ...DEFAULT_OPTIONS,
+          method,
+          mode,
+          seed,
+          maxCalls: values['max-calls']
+            ? parsePositiveInt(values['max-calls'], '--max-calls')
+            : DEFAULT_MAX_CALLS,
+          ...(values.steps ? { steps: parsePositiveInt(values.steps, '--steps') } : {}),
+        };
+        const r = await optimizePrompt({
+          task,
+          splits,
+          client,
+          taskModel,
+          optimizerModel,
+          concurrency,
+          options,
+          headRun,
+        });
+        rows.push([
+          method,
+          mode,
+          percent(r.best.dev),
+          percent(r.best.test),
+          String(r.best.step),
+          `${r.budget.calls}${r.budget.exhausted ? ' (budget)' : ''}`,
+        ]);
         process.stderr.write(`${method}/${mode}: ${JSON.stringify(r.best.prompt)}\n`);
       }
     }
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
     const simulated = client.simulated();
-    process.stdout.write(`\n${values.dataset} (PE2 protocol, initial prompt "${INITIAL_PROMPT}")${simulated ? ' SIMULATED' : ''}\n`);
-    for (const row of rows) process.stdout.write(`${row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}\n`);
+    process.stdout.write(
+      `\n${values.dataset} (PE2 protocol, initial prompt "${INITIAL_PROMPT}")${simulated ? ' SIMULATED' : ''}\n`,
+    );
+    for (const row of rows)
+      process.stdout.write(
+        `${row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}\n`,
+      );
     if (simulated) process.stdout.write(`${SIMULATED_NOTE}\n`);
     return 0;
   } finally {
@@ -138,7 +214,9 @@ if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])))
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`repro: ${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : errorMessage(error)}\n`);
+      process.stderr.write(
+        `repro: ${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : errorMessage(error)}\n`,
+      );
       process.exitCode = error instanceof ConfigError ? 2 : 1;
     },
   );

@@ -78,10 +78,17 @@ export function toSuggestion(result: OptimizeResult, headRun?: EvalRun): Suggest
   }
   return {
     fileText: result.best.prompt,
-    source: `LPO (${result.method}, ${result.mode})`,
+    source: `LPO, ${result.method}, ${result.mode} mode`,
     splits,
     vsHead,
     edits: result.spans,
+    steps: result.steps.map(({ step, dev, test }) => ({ step, dev, test })),
+    budget: {
+      calls: result.budget.calls,
+      maxCalls: result.budget.maxCalls,
+      tokens: result.budget.tokens,
+      maxTokens: result.budget.maxTokens,
+    },
     ...(withheld ? { withheld } : {}),
   };
 }

@@ -37,7 +37,8 @@ export interface OptimizeArgs {
 
 function checkOptions(o: OptimizeOptions): void {
   for (const key of ['steps', 'beam', 'candidates', 'maxEditWords', 'maxCalls'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1) throw new ConfigError(`optimize ${key}: expected an integer >= 1, got ${o[key]}`);
+    if (!Number.isInteger(o[key]) || o[key] < 1)
+      throw new ConfigError(`optimize ${key}: expected an integer >= 1, got ${o[key]}`);
   }
   if (o.maxTokens !== undefined && (!Number.isInteger(o.maxTokens) || o.maxTokens < 1)) {
     throw new ConfigError(`optimize maxTokens: expected an integer >= 1, got ${o.maxTokens}`);
@@ -49,7 +50,8 @@ const accuracy = (run: SplitRun | undefined | null) => run?.summary.accuracy ?? 
 /** Better dev first; ties go to the smaller edit, then to the earlier candidate. */
 function rank(pool: Candidate[], order: Map<Candidate, number>): Candidate[] {
   return [...pool].sort(
-    (a, b) => (accuracy(b.dev) ?? -1) - (accuracy(a.dev) ?? -1) || a.size - b.size || order.get(a)! - order.get(b)!,
+    (a, b) =>
+      (accuracy(b.dev) ?? -1) - (accuracy(a.dev) ?? -1) || a.size - b.size || order.get(a)! - order.get(b)!,
   );
 }
 
@@ -68,7 +70,8 @@ function alignedRun(run: SplitRun | undefined, examples: Example[]): SplitRun | 
 /** Interleaves the children of different parents, so a budget cut does not starve the later parents. */
 function interleave(groups: Candidate[][]): Candidate[] {
   const out: Candidate[] = [];
-  for (let i = 0; groups.some((g) => i < g.length); i++) for (const g of groups) if (i < g.length) out.push(g[i]!);
+  for (let i = 0; groups.some((g) => i < g.length); i++)
+    for (const g of groups) if (i < g.length) out.push(g[i]!);
   return out;
 }
 
@@ -87,8 +90,10 @@ export async function optimizePrompt(args: OptimizeArgs): Promise<OptimizeResult
     const vsHead = vsHeadOf(headRuns, bestRuns);
     const improved = best !== head;
     let why = withheld;
-    if (!why && !improved) why = `no candidate beat the head prompt on dev beyond noise${budget.exhausted() ? ` before the budget of ${options.maxCalls} calls ran out` : ''}`;
-    if (!why && !bestRuns.test && splits.test.length > 0) why = 'the best prompt could not be scored on test within the budget';
+    if (!why && !improved)
+      why = `no candidate beat the head prompt on dev beyond noise${budget.exhausted() ? ` before the budget of ${options.maxCalls} calls ran out` : ''}`;
+    if (!why && !bestRuns.test && splits.test.length > 0)
+      why = 'the best prompt could not be scored on test within the budget';
     if (!why && vsHead.test && vsHead.test.delta < 0) {
       why = `loses to the head prompt on test (${percent(accuracy(bestRuns.test))} vs ${percent(accuracy(headRuns.test))})`;
     }
@@ -96,7 +101,12 @@ export async function optimizePrompt(args: OptimizeArgs): Promise<OptimizeResult
       method: options.method,
       mode: options.mode,
       head: { prompt: head.prompt, dev: accuracy(headRuns.dev), test: accuracy(headRuns.test) },
-      best: { prompt: best.prompt, dev: accuracy(bestRuns.dev), test: accuracy(bestRuns.test), step: bestStep },
+      best: {
+        prompt: best.prompt,
+        dev: accuracy(bestRuns.dev),
+        test: accuracy(bestRuns.test),
+        step: bestStep,
+      },
       improved,
       spans: improved ? spansFor(head.prompt, best) : [],
       steps,
@@ -109,13 +119,19 @@ export async function optimizePrompt(args: OptimizeArgs): Promise<OptimizeResult
     };
   };
   if (task.kind !== 'text') {
-    return finish(`${task.promptPath}: optimizing .prompt.yml messages is not supported yet (text prompts only)`);
+    return finish(
+      `${task.promptPath}: optimizing .prompt.yml messages is not supported yet (text prompts only)`,
+    );
   }
   if (splits.dev.length === 0) return finish('the dataset has no dev examples to optimize on');
 
   const score = (prompt: string, split: SplitName, keep: number) =>
     budget.within(splits[split].length, keep, () =>
-      evaluate(task, { [split]: splits[split] }, { client, model: args.taskModel, concurrency: args.concurrency, prompt }),
+      evaluate(
+        task,
+        { [split]: splits[split] },
+        { client, model: args.taskModel, concurrency: args.concurrency, prompt },
+      ),
     );
   // The head prompt's figures: from the caller when they match these splits, else scored here.
   for (const split of ['dev', 'test'] as const) {
@@ -132,14 +148,28 @@ export async function optimizePrompt(args: OptimizeArgs): Promise<OptimizeResult
   const report = (s: Omit<StepReport, 'dev' | 'test' | 'gap' | 'calls'>) => {
     const dev = accuracy(bestRuns.dev);
     const test = accuracy(bestRuns.test);
-    const step: StepReport = { ...s, dev, test, gap: dev !== null && test !== null ? dev - test : null, calls: budget.calls() };
+    const step: StepReport = {
+      ...s,
+      dev,
+      test,
+      gap: dev !== null && test !== null ? dev - test : null,
+      calls: budget.calls(),
+    };
     steps.push(step);
     args.onStep?.(step);
   };
   report({ step: 0, proposals: 0, evaluated: 0, bestCandidateDev: accuracy(head.dev), accepted: false });
 
   // Keep enough calls to score a new best on test: that figure is promised at every step.
-  const ask: AskContext = { client, model: args.optimizerModel, seed: options.seed, budget, tally, keep: splits.test.length, structured: true };
+  const ask: AskContext = {
+    client,
+    model: args.optimizerModel,
+    seed: options.seed,
+    budget,
+    tally,
+    keep: splits.test.length,
+    structured: true,
+  };
   const ctx: ProposeContext = { ask, task, options, head: head.prompt };
   const order = new Map<Candidate, number>([[head, 0]]);
   const seen = new Set<string>([head.prompt]);
@@ -195,7 +225,13 @@ export async function optimizePrompt(args: OptimizeArgs): Promise<OptimizeResult
         if (run) bestRuns.test = run.splits.test!;
       }
     }
-    report({ step, proposals: fresh.length, evaluated: scored.length, bestCandidateDev: accuracy(rank(scored, order)[0]?.dev), accepted });
+    report({
+      step,
+      proposals: fresh.length,
+      evaluated: scored.length,
+      bestCandidateDev: accuracy(rank(scored, order)[0]?.dev),
+      accepted,
+    });
   }
   return finish();
 }

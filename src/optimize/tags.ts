@@ -37,7 +37,13 @@ function untagged(t: Tagged): string {
  * text is looked up in the parent instead (counted as a repair); tags that cannot be placed, that are
  * empty, cover a {{placeholder}} or hold more than `maxWords` words are dropped and counted.
  */
-export function parseTagged(parent: string, reply: string, reasons: string[], maxWords: number, tally: Tally): Tagged | null {
+export function parseTagged(
+  parent: string,
+  reply: string,
+  reasons: string[],
+  maxWords: number,
+  tally: Tally,
+): Tagged | null {
   const found = [...reply.matchAll(TAG)].map((m, i) => ({ inner: stripTags(m[1]!), index: m.index, i }));
   // Exact: the reply is the parent plus well-formed tag pairs, so positions follow from the offsets.
   const exact = reply.replace(TAG, '$1') === parent;
@@ -73,7 +79,11 @@ export function parseTagged(parent: string, reply: string, reasons: string[], ma
     at = p.end;
   }
   fixed.push(parent.slice(at));
-  return { fixed, spans: placed.map((p) => parent.slice(p.start, p.end)), reasons: placed.map((p) => p.reason) };
+  return {
+    fixed,
+    spans: placed.map((p) => parent.slice(p.start, p.end)),
+    reasons: placed.map((p) => p.reason),
+  };
 }
 
 export type LocalOutcome = { ok: true; prompt: string; edits: SpanEdit[] } | { ok: false; why: string };
@@ -83,7 +93,8 @@ function align(t: Tagged, text: string): string[] | null {
   const n = t.spans.length;
   const first = t.fixed[0]!;
   const last = t.fixed[n]!;
-  if (!text.startsWith(first) || !text.endsWith(last) || text.length < first.length + last.length) return null;
+  if (!text.startsWith(first) || !text.endsWith(last) || text.length < first.length + last.length)
+    return null;
   const limit = text.length - last.length;
   const out: string[] = [];
   let cursor = first.length;

@@ -15,7 +15,9 @@ const DeltaSchema = z.object({
   gained: z.number().int(),
 });
 
-const SideSchema = z.object({ splits: z.partialRecord(z.enum(['dev', 'test']), SplitSummarySchema) }).nullable();
+const SideSchema = z
+  .object({ splits: z.partialRecord(z.enum(['dev', 'test']), SplitSummarySchema) })
+  .nullable();
 
 export const ReviewJsonSchema = z.object({
   version: z.literal(1),

@@ -50,6 +50,10 @@ export interface Suggestion {
   edits: SpanEdit[];
   /** Set when no suggestion is posted, saying why (e.g. "loses to the head prompt on test"). */
   withheld?: string;
+  /** The search's best prompt after each step (step 0: the head prompt), in 0..1. Test never selects. */
+  steps?: { step: number; dev: number | null; test: number | null }[];
+  /** Calls and tokens the optimizer used against its budget. */
+  budget?: { calls: number; maxCalls: number; tokens: number; maxTokens: number | null };
 }
 
 export type PromptStatus = 'modified' | 'added' | 'removed' | 'renamed' | 'reevaluated';

@@ -5,9 +5,8 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { compareRuns, flippedExamples, gate } from '../eval/compare.js';
 import { type EvalRun, evaluate } from '../eval/run.js';
 import { loadTaskSplits } from '../eval/task-run.js';
-import { comparePaired } from '../eval/stats.js';
 import type { LlmClient } from '../llm/client.js';
-import { rewritePrompt } from '../optimize/rewrite.js';
+import { optimizePrompt, type OptimizeOptions, toSuggestion } from '../optimize/index.js';
 import type { EvalTask, Example, SplitName, UsageSnapshot } from '../types.js';
 import type { PromptJob } from './changes.js';
 import type { GatePolicy, PromptReview, ReviewReport, Suggestion } from './model.js';
@@ -35,6 +34,7 @@ export interface ReviewContext {
   concurrency: number;
   gate: GatePolicy;
   optimize: boolean;
+  optimizeOptions: OptimizeOptions;
   logger: Logger;
   onProgress?: (label: string, done: number, total: number) => void;
 }
@@ -79,42 +79,19 @@ async function suggest(
   head: EvalTask,
   headRun: EvalRun,
   splits: Partial<Record<SplitName, Example[]>>,
-  headText: string,
 ): Promise<Suggestion | undefined> {
   if (!ctx.optimize) return undefined;
-  const empty = { source: 'global rewrite', splits: {}, vsHead: {}, edits: [] };
-  if (head.kind !== 'text') {
-    return {
-      ...empty,
-      fileText: headText,
-      withheld: 'suggestions for .prompt.yml files are not produced yet',
-    };
-  }
-  const failures = (headRun.splits.dev?.results ?? []).filter((r) => r.verdict === 'wrong');
-  const outcome = await rewritePrompt(ctx.client, ctx.optimizerModel, head.prompt, failures);
-  if (!outcome.ok) return { ...empty, fileText: headText, withheld: outcome.why };
-  const run = await evaluate(head, splits, {
+  const result = await optimizePrompt({
+    task: head,
+    splits: { dev: splits.dev ?? [], test: splits.test ?? [] },
     client: ctx.client,
-    model: ctx.taskModel,
+    taskModel: ctx.taskModel,
+    optimizerModel: ctx.optimizerModel,
     concurrency: ctx.concurrency,
-    prompt: outcome.prompt,
+    options: ctx.optimizeOptions,
+    headRun,
   });
-  const suggestion: Suggestion = { ...empty, fileText: outcome.prompt };
-  for (const split of ['dev', 'test'] as const) {
-    const s = run.splits[split];
-    const h = headRun.splits[split];
-    if (!s || !h) continue;
-    suggestion.splits[split] = s.summary;
-    const v = (r: { verdict: string }) => (r.verdict === 'error' ? null : r.verdict === 'correct');
-    suggestion.vsHead[split] = comparePaired(h.results.map(v), s.results.map(v));
-  }
-  const test = suggestion.vsHead.test;
-  const dev = suggestion.vsHead.dev;
-  if (!test || test.n === 0) suggestion.withheld = 'no answered test example to check the suggestion on';
-  else if (test.delta < 0) suggestion.withheld = 'the rewrite loses to the head prompt on test';
-  else if (dev && dev.delta <= 0 && test.delta === 0)
-    suggestion.withheld = 'the rewrite does not beat the head prompt';
-  return suggestion;
+  return toSuggestion(result, headRun);
 }
 
 async function reviewPrompt(
@@ -169,9 +146,9 @@ async function reviewPrompt(
   const verdict = gate(review.splits, ctx.gate);
   review.regressed = verdict.regressed;
   review.verdict = verdict.verdict;
-  const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error: unknown) => ({
+  const suggestion = await suggest(ctx, head, headRun, splits).catch((error: unknown) => ({
     fileText: headText,
-    source: 'global rewrite',
+    source: `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`,
     splits: {},
     vsHead: {},
     edits: [],

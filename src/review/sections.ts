@@ -67,10 +67,47 @@ function row(s: SplitComparison, gate: GatePolicy, sug: Suggestion | undefined):
   return cells;
 }
 
+function budgetLine(s: Suggestion): string[] {
+  if (!s.budget) return [];
+  const b = s.budget;
+  const tokens =
+    b.maxTokens === null
+      ? `${b.tokens.toLocaleString('en-US')} tokens`
+      : `${b.tokens.toLocaleString('en-US')} / ${b.maxTokens.toLocaleString('en-US')} tokens`;
+  return [
+    `Optimizer budget: ${b.calls.toLocaleString('en-US')} / ${b.maxCalls.toLocaleString('en-US')} calls, ${tokens}.`,
+  ];
+}
+
+/** A mermaid line chart of the search's best prompt per step: dev selects, test only reports. */
+export function stepsChart(s: Suggestion): string {
+  // Only steps with both figures: a missing value is never drawn as a number.
+  const steps = (s.steps ?? []).filter((x) => x.dev !== null && x.test !== null);
+  if (steps.length < 2) return '';
+  const series = (k: 'dev' | 'test') => steps.map((x) => (x[k]! * 100).toFixed(1)).join(', ');
+  return [
+    '```mermaid',
+    'xychart-beta',
+    '  title "Best prompt per optimization step: dev (selects) and test (reports), %"',
+    `  x-axis [${steps.map((x) => `"step ${x.step}"`).join(', ')}]`,
+    '  y-axis "accuracy (%)" 0 --> 100',
+    `  line [${series('dev')}]`,
+    `  line [${series('test')}]`,
+    '```',
+  ].join('\n');
+}
+
 function suggestionLines(s: Suggestion | undefined, detail: Detail): string[] {
   if (!s) return [];
-  if (s.withheld) return [`No suggestion posted: ${escapeInline(s.withheld, 400)}.`];
-  const out = [`Suggested edits (${escapeInline(s.source, 100)}) are posted as review suggestions.`];
+  if (s.withheld) return [`No suggestion posted: ${escapeInline(s.withheld, 400)}.`, ...budgetLine(s)];
+  const out = [
+    `Suggested edits (${escapeInline(s.source, 100)}) are posted as review suggestions.`,
+    ...budgetLine(s),
+  ];
+  if (detail < 2) {
+    const chart = stepsChart(s);
+    if (chart) out.push(chart);
+  }
   if (detail >= 2 || s.edits.length === 0) return out;
   const MAX_EDITS = 20;
   const list = s.edits.slice(0, MAX_EDITS).map((e) => {

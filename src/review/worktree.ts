@@ -11,7 +11,11 @@ const run = promisify(execFile);
  * Runs `fn` with a directory holding the head commit's tree: the repository itself when it is checked
  * out there, else a temporary detached worktree, so config and datasets are read as of the head.
  */
-export async function withHeadTree<T>(repoDir: string, headSha: string, fn: (dir: string) => Promise<T>): Promise<T> {
+export async function withHeadTree<T>(
+  repoDir: string,
+  headSha: string,
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
   const current = await resolveRef(repoDir, 'HEAD').catch(() => null);
   if (current === headSha) return fn(repoDir);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lpo-head-'));

@@ -2,8 +2,10 @@
 // test-merge commit, the runner's environment, a fake GitHub that rejects what GitHub would reject,
 // and the simulator as the model. Tests run concurrently: each has its own repository and servers.
 import { readFile } from 'node:fs/promises';
-import { describe, it, type TestContext } from 'vitest';
+import { afterAll, describe, it, type TestContext } from 'vitest';
+import { ReviewJsonSchema } from '../../src/review/json-report.js';
 import type { IssueComment } from '../github/fake-github.js';
+import { git } from './git-fixture.js';
 import {
   BOT,
   MATH,
@@ -11,6 +13,7 @@ import {
   PAT_TOKEN,
   PAT_USER,
   PR,
+  removeActionCopy,
   runAction,
   startWorld,
   type World,
@@ -22,6 +25,8 @@ const STEP = 'Work through it step by step';
 const regress = (text: string) => text.replace(STEP, 'Guess the answer quickly');
 /** "check" adds to the simulated accuracy: a gain. */
 const improve = (text: string) => text.replace(STEP, `${STEP}, check each step`);
+
+afterAll(removeActionCopy);
 
 /** A world closed when its test ends, pass or fail (tests run concurrently, so not in afterEach). */
 async function world(ctx: TestContext, opts: Parameters<typeof startWorld>[0]): Promise<World> {
@@ -35,19 +40,8 @@ const summaries = (w: World) => w.fake.issueComments(PR).filter((c) => c.body.st
 const writes = (w: World, from = 0) =>
   w.fake.requests.slice(from).filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
 
-interface ReportJson {
-  regressed: boolean;
-  baseSha: string;
-  headSha: string;
-  prompts: {
-    path: string;
-    regressed: boolean;
-    verdict: string;
-    splits: { split: string; base: { accuracy: number } | null; head: { accuracy: number } | null }[];
-  }[];
-}
-
-const readReport = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as ReportJson;
+/** The `report` output, checked against the published schema of the JSON report. */
+const readReport = async (path: string) => ReviewJsonSchema.parse(JSON.parse(await readFile(path, 'utf8')));
 
 describe.concurrent('the bundled Action on a pull_request run', () => {
   it('reports a regressed prompt once, suggests a fix, fails the check after posting; a re-run repeats nothing', async (ctx) => {
@@ -61,6 +55,9 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(/regression/);
     expect(run.errors[0]).toContain(MATH);
+    // The runner masks the key only if the Action registers it before anything could print it.
+    expect(run.commands[0]).toEqual({ command: 'add-mask', message: 'sk-e2e-test-key' });
+    expect(run.stdout.split('sk-e2e-test-key')).toHaveLength(2);
     // The verdict is on the PR before the step fails: the error comes after both writes.
     expect(run.stdout.indexOf('::error::')).toBeGreaterThan(run.stdout.indexOf('summary comment created'));
     expect(run.stdout.indexOf('::error::')).toBeGreaterThan(run.stdout.indexOf('review posted'));
@@ -105,9 +102,14 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     expect(report.baseSha).toBe(w.repo.baseSha);
     expect(report.headSha).toBe(w.repo.headSha);
     expect(report.prompts.map((p) => p.path)).toEqual([MATH]);
-    const splits = report.prompts[0]!.splits;
-    expect(splits.map((s) => s.split)).toEqual(['dev', 'test']);
-    for (const s of splits) expect(s.head!.accuracy).toBeLessThan(s.base!.accuracy);
+    const [math] = report.prompts;
+    expect(math!.regressed).toBe(true);
+    expect(math!.verdict).toMatch(/regression/);
+    for (const split of ['dev', 'test'] as const) {
+      expect(math!.head!.splits[split]!.accuracy!).toBeLessThan(math!.base!.splits[split]!.accuracy!);
+      expect(math!.delta[split]!.pp).toBeLessThan(0);
+    }
+    expect(math!.delta.test!.pValue).toBeLessThan(0.05);
     expect(w.fake.violations).toEqual([]);
 
     // A re-run (same PR, same head): the comment is edited in place, no suggestion is repeated.
@@ -120,6 +122,105 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     expect(w.fake.reviews(PR)).toHaveLength(1);
     expect(w.fake.reviewComments(PR)).toHaveLength(inline.length);
     expect(w.fake.violations).toEqual([]);
+  }, 90_000);
+
+  it('after a push to the PR, updates the one comment and suggests for the new head', async (ctx) => {
+    const { expect } = ctx;
+    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
+    const first = await runAction(w);
+    expect(first.code, first.stdout + first.stderr).toBe(1);
+    const firstHead = w.repo.headSha;
+    const [comment] = summaries(w);
+    const suggested = w.fake.reviewComments(PR).map((c) => c.body);
+    expect(suggested).toHaveLength(1);
+
+    await w.push({ [MATH]: (await mathPrompt()).replace(STEP, 'Guess the answer') });
+    expect(w.repo.headSha).not.toBe(firstHead);
+    const second = await runAction(w, { event: w.fake.event(PR, 'synchronize') });
+    expect(second.code, second.stdout + second.stderr).toBe(1);
+    expect(summaries(w)).toHaveLength(1);
+    expect(summaries(w)[0]!.id).toBe(comment!.id);
+    expect(summaries(w)[0]!.body).toContain(w.repo.headSha.slice(0, 12));
+    const reviews = w.fake.reviews(PR);
+    expect(reviews.map((r) => r.commit_id)).toEqual([firstHead, w.repo.headSha]);
+    const inline = w.fake.reviewComments(PR);
+    expect(inline).toHaveLength(2);
+    expect(inline[1]!.body).not.toBe(inline[0]!.body);
+    expect(inline[1]!.commit_id).toBe(w.repo.headSha);
+    expect(w.fake.violations).toEqual([]);
+  }, 90_000);
+
+  it('puts a suggestion outside the diff hunks in the review body as a diff, not inline', async (ctx) => {
+    const { expect } = ctx;
+    const lines = [
+      'Solve the grade-school math problem below.',
+      'Read the question twice.',
+      'Note every quantity it gives.',
+      'Keep track of the units.',
+      'Write down each intermediate result.',
+      'Use plain arithmetic.',
+      'Work through it step by step.',
+      'Then give the final answer as a number.',
+    ];
+    const base = `${lines.join('\n')}\n`;
+    // Dropping "step by step" at line 7: the simulator's rewrite then adds a sentence to line 1,
+    // which is outside the hunk (lines 4-8), so GitHub would refuse it as an inline comment.
+    const w = await world(ctx, {
+      baseEdits: { [MATH]: base },
+      edits: { [MATH]: base.replace('Work through it step by step.', 'Work through it.') },
+    });
+    expect(w.pull.files[0]!.patch).toMatch(/^@@ -4,5 \+4,5 @@/);
+    const run = await runAction(w);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.warnings).toEqual([]);
+    const reviews = w.fake.reviews(PR);
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]!.state).toBe('COMMENTED');
+    expect(w.fake.reviewComments(PR)).toEqual([]);
+    expect(reviews[0]!.body).toMatch(
+      /```+diff\n[\s\S]*\+Solve the grade-school math problem below\..*step by step/,
+    );
+    expect(w.fake.violations).toEqual([]);
+  }, 90_000);
+
+  it('evaluates a fork PR against a local endpoint but posts nothing with its read-only token', async (ctx) => {
+    const { expect } = ctx;
+    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
+    const event = w.fake.event(PR, 'opened');
+    const pr = event['pull_request'] as { head: { repo: Record<string, unknown> } };
+    pr.head.repo = { ...pr.head.repo, full_name: 'forker/prompts', fork: true };
+    // A self-hosted model needs no key, so the review runs; the results can only go to the job summary.
+    const run = await runAction(w, { event, inputs: { 'api-key': '', optimize: 'false' } });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.notices.join('\n')).toMatch(/fork/);
+    expect(run.summary).toMatch(/^\| test \| \d+ \| .* \| -\d+\.\d \|/m);
+    expect(modelCalls(w)).toBeGreaterThan(0);
+    expect(writes(w)).toEqual([]);
+    expect(w.fake.violations).toEqual([]);
+  }, 90_000);
+
+  it('on push, compares with the previous commit and writes only the job summary', async (ctx) => {
+    const { expect } = ctx;
+    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
+    // The push of the head commit to its branch: checkout at that commit, `before` is the base.
+    await git(w.repo.workspace, 'checkout', '--quiet', '--detach', w.repo.headSha);
+    const event = {
+      ref: 'refs/heads/feature',
+      before: w.repo.baseSha,
+      after: w.repo.headSha,
+      repository: (w.fake.event(PR)['repository'] as object) ?? {},
+      pusher: { name: 'octocat', email: 'octocat@example.com' },
+    };
+    const run = await runAction(w, {
+      event,
+      inputs: { optimize: 'false' },
+      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: w.repo.headSha, GITHUB_REF: 'refs/heads/feature' },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.errors[0]).toMatch(/regression/);
+    expect(run.summary).toMatch(/^\| test \| \d+ \| .* \| -\d+\.\d \|/m);
+    expect(run.outputs['regressed']).toBe('true');
+    expect(w.fake.requests).toEqual([]);
   }, 90_000);
 
   it('finds its own comment among hundreds, never edits one it did not write', async (ctx) => {
@@ -156,10 +257,13 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     expect(w.fake.violations).toEqual([]);
   }, 90_000);
 
-  it('passes an improved prompt, posting as the PAT user', async (ctx) => {
+  it('passes an improved prompt and a new one, posting as the PAT user', async (ctx) => {
     const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: improve(await mathPrompt()) } });
-    const run = await runAction(w, { token: PAT_TOKEN });
+    const w = await world(ctx, {
+      edits: { [MATH]: improve(await mathPrompt()), 'prompts/terse.txt': 'Answer with the number.\n' },
+      latencyMs: 5,
+    });
+    const run = await runAction(w, { token: PAT_TOKEN, inputs: { concurrency: '4' } });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.errors).toEqual([]);
     expect(run.outputs['regressed']).toBe('false');
@@ -169,7 +273,14 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     expect(comment!.body).toMatch(/^\| test \| \d+ \| \d+\.\d % \| \d+\.\d % \| \+\d+\.\d \|/m);
     expect(comment!.body).toContain('no regression');
     expect(w.fake.requests.some((r) => r.path === '/user' && r.status === 200)).toBe(true);
-    expect((await readReport(run.outputs['report']!)).regressed).toBe(false);
+    const report = await readReport(run.outputs['report']!);
+    expect(report.regressed).toBe(false);
+    const added = report.prompts.find((p) => p.path === 'prompts/terse.txt');
+    expect(added).toMatchObject({ status: 'added', base: null, regressed: false, delta: {} });
+    expect(added!.head!.splits.test!.total).toBeGreaterThan(0);
+    // The concurrency input reaches the model client: requests overlap, never beyond it.
+    expect(w.sim.stats().maxInFlight).toBeGreaterThan(1);
+    expect(w.sim.stats().maxInFlight).toBeLessThanOrEqual(4);
     expect(w.fake.violations).toEqual([]);
   }, 90_000);
 
@@ -263,7 +374,7 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
       ].sort(),
     );
     const report = await readReport(run.outputs['report']!);
-    expect(report.prompts[0]!.splits.every((s) => s.head!.accuracy < s.base!.accuracy)).toBe(true);
+    expect(report.prompts[0]!.delta.test!.pp).toBeLessThan(0);
     expect(summaries(w)).toHaveLength(1);
     expect(w.fake.violations).toEqual([]);
   }, 90_000);

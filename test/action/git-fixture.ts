@@ -118,10 +118,15 @@ async function pullFiles(dir: string, base: string, head: string): Promise<FakeP
  * Builds the PR's history in a fresh temp directory. `shallow` clones only the merge commit
  * (depth 1), so the Action must read the base and head versions through the contents API.
  */
-export async function makePrRepo(opts: { edits: Edits; shallow?: boolean }): Promise<PrRepo> {
+export async function makePrRepo(opts: {
+  edits: Edits;
+  baseEdits?: Edits;
+  shallow?: boolean;
+}): Promise<PrRepo> {
   const root = await mkdtemp(path.join(tmpdir(), 'lpo-e2e-repo-'));
   const origin = path.join(root, 'origin');
   await cp(EXAMPLES, origin, { recursive: true });
+  await applyEdits(origin, opts.baseEdits ?? {});
   await git(origin, 'init', '--quiet', '--initial-branch=main');
   await git(origin, 'add', '--all');
   await git(origin, 'commit', '--quiet', '-m', 'Base prompts');
@@ -131,11 +136,7 @@ export async function makePrRepo(opts: { edits: Edits; shallow?: boolean }): Pro
   await git(origin, 'add', '--all');
   await git(origin, 'commit', '--quiet', '-m', 'Edit prompts');
   const headSha = (await git(origin, 'rev-parse', 'HEAD')).trim();
-  // What GitHub does for refs/pull/N/merge: merge the head into the base branch, never fast-forward.
-  await git(origin, 'switch', '--quiet', 'main');
-  await git(origin, 'merge', '--quiet', '--no-ff', '-m', `Merge ${headSha} into ${baseSha}`, 'feature');
-  const mergeSha = (await git(origin, 'rev-parse', 'HEAD')).trim();
-  await git(origin, 'update-ref', 'refs/pull/7/merge', mergeSha);
+  const mergeSha = await testMerge(origin, baseSha, headSha);
   const files = await pullFiles(origin, baseSha, headSha);
   const contents = {
     [baseSha]: await treeTexts(origin, baseSha),
@@ -144,10 +145,34 @@ export async function makePrRepo(opts: { edits: Edits; shallow?: boolean }): Pro
   let workspace = origin;
   if (opts.shallow) {
     workspace = path.join(root, 'workspace');
-    await git(root, 'clone', '--quiet', '--depth=1', '--branch=main', `file://${origin}`, workspace);
+    await git(root, 'clone', '--quiet', '--depth=1', '--branch=pr-merge', `file://${origin}`, workspace);
   }
   await git(workspace, 'checkout', '--quiet', '--detach', mergeSha);
   return { workspace, baseSha, headSha, mergeSha, files, contents };
+}
+
+/** What GitHub does for refs/pull/N/merge: the head merged into the base, never fast-forwarded. */
+async function testMerge(dir: string, baseSha: string, headSha: string): Promise<string> {
+  await git(dir, 'switch', '--quiet', '--force-create', 'pr-merge', baseSha);
+  await git(dir, 'merge', '--quiet', '--no-ff', '-m', `Merge ${headSha} into ${baseSha}`, headSha);
+  return (await git(dir, 'rev-parse', 'HEAD')).trim();
+}
+
+/**
+ * A push to the PR branch (a `synchronize` event): a new head commit, a new test merge, the workspace
+ * checked out at it. Updates `repo` in place; a full (not shallow) workspace only.
+ */
+export async function pushToPr(repo: PrRepo, edits: Edits): Promise<void> {
+  const dir = repo.workspace;
+  await git(dir, 'switch', '--quiet', 'feature');
+  await applyEdits(dir, edits);
+  await git(dir, 'add', '--all');
+  await git(dir, 'commit', '--quiet', '-m', 'Edit prompts again');
+  repo.headSha = (await git(dir, 'rev-parse', 'HEAD')).trim();
+  repo.mergeSha = await testMerge(dir, repo.baseSha, repo.headSha);
+  repo.files = await pullFiles(dir, repo.baseSha, repo.headSha);
+  repo.contents[repo.headSha] = await treeTexts(dir, repo.headSha);
+  await git(dir, 'checkout', '--quiet', '--detach', repo.mergeSha);
 }
 
 /** Deletes the repository and its workspace. */

@@ -9,8 +9,13 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { startSimulator, type SimulatorHandle } from '../../src/llm/simulator.js';
 import { keyFromConfig } from '../../src/llm/sim-keys.js';
-import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from '../github/fake-github.js';
-import { type Edits, EXAMPLES, makePrRepo, type PrRepo, removeRepo } from './git-fixture.js';
+import {
+  type FakeGitHub,
+  type FakeGitHubOptions,
+  type FakePull,
+  startFakeGitHub,
+} from '../github/fake-github.js';
+import { type Edits, EXAMPLES, makePrRepo, type PrRepo, pushToPr, removeRepo } from './git-fixture.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const PR = 7;
@@ -23,6 +28,7 @@ export const PAT_USER = { login: 'prompt-bot', id: 777, type: 'User' as const, u
 const RUN_TIMEOUT_MS = 60_000;
 
 let actionDir: Promise<string> | undefined;
+let answerKey: Promise<{ input: string; target: string }[]> | undefined;
 
 /** The Action as a workflow uses it: action.yml, dist/ and prompts/ only, no node_modules anywhere above. */
 export function actionCopy(): Promise<string> {
@@ -34,6 +40,11 @@ export function actionCopy(): Promise<string> {
     return dir;
   })();
   return actionDir;
+}
+
+export async function removeActionCopy(): Promise<void> {
+  if (actionDir) await rm(await actionDir, { recursive: true, force: true });
+  actionDir = undefined;
 }
 
 /** INPUT_<NAME> for every input of action.yml, as the runner sets them before any `with:` override. */
@@ -55,6 +66,10 @@ export const inputVar = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpp
 export interface World {
   repo: PrRepo;
   fake: FakeGitHub;
+  /** The PR as the fake serves it; push() moves its head. */
+  pull: FakePull;
+  /** A new commit on the PR branch: new head, new test merge, and the fake's PR follows. */
+  push(edits: Edits): Promise<void>;
   sim: SimulatorHandle;
   /** RUNNER_TEMP of every run, removed by close(). */
   temps: string[];
@@ -64,32 +79,40 @@ export interface World {
 /** A PR repository, a fake GitHub serving that PR, and a simulator that knows the examples' answers. */
 export async function startWorld(opts: {
   edits: Edits;
+  baseEdits?: Edits;
   shallow?: boolean;
   fake?: Partial<FakeGitHubOptions>;
+  /** Simulated model latency, to see requests overlap. */
+  latencyMs?: number;
 }): Promise<World> {
-  const repo = await makePrRepo({ edits: opts.edits, ...(opts.shallow ? { shallow: true } : {}) });
+  const repo = await makePrRepo(opts);
+  const pull: FakePull = {
+    number: PR,
+    headSha: repo.headSha,
+    baseSha: repo.baseSha,
+    headRef: 'feature',
+    baseRef: 'main',
+    author: { login: 'octocat', id: 583231, type: 'User' },
+    files: repo.files,
+  };
+  // The fake keeps these objects, so pushing mutates the PR it serves.
   const fake = await startFakeGitHub({
     tokens: { [BOT_TOKEN]: BOT, [PAT_TOKEN]: PAT_USER },
-    pulls: [
-      {
-        number: PR,
-        headSha: repo.headSha,
-        baseSha: repo.baseSha,
-        headRef: 'feature',
-        baseRef: 'main',
-        author: { login: 'octocat', id: 583231, type: 'User' },
-        files: repo.files,
-      },
-    ],
+    pulls: [pull],
     contents: repo.contents,
     ...opts.fake,
   });
-  const answerKey = await keyFromConfig('.github/lpo.yml', EXAMPLES);
-  const sim = await startSimulator({ answerKey, seed: 7 });
+  answerKey ??= keyFromConfig('.github/lpo.yml', EXAMPLES);
+  const sim = await startSimulator({ answerKey: await answerKey, seed: 7, latencyMs: opts.latencyMs ?? 0 });
   const temps: string[] = [];
   return {
     repo,
     fake,
+    pull,
+    push: async (edits) => {
+      await pushToPr(repo, edits);
+      Object.assign(pull, { headSha: repo.headSha, files: repo.files });
+    },
     sim,
     temps,
     close: async () => {

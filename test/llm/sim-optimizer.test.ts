@@ -15,9 +15,8 @@ describe('simulated optimizer', () => {
   });
 
   it('tags the worst negative-rule word, within the word limit, with a reason', () => {
-    const reply = JSON.parse(ask('lpo-identify', 'at most 5 words\n<prompt>\nGuess the answer.\n</prompt>'));
-    expect(reply.prompt).toBe('<edit>Guess</edit> the answer.');
-    expect(reply.reasons).toHaveLength(1);
+    const reply = ask('lpo-identify', 'at most 5 words\n<prompt>\nGuess the answer.\n</prompt>', false);
+    expect(reply).toMatch(/^<prompt>\n<edit>Guess<\/edit> the answer\.\n<\/prompt>\nReasons:\n1\. .+$/);
   });
 
   it('rewrites tagged spans with the scenario replacement, in JSON or plain text', () => {
@@ -32,12 +31,20 @@ describe('simulated optimizer', () => {
   it('gives gradients and reflections naming the rule at fault', () => {
     const gradient = JSON.parse(ask('apo-gradient', '<prompt>\nAnswer quickly.\n</prompt>'));
     expect(gradient.reasons[0]).toMatch(/quickly/);
-    expect(ask('pe2-reflect', '<prompt>\nAnswer quickly.\n</prompt>', false)).toMatch(/^Analysis: .*\nReasons:\n1\. /);
+    expect(ask('pe2-reflect', '<prompt>\nAnswer quickly.\n</prompt>', false)).toMatch(
+      /^Analysis: .*\nReasons:\n1\. /,
+    );
   });
 
   it('is imperfect in a controlled, deterministic way', () => {
-    const replies = Array.from({ length: 60 }, (_, i) => ask('lpo-propose', `<prompt>\nAnswer <edit>quickly</edit> number ${i}.\n</prompt>`, true));
-    expect(replies).toEqual(Array.from({ length: 60 }, (_, i) => ask('lpo-propose', `<prompt>\nAnswer <edit>quickly</edit> number ${i}.\n</prompt>`, true)));
+    const replies = Array.from({ length: 60 }, (_, i) =>
+      ask('lpo-propose', `<prompt>\nAnswer <edit>quickly</edit> number ${i}.\n</prompt>`, true),
+    );
+    expect(replies).toEqual(
+      Array.from({ length: 60 }, (_, i) =>
+        ask('lpo-propose', `<prompt>\nAnswer <edit>quickly</edit> number ${i}.\n</prompt>`, true),
+      ),
+    );
     const proposals = replies.flatMap((r) => {
       try {
         return JSON.parse(r).prompts as string[];

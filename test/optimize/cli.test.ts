@@ -14,7 +14,10 @@ describe('lpo optimize', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lpo-opt-'));
     writeFileSync(join(dir, 'math.txt'), 'Guess the answer quickly.\n');
     const json = join(dir, 'out.json');
-    writeFileSync(join(dir, 'gsm8k.jsonl'), readFileSync(new URL('../llm/fixtures/gsm8k-test-40.jsonl', import.meta.url)));
+    writeFileSync(
+      join(dir, 'gsm8k.jsonl'),
+      readFileSync(new URL('../llm/fixtures/gsm8k-test-40.jsonl', import.meta.url)),
+    );
     let printed = '';
     const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       printed += String(chunk);
@@ -25,8 +28,27 @@ describe('lpo optimize', () => {
     process.chdir(dir); // the prompt path must sit under the working directory, like in a repository
     try {
       const code = await optimizeCommand([
-        '--prompt', 'math.txt', '--dataset', 'gsm8k.jsonl', '--input', 'question', '--target', 'answer', '--scorer', 'numeric',
-        '--base-url', sim.url, '--no-cache', '--method', 'apo', '--mode', 'local', '--max-calls', '250', '--json', json,
+        '--prompt',
+        'math.txt',
+        '--dataset',
+        'gsm8k.jsonl',
+        '--input',
+        'question',
+        '--target',
+        'answer',
+        '--scorer',
+        'numeric',
+        '--base-url',
+        sim.url,
+        '--no-cache',
+        '--method',
+        'apo',
+        '--mode',
+        'local',
+        '--max-calls',
+        '250',
+        '--json',
+        json,
       ]);
       expect(code).toBe(0);
     } finally {
@@ -46,6 +68,8 @@ describe('lpo optimize', () => {
   });
 
   it('rejects a bad --method in one line', async () => {
-    await expect(optimizeCommand(['--method', 'sgd'])).rejects.toThrow('--method: expected ape, apo, pe2, got "sgd"');
+    await expect(optimizeCommand(['--method', 'sgd'])).rejects.toThrow(
+      '--method: expected ape, apo, pe2, got "sgd"',
+    );
   });
 });

@@ -1,7 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LlmClient } from '../../src/llm/client.js';
 import type { SimulatorHandle } from '../../src/llm/simulator.js';
-import { DEFAULT_OPTIONS, type OptimizeOptions, optimizePrompt, toSuggestion } from '../../src/optimize/index.js';
+import {
+  DEFAULT_OPTIONS,
+  type OptimizeOptions,
+  optimizePrompt,
+  toSuggestion,
+} from '../../src/optimize/index.js';
 import { gsmSplits, simulated, textTask } from './helpers.js';
 
 const handles: SimulatorHandle[] = [];
@@ -15,7 +20,13 @@ async function fresh(options: Parameters<typeof simulated>[0] = {}): Promise<Llm
   return client;
 }
 
-async function run(client: LlmClient, prompt: string, options: Partial<OptimizeOptions>, devN = 20, testN = 20) {
+async function run(
+  client: LlmClient,
+  prompt: string,
+  options: Partial<OptimizeOptions>,
+  devN = 20,
+  testN = 20,
+) {
   return optimizePrompt({
     task: textTask(prompt),
     splits: gsmSplits(devN, testN),
@@ -30,7 +41,11 @@ async function run(client: LlmClient, prompt: string, options: Partial<OptimizeO
 describe('optimizePrompt on the simulator', () => {
   it('finds the known span edit ("guess") in local mode within the budget', async () => {
     const client = await fresh();
-    const result = await run(client, 'Guess the answer, then reply.\n', { method: 'apo', mode: 'local', maxCalls: 300 });
+    const result = await run(client, 'Guess the answer, then reply.\n', {
+      method: 'apo',
+      mode: 'local',
+      maxCalls: 300,
+    });
     expect(result.improved).toBe(true);
     expect(result.best.prompt).not.toMatch(/guess/i);
     expect(result.best.prompt).toContain(' the answer, then reply');
@@ -46,14 +61,20 @@ describe('optimizePrompt on the simulator', () => {
     expect(suggestion.withheld).toBeUndefined();
     expect(suggestion.fileText).toBe(result.best.prompt);
     expect(suggestion.vsHead.test!.delta).toBeGreaterThanOrEqual(0);
-    expect(suggestion.source).toBe('LPO (apo, local)');
+    expect(suggestion.source).toBe('LPO, apo, local mode');
   });
 
   it('runs local and global modes for APE, APO and PE2', async () => {
     for (const method of ['ape', 'apo', 'pe2'] as const) {
       for (const mode of ['local', 'global'] as const) {
         const client = await fresh();
-        const result = await run(client, 'Guess the answer quickly.\n', { method, mode, maxCalls: 400, steps: 2 }, 12, 12);
+        const result = await run(
+          client,
+          'Guess the answer quickly.\n',
+          { method, mode, maxCalls: 400, steps: 2 },
+          12,
+          12,
+        );
         expect(result.steps[0]!.step).toBe(0);
         expect(result.steps.length).toBeGreaterThan(1);
         expect(result.best.dev!).toBeGreaterThanOrEqual(result.head.dev!);
@@ -81,14 +102,19 @@ describe('optimizePrompt on the simulator', () => {
 
   it('falls back to plain text when the endpoint rejects response_format', async () => {
     const client = await fresh({ rejectResponseFormat: true });
-    const result = await run(client, 'Guess the answer quickly.\n', { method: 'apo', mode: 'local', maxCalls: 300 });
+    const result = await run(client, 'Guess the answer quickly.\n', {
+      method: 'apo',
+      mode: 'local',
+      maxCalls: 300,
+    });
     expect(result.repaired['response-format-unsupported']).toBe(1);
     expect(result.improved).toBe(true);
   });
 
   it('withholds the suggestion when nothing beats the head prompt', async () => {
     const client = await fresh();
-    const head = "Let's think step by step. End with \"The answer is <answer>.\" Double-check your arithmetic.\n";
+    const head =
+      'Let\'s think step by step. End with "The answer is <answer>." Double-check your arithmetic.\n';
     const result = await run(client, head, { method: 'apo', mode: 'local', maxCalls: 200 });
     expect(result.improved).toBe(false);
     expect(result.best.prompt).toBe(head);
@@ -98,7 +124,15 @@ describe('optimizePrompt on the simulator', () => {
   it('says why .prompt.yml prompts are not optimized yet', async () => {
     const client = await fresh();
     const task = { ...textTask(''), kind: 'prompt-yml' as const, promptPath: 'p.prompt.yml' };
-    const result = await optimizePrompt({ task, splits: gsmSplits(4, 4), client, taskModel: 't', optimizerModel: 'o', concurrency: 2, options: DEFAULT_OPTIONS });
+    const result = await optimizePrompt({
+      task,
+      splits: gsmSplits(4, 4),
+      client,
+      taskModel: 't',
+      optimizerModel: 'o',
+      concurrency: 2,
+      options: DEFAULT_OPTIONS,
+    });
     expect(result.withheld).toMatch(/not supported yet/);
     expect(client.usage().calls).toBe(0);
   });

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanGlobal, enforceLocal, parseTagged, renderTagged, type Tagged } from '../../src/optimize/tags.js';
+import {
+  cleanGlobal,
+  enforceLocal,
+  parseTagged,
+  renderTagged,
+  type Tagged,
+} from '../../src/optimize/tags.js';
 import { Tally } from '../../src/optimize/tally.js';
 import { countWords, wordHunks } from '../../src/optimize/words.js';
 
@@ -62,8 +68,16 @@ describe('enforceLocal', () => {
 
   it('repairs edits outside the tags and counts them', () => {
     const tally = new Tally();
-    const t: Tagged = { fixed: ['', ' the answer ', '.\n'], spans: ['Guess', 'quickly'], reasons: ['a', 'b'] };
-    const outcome = enforceLocal(t, 'Please <edit>Work out</edit> THE answer <edit>carefully</edit>.\n', tally);
+    const t: Tagged = {
+      fixed: ['', ' the answer ', '.\n'],
+      spans: ['Guess', 'quickly'],
+      reasons: ['a', 'b'],
+    };
+    const outcome = enforceLocal(
+      t,
+      'Please <edit>Work out</edit> THE answer <edit>carefully</edit>.\n',
+      tally,
+    );
     expect(outcome).toEqual({
       ok: true,
       prompt: 'Work out the answer carefully.\n',
@@ -79,8 +93,14 @@ describe('enforceLocal', () => {
     const t: Tagged = { fixed: ['Answer ', ' {{x}}.'], spans: ['quickly'], reasons: ['r'] };
     const tally = new Tally();
     expect(enforceLocal(t, '  ', tally)).toEqual({ ok: false, why: 'empty' });
-    expect(enforceLocal(t, 'Answer <edit>quickly</edit> {{x}}.', tally)).toEqual({ ok: false, why: 'unchanged' });
-    expect(enforceLocal(t, 'Answer <edit>{{y}}</edit> {{x}}.', tally)).toEqual({ ok: false, why: 'placeholder-changed' });
+    expect(enforceLocal(t, 'Answer <edit>quickly</edit> {{x}}.', tally)).toEqual({
+      ok: false,
+      why: 'unchanged',
+    });
+    expect(enforceLocal(t, 'Answer <edit>{{y}}</edit> {{x}}.', tally)).toEqual({
+      ok: false,
+      why: 'placeholder-changed',
+    });
     expect(enforceLocal(t, 'Totally different', tally)).toEqual({ ok: false, why: 'touched-outside-tags' });
   });
 });
@@ -89,11 +109,18 @@ describe('parseTagged', () => {
   it('places tags, drops over-long and placeholder tags, and counts them', () => {
     const tally = new Tally();
     const parent = 'Guess the answer to {{q}} quickly, in one short clear simple word.';
-    const reply = '<edit>Guess</edit> the answer to <edit>{{q}}</edit> quickly, in <edit>one short clear simple word.</edit>';
+    const reply =
+      '<edit>Guess</edit> the answer to <edit>{{q}}</edit> quickly, in <edit>one short clear simple word.</edit>';
     const t = parseTagged(parent, reply, ['guessing hurts', 'x', 'too long'], 3, tally);
-    expect(t).toEqual({ fixed: ['', ' the answer to {{q}} quickly, in one short clear simple word.'], spans: ['Guess'], reasons: ['guessing hurts'] });
+    expect(t).toEqual({
+      fixed: ['', ' the answer to {{q}} quickly, in one short clear simple word.'],
+      spans: ['Guess'],
+      reasons: ['guessing hurts'],
+    });
     expect(tally.discarded()).toEqual({ 'tag-on-placeholder': 1, 'tag-too-long': 1 });
-    expect(renderTagged(t!)).toBe('<edit>Guess</edit> the answer to {{q}} quickly, in one short clear simple word.');
+    expect(renderTagged(t!)).toBe(
+      '<edit>Guess</edit> the answer to {{q}} quickly, in one short clear simple word.',
+    );
   });
 
   it('finds the tagged words in the parent when the reply changed other text', () => {
@@ -115,7 +142,11 @@ describe('parseTagged', () => {
 
 describe('cleanGlobal and wordHunks', () => {
   it('keeps the line endings and trailing newline of the file', () => {
-    const outcome = cleanGlobal('Guess.\r\nQuickly.\r\n', '<edit>Work it out.\nCarefully.</edit>', new Tally());
+    const outcome = cleanGlobal(
+      'Guess.\r\nQuickly.\r\n',
+      '<edit>Work it out.\nCarefully.</edit>',
+      new Tally(),
+    );
     expect(outcome).toEqual({ ok: true, prompt: 'Work it out.\r\nCarefully.\r\n' });
   });
 

@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keyFromConfig } from '../../src/llm/sim-keys.js';
+import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
+import { ReviewJsonSchema } from '../../src/review/json-report.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { TempRepo } from '../helpers/git-repo.js';
+
+let sim: SimulatorHandle;
+let repo: TempRepo;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    answerKey: await keyFromConfig('.github/lpo.yml', path.join(ROOT, 'examples')),
+    seed: 1,
+  });
+});
+afterAll(() => sim.close());
+afterEach(() => repo?.remove());
+
+async function review(base: string, head: string, extra: string[] = []) {
+  const out = path.join(repo.dir, '..', `${path.basename(repo.dir)}-review.md`);
+  const json = path.join(repo.dir, '..', `${path.basename(repo.dir)}-report.json`);
+  const res = await runCli([
+    'review',
+    '--repo',
+    repo.dir,
+    '--base',
+    base,
+    '--head',
+    head,
+    '--out',
+    out,
+    '--json',
+    json,
+    '--base-url',
+    sim.url,
+    '--no-cache',
+    ...extra,
+  ]);
+  const markdown = await readFile(out, 'utf8').catch(() => '');
+  const report =
+    res.code <= 1 && markdown ? ReviewJsonSchema.parse(JSON.parse(await readFile(json, 'utf8'))) : null;
+  return { ...res, markdown, report };
+}
+
+describe('lpo review on a local repository', () => {
+  it('finds a regression, writes the comment and the JSON report, and exits 1', async () => {
+    repo = new TempRepo();
+    const base = repo.git('rev-parse', 'HEAD');
+    repo.edit('prompts/math.txt', 'Work through it step by step', 'Guess the answer quickly');
+    repo.write('README.md', 'docs only\n');
+    const head = repo.commit('worse prompt');
+    const res = await review(base, head);
+    expect(res.stderr).not.toMatch(/bug/);
+    expect(res.code).toBe(1);
+    expect(res.markdown.startsWith('<!-- lpo-review:summary -->')).toBe(true);
+    expect(res.markdown).toContain('regression');
+    expect(res.markdown).toMatch(/\| dev \|/);
+    expect(res.markdown).toMatch(/\| test \|/);
+    expect(res.markdown).toContain('Simulated');
+    const report = res.report!;
+    expect(report.regressed).toBe(true);
+    // Only the prompt: README.md is not a prompt file.
+    expect(report.prompts.map((p) => p.path)).toEqual(['prompts/math.txt']);
+    const p = report.prompts[0]!;
+    expect(p.regressed).toBe(true);
+    const baseTest = p.base!.splits.test!;
+    const headTest = p.head!.splits.test!;
+    expect(baseTest.total).toBe(headTest.total);
+    expect(p.delta.test!.pp).toBeCloseTo(
+      (headTest.correct / headTest.total - baseTest.correct / baseTest.total) * 100,
+      6,
+    );
+    expect(p.delta.test!.pValue).toBeLessThan(0.05);
+    // The suggestion is scored on the same examples, and reported against head.
+    expect(p.suggestion?.vsHead.test?.n).toBe(headTest.total);
+  });
+
+  it('passes an improvement and follows a rename', async () => {
+    repo = new TempRepo();
+    // Enough unchanged lines that git (like GitHub) still sees a rename after the edit.
+    const context =
+      'You are a careful tutor for grade-school mathematics.\nRead the question twice.\nUse the numbers given.\nState units where they matter.\n';
+    repo.write('prompts/math.txt', `${context}Guess quickly.\n`);
+    const base = repo.commit('weak prompt');
+    repo.edit('prompts/math.txt', 'Guess quickly', 'Work it out step by step');
+    repo.move('prompts/math.txt', 'prompts/arithmetic.txt');
+    const head = repo.commit('better prompt, new name');
+    const res = await review(base, head, ['--no-optimize']);
+    expect(res.code).toBe(0);
+    const p = res.report!.prompts[0]!;
+    expect(p.path).toBe('prompts/arithmetic.txt');
+    expect(p.previousPath).toBe('prompts/math.txt');
+    expect(p.status).toBe('renamed');
+    expect(p.delta.test!.pp).toBeGreaterThan(0);
+    expect(p.verdict).toMatch(/improvement/);
+    expect(p.suggestion).toBeUndefined();
+  });
+
+  it('re-evaluates the prompts of a changed dataset, notes a deleted prompt, and evaluates a new one head-only', async () => {
+    repo = new TempRepo();
+    const base = repo.git('rev-parse', 'HEAD');
+    repo.write('data/gsm8k.jsonl', repo.read('data/gsm8k.jsonl').split('\n').slice(0, 100).join('\n') + '\n');
+    repo.git('rm', '-q', 'prompts/boolean.prompt.yml');
+    repo.write('prompts/new.txt', 'Answer with the final number. Think step by step.\n');
+    const head = repo.commit('data and prompts');
+    const res = await review(base, head, ['--no-optimize']);
+    expect(res.code).toBe(0);
+    const byPath = Object.fromEntries(res.report!.prompts.map((p) => [p.path, p]));
+    expect(byPath['prompts/math.txt']!.status).toBe('reevaluated');
+    expect(byPath['prompts/math.txt']!.reason).toMatch(/dataset data\/gsm8k\.jsonl changed/);
+    expect(byPath['prompts/boolean.prompt.yml']!.status).toBe('removed');
+    expect(byPath['prompts/boolean.prompt.yml']!.head).toBeNull();
+    expect(byPath['prompts/new.txt']!.status).toBe('added');
+    expect(byPath['prompts/new.txt']!.base).toBeNull();
+    expect(byPath['prompts/new.txt']!.head!.splits.test!.total).toBeGreaterThan(0);
+  });
+
+  it('rejects a bad --fail-on before any model call', async () => {
+    repo = new TempRepo();
+    const before = sim.stats().total;
+    const res = await review('HEAD', 'HEAD', ['--fail-on', 'sometimes']);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim()).toBe(
+      'error: --fail-on: expected significant-regression, regression or never, got "sometimes"',
+    );
+    expect(sim.stats().total).toBe(before);
+  });
+});
