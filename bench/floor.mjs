@@ -17,7 +17,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.url || !values.dataset) {
-  process.stderr.write('usage: node bench/floor.mjs --url <base url> --dataset <file.jsonl> [--concurrency n]\n');
+  process.stderr.write(
+    'usage: node bench/floor.mjs --url <base url> --dataset <file.jsonl> [--concurrency n]\n',
+  );
   process.exit(2);
 }
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sourceRows } from './lib/data.mjs';
-import { LPO_CLI, REPO_ROOT } from './lib/proc.mjs';
+import { BUNDLE_DIR, REPO_ROOT, useBundleCopy } from './lib/proc.mjs';
 import { machine, printTable, writeResults } from './lib/report.mjs';
 import { peakRss } from './lib/rss.mjs';
 import { throughput } from './lib/throughput.mjs';
@@ -49,14 +49,18 @@ function options() {
 async function main() {
   const opts = options();
   const loadStart = os.loadavg()[0];
-  if (!existsSync(LPO_CLI)) throw new Error(`${LPO_CLI} is missing: build the CLI first (npm run build)`);
+  if (!existsSync(path.join(BUNDLE_DIR, 'index.js'))) {
+    throw new Error(`${path.join(BUNDLE_DIR, 'index.js')} is missing: build the CLI first (npm run build)`);
+  }
   const sizes = opts.quick ? QUICK : FULL;
   const { file, rows: source } = sourceRows(REPO_ROOT);
   log(`rows from ${path.relative(REPO_ROOT, file)} (${source.length}), repeated with an index`);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'lpo-bench-'));
   const tableRows = [];
   const raw = {};
+  let bundle;
   try {
+    bundle = await useBundleCopy(path.join(tmp, 'lpo-cli'));
     if (opts.only.has('floor') || opts.only.has('promptfoo')) {
       log(`\nthroughput: N=${sizes.evalRows}, concurrency 16, latency 50 ms, ${opts.runs} runs each`);
       const result = await throughput({
@@ -83,8 +87,8 @@ async function main() {
     if (opts.keep) log(`kept ${tmp}`);
     else await rm(tmp, { recursive: true, force: true });
   }
-  const info = machine(loadStart);
-  if (opts.quick) info.endpoint += '; QUICK run: smaller N, not the targets\' sizes';
+  const info = { ...machine(loadStart), bundle };
+  if (opts.quick) info.endpoint += "; QUICK run: smaller N, not the targets' sizes";
   printTable(tableRows, info, write);
   const out = await writeResults(path.join(REPO_ROOT, 'bench/.out'), {
     date: new Date().toISOString(),

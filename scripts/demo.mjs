@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const cli = path.join(root, 'dist', 'cli', 'index.js');
 const repo = mkdtempSync(path.join(os.tmpdir(), 'lpo-demo-'));
-const git = (...args) => execFileSync('git', args, { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
+const git = (...args) =>
+  execFileSync('git', args, { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] })
+    .toString()
+    .trim();
 const heading = (text) => process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
 
 let simulator;
@@ -25,14 +28,27 @@ try {
   const before = readFileSync(promptFile, 'utf8');
   const after = before.replace('Work through it step by step', 'Guess the answer quickly');
   writeFileSync(promptFile, after);
-  git('-c', 'user.name=demo', '-c', 'user.email=demo@example.com', 'commit', '-q', '-am', 'Shorter math prompt');
+  git(
+    '-c',
+    'user.name=demo',
+    '-c',
+    'user.email=demo@example.com',
+    'commit',
+    '-q',
+    '-am',
+    'Shorter math prompt',
+  );
   heading('the pull request changes prompts/math.txt');
   process.stdout.write(`- ${before}+ ${after}`);
 
-  simulator = spawn(process.execPath, [cli, 'simulate', '--config', '.github/lpo.yml', '--port', '0', '--latency', '5'], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  simulator = spawn(
+    process.execPath,
+    [cli, 'simulate', '--config', '.github/lpo.yml', '--port', '0', '--latency', '5'],
+    {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise((resolve, reject) => {
     let out = '';
     simulator.stdout.on('data', (chunk) => {
@@ -50,10 +66,28 @@ try {
   heading('lpo review --base main~1 --head main (the comment the Action posts)');
   const out = path.join(repo, 'review.md');
   try {
-    execFileSync(process.execPath, [cli, 'review', '--repo', repo, '--base', 'main~1', '--head', 'main', '--out', out, '--json', path.join(repo, 'report.json'), ...endpoint], {
-      cwd: repo,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      [
+        cli,
+        'review',
+        '--repo',
+        repo,
+        '--base',
+        'main~1',
+        '--head',
+        'main',
+        '--out',
+        out,
+        '--json',
+        path.join(repo, 'report.json'),
+        ...endpoint,
+      ],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
   } catch (error) {
     // Exit code 1 means "regression found": that is the demo's point, not a failure of the demo.
     if (error.status !== 1) throw error;

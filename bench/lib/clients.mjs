@@ -3,7 +3,7 @@
 // the simulator (an unknown one would mean the request text differs from what lpo sends).
 import path from 'node:path';
 import { API_KEY, MODEL } from './data.mjs';
-import { LPO_CLI, REPO_ROOT, tail, timeNode } from './proc.mjs';
+import { lpoCli, REPO_ROOT, tail, timeNode } from './proc.mjs';
 
 const FLOOR_SCRIPT = path.join(REPO_ROOT, 'bench/floor.mjs');
 const PEAK_RSS_PRELOAD = path.join(REPO_ROOT, 'bench/lib/peak-rss.mjs');
@@ -27,7 +27,7 @@ export function checkRequests(label, delta, n) {
 export async function runLpo({ dir, url, n, concurrency, json = true, rssFile }) {
   const args = [];
   if (rssFile) args.push('--import', new URL(`file://${PEAK_RSS_PRELOAD}`).href);
-  args.push(LPO_CLI, 'eval', '--config', 'lpo.yml', '--split', 'all', '--no-cache');
+  args.push(lpoCli(), 'eval', '--config', 'lpo.yml', '--split', 'all', '--no-cache');
   args.push('--base-url', url, '--api-key', API_KEY, '--task-model', MODEL);
   args.push('--concurrency', String(concurrency));
   if (json) args.push('--json', 'report.json');

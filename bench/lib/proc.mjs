@@ -1,13 +1,33 @@
 // Child processes: the simulator (its own process, so a measured client never shares a CPU
 // queue with the endpoint's JavaScript), and whole-process timing of a client from spawn to exit.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const LPO_CLI = path.join(REPO_ROOT, 'dist/cli/index.js');
+export const BUNDLE_DIR = path.join(REPO_ROOT, 'dist/cli');
+
+let cliPath = path.join(BUNDLE_DIR, 'index.js');
+/** The CLI every run uses: the committed bundle, or the snapshot of it taken by `useBundleCopy`. */
+export const lpoCli = () => cliPath;
+
+/**
+ * Copies dist/cli (the bundle and the assets next to it) into `dir` and runs that copy from then on,
+ * so a rebuild of dist/ during a long benchmark cannot mix two versions in one table. Resolves to a
+ * label naming the bundle by its hash, for the results.
+ */
+export async function useBundleCopy(dir) {
+  await cp(BUNDLE_DIR, dir, { recursive: true });
+  cliPath = path.join(dir, 'index.js');
+  const digest = createHash('sha256')
+    .update(await readFile(cliPath))
+    .digest('hex');
+  return `dist/cli/index.js sha256 ${digest.slice(0, 12)}`;
+}
 
 const START_TIMEOUT_MS = 120_000;
 
@@ -16,7 +36,7 @@ const START_TIMEOUT_MS = 120_000;
  * prints its URL. `stats()` reads GET /__sim/stats; `stop()` sends SIGTERM and waits for the exit.
  */
 export async function startSimulator({ keyFile, latencyMs, cwd }) {
-  const args = [LPO_CLI, 'simulate', '--port', '0', '--seed', '1', '--latency', String(latencyMs)];
+  const args = [lpoCli(), 'simulate', '--port', '0', '--seed', '1', '--latency', String(latencyMs)];
   args.push('--key', keyFile, '--key-input', 'question', '--key-target', 'answer');
   const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -28,7 +28,9 @@ function installedVersion() {
 /** Installs promptfoo if needed; resolves to null on success, else the reason it is unavailable. */
 export async function ensurePromptfoo(log) {
   if (installedVersion() !== PROMPTFOO_VERSION || !existsSync(BIN)) {
-    log(`installing promptfoo@${PROMPTFOO_VERSION} into ${path.relative(REPO_ROOT, PREFIX)} (first run only)…`);
+    log(
+      `installing promptfoo@${PROMPTFOO_VERSION} into ${path.relative(REPO_ROOT, PREFIX)} (first run only)…`,
+    );
     await mkdir(PREFIX, { recursive: true });
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const args = ['install', '--prefix', PREFIX, '--no-audit', '--no-fund', '--loglevel=error'];
@@ -67,9 +69,7 @@ export async function writePromptfooConfig(dir, rows, url) {
   const config = {
     description: 'lpo benchmark: the same job as lpo eval',
     prompts: [TEMPLATE.replace('{{prompt}}', () => PROMPT)],
-    providers: [
-      { id: `openai:chat:${MODEL}`, config: { apiBaseUrl: url, apiKey: API_KEY, temperature: 0 } },
-    ],
+    providers: [{ id: `openai:chat:${MODEL}`, config: { apiBaseUrl: url, apiKey: API_KEY, temperature: 0 } }],
     defaultTest: { assert: [{ type: 'javascript', value: ASSERTION }] },
     tests: rows.map((row) => ({ vars: { question: row.question, final: finalAnswer(row.answer) } })),
   };

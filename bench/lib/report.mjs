@@ -51,9 +51,11 @@ export function printTable(rows, info, write) {
     `machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, node ${info.node}, ${info.platform}`,
   );
   const load = info.loadAverage1m;
-  const busy = Math.max(load.start, load.end) > info.cores ? ' (busy machine: figures are noisy, rerun when idle)' : '';
+  const busy =
+    Math.max(load.start, load.end) > info.cores ? ' (busy machine: figures are noisy, rerun when idle)' : '';
   write(`load average (1 min): ${load.start} at start, ${load.end} at end${busy}`);
   write(`endpoint: ${info.endpoint}`);
+  if (info.bundle) write(`measured: ${info.bundle}`);
   write('');
   write(line(headers));
   write(line(widths.map((w) => '-'.repeat(w))));

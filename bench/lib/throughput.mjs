@@ -47,7 +47,9 @@ export async function throughput(opts) {
     // database migrations are then paid by nobody's timed run.
     log(`warm-up (${WARM_UP_ROWS} rows each)…`);
     const clients = {
-      floor: opts.floor ? (ws) => runFloor({ dataset: ws.dataset, url: sim.url, n: ws.n, concurrency }) : null,
+      floor: opts.floor
+        ? (ws) => runFloor({ dataset: ws.dataset, url: sim.url, n: ws.n, concurrency })
+        : null,
       lpo: (ws) => runLpo({ dir: ws.dir, url: sim.url, n: ws.n, concurrency }),
       promptfoo: withPromptfoo
         ? (ws) => runPromptfoo({ dir: ws.dir, configFile: ws.promptfooConfig, homeDir, concurrency })
@@ -72,7 +74,9 @@ export async function throughput(opts) {
           ...(result.usage ? { usage: result.usage } : {}),
           ...(result.totals ? { totals: result.totals } : {}),
         });
-        log(`  round ${round}/${runs} ${name.padEnd(9)} ${seconds(result.ms)}  (${count(delta.total)} requests)`);
+        log(
+          `  round ${round}/${runs} ${name.padEnd(9)} ${seconds(result.ms)}  (${count(delta.total)} requests)`,
+        );
       }
     }
     raw.maxInFlight = (await sim.stats()).maxInFlight;
@@ -103,7 +107,9 @@ function checkSameJob(runs) {
   const lpoTokens = runs.find((r) => r.client === 'lpo')?.usage?.promptTokens;
   for (const r of runs.filter((x) => x.client === 'floor')) {
     if (r.totals.promptTokens !== lpoTokens) {
-      throw new Error(`floor sent ${r.totals.promptTokens} prompt tokens, lpo ${lpoTokens}: not the same bodies`);
+      throw new Error(
+        `floor sent ${r.totals.promptTokens} prompt tokens, lpo ${lpoTokens}: not the same bodies`,
+      );
     }
   }
 }

@@ -18,6 +18,8 @@ export interface ActionSettings {
   optimize: boolean;
   optimizeOptions: OptimizeOptions;
   baseRef?: string;
+  /** From deadline-minutes: the run stops starting new work in time to post what it has. */
+  deadlineMs?: number;
 }
 
 type GetInput = (name: string) => string;
@@ -107,5 +109,9 @@ export function readSettings(getInput: GetInput, env: NodeJS.ProcessEnv): Action
     ),
   };
   if (input('base-ref')) settings.baseRef = input('base-ref');
+  if (input('deadline-minutes')) {
+    settings.deadlineMs =
+      number(input('deadline-minutes'), 'deadline-minutes', 0.1, 24 * 60, ' (minutes)') * 60_000;
+  }
   return settings;
 }

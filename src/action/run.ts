@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
@@ -11,6 +11,7 @@ import { renderJobSummary } from '../review/comment.js';
 import { toReviewJson } from '../review/json-report.js';
 import { runReview } from '../review/run.js';
 import { jobsFor } from '../review/sources.js';
+import { cacheKeys, PersistentCache } from './cache.js';
 import { readEvent, type RunEvent } from './event.js';
 import { readSettings } from './inputs.js';
 import { publishToPullRequest } from './publish.js';
@@ -43,8 +44,17 @@ async function skip(reason: string): Promise<undefined> {
   return undefined;
 }
 
+/**
+ * When to stop starting new work: early enough to post what is done. The margin is 20 % of the
+ * deadline, at most a minute, which covers the comment, the review and the job summary.
+ */
+function stopAt(started: number, deadlineMs: number): number {
+  return started + deadlineMs - Math.min(60_000, deadlineMs * 0.2);
+}
+
 /** The whole Action; returns the failure message when the gate fails the check, after posting. */
 async function review(): Promise<string | undefined> {
+  const started = Date.now();
   const settings = readSettings(core.getInput, process.env);
   if (settings.endpoint.apiKey) core.setSecret(settings.endpoint.apiKey);
   const event = readEvent(github.context, settings.baseRef);
@@ -72,11 +82,24 @@ async function review(): Promise<string | undefined> {
   if (jobs.length === 0)
     return skip('LPO review: no prompt file, config or dataset covered by the config changed.');
   const { endpoint } = settings;
+  const cacheDir = endpoint.cacheDir ? path.resolve(workspace, endpoint.cacheDir) : null;
+  const persistent = cacheDir
+    ? new PersistentCache(
+        cacheDir,
+        cacheKeys(
+          await readFile(path.resolve(workspace, settings.configPath), 'utf8'),
+          [endpoint.baseURL, endpoint.taskModel, settings.optimizerModel],
+          process.env.GITHUB_RUN_ID ?? 'local',
+          process.env.GITHUB_RUN_ATTEMPT ?? '1',
+        ),
+      )
+    : null;
+  await persistent?.restore();
   const client = new LlmClient({
     baseURL: endpoint.baseURL,
     apiKey: endpoint.apiKey,
     concurrency: endpoint.concurrency,
-    cacheDir: endpoint.cacheDir ? path.resolve(workspace, endpoint.cacheDir) : null,
+    cacheDir,
   });
   const { report, headTexts } = await runReview({
     rootDir: workspace,
@@ -95,7 +118,10 @@ async function review(): Promise<string | undefined> {
     optimize: settings.optimize,
     optimizeOptions: settings.optimizeOptions,
     logger,
+    ...(settings.deadlineMs !== undefined ? { stopAt: stopAt(started, settings.deadlineMs) } : {}),
   });
+  await persistent?.save(report.usage.calls);
+  if (report.partial) core.warning('LPO review: the deadline was reached; the results are partial');
   report.repository = `${event.owner}/${event.repo}`;
   if (event.pullNumber !== undefined) report.pullNumber = event.pullNumber;
   const reportPath = path.join(process.env.RUNNER_TEMP || workspace, 'lpo-review', 'report.json');
@@ -106,10 +132,15 @@ async function review(): Promise<string | undefined> {
   // Outputs and the verdict come before posting, so a GitHub failure cannot hide them.
   core.setOutput('regressed', String(report.regressed));
   const failed = report.prompts.filter((p) => p.regressed);
+  const broken = report.prompts.filter(
+    (p) => p.error !== undefined && !p.error.startsWith('not evaluated: the deadline'),
+  );
   const verdict =
-    failed.length === 0
-      ? undefined
-      : `prompt regression (fail-on: ${settings.gate.failOn}): ${failed.map((p) => `${p.path}: ${p.verdict}`).join('; ')}`;
+    failed.length > 0
+      ? `prompt regression (fail-on: ${settings.gate.failOn}): ${failed.map((p) => `${p.path}: ${p.verdict}`).join('; ')}`
+      : broken.length > 0
+        ? `evaluation could not run for ${broken.map((p) => p.path).join(', ')}: ${broken[0]!.error}`
+        : undefined;
   if (octokit && event.fromFork) {
     core.notice(
       'LPO review: fork pull request, so the token is read-only; the results are in the job summary.',

@@ -13,7 +13,11 @@ export interface SplitRun {
 export interface EvalRun {
   splits: Partial<Record<SplitName, SplitRun>>;
   wallMs: number;
+  /** True when the deadline stopped the run: unstarted examples are errors saying so. */
+  stopped?: boolean;
 }
+
+export const DEADLINE_ERROR = 'not run: the deadline was reached';
 
 export interface EvalOptions {
   client: LlmClient;
@@ -24,6 +28,8 @@ export interface EvalOptions {
   prompt?: string;
   /** Called after every finished example. */
   onProgress?: (done: number, total: number) => void;
+  /** Epoch ms after which no new example is started (in-flight ones finish). */
+  stopAt?: number;
 }
 
 /** Builds the exact request for one example, so callers (and tests) can see what is sent. */
@@ -53,14 +59,17 @@ async function runOne(task: EvalTask, example: Example, split: SplitName, opts: 
   };
   try {
     const result = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
-    // A truncated answer is not the model's answer: count it as an error, never as wrong.
-    if (result.finishReason === 'length') {
+    // A truncated or refused answer is not the model's answer: count it as an error, never as wrong.
+    if (result.finishReason === 'length' || result.refusal !== undefined) {
       return {
         ...base,
         output: result.text,
         extracted: null,
         verdict: 'error',
-        error: 'output truncated (finish_reason: length)',
+        error:
+          result.refusal === undefined
+            ? 'output truncated (finish_reason: length)'
+            : `model refused: ${result.refusal.replace(/\s+/g, ' ').slice(0, 200)}`,
         cached: result.cached,
       } satisfies ExampleResult;
     }
@@ -81,6 +90,21 @@ async function runOne(task: EvalTask, example: Example, split: SplitName, opts: 
       error: errorMessage(error),
     } satisfies ExampleResult;
   }
+}
+
+function skipped(task: EvalTask, example: Example, split: SplitName): ExampleResult {
+  const { id, line, target } = example;
+  return {
+    id,
+    line,
+    split,
+    input: inputText(task, example),
+    target,
+    output: null,
+    extracted: null,
+    verdict: 'error',
+    error: DEADLINE_ERROR,
+  };
 }
 
 export function summarize(results: ExampleResult[]): SplitSummary {
@@ -123,10 +147,15 @@ export async function evaluate(
   }
   let next = 0;
   let done = 0;
+  let stopped = false;
   const worker = async () => {
     while (next < jobs.length) {
       const job = jobs[next++]!;
-      const result = await runOne(task, job.example, job.split, opts);
+      const late = opts.stopAt !== undefined && Date.now() >= opts.stopAt;
+      if (late) stopped = true;
+      const result = late
+        ? skipped(task, job.example, job.split)
+        : await runOne(task, job.example, job.split, opts);
       out[job.split]![job.slot] = result;
       done++;
       opts.onProgress?.(done, jobs.length);
@@ -134,7 +163,7 @@ export async function evaluate(
   };
   const workers = Math.max(1, Math.min(opts.concurrency, jobs.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  const result: EvalRun = { splits: {}, wallMs: Date.now() - started };
+  const result: EvalRun = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
   for (const name of ['dev', 'test'] as const) {
     const results = out[name];
     if (results) result.splits[name] = { summary: summarize(results), results };

@@ -3,9 +3,11 @@
  *   lpo simulate --port 8787 --seed 1 --latency 20 \
  *     --key data.jsonl --key-input question --key-target answer
  *   lpo simulate --config .github/lpo.yml --port 8787   # answer key: every dataset the config uses
+ *   lpo simulate --config .github/lpo.yml --fault-rate 0.2 --fault-seed 7 --faults http-503,hang
  * Runs until SIGTERM/SIGINT. The key is read with the project's dataset loaders (JSONL, JSON, CSV).
  */
 import { ConfigError } from '../errors.js';
+import { FAULT_KINDS, type FaultKind } from './sim-faults.js';
 import { keyFromConfig, keyFromDataset } from './sim-keys.js';
 import { type SimulatorHandle, type SimulatorOptions, startSimulator } from './simulator.js';
 
@@ -18,6 +20,9 @@ const FLAGS = [
   '--key-target',
   '--host',
   '--config',
+  '--fault-rate',
+  '--fault-seed',
+  '--faults',
 ] as const;
 type Flag = (typeof FLAGS)[number];
 
@@ -43,6 +48,24 @@ function integer(flag: Flag, text: string | undefined): number | undefined {
   return Number(text);
 }
 
+function faultRate(text: string): number {
+  const rate = Number(text);
+  if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1)
+    throw new ConfigError(`simulator: --fault-rate expects a number from 0 to 1, got ${text}`);
+  return rate;
+}
+
+function faultKinds(text: string): FaultKind[] {
+  const kinds = text.split(',').map((k) => k.trim());
+  for (const kind of kinds) {
+    if (!(FAULT_KINDS as readonly string[]).includes(kind))
+      throw new ConfigError(
+        `simulator: --faults: unknown kind "${kind}"; expected ${FAULT_KINDS.join(', ')}`,
+      );
+  }
+  return kinds as FaultKind[];
+}
+
 /** Starts the simulator from CLI arguments and closes it on SIGTERM/SIGINT. */
 export async function startSimulatorFromArgs(argv: string[]): Promise<SimulatorHandle> {
   const args = parseArgs(argv);
@@ -52,6 +75,17 @@ export async function startSimulatorFromArgs(argv: string[]): Promise<SimulatorH
     latencyMs: integer('--latency', args.get('--latency')),
     host: args.get('--host'),
   };
+  const rate = args.get('--fault-rate');
+  if (rate !== undefined) {
+    const kinds = args.get('--faults');
+    options.faults = {
+      rate: faultRate(rate),
+      seed: integer('--fault-seed', args.get('--fault-seed')) ?? 0,
+      ...(kinds !== undefined ? { kinds: faultKinds(kinds) } : {}),
+    };
+  } else if (args.has('--fault-seed') || args.has('--faults')) {
+    throw new ConfigError('simulator: --fault-seed/--faults need --fault-rate <0..1>');
+  }
   const keyFile = args.get('--key');
   const configFile = args.get('--config');
   if (configFile !== undefined) {
@@ -75,7 +109,8 @@ export async function startSimulatorFromArgs(argv: string[]): Promise<SimulatorH
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  console.log(`simulator listening on ${handle.url} (simulated model)`);
+  const faults = options.faults ? `, faults at rate ${options.faults.rate}` : '';
+  console.log(`simulator listening on ${handle.url} (simulated model${faults})`);
   return {
     ...handle,
     close: () => {

@@ -15,12 +15,25 @@
  *
  * Optimizer protocol (src/optimize's meta-prompts): the last user message starts with `### Task: <name>`
  * for a name in sim-optimizer.ts OPTIMIZER_TASKS; the reply comes from simulateOptimizer.
+ *
+ * Faults (option `faults`, see sim-faults.ts): a seeded share of chat requests gets a 429, a 5xx, a hang,
+ * a reset or truncated connection, an HTML body, a cut or refused answer, or broken JSON instead. Faulted
+ * requests are counted in `stats().faults` by kind, not in `total`/`task`/`correct`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, errorMessage } from '../errors.js';
 import { AnswerKey } from './sim-answer-key.js';
 import { SIMULATOR_FINGERPRINT } from './client.js';
+import {
+  corruptAnswer,
+  type FaultHistoryEntry,
+  type FaultKind,
+  type FaultOptions,
+  FaultPlan,
+  isContentFault,
+  sendTransportFault,
+} from './sim-faults.js';
 import { DEFAULT_SCENARIO, rewritePrompt, type Scenario, simulateAnswer, simulateJson } from './sim-model.js';
 import { optimizerTask, simulateOptimizer } from './sim-optimizer.js';
 import { HttpError, parseChatRequest, readJsonBody, type SimRequest } from './sim-request.js';
@@ -37,6 +50,8 @@ export interface SimulatorOptions {
    * without structured outputs do, so the optimizer's plain-text fallback can be tested.
    */
   rejectResponseFormat?: boolean;
+  /** Inject endpoint faults into chat completions (see sim-faults.ts). */
+  faults?: FaultOptions;
 }
 
 export interface SimulatorStats {
@@ -54,6 +69,8 @@ export interface SimulatorStats {
   errors: number;
   inFlight: number;
   maxInFlight: number;
+  /** Injected faults by kind (empty without the `faults` option). */
+  faults: Partial<Record<FaultKind, number>>;
 }
 
 export interface SimulatorHandle {
@@ -61,6 +78,9 @@ export interface SimulatorHandle {
   url: string;
   port: number;
   stats(): SimulatorStats;
+  /** Every distinct chat request body and what each attempt at it got (empty without `faults`). */
+  faultHistory(): FaultHistoryEntry[];
+  /** Also destroys the sockets of requests left hanging by a `hang` fault. */
   close(): Promise<void>;
 }
 
@@ -95,6 +115,56 @@ function rewriteTarget(request: SimRequest): string | null {
   return lines.slice(open + 1, close).join('\n');
 }
 
+/** A request as the simulator reads it, for simulatedTaskAnswer. */
+export interface TaskRequest {
+  model: string;
+  messages: { role: string; content: string }[];
+  /** The `response_format` sent, if any (as in the request body). */
+  response_format?: unknown;
+}
+
+interface Answered {
+  text: string;
+  category: 'rewrite' | 'optimizer' | 'task' | 'unknown';
+  correct: boolean;
+  /** The dataset input the request was found to be about. */
+  input: string | null;
+}
+
+function taskAnswer(key: AnswerKey, seed: number, scenario: Scenario, request: SimRequest): Answered {
+  const asked = request.messages.filter((m) => ASKED_ROLES.has(m.role));
+  const requestText = asked.map((m) => m.content).join('\n');
+  const lastUser = asked.findLast((m) => m.role === 'user')?.content ?? '';
+  const found = key.find(lastUser) ?? key.find(requestText);
+  const args = { seed, model: request.model, scenario, requestText, key: found };
+  const format = request.responseFormat;
+  const result = format.type === 'text' ? simulateAnswer(args) : simulateJson(args, format.schema);
+  return {
+    text: result.text,
+    category: found ? 'task' : 'unknown',
+    correct: result.correct,
+    input: found?.input ?? null,
+  };
+}
+
+/**
+ * The answer a fault-free simulator with these options gives to a task request, and whether sim-model's
+ * rule counts it correct: the ground truth a test compares an evaluation against. Pure (no server).
+ */
+export function simulatedTaskAnswer(
+  opts: Pick<SimulatorOptions, 'seed' | 'scenario' | 'answerKey'>,
+  request: TaskRequest,
+): { text: string; correct: boolean; input: string | null } {
+  const parsed = parseChatRequest(request);
+  const { text, correct, input } = taskAnswer(
+    new AnswerKey(opts.answerKey ?? []),
+    opts.seed ?? 0,
+    opts.scenario ?? DEFAULT_SCENARIO,
+    parsed,
+  );
+  return { text, correct, input };
+}
+
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const seed = opts.seed ?? 0;
   const latencyMs = opts.latencyMs ?? 0;
@@ -115,14 +185,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     errors: 0,
     inFlight: 0,
     maxInFlight: 0,
+    faults: {},
   };
+  const plan = opts.faults ? new FaultPlan(opts.faults) : null;
+  // Responses a `hang` fault never answers; close() destroys their sockets.
+  const hanging = new Set<ServerResponse>();
   let nextId = 0;
 
-  function answer(request: SimRequest): string {
+  function answer(request: SimRequest): Answered {
     const prompt = rewriteTarget(request);
     if (prompt !== null) {
-      counts.rewrite++;
-      return `<prompt>\n${rewritePrompt(scenario, prompt)}\n</prompt>`;
+      const text = `<prompt>\n${rewritePrompt(scenario, prompt)}\n</prompt>`;
+      return { text, category: 'rewrite', correct: false, input: null };
     }
     const optimizerText = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
     const task = optimizerTask(optimizerText);
@@ -135,50 +209,82 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
           'response_format',
         );
       }
-      counts.optimizer++;
-      return simulateOptimizer(scenario, seed, { task, text: optimizerText, json });
+      const text = simulateOptimizer(scenario, seed, { task, text: optimizerText, json });
+      return { text, category: 'optimizer', correct: false, input: null };
     }
-    const asked = request.messages.filter((m) => ASKED_ROLES.has(m.role));
-    const requestText = asked.map((m) => m.content).join('\n');
-    const lastUser = asked.findLast((m) => m.role === 'user')?.content ?? '';
-    const found = key.find(lastUser) ?? key.find(requestText);
-    const args = { seed, model: request.model, scenario, requestText, key: found };
-    const format = request.responseFormat;
-    const result = format.type === 'text' ? simulateAnswer(args) : simulateJson(args, format.schema);
-    if (!found) counts.unknown++;
-    else {
-      counts.task++;
-      if (result.correct) counts.correct++;
+    return taskAnswer(key, seed, scenario, request);
+  }
+
+  function count(answered: Answered): void {
+    counts.total++;
+    counts[answered.category]++;
+    if (answered.category === 'task' && answered.correct) counts.correct++;
+  }
+
+  function completion(
+    request: SimRequest,
+    message: { content: string | null; refusal: string | null },
+    finishReason: string,
+  ) {
+    const promptChars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
+    const usage = {
+      prompt_tokens: tokens(promptChars),
+      completion_tokens: tokens(message.content?.length ?? 0),
+    };
+    return {
+      id: `chatcmpl-sim-${++nextId}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: request.model,
+      system_fingerprint: SIMULATOR_FINGERPRINT,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', ...message },
+          logprobs: null,
+          finish_reason: finishReason,
+        },
+      ],
+      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    };
+  }
+
+  /** Answers with a fault when the plan draws one; returns false when the request should be answered normally. */
+  function injectFault(plan: FaultPlan, request: SimRequest, body: unknown, res: ServerResponse): boolean {
+    const { key: bodyKey, kind } = plan.decide(JSON.stringify(body), request.responseFormat.type !== 'text');
+    // The answer is computed even for transport faults, so the history can name the example.
+    const answered = answer(request);
+    if (kind === null) {
+      plan.record(bodyKey, answered.input, 'ok');
+      return false;
     }
-    return result.text;
+    plan.record(bodyKey, answered.input, kind);
+    counts.faults = plan.counts();
+    if (isContentFault(kind)) {
+      const bad = corruptAnswer(kind, answered.text, plan.unit(bodyKey, kind));
+      sendJson(res, 200, completion(request, bad, bad.finishReason));
+      return true;
+    }
+    if (kind === 'hang') {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+    }
+    const full = JSON.stringify(completion(request, { content: answered.text, refusal: null }, 'stop'));
+    sendTransportFault(kind, res, full, plan.retryAfterMs);
+    return true;
   }
 
   async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     counts.inFlight++;
     counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
     try {
-      const request = parseChatRequest(await readJsonBody(req));
+      const body = await readJsonBody(req);
+      const request = parseChatRequest(body);
       if (latencyMs > 0) await sleep(latencyMs);
-      const content = answer(request);
-      counts.total++;
-      const promptChars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
-      const usage = { prompt_tokens: tokens(promptChars), completion_tokens: tokens(content.length) };
-      sendJson(res, 200, {
-        id: `chatcmpl-sim-${++nextId}`,
-        object: 'chat.completion',
-        created: Math.floor(Date.now() / 1000),
-        model: request.model,
-        system_fingerprint: SIMULATOR_FINGERPRINT,
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content, refusal: null },
-            logprobs: null,
-            finish_reason: 'stop',
-          },
-        ],
-        usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-      });
+      if (plan && injectFault(plan, request, body, res)) return;
+      const answered = answer(request);
+      count(answered);
+      sendJson(res, 200, completion(request, { content: answered.text, refusal: null }, 'stop'));
     } finally {
       counts.inFlight--;
     }
@@ -193,7 +299,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const model = { id: SIMULATED_MODEL, object: 'model', created: 0, owned_by: 'lpo-simulator' };
       return sendJson(res, 200, { object: 'list', data: [model] });
     }
-    if (endpoint === 'GET /__sim/stats') return sendJson(res, 200, { ...counts });
+    if (endpoint === 'GET /__sim/stats')
+      return sendJson(res, 200, { ...counts, faults: { ...counts.faults } });
     throw new HttpError(
       404,
       `Unknown request URL: ${endpoint}. Please check the URL and method.`,
@@ -228,10 +335,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   return {
     url: `http://${urlHost}:${address.port}/v1`,
     port: address.port,
-    stats: () => ({ ...counts }),
+    stats: () => ({ ...counts, faults: { ...counts.faults } }),
+    faultHistory: () => plan?.history() ?? [],
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
+        for (const res of hanging) res.socket?.destroy();
+        hanging.clear();
         server.closeIdleConnections();
       }),
   };

@@ -33,6 +33,8 @@ export interface OptimizeArgs {
   /** The head prompt's evaluation, when the caller already has it (saves its calls). */
   headRun?: EvalRun;
   onStep?: (step: StepReport) => void;
+  /** Epoch ms after which no new step starts: the best so far is kept. */
+  stopAt?: number;
 }
 
 function checkOptions(o: OptimizeOptions): void {
@@ -177,6 +179,7 @@ export async function optimizePrompt(args: OptimizeArgs): Promise<OptimizeResult
   const expanded = new Set<Candidate>();
   let stopped = false;
   for (let step = 1; step <= options.steps && !stopped; step++) {
+    if (args.stopAt !== undefined && Date.now() >= args.stopAt) break;
     const groups: Candidate[][] = [];
     for (const parent of beam) {
       // A parent's failures do not change, so expanding it again would mostly buy duplicates.

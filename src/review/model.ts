@@ -73,6 +73,8 @@ export interface PromptReview {
   suggestion?: Suggestion;
   /** Set when this prompt could not be evaluated at all; then no verdict is claimed. */
   error?: string;
+  /** The deadline stopped its evaluation part-way: figures cover the examples that ran. */
+  partial?: boolean;
   usage: UsageSnapshot;
   wallMs: number;
 }

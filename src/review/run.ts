@@ -36,6 +36,8 @@ export interface ReviewContext {
   optimize: boolean;
   optimizeOptions: OptimizeOptions;
   logger: Logger;
+  /** Epoch ms after which nothing new starts; what finished is reported, marked partial. */
+  stopAt?: number;
   onProgress?: (label: string, done: number, total: number) => void;
 }
 
@@ -81,6 +83,17 @@ async function suggest(
   splits: Partial<Record<SplitName, Example[]>>,
 ): Promise<Suggestion | undefined> {
   if (!ctx.optimize) return undefined;
+  if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
+    const source = `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`;
+    return {
+      fileText: head.prompt,
+      source,
+      splits: {},
+      vsHead: {},
+      edits: [],
+      withheld: 'the deadline was reached before optimization',
+    };
+  }
   const result = await optimizePrompt({
     task: head,
     splits: { dev: splits.dev ?? [], test: splits.test ?? [] },
@@ -90,8 +103,24 @@ async function suggest(
     concurrency: ctx.concurrency,
     options: ctx.optimizeOptions,
     headRun,
+    ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
   });
   return toSuggestion(result, headRun);
+}
+
+function notRun(job: PromptJob, usage: UsageSnapshot): PromptReview {
+  return {
+    path: job.path,
+    ...(job.previousPath ? { previousPath: job.previousPath } : {}),
+    status: job.status,
+    splits: [],
+    regressed: false,
+    verdict: 'not evaluated',
+    flipped: { lost: [], gained: [] },
+    error: 'not evaluated: the deadline was reached before this prompt started',
+    usage: usageDelta(usage, usage),
+    wallMs: 0,
+  };
 }
 
 async function reviewPrompt(
@@ -132,9 +161,15 @@ async function reviewPrompt(
   const splits = await loadTaskSplits(head, 'all');
   const progress = (side: string) => (done: number, total: number) =>
     ctx.onProgress?.(`${job.path} (${side})`, done, total);
-  const opts = { client: ctx.client, model: ctx.taskModel, concurrency: ctx.concurrency };
+  const opts = {
+    client: ctx.client,
+    model: ctx.taskModel,
+    concurrency: ctx.concurrency,
+    ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
+  };
   const baseRun = base ? await evaluate(base, splits, { ...opts, onProgress: progress('base') }) : null;
   const headRun = await evaluate(head, splits, { ...opts, onProgress: progress('head') });
+  if (headRun.stopped || baseRun?.stopped) review.partial = true;
   const failure = allErrored(headRun) ?? (baseRun ? allErrored(baseRun) : undefined);
   review.splits = compareRuns(baseRun, headRun);
   if (failure) {
@@ -169,15 +204,23 @@ export async function runReview(
   const before = ctx.client.usage();
   const prompts: PromptReview[] = [];
   const headTexts = new Map<string, string>();
+  let partial = false;
   for (const job of ctx.jobs) {
+    if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
+      partial = true;
+      prompts.push(notRun(job, ctx.client.usage()));
+      continue;
+    }
     ctx.logger.info(`evaluating ${job.path} (${job.status})`);
-    prompts.push(await reviewPrompt(ctx, job, headTexts));
+    const review = await reviewPrompt(ctx, job, headTexts);
+    if (review.partial) partial = true;
+    prompts.push(review);
   }
   const report: ReviewReport = {
     version: 1,
     kind: 'review',
     simulated: ctx.client.simulated(),
-    partial: false,
+    partial,
     baseSha: ctx.baseSha,
     headSha: ctx.headSha,
     gate: ctx.gate,

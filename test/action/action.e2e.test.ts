@@ -41,6 +41,9 @@ const writes = (w: World, from = 0) =>
   w.fake.requests.slice(from).filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
 
 /** The `report` output, checked against the published schema of the JSON report. */
+/** A small optimizer budget where a test needs a suggestion but not the default search. */
+const QUICK_LPO = { steps: '1', beam: '2', candidates: '2' };
+
 const readReport = async (path: string) => ReviewJsonSchema.parse(JSON.parse(await readFile(path, 'utf8')));
 
 describe.concurrent('the bundled Action on a pull_request run', () => {
@@ -122,12 +125,12 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     expect(w.fake.reviews(PR)).toHaveLength(1);
     expect(w.fake.reviewComments(PR)).toHaveLength(inline.length);
     expect(w.fake.violations).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 
   it('after a push to the PR, updates the one comment and suggests for the new head', async (ctx) => {
     const { expect } = ctx;
     const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
-    const first = await runAction(w);
+    const first = await runAction(w, { inputs: QUICK_LPO });
     expect(first.code, first.stdout + first.stderr).toBe(1);
     const firstHead = w.repo.headSha;
     const [comment] = summaries(w);
@@ -136,7 +139,7 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
 
     await w.push({ [MATH]: (await mathPrompt()).replace(STEP, 'Guess the answer') });
     expect(w.repo.headSha).not.toBe(firstHead);
-    const second = await runAction(w, { event: w.fake.event(PR, 'synchronize') });
+    const second = await runAction(w, { event: w.fake.event(PR, 'synchronize'), inputs: QUICK_LPO });
     expect(second.code, second.stdout + second.stderr).toBe(1);
     expect(summaries(w)).toHaveLength(1);
     expect(summaries(w)[0]!.id).toBe(comment!.id);
@@ -148,7 +151,7 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     expect(inline[1]!.body).not.toBe(inline[0]!.body);
     expect(inline[1]!.commit_id).toBe(w.repo.headSha);
     expect(w.fake.violations).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 
   it('puts a suggestion outside the diff hunks in the review body as a diff, not inline', async (ctx) => {
     const { expect } = ctx;
@@ -163,14 +166,14 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
       'Then give the final answer as a number.',
     ];
     const base = `${lines.join('\n')}\n`;
-    // Dropping "step by step" at line 7: the simulator's rewrite then adds a sentence to line 1,
+    // Dropping "step by step" at line 7: the (simulated) optimizer then puts it back on line 1,
     // which is outside the hunk (lines 4-8), so GitHub would refuse it as an inline comment.
     const w = await world(ctx, {
       baseEdits: { [MATH]: base },
       edits: { [MATH]: base.replace('Work through it step by step.', 'Work through it.') },
     });
     expect(w.pull.files[0]!.patch).toMatch(/^@@ -4,5 \+4,5 @@/);
-    const run = await runAction(w);
+    const run = await runAction(w, { inputs: QUICK_LPO });
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.warnings).toEqual([]);
     const reviews = w.fake.reviews(PR);
@@ -181,7 +184,7 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
       /```+diff\n[\s\S]*\+Solve the grade-school math problem below\..*step by step/,
     );
     expect(w.fake.violations).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 
   it('evaluates a fork PR against a local endpoint but posts nothing with its read-only token', async (ctx) => {
     const { expect } = ctx;
@@ -263,7 +266,7 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
       edits: { [MATH]: improve(await mathPrompt()), 'prompts/terse.txt': 'Answer with the number.\n' },
       latencyMs: 5,
     });
-    const run = await runAction(w, { token: PAT_TOKEN, inputs: { concurrency: '4' } });
+    const run = await runAction(w, { token: PAT_TOKEN, inputs: { concurrency: '4', optimize: 'false' } });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.errors).toEqual([]);
     expect(run.outputs['regressed']).toBe('false');
@@ -375,6 +378,45 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     );
     const report = await readReport(run.outputs['report']!);
     expect(report.prompts[0]!.delta.test!.pp).toBeLessThan(0);
+    expect(summaries(w)).toHaveLength(1);
+    expect(w.fake.violations).toEqual([]);
+  }, 90_000);
+
+  it('names the missing permission when the token may not comment, and keeps the verdict', async (ctx) => {
+    const { expect } = ctx;
+    // What GitHub answers when the workflow grants `pull-requests: read` only.
+    const refused = {
+      message: 'Resource not accessible by integration',
+      documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+      status: '403',
+    };
+    const w = await world(ctx, {
+      edits: { [MATH]: regress(await mathPrompt()) },
+      fake: {
+        failNext: [{ method: 'POST', pathRegex: `/issues/${PR}/comments$`, status: 403, body: refused }],
+      },
+    });
+    const run = await runAction(w, { inputs: { optimize: 'false' } });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.errors).toHaveLength(2);
+    expect(run.errors.filter((e) => /403/.test(e) && /`pull-requests: write`/.test(e))).toHaveLength(1);
+    expect(run.errors.filter((e) => /^prompt regression/.test(e))).toHaveLength(1);
+    expect(run.errors.join('\n')).not.toMatch(/a bug|\n\s+at /);
+    expect(run.outputs['regressed']).toBe('true');
+    expect(run.summary).toMatch(/^\| test \| \d+ \| .* \| -\d+\.\d \|/m);
+    expect(w.fake.issueComments(PR)).toEqual([]);
+    expect(w.fake.violations).toEqual([]);
+  }, 90_000);
+
+  it('still comments on a runner without job summaries', async (ctx) => {
+    const { expect } = ctx;
+    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
+    // GitHub Enterprise Server before 3.6 sets no GITHUB_STEP_SUMMARY.
+    const run = await runAction(w, { inputs: { optimize: 'false' }, env: { GITHUB_STEP_SUMMARY: '' } });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/^prompt regression/);
+    expect(run.warnings.join('\n')).toMatch(/job summary/);
     expect(summaries(w)).toHaveLength(1);
     expect(w.fake.violations).toEqual([]);
   }, 90_000);

@@ -3,7 +3,7 @@
 // actions/checkout leaves it: HEAD detached at the merge commit (fetch-depth: 0), or a depth-1 clone
 // of the merge commit where base and head are absent (the default fetch-depth: 1).
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -125,7 +125,11 @@ export async function makePrRepo(opts: {
 }): Promise<PrRepo> {
   const root = await mkdtemp(path.join(tmpdir(), 'lpo-e2e-repo-'));
   const origin = path.join(root, 'origin');
-  await cp(EXAMPLES, origin, { recursive: true });
+  // Dereferenced, and checked: git must never run in the project's own examples/ through a symlink.
+  await cp(EXAMPLES, origin, { recursive: true, dereference: true });
+  if (!(await lstat(origin)).isDirectory() || (await lstat(path.join(origin, 'prompts'))).isSymbolicLink()) {
+    throw new Error(`${origin} is not a plain copy of ${EXAMPLES}`);
+  }
   await applyEdits(origin, opts.baseEdits ?? {});
   await git(origin, 'init', '--quiet', '--initial-branch=main');
   await git(origin, 'add', '--all');

@@ -35,7 +35,8 @@ export function actionCopy(): Promise<string> {
   actionDir ??= (async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'lpo-e2e-action-'));
     for (const entry of ['action.yml', 'dist', 'prompts']) {
-      await cp(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+      // Dereferenced: a symlink back into the project would let Node find its node_modules.
+      await cp(path.join(ROOT, entry), path.join(dir, entry), { recursive: true, dereference: true });
     }
     return dir;
   })();

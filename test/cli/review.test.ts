@@ -102,7 +102,7 @@ describe('lpo review on a local repository', () => {
   it('re-evaluates the prompts of a changed dataset, notes a deleted prompt, and evaluates a new one head-only', async () => {
     repo = new TempRepo();
     const base = repo.git('rev-parse', 'HEAD');
-    repo.write('data/gsm8k.jsonl', repo.read('data/gsm8k.jsonl').split('\n').slice(0, 100).join('\n') + '\n');
+    repo.write('data/gsm8k.jsonl', `${repo.read('data/gsm8k.jsonl').split('\n').slice(0, 100).join('\n')}\n`);
     repo.git('rm', '-q', 'prompts/boolean.prompt.yml');
     repo.write('prompts/new.txt', 'Answer with the final number. Think step by step.\n');
     const head = repo.commit('data and prompts');
