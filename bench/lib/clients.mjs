@@ -6,7 +6,6 @@ import { API_KEY, MODEL } from './data.mjs';
 import { lpoCli, REPO_ROOT, tail, timeNode } from './proc.mjs';
 
 const FLOOR_SCRIPT = path.join(REPO_ROOT, 'bench/floor.mjs');
-const PEAK_RSS_PRELOAD = path.join(REPO_ROOT, 'bench/lib/peak-rss.mjs');
 
 /** Simulator counters moved by one run (the simulator lives across runs of a section). */
 export function statsDelta(before, after) {
@@ -24,14 +23,12 @@ export function checkRequests(label, delta, n) {
 }
 
 /** `lpo eval --config` in `dir` (the repo root for the run), every split, no cache. */
-export async function runLpo({ dir, url, n, concurrency, json = true, rssFile }) {
-  const args = [];
-  if (rssFile) args.push('--import', new URL(`file://${PEAK_RSS_PRELOAD}`).href);
-  args.push(lpoCli(), 'eval', '--config', 'lpo.yml', '--split', 'all', '--no-cache');
+export async function runLpo({ dir, url, n, concurrency, json = true }) {
+  const args = [lpoCli(), 'eval', '--config', 'lpo.yml', '--split', 'all', '--no-cache'];
   args.push('--base-url', url, '--api-key', API_KEY, '--task-model', MODEL);
   args.push('--concurrency', String(concurrency));
   if (json) args.push('--json', 'report.json');
-  const env = { ...process.env, ...(rssFile ? { LPO_BENCH_RSS_FILE: rssFile } : {}) };
+  const env = { ...process.env };
   delete env.OPENAI_BASE_URL;
   delete env.OPENAI_API_KEY;
   const run = await timeNode(args, { cwd: dir, env });
@@ -53,7 +50,7 @@ export async function runLpo({ dir, url, n, concurrency, json = true, rssFile })
       );
     }
   }
-  return { ms: run.ms, correct: scored.correct, usage };
+  return { ms: run.ms, cpuMs: run.cpuMs, maxRssKiB: run.maxRssKiB, correct: scored.correct, usage };
 }
 
 /** Sums the `n` and `correct` columns of the split table lpo prints on stdout. */
@@ -76,5 +73,5 @@ export async function runFloor({ dataset, url, n, concurrency }) {
   if (totals.calls !== n || totals.failed !== 0) {
     throw new Error(`floor: ${JSON.stringify(totals)}; expected ${n} calls, none failed`);
   }
-  return { ms: run.ms, totals };
+  return { ms: run.ms, cpuMs: run.cpuMs, maxRssKiB: run.maxRssKiB, totals };
 }

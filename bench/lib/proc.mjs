@@ -3,13 +3,16 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { cp, readFile } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLE_DIR = path.join(REPO_ROOT, 'dist/cli');
+const RUSAGE_PRELOAD = path.join(REPO_ROOT, 'bench/lib/rusage.mjs');
+let usageFiles = 0;
 
 let cliPath = path.join(BUNDLE_DIR, 'index.js');
 /** The CLI every run uses: the committed bundle, or the snapshot of it taken by `useBundleCopy`. */
@@ -81,12 +84,14 @@ export async function startSimulator({ keyFile, latencyMs, cwd }) {
 /**
  * Runs `node <args>` and measures its wall time from just before spawn to its exit, so start-up,
  * module loading, reading the data and writing the report all count, as a user would feel them.
+ * The preload rusage.mjs adds the process's own CPU time and peak RSS (null if it wrote nothing).
  */
 export async function timeNode(args, { cwd, env, timeoutMs = 30 * 60_000 }) {
+  const usageFile = path.join(os.tmpdir(), `lpo-bench-rusage-${process.pid}-${++usageFiles}.json`);
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, ['--import', pathToFileURL(RUSAGE_PRELOAD).href, ...args], {
     cwd,
-    env: env ?? process.env,
+    env: { ...(env ?? process.env), LPO_BENCH_RUSAGE_FILE: usageFile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -103,7 +108,14 @@ export async function timeNode(args, { cwd, env, timeoutMs = 30 * 60_000 }) {
   clearTimeout(timer);
   if (child.stdout.readableEnded === false) await once(child.stdout, 'end').catch(() => {});
   if (child.stderr.readableEnded === false) await once(child.stderr, 'end').catch(() => {});
-  return { ms, code, signal, stdout, stderr };
+  let usage = { cpuMs: null, maxRssKiB: null };
+  try {
+    usage = JSON.parse(await readFile(usageFile, 'utf8'));
+    await rm(usageFile, { force: true });
+  } catch {
+    // killed before its exit handler ran: no usage figures for this run
+  }
+  return { ms, ...usage, code, signal, stdout, stderr };
 }
 
 export function median(values) {

@@ -99,7 +99,8 @@ export async function runPromptfoo({ dir, configFile, homeDir, concurrency }) {
   if (run.code !== 0 && run.code !== ASSERTIONS_FAILED) {
     throw new Error(`promptfoo eval exited ${run.code ?? run.signal}: ${tail(run.stderr || run.stdout)}`);
   }
-  return { ms: run.ms, passed: passedCount(`${run.stdout}\n${run.stderr}`) };
+  const passed = passedCount(`${run.stdout}\n${run.stderr}`);
+  return { ms: run.ms, cpuMs: run.cpuMs, maxRssKiB: run.maxRssKiB, passed };
 }
 
 /** The pass count from promptfoo's summary, or null when its wording is not recognised. */

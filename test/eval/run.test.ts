@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEADLINE_ERROR, evaluate } from '../../src/eval/run.js';
+import { LlmClient } from '../../src/llm/client.js';
+import type { EvalTask, Example } from '../../src/types.js';
+import { completion, type FakeOpenAI, startFakeOpenAI } from '../llm/helpers/fake-openai.js';
+
+// Real GSM8K test rows (MIT): question, and the number after "####".
+const ROWS: [string, string][] = [
+  [
+    "Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers' market?",
+    '18',
+  ],
+  [
+    'A robe takes 2 bolts of blue fiber and half that much white fiber.  How many bolts in total does it take?',
+    '3',
+  ],
+  [
+    'Josh decides to try flipping a house.  He buys a house for $80,000 and then puts in $50,000 in repairs.  This increased the value of the house by 150%.  How much profit did he make?',
+    '70000',
+  ],
+  [
+    'James decides to run 3 sprints 3 times a week.  He runs 60 meters each sprint.  How many total meters does he run a week?',
+    '540',
+  ],
+];
+const examples: Example[] = ROWS.map(([question, answer], i) => ({
+  id: `id${i}`,
+  line: i + 1,
+  fields: { question },
+  target: `#### ${answer}`,
+}));
+const task: EvalTask = {
+  promptPath: 'prompts/math.txt',
+  kind: 'text',
+  prompt: 'Solve it.',
+  messages: [{ role: 'user', content: '{{prompt}}\n\n{{question}}' }],
+  datasetPath: null,
+  input: ['question'],
+  target: 'answer',
+  scorer: { type: 'numeric' },
+  split: { dev: 0.5, seed: 1 },
+  params: {},
+};
+
+let server: FakeOpenAI;
+let client: LlmClient;
+
+beforeAll(async () => {
+  // Row 1: right. Row 2: wrong. Row 3: a 400 (not retried), row 4: a truncated answer.
+  server = await startFakeOpenAI((req) => {
+    const text: string = req.body.messages.at(-1).content;
+    if (text.includes('Janet')) return { json: completion('16 - 3 - 4 = 9, 9 * 2 = 18. The answer is $18.') };
+    if (text.includes('robe')) return { json: completion('The answer is 2.') };
+    if (text.includes('Josh'))
+      return { status: 400, json: { error: { message: 'context too long', type: 'invalid_request_error' } } };
+    return { json: completion('He runs 3 * 3 = 9 sprints, 9 * 60 =', { finishReason: 'length' }) };
+  });
+  client = new LlmClient({ baseURL: server.baseURL, apiKey: 'test', maxRetries: 0, cacheDir: null });
+});
+afterAll(() => server.close());
+
+describe('evaluate', () => {
+  it('counts failed calls and truncated answers as errors, excluded from accuracy, never as wrong', async () => {
+    const run = await evaluate(task, { test: examples }, { client, model: 'm', concurrency: 2 });
+    const { summary, results } = run.splits.test!;
+    expect(results.map((r) => r.verdict)).toEqual(['correct', 'wrong', 'error', 'error']);
+    expect(results[2]!.error).toMatch(/400/);
+    expect(results[2]!.error).toMatch(/context too long/);
+    expect(results[3]!.error).toMatch(/finish_reason: length/);
+    expect(summary).toMatchObject({ total: 4, correct: 1, errors: 2, accuracy: 0.5 });
+    expect(results[0]!.extracted).toBe('$18');
+  });
+
+  it('starts no example after the deadline and says why', async () => {
+    const before = server.requests.length;
+    const run = await evaluate(
+      task,
+      { dev: examples },
+      { client, model: 'm', concurrency: 2, stopAt: Date.now() - 1 },
+    );
+    expect(server.requests.length).toBe(before);
+    expect(run.stopped).toBe(true);
+    expect(run.splits.dev!.results.every((r) => r.verdict === 'error' && r.error === DEADLINE_ERROR)).toBe(
+      true,
+    );
+    expect(run.splits.dev!.summary.accuracy).toBeNull();
+  });
+
+  it('sends the prompt and the example through the template, with temperature 0 by default', async () => {
+    const before = server.requests.length;
+    await evaluate(
+      task,
+      { dev: examples.slice(0, 1) },
+      { client, model: 'm', concurrency: 1, prompt: 'Think {{x}}.' },
+    );
+    const body = server.requests[before]!.body;
+    expect(body.temperature).toBe(0);
+    // The override is placed literally: a prompt's own braces are never expanded.
+    expect(body.messages[0].content).toBe(`Think {{x}}.\n\n${ROWS[0]![0]}`);
+  });
+});
