@@ -1,6 +1,5 @@
 // Peak resident memory of the whole `lpo eval` process while it scores a large JSONL dataset
 // (every row: the config's cap is above the row count), against a zero-latency simulator.
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRequests, runLpo, statsDelta } from './clients.mjs';
@@ -24,13 +23,12 @@ export async function peakRss(opts) {
   const raw = { n, concurrency, runs: [] };
   try {
     for (const json of [false, true]) {
-      const rssFile = path.join(dir, `peak-rss-${json ? 'json' : 'plain'}.txt`);
       const before = await sim.stats();
-      const result = await runLpo({ dir, url: sim.url, n, concurrency, json, rssFile });
+      const result = await runLpo({ dir, url: sim.url, n, concurrency, json });
       checkRequests('lpo eval', statsDelta(before, await sim.stats()), n);
-      if (!existsSync(rssFile)) throw new Error('the peak-RSS preload wrote nothing');
-      const kib = Number(readFileSync(rssFile, 'utf8').trim());
-      raw.runs.push({ json, ms: Math.round(result.ms), peakRssKiB: kib });
+      if (result.maxRssKiB === null) throw new Error('the rusage preload wrote nothing');
+      const kib = result.maxRssKiB;
+      raw.runs.push({ json, ms: Math.round(result.ms), cpuMs: result.cpuMs, peakRssKiB: kib });
       log(`  ${json ? 'with --json' : 'plain      '} ${megabytes(kib)} peak RSS, ${seconds(result.ms)}`);
     }
   } finally {

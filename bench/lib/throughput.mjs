@@ -68,6 +68,8 @@ export async function throughput(opts) {
           round,
           client: name,
           ms: Math.round(result.ms),
+          cpuMs: result.cpuMs,
+          maxRssKiB: result.maxRssKiB,
           simCorrect: delta.correct,
           // What the client itself counted as correct (lpo's scorer, promptfoo's assertion).
           scoredCorrect: result.correct ?? result.passed ?? null,
@@ -116,6 +118,11 @@ function checkSameJob(runs) {
 
 function tableRows(raw, opts, promptfooSkip) {
   const times = (client) => raw.runs.filter((r) => r.client === client).map((r) => r.ms);
+  // CPU time (user + system, all threads) is shown beside wall time: a busy machine disturbs it least.
+  const cpu = (client) => {
+    const values = raw.runs.filter((r) => r.client === client && r.cpuMs !== null).map((r) => r.cpuMs);
+    return values.length ? `, cpu ${seconds(median(values))}` : '';
+  };
   const lpo = median(times('lpo'));
   const job = `N=${count(raw.n)}, c=${raw.concurrency}, ${raw.latencyMs} ms`;
   const rows = [];
@@ -124,7 +131,7 @@ function tableRows(raw, opts, promptfooSkip) {
     rows.push(
       row({
         name: `lpo eval / fetch floor (${job})`,
-        measured: `lpo ${seconds(lpo)}, floor ${seconds(floor)}, ideal ${seconds(raw.idealMs)}`,
+        measured: `lpo ${seconds(lpo)}${cpu('lpo')}; floor ${seconds(floor)}${cpu('floor')}; ideal ${seconds(raw.idealMs)}`,
         value: lpo / floor,
         limit: 1.1,
         unit: '×',
@@ -136,7 +143,7 @@ function tableRows(raw, opts, promptfooSkip) {
     rows.push(
       row({
         name: `lpo eval / promptfoo ${PROMPTFOO_VERSION} eval (${job})`,
-        measured: pf === null ? '—' : `lpo ${seconds(lpo)}, promptfoo ${seconds(pf)}`,
+        measured: pf === null ? '—' : `lpo ${seconds(lpo)}${cpu('lpo')}; promptfoo ${seconds(pf)}${cpu('promptfoo')}`,
         value: pf === null ? null : lpo / pf,
         limit: 0.25,
         unit: '×',

@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type EndpointSettings, endpointSettings } from '../config/settings.js';
+import { LlmClient } from '../llm/client.js';
 import { ConfigError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -29,3 +32,46 @@ export const ENDPOINT_NAMES = {
   taskModel: '--task-model',
   concurrency: '--concurrency',
 } as const;
+
+/** The optimizer's settings, as `lpo optimize` and `lpo review` take them (see src/optimize/options.ts). */
+export const OPTIMIZE_FLAGS = {
+  method: { type: 'string' },
+  mode: { type: 'string' },
+  steps: { type: 'string' },
+  beam: { type: 'string' },
+  candidates: { type: 'string' },
+  'max-edit-words': { type: 'string' },
+  'optimizer-model': { type: 'string' },
+  'max-calls': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+type EndpointValues = {
+  'base-url'?: string | undefined;
+  'api-key'?: string | undefined;
+  'task-model'?: string | undefined;
+  concurrency?: string | undefined;
+  'cache-dir'?: string | undefined;
+  'no-cache'?: boolean | undefined;
+};
+
+/** The endpoint flags, then OPENAI_* from the environment, then the defaults. */
+export function endpointFromFlags(values: EndpointValues): EndpointSettings {
+  const raw: Parameters<typeof endpointSettings>[0] = { noCache: values['no-cache'] === true };
+  if (values['base-url'] !== undefined) raw.baseUrl = values['base-url'];
+  if (values['api-key'] !== undefined) raw.apiKey = values['api-key'];
+  if (values['task-model'] !== undefined) raw.taskModel = values['task-model'];
+  if (values.concurrency !== undefined) raw.concurrency = values.concurrency;
+  if (values['cache-dir'] !== undefined) raw.cacheDir = values['cache-dir'];
+  return endpointSettings(raw, process.env, ENDPOINT_NAMES);
+}
+
+export function clientFor(endpoint: EndpointSettings, rootDir: string): LlmClient {
+  return new LlmClient({
+    baseURL: endpoint.baseURL,
+    apiKey: endpoint.apiKey,
+    concurrency: endpoint.concurrency,
+    cacheDir: endpoint.cacheDir ? path.resolve(rootDir, endpoint.cacheDir) : null,
+  });
+}

@@ -3,15 +3,13 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { DEFAULT_CONFIG_PATH, entryFor, loadConfig, type PromptEntry } from '../config/load.js';
 import { CONFIG_SCORERS, PromptEntrySchema } from '../config/schema.js';
-import { endpointSettings } from '../config/settings.js';
 import { buildTask } from '../config/task.js';
 import { ConfigError } from '../errors.js';
 import { SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
 import type { EvalReport } from '../eval/report.js';
 import { evalTask, type SplitChoice } from '../eval/task-run.js';
-import { LlmClient } from '../llm/client.js';
 import type { EvalTask } from '../types.js';
-import { ENDPOINT_FLAGS, ENDPOINT_NAMES, parseFlags } from './args.js';
+import { clientFor, ENDPOINT_FLAGS, endpointFromFlags, parseFlags } from './args.js';
 import { progressReporter } from './progress.js';
 
 const HELP = `usage: lpo eval [flags] [prompt files...]
@@ -173,26 +171,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
   }
   const rootDir = process.cwd();
   const which = splitChoice(values.split);
-  const endpoint = endpointSettings(
-    {
-      ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
-      ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
-      ...(values['task-model'] !== undefined ? { taskModel: values['task-model'] } : {}),
-      ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
-      ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
-      noCache: values['no-cache'] === true,
-    },
-    process.env,
-    ENDPOINT_NAMES,
-  );
+  const endpoint = endpointFromFlags(values);
   // Every task is built (and so every config/prompt error found) before the first model call.
   const tasks = await tasksFor(values, positionals, rootDir);
-  const client = new LlmClient({
-    baseURL: endpoint.baseURL,
-    apiKey: endpoint.apiKey,
-    concurrency: endpoint.concurrency,
-    cacheDir: endpoint.cacheDir ? path.resolve(rootDir, endpoint.cacheDir) : null,
-  });
+  const client = clientFor(endpoint, rootDir);
   const reports: EvalReport[] = [];
   for (const task of tasks) {
     const progress = progressReporter(task.promptPath);

@@ -1,18 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
-import { endpointSettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
 import { percent, SIMULATED_NOTE } from '../eval/format.js';
 import { loadTaskSplits } from '../eval/task-run.js';
-import { LlmClient } from '../llm/client.js';
 import {
   DEFAULT_OPTIONS,
   type OptimizeOptions,
   type OptimizeResult,
   optimizePrompt,
 } from '../optimize/index.js';
-import { ENDPOINT_NAMES, parseFlags } from './args.js';
+import { clientFor, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
 import { FLAGS as EVAL_FLAGS, tasksFor } from './eval-command.js';
 
 const HELP = `usage: lpo optimize [flags] [prompt files...]
@@ -36,16 +34,7 @@ import { parseOptimizeOptions } from '../optimize/options.js';
 
 const FLAGS = {
   ...EVAL_FLAGS,
-  method: { type: 'string' },
-  mode: { type: 'string' },
-  steps: { type: 'string' },
-  beam: { type: 'string' },
-  candidates: { type: 'string' },
-  'max-edit-words': { type: 'string' },
-  'optimizer-model': { type: 'string' },
-  'max-calls': { type: 'string' },
-  'max-tokens': { type: 'string' },
-  seed: { type: 'string' },
+  ...OPTIMIZE_FLAGS,
 } as const;
 
 type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
@@ -137,26 +126,10 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
     throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
   const options = optionsFromFlags(values);
   const rootDir = process.cwd();
-  const endpoint = endpointSettings(
-    {
-      ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
-      ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
-      ...(values['task-model'] !== undefined ? { taskModel: values['task-model'] } : {}),
-      ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
-      ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
-      noCache: values['no-cache'] === true,
-    },
-    process.env,
-    ENDPOINT_NAMES,
-  );
+  const endpoint = endpointFromFlags(values);
   const optimizerModel = values['optimizer-model']?.trim() || endpoint.taskModel;
   const tasks = await tasksFor(values, positionals, rootDir);
-  const client = new LlmClient({
-    baseURL: endpoint.baseURL,
-    apiKey: endpoint.apiKey,
-    concurrency: endpoint.concurrency,
-    cacheDir: endpoint.cacheDir ? path.resolve(rootDir, endpoint.cacheDir) : null,
-  });
+  const client = clientFor(endpoint, rootDir);
   const results = [];
   for (const task of tasks) {
     const loaded = await loadTaskSplits(task, 'all');

@@ -1,9 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
-import { endpointSettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
-import { LlmClient } from '../llm/client.js';
 import { renderSummary } from '../review/comment.js';
 import { toReviewJson } from '../review/json-report.js';
 import type { FailOn, GatePolicy } from '../review/model.js';
@@ -12,7 +10,7 @@ import { resolveRef } from '../review/git.js';
 import { runReview } from '../review/run.js';
 import { gitSources, jobsFor } from '../review/sources.js';
 import { withHeadTree } from '../review/worktree.js';
-import { ENDPOINT_FLAGS, ENDPOINT_NAMES, parseFlags } from './args.js';
+import { clientFor, ENDPOINT_FLAGS, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
 import { progressReporter } from './progress.js';
 
 const HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <review.md>] [--json <report.json>]
@@ -44,16 +42,7 @@ const FLAGS = {
   'min-delta': { type: 'string' },
   'min-accuracy': { type: 'string' },
   'no-optimize': { type: 'boolean' },
-  'optimizer-model': { type: 'string' },
-  method: { type: 'string' },
-  mode: { type: 'string' },
-  steps: { type: 'string' },
-  beam: { type: 'string' },
-  candidates: { type: 'string' },
-  'max-edit-words': { type: 'string' },
-  'max-calls': { type: 'string' },
-  'max-tokens': { type: 'string' },
-  seed: { type: 'string' },
+  ...OPTIMIZE_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -99,30 +88,14 @@ export async function reviewCommand(argv: string[]): Promise<number> {
     (key) => values[key],
     (key) => `--${key}`,
   );
-  const endpoint = endpointSettings(
-    {
-      ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
-      ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
-      ...(values['task-model'] !== undefined ? { taskModel: values['task-model'] } : {}),
-      ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
-      ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
-      noCache: values['no-cache'] === true,
-    },
-    process.env,
-    ENDPOINT_NAMES,
-  );
+  const endpoint = endpointFromFlags(values);
   const baseSha = await resolveRef(repoDir, values.base!);
   const headSha = await resolveRef(repoDir, values.head!);
   const report = await withHeadTree(repoDir, headSha, async (rootDir) => {
     const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir);
     const sources = await gitSources(repoDir, baseSha, headSha);
     const jobs = jobsFor(sources, config);
-    const client = new LlmClient({
-      baseURL: endpoint.baseURL,
-      apiKey: endpoint.apiKey,
-      concurrency: endpoint.concurrency,
-      cacheDir: endpoint.cacheDir ? path.resolve(endpoint.cacheDir) : null,
-    });
+    const client = clientFor(endpoint, process.cwd());
     const progress = new Map<string, ReturnType<typeof progressReporter>>();
     const result = await runReview({
       rootDir,

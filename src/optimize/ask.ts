@@ -112,6 +112,11 @@ export async function ask<T>(
           ctx.tally.discard('optimizer-reply-truncated');
           return { value: null };
         }
+        // A refusal's text is not a reply to parse; counting it as garbage would hide what happened.
+        if (result.refusal !== undefined) {
+          ctx.tally.discard('optimizer-refusal');
+          return { value: null };
+        }
         const parsed = fromText[format.name](result.text) as T | null;
         if (parsed === null) ctx.tally.discard('garbage');
         return { value: parsed };

@@ -365,10 +365,17 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
 
   it('reads base and head through the contents API when the checkout is shallow', async (ctx) => {
     const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) }, shallow: true });
+    // 120 docs sort before prompts/: the prompt is on the second page of the PR's files.
+    const docs = Object.fromEntries(
+      Array.from({ length: 120 }, (_, i) => [`docs/page-${String(i).padStart(3, '0')}.md`, `Page ${i}\n`]),
+    );
+    const w = await world(ctx, { edits: { ...docs, [MATH]: regress(await mathPrompt()) }, shallow: true });
+    expect(w.pull.files.findIndex((f) => f.filename === MATH)).toBeGreaterThanOrEqual(100);
     const run = await runAction(w, { inputs: { optimize: 'false' } });
     expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(/regression/);
+    expect(w.fake.requests.filter((r) => r.path.includes(`/pulls/${PR}/files`))).toHaveLength(2);
     const contents = w.fake.requests.filter((r) => r.path.startsWith('/repos/octo-org/prompts/contents/'));
     expect(contents.map((r) => `${r.path} ${r.status}`).sort()).toEqual(
       [
