@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6936);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4422);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6936:
+/***/ 4422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13466,62 +13466,6 @@ function normalizePromptPath(promptPath) {
     return promptPath.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
-;// CONCATENATED MODULE: ./src/config/settings.ts
-
-// One typed settings object for everything that talks to the model endpoint. Built once, at the
-// boundary (CLI flags or Action inputs), so nothing below re-reads the environment.
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-const DEFAULT_TASK_MODEL = 'gpt-4.1-mini';
-/** Enough to keep a hosted endpoint busy without tripping typical per-minute rate limits. */
-const DEFAULT_CONCURRENCY = 8;
-/** Above this, one runner's sockets and the endpoint's limits make more parallelism counter-productive. */
-const MAX_CONCURRENCY = 256;
-const DEFAULT_CACHE_DIR = '.lpo-cache';
-/** `what` names the input in errors: `--concurrency` for the CLI, `input concurrency` for the Action. */
-function parsePositiveInt(raw, what, max = Number.MAX_SAFE_INTEGER) {
-    const trimmed = raw.trim();
-    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
-        throw new ConfigError(`${what}: expected an integer from 1 to ${max}, got "${raw}"`);
-    }
-    return Number(trimmed);
-}
-function parseBaseUrl(raw, what) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new ConfigError(`${what}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${raw}"`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new ConfigError(`${what}: expected an http(s) URL, got "${raw}"`);
-    }
-    return url.toString().replace(/\/+$/, '');
-}
-function isLocal(baseURL) {
-    const host = new URL(baseURL).hostname;
-    return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
-}
-/**
- * `names` maps each field to how the user spells it (flag or input name), so errors point at what
- * they typed. A key is required except for local endpoints (Ollama, vLLM, the simulator).
- */
-function endpointSettings(raw, env, names) {
-    const baseURL = parseBaseUrl(raw.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL, names.baseUrl);
-    const apiKey = raw.apiKey || env.OPENAI_API_KEY || '';
-    if (!apiKey && !isLocal(baseURL)) {
-        throw new ConfigError(`${names.apiKey}: no API key for ${baseURL}; pass ${names.apiKey} or set OPENAI_API_KEY`);
-    }
-    const taskModel = (raw.taskModel || DEFAULT_TASK_MODEL).trim();
-    if (!taskModel)
-        throw new ConfigError(`${names.taskModel}: expected a model name`);
-    const concurrency = raw.concurrency
-        ? parsePositiveInt(raw.concurrency, names.concurrency, MAX_CONCURRENCY)
-        : DEFAULT_CONCURRENCY;
-    const cacheDir = raw.noCache ? null : raw.cacheDir || DEFAULT_CACHE_DIR;
-    return { baseURL, apiKey, taskModel, concurrency, cacheDir };
-}
-
 ;// CONCATENATED MODULE: ./src/config/prompt-file.ts
 // GitHub Models prompt files (`*.prompt.yml` / `*.prompt.yaml`), as read by `gh models eval`:
 // name, description, model, modelParameters, messages with {{var}} placeholders, responseFormat
@@ -17144,6 +17088,64 @@ async function evalTask(task, opts) {
         },
         wallMs: run.wallMs,
     };
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/config/settings.ts
+
+// One typed settings object for everything that talks to the model endpoint. Built once, at the
+// boundary (CLI flags or Action inputs), so nothing below re-reads the environment.
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+const DEFAULT_TASK_MODEL = 'gpt-4.1-mini';
+/** Enough to keep a hosted endpoint busy without tripping typical per-minute rate limits. */
+const DEFAULT_CONCURRENCY = 8;
+/** Above this, one runner's sockets and the endpoint's limits make more parallelism counter-productive. */
+const MAX_CONCURRENCY = 256;
+const DEFAULT_CACHE_DIR = '.lpo-cache';
+/** `what` names the input in errors: `--concurrency` for the CLI, `input concurrency` for the Action. */
+function parsePositiveInt(raw, what, max = Number.MAX_SAFE_INTEGER) {
+    const trimmed = raw.trim();
+    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
+        throw new ConfigError(`${what}: expected an integer from 1 to ${max}, got "${raw}"`);
+    }
+    return Number(trimmed);
+}
+function parseBaseUrl(raw, what) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new ConfigError(`${what}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${raw}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new ConfigError(`${what}: expected an http(s) URL, got "${raw}"`);
+    }
+    return url.toString().replace(/\/+$/, '');
+}
+function isLocal(baseURL) {
+    const host = new URL(baseURL).hostname;
+    return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+/**
+ * `names` maps each field to how the user spells it (flag or input name), so errors point at what
+ * they typed. A key is required except for local endpoints (Ollama, vLLM, the simulator).
+ */
+function endpointSettings(raw, env, names) {
+    const baseURL = parseBaseUrl(raw.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL, names.baseUrl);
+    const apiKey = raw.apiKey || env.OPENAI_API_KEY || '';
+    if (!apiKey && !isLocal(baseURL)) {
+        throw new ConfigError(`${names.apiKey}: no API key for ${baseURL}; pass ${names.apiKey} or set OPENAI_API_KEY`);
+    }
+    const taskModel = (raw.taskModel || DEFAULT_TASK_MODEL).trim();
+    if (!taskModel)
+        throw new ConfigError(`${names.taskModel}: expected a model name`);
+    const concurrency = raw.concurrency
+        ? parsePositiveInt(raw.concurrency, names.concurrency, MAX_CONCURRENCY)
+        : DEFAULT_CONCURRENCY;
+    const cacheDir = raw.noCache ? null : raw.cacheDir || DEFAULT_CACHE_DIR;
+    return { baseURL, apiKey, taskModel, concurrency, cacheDir };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/openai/internal/tslib.mjs
@@ -38208,9 +38210,10 @@ function causeChain(error) {
     return parts.join(': ');
 }
 
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/cli/args.ts
+
+
+
 
 
 /** parseArgs, with its TypeErrors turned into one-line user errors that name the command. */
@@ -38238,6 +38241,42 @@ const ENDPOINT_NAMES = {
     taskModel: '--task-model',
     concurrency: '--concurrency',
 };
+/** The optimizer's settings, as `lpo optimize` and `lpo review` take them (see src/optimize/options.ts). */
+const OPTIMIZE_FLAGS = {
+    method: { type: 'string' },
+    mode: { type: 'string' },
+    steps: { type: 'string' },
+    beam: { type: 'string' },
+    candidates: { type: 'string' },
+    'max-edit-words': { type: 'string' },
+    'optimizer-model': { type: 'string' },
+    'max-calls': { type: 'string' },
+    'max-tokens': { type: 'string' },
+    seed: { type: 'string' },
+};
+/** The endpoint flags, then OPENAI_* from the environment, then the defaults. */
+function endpointFromFlags(values) {
+    const raw = { noCache: values['no-cache'] === true };
+    if (values['base-url'] !== undefined)
+        raw.baseUrl = values['base-url'];
+    if (values['api-key'] !== undefined)
+        raw.apiKey = values['api-key'];
+    if (values['task-model'] !== undefined)
+        raw.taskModel = values['task-model'];
+    if (values.concurrency !== undefined)
+        raw.concurrency = values.concurrency;
+    if (values['cache-dir'] !== undefined)
+        raw.cacheDir = values['cache-dir'];
+    return endpointSettings(raw, process.env, ENDPOINT_NAMES);
+}
+function clientFor(endpoint, rootDir) {
+    return new LlmClient({
+        baseURL: endpoint.baseURL,
+        apiKey: endpoint.apiKey,
+        concurrency: endpoint.concurrency,
+        cacheDir: endpoint.cacheDir ? external_node_path_default().resolve(rootDir, endpoint.cacheDir) : null,
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/cli/progress.ts
 /**
@@ -38266,8 +38305,6 @@ function progressReporter(label, stream = process.stderr) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/eval-command.ts
-
-
 
 
 
@@ -38423,22 +38460,10 @@ async function evalCommand(argv) {
     }
     const rootDir = process.cwd();
     const which = splitChoice(values.split);
-    const endpoint = endpointSettings({
-        ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
-        ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
-        ...(values['task-model'] !== undefined ? { taskModel: values['task-model'] } : {}),
-        ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
-        ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
-        noCache: values['no-cache'] === true,
-    }, process.env, ENDPOINT_NAMES);
+    const endpoint = endpointFromFlags(values);
     // Every task is built (and so every config/prompt error found) before the first model call.
     const tasks = await tasksFor(values, positionals, rootDir);
-    const client = new LlmClient({
-        baseURL: endpoint.baseURL,
-        apiKey: endpoint.apiKey,
-        concurrency: endpoint.concurrency,
-        cacheDir: endpoint.cacheDir ? external_node_path_default().resolve(rootDir, endpoint.cacheDir) : null,
-    });
+    const client = clientFor(endpoint, rootDir);
     const reports = [];
     for (const task of tasks) {
         const progress = progressReporter(task.promptPath);
@@ -38581,6 +38606,11 @@ async function ask(ctx, meta, values, format, temperature) {
                 ctx.tally.discard('optimizer-reply-truncated');
                 return { value: null };
             }
+            // A refusal's text is not a reply to parse; counting it as garbage would hide what happened.
+            if (result.refusal !== undefined) {
+                ctx.tally.discard('optimizer-refusal');
+                return { value: null };
+            }
             const parsed = fromText[format.name](result.text);
             if (parsed === null)
                 ctx.tally.discard('garbage');
@@ -38661,6 +38691,159 @@ class Budget {
             exhausted: this.exhaustedFlag,
         };
     }
+}
+
+;// CONCATENATED MODULE: ./src/optimize/prompt-yml.ts
+// GitHub Models `.prompt.yml` files: LPO edits the content of ONE message as if it were a text prompt,
+// then writes the winner back into the file so that only the lines of that content change. The
+// review's suggestion builder turns the file-level difference into line-level suggestion blocks.
+
+
+
+// Assistant turns are few-shot answers, i.e. data: rewriting them is not prompt optimization.
+const EDITABLE_ROLES = new Set(['system', 'developer', 'user']);
+const BOM = '\uFEFF';
+/**
+ * The longest placeholder-free system, developer or user message (system first on ties, then the
+ * earlier one), or why no message can be optimized. Placeholders are never treated as prompt text.
+ */
+function chooseMessage(task) {
+    const file = task.promptPath;
+    let best = null;
+    task.messages.forEach((m, i) => {
+        if (!EDITABLE_ROLES.has(m.role) || m.content.trim() === '' || placeholders_placeholdersIn(m.content).length > 0)
+            return;
+        const current = best === null ? null : task.messages[best];
+        if (!current ||
+            m.content.length > current.content.length ||
+            (m.content.length === current.content.length && m.role === 'system' && current.role !== 'system'))
+            best = i;
+    });
+    if (best === null) {
+        const why = task.messages.every((m) => placeholders_placeholdersIn(m.content).length > 0)
+            ? 'every message holds {{placeholders}}; LPO edits only placeholder-free messages'
+            : 'no system, developer or user message is free of {{placeholders}} and non-empty; LPO edits only such messages';
+        return { withheld: `${file}: ${why}` };
+    }
+    // The derived task fills {{prompt}} with the edited message: a field of that name would be shadowed.
+    if (placeholders_placeholdersIn(...task.messages.map((m) => m.content)).includes(PROMPT_PLACEHOLDER)) {
+        return {
+            withheld: `${file}: a message uses {{${PROMPT_PLACEHOLDER}}}, the name LPO gives the message it edits; rename that field`,
+        };
+    }
+    const index = best;
+    const chosen = task.messages[index];
+    const messages = task.messages.map((m, i) => i === index ? { role: m.role, content: `{{${PROMPT_PLACEHOLDER}}}` } : { ...m });
+    return { index, role: chosen.role, task: { ...task, kind: 'text', prompt: chosen.content, messages } };
+}
+/**
+ * Puts the search's result back into the file. The spans stay those of the chosen message; `withheld`
+ * gains a reason when the best content cannot be written into the file faithfully.
+ */
+function intoPromptFile(result, chosen, fileText) {
+    const file = chosen.task.promptPath;
+    const out = { ...result, file: { message: chosen.index, text: fileText ?? null } };
+    if (!result.improved)
+        return out;
+    let why;
+    const added = placeholders_placeholdersIn(result.best.prompt);
+    if (added.length > 0) {
+        // The search sent it literally; in the file it would be filled from each row: not what was scored.
+        why = `the optimized message holds {{${added[0]}}}, which ${file} would fill from each row`;
+    }
+    else if (fileText === undefined) {
+        why = `the text of ${file} was not given, so the edit cannot be mapped back into it`;
+    }
+    else {
+        const mapped = replaceMessageContent(fileText, chosen.index, result.head.prompt, result.best.prompt);
+        if (mapped === null)
+            why = `cannot map the edit back into ${file} without reformatting it`;
+        else
+            out.file = { message: chosen.index, text: mapped };
+    }
+    if (why && !out.withheld)
+        out.withheld = why;
+    return out;
+}
+/**
+ * `fileText` with `messages[index].content` (currently `expected`) set to `content`, every line outside
+ * that content left byte for byte as it was (comments, quoting, indentation, BOM, CRLF); null when no
+ * such text could be produced. Tries yaml's own serialiser when it reproduces the file exactly, else
+ * re-serialises only the scalar in place. Each result is re-parsed and checked before it is returned.
+ */
+function replaceMessageContent(fileText, index, expected, content) {
+    const bom = fileText.startsWith(BOM) ? BOM : '';
+    const body = fileText.slice(bom.length);
+    // Only a file whose every line break is CRLF is normalised: a mixed one would not come back as it was.
+    const crlf = body.includes('\r\n') && !/(^|[^\r])\n/.test(body);
+    const lf = crlf ? body.replaceAll('\r\n', '\n') : body;
+    const doc = (0,dist/* parseDocument */.Tp)(lf, { keepSourceTokens: true });
+    if (doc.errors.length > 0)
+        return null;
+    const node = doc.getIn(['messages', index, 'content'], true);
+    if (!(0,dist/* isScalar */.jn)(node) || node.value !== expected || !node.range)
+        return null;
+    const want = doc.toJS();
+    want.messages[index].content = content;
+    const [start, valueEnd] = node.range;
+    const faithful = (text) => {
+        if (!keepsOtherLines(lf, text, start, valueEnd))
+            return null;
+        const restored = crlf ? text.replaceAll('\n', '\r\n') : text;
+        const again = (0,dist/* parseDocument */.Tp)(restored);
+        return again.errors.length === 0 && (0,external_node_util_namespaceObject.isDeepStrictEqual)(again.toJS(), want) ? bom + restored : null;
+    };
+    const whole = viaDocument(doc, node, lf, content);
+    return (whole === null ? null : faithful(whole)) ?? viaScalarToken(node, lf, content, faithful);
+}
+/** yaml's whole-document output, when it reproduces the unedited file exactly; else null. */
+function viaDocument(doc, node, lf, content) {
+    const finalNewline = lf.endsWith('\n');
+    const render = () => {
+        const text = doc.toString({ lineWidth: 0 });
+        return finalNewline ? text : text.replace(/\n$/, '');
+    };
+    if (render() !== lf)
+        return null;
+    const old = node.value;
+    node.value = content;
+    try {
+        return render();
+    }
+    finally {
+        node.value = old;
+    }
+}
+/** Replaces only the scalar's own source (value plus its same-line comment), keeping its style if it can. */
+function viaScalarToken(node, lf, content, faithful) {
+    const token = node.srcToken;
+    if (!token || !('offset' in token))
+        return null;
+    const source = dist/* CST */.DB.stringify(token);
+    if (lf.slice(token.offset, token.offset + source.length) !== source)
+        return null;
+    const types = [];
+    if (node.type)
+        types.push(node.type);
+    // A plain scalar cannot hold every string ("True" would read as a boolean): quoting is the next least change.
+    if (!node.type || node.type === 'PLAIN')
+        types.push('QUOTE_DOUBLE');
+    for (const type of types) {
+        const copy = structuredClone(token);
+        dist/* CST */.DB.setScalarValue(copy, content, { afterKey: true, type });
+        const text = lf.slice(0, token.offset) + dist/* CST */.DB.stringify(copy) + lf.slice(token.offset + source.length);
+        const done = faithful(text);
+        if (done !== null)
+            return done;
+    }
+    return null;
+}
+/** Whether `text` keeps every line of `lf` before the scalar's first line and after its last one. */
+function keepsOtherLines(lf, text, start, valueEnd) {
+    const head = lf.slice(0, lf.lastIndexOf('\n', start - 1) + 1);
+    const nl = lf.indexOf('\n', Math.max(start, valueEnd - 1));
+    const tail = nl < 0 ? '' : lf.slice(nl + 1);
+    return text.length >= head.length + tail.length && text.startsWith(head) && text.endsWith(tail);
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/rewrite.ts
@@ -39404,7 +39587,8 @@ function toSuggestion(result, headRun) {
         withheld = 'the optimized prompt loses to the head prompt on test';
     }
     return {
-        fileText: result.best.prompt,
+        // A .prompt.yml's best prompt is one message: the suggestion is the whole file around it.
+        fileText: result.file?.text ?? result.best.prompt,
         source: `LPO, ${result.method}, ${result.mode} mode`,
         splits,
         vsHead,
@@ -39445,6 +39629,7 @@ class Tally {
 ;// CONCATENATED MODULE: ./src/optimize/search.ts
 // Beam search over prompts under a call budget. Selection uses dev only; test is scored for the
 // accepted best of each step and reported, never used to choose.
+
 
 
 
@@ -39541,7 +39726,11 @@ async function optimizePrompt(args) {
         };
     };
     if (task.kind !== 'text') {
-        return finish(`${task.promptPath}: optimizing .prompt.yml messages is not supported yet (text prompts only)`);
+        // One message's content is searched as a text prompt, then written back into the file.
+        const chosen = chooseMessage(task);
+        if ('withheld' in chosen)
+            return { ...finish(chosen.withheld), file: { message: null, text: args.fileText ?? null } };
+        return intoPromptFile(await optimizePrompt({ ...args, task: chosen.task }), chosen, args.fileText);
     }
     if (splits.dev.length === 0)
         return finish('the dataset has no dev examples to optimize on');
@@ -39600,7 +39789,12 @@ async function optimizePrompt(args) {
                 continue;
             expanded.add(parent);
             try {
-                groups.push(await proposeFrom(ctx, parent, step));
+                const group = await proposeFrom(ctx, parent, step);
+                // Nothing usable came back (e.g. a garbage reply): try this parent again next step, when it
+                // is shown another minibatch of failures, rather than stalling the search.
+                if (group.length === 0)
+                    expanded.delete(parent);
+                groups.push(group);
             }
             catch (error) {
                 if (!(error instanceof BudgetExhausted))
@@ -39739,8 +39933,6 @@ function parseOptimizeOptions(get, name) {
 
 
 
-
-
 const optimize_command_HELP = `usage: lpo optimize [flags] [prompt files...]
 
 Optimizes text prompts with Local Prompt Optimization on top of APE, APO or PE2, selecting on dev and
@@ -39760,16 +39952,7 @@ reporting test. Takes the prompts and endpoint flags of "lpo eval" (--config, --
 
 const optimize_command_FLAGS = {
     ...FLAGS,
-    method: { type: 'string' },
-    mode: { type: 'string' },
-    steps: { type: 'string' },
-    beam: { type: 'string' },
-    candidates: { type: 'string' },
-    'max-edit-words': { type: 'string' },
-    'optimizer-model': { type: 'string' },
-    'max-calls': { type: 'string' },
-    'max-tokens': { type: 'string' },
-    seed: { type: 'string' },
+    ...OPTIMIZE_FLAGS,
 };
 function optionsFromFlags(values) {
     return parseOptimizeOptions((key) => values[key], (key) => `--${key}`);
@@ -39842,22 +40025,10 @@ async function optimizeCommand(argv) {
         throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
     const options = optionsFromFlags(values);
     const rootDir = process.cwd();
-    const endpoint = endpointSettings({
-        ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
-        ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
-        ...(values['task-model'] !== undefined ? { taskModel: values['task-model'] } : {}),
-        ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
-        ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
-        noCache: values['no-cache'] === true,
-    }, process.env, ENDPOINT_NAMES);
+    const endpoint = endpointFromFlags(values);
     const optimizerModel = values['optimizer-model']?.trim() || endpoint.taskModel;
     const tasks = await tasksFor(values, positionals, rootDir);
-    const client = new LlmClient({
-        baseURL: endpoint.baseURL,
-        apiKey: endpoint.apiKey,
-        concurrency: endpoint.concurrency,
-        cacheDir: endpoint.cacheDir ? external_node_path_default().resolve(rootDir, endpoint.cacheDir) : null,
-    });
+    const client = clientFor(endpoint, rootDir);
     const results = [];
     for (const task of tasks) {
         const loaded = await loadTaskSplits(task, 'all');
@@ -39870,6 +40041,7 @@ async function optimizeCommand(argv) {
             optimizerModel,
             concurrency: endpoint.concurrency,
             options,
+            fileText: await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(rootDir, task.promptPath), 'utf8'),
             onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best dev ${pct(s.dev)}, ${s.calls} calls\n`),
         });
         if (values.json !== '-')
@@ -40719,7 +40891,7 @@ function allErrored(run) {
         return undefined;
     return `evaluation could not run: all ${results.length} model calls failed (${results[0].error})`;
 }
-async function suggest(ctx, head, headRun, splits) {
+async function suggest(ctx, head, headRun, splits, headText) {
     if (!ctx.optimize)
         return undefined;
     if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
@@ -40742,6 +40914,7 @@ async function suggest(ctx, head, headRun, splits) {
         concurrency: ctx.concurrency,
         options: ctx.optimizeOptions,
         headRun,
+        fileText: headText,
         ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
     });
     return toSuggestion(result, headRun);
@@ -40817,7 +40990,7 @@ async function reviewPrompt(ctx, job, headTexts) {
     const verdict = gate(review.splits, ctx.gate);
     review.regressed = verdict.regressed;
     review.verdict = verdict.verdict;
-    const suggestion = await suggest(ctx, head, headRun, splits).catch((error) => ({
+    const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error) => ({
         fileText: headText,
         source: `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`,
         splits: {},
@@ -40987,13 +41160,14 @@ async function withHeadTree(repoDir, headSha, fn) {
 
 
 
-
-
+/** Exit code when a prompt could not be evaluated (1 is a regression, 2 a usage error). */
+const EXIT_NOT_EVALUATED = 3;
 const review_command_HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <review.md>] [--json <report.json>]
 
 Runs the pull-request review on a local git repository: evaluates the base and head versions of every
 prompt the change touches (or whose config entry or dataset it touches), and writes the comment the
-Action would post. Exits 1 when a prompt regresses by the --fail-on rule.
+Action would post. Exits 1 when a prompt regresses by the --fail-on rule, 3 when a prompt could not
+be evaluated (e.g. every model call failed), 2 on a usage or input error.
 
   --config <file>        config path inside the repo (default ${DEFAULT_CONFIG_PATH})
   --fail-on <rule>       significant-regression (default) | regression | never
@@ -41017,16 +41191,7 @@ const review_command_FLAGS = {
     'min-delta': { type: 'string' },
     'min-accuracy': { type: 'string' },
     'no-optimize': { type: 'boolean' },
-    'optimizer-model': { type: 'string' },
-    method: { type: 'string' },
-    mode: { type: 'string' },
-    steps: { type: 'string' },
-    beam: { type: 'string' },
-    candidates: { type: 'string' },
-    'max-edit-words': { type: 'string' },
-    'max-calls': { type: 'string' },
-    'max-tokens': { type: 'string' },
-    seed: { type: 'string' },
+    ...OPTIMIZE_FLAGS,
     help: { type: 'boolean', short: 'h' },
 };
 function percentFlag(raw, flag) {
@@ -41063,26 +41228,14 @@ async function reviewCommand(argv) {
     const repoDir = external_node_path_default().resolve(values.repo ?? '.');
     const gate = gatePolicy(values);
     const optimizeOptions = parseOptimizeOptions((key) => values[key], (key) => `--${key}`);
-    const endpoint = endpointSettings({
-        ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
-        ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
-        ...(values['task-model'] !== undefined ? { taskModel: values['task-model'] } : {}),
-        ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
-        ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
-        noCache: values['no-cache'] === true,
-    }, process.env, ENDPOINT_NAMES);
+    const endpoint = endpointFromFlags(values);
     const baseSha = await resolveRef(repoDir, values.base);
     const headSha = await resolveRef(repoDir, values.head);
     const report = await withHeadTree(repoDir, headSha, async (rootDir) => {
         const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir);
         const sources = await gitSources(repoDir, baseSha, headSha);
         const jobs = jobsFor(sources, config);
-        const client = new LlmClient({
-            baseURL: endpoint.baseURL,
-            apiKey: endpoint.apiKey,
-            concurrency: endpoint.concurrency,
-            cacheDir: endpoint.cacheDir ? external_node_path_default().resolve(endpoint.cacheDir) : null,
-        });
+        const client = clientFor(endpoint, process.cwd());
         const progress = new Map();
         const result = await runReview({
             rootDir,
@@ -41127,7 +41280,14 @@ async function reviewCommand(argv) {
     }
     if (report.prompts.length === 0)
         process.stderr.write('no prompt file, config or dataset covered by the config changed\n');
-    return report.regressed ? 1 : 0;
+    if (report.regressed)
+        return 1;
+    // No verdict could be reached for these: neither a pass nor a regression, so a code of its own.
+    const broken = report.prompts.filter((p) => p.error !== undefined);
+    for (const p of broken) {
+        process.stderr.write(`error: evaluation could not run for ${p.path}: ${p.error.replace(/^evaluation could not run: /, '')}\n`);
+    }
+    return broken.length > 0 ? EXIT_NOT_EVALUATED : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/llm/sim-schema.ts
@@ -45093,7 +45253,7 @@ __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
-__webpack_unused_export__ = cst;
+exports.DB = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;

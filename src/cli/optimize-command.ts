@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { ConfigError } from '../errors.js';
@@ -142,6 +142,7 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
       optimizerModel,
       concurrency: endpoint.concurrency,
       options,
+      fileText: await readFile(path.resolve(rootDir, task.promptPath), 'utf8'),
       onStep: (s) =>
         process.stderr.write(
           `${task.promptPath}: step ${s.step}, best dev ${pct(s.dev)}, ${s.calls} calls\n`,

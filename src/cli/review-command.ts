@@ -13,11 +13,15 @@ import { withHeadTree } from '../review/worktree.js';
 import { clientFor, ENDPOINT_FLAGS, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
 import { progressReporter } from './progress.js';
 
+/** Exit code when a prompt could not be evaluated (1 is a regression, 2 a usage error). */
+const EXIT_NOT_EVALUATED = 3;
+
 const HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <review.md>] [--json <report.json>]
 
 Runs the pull-request review on a local git repository: evaluates the base and head versions of every
 prompt the change touches (or whose config entry or dataset it touches), and writes the comment the
-Action would post. Exits 1 when a prompt regresses by the --fail-on rule.
+Action would post. Exits 1 when a prompt regresses by the --fail-on rule, 3 when a prompt could not
+be evaluated (e.g. every model call failed), 2 on a usage or input error.
 
   --config <file>        config path inside the repo (default ${DEFAULT_CONFIG_PATH})
   --fail-on <rule>       significant-regression (default) | regression | never
@@ -138,5 +142,13 @@ export async function reviewCommand(argv: string[]): Promise<number> {
   }
   if (report.prompts.length === 0)
     process.stderr.write('no prompt file, config or dataset covered by the config changed\n');
-  return report.regressed ? 1 : 0;
+  if (report.regressed) return 1;
+  // No verdict could be reached for these: neither a pass nor a regression, so a code of its own.
+  const broken = report.prompts.filter((p) => p.error !== undefined);
+  for (const p of broken) {
+    process.stderr.write(
+      `error: evaluation could not run for ${p.path}: ${p.error!.replace(/^evaluation could not run: /, '')}\n`,
+    );
+  }
+  return broken.length > 0 ? EXIT_NOT_EVALUATED : 0;
 }

@@ -4,7 +4,8 @@ import type { EvalRun, SplitRun } from '../eval/run.js';
 import { comparePaired, type PairedComparison } from '../eval/stats.js';
 import type { SpanEdit, Suggestion } from '../review/model.js';
 import type { ExampleResult, SplitName } from '../types.js';
-import type { Candidate, OptimizeResult } from './types.js';
+import type { FileOptimizeResult } from './prompt-yml.js';
+import type { Candidate } from './types.js';
 import { wordHunks } from './words.js';
 
 const FALLBACK_REASON = 'proposed by the optimizer';
@@ -65,7 +66,7 @@ export function vsHeadOf(
 }
 
 /** The review's suggestion for the optimized prompt; `withheld` says why it should not be posted. */
-export function toSuggestion(result: OptimizeResult, headRun?: EvalRun): Suggestion {
+export function toSuggestion(result: FileOptimizeResult, headRun?: EvalRun): Suggestion {
   const vsHead = headRun ? vsHeadOf(headRun.splits, result.runs.best) : result.vsHead;
   const splits: Suggestion['splits'] = {};
   for (const split of ['dev', 'test'] as const) {
@@ -77,7 +78,8 @@ export function toSuggestion(result: OptimizeResult, headRun?: EvalRun): Suggest
     withheld = 'the optimized prompt loses to the head prompt on test';
   }
   return {
-    fileText: result.best.prompt,
+    // A .prompt.yml's best prompt is one message: the suggestion is the whole file around it.
+    fileText: result.file?.text ?? result.best.prompt,
     source: `LPO, ${result.method}, ${result.mode} mode`,
     splits,
     vsHead,

@@ -8,6 +8,7 @@ import type { LlmClient } from '../llm/client.js';
 import type { EvalTask, Example, SplitName } from '../types.js';
 import { type AskContext, BudgetExhausted } from './ask.js';
 import { Budget } from './budget.js';
+import { chooseMessage, type FileOptimizeResult, intoPromptFile } from './prompt-yml.js';
 import { type ProposeContext, proposeFrom } from './propose.js';
 import { spansFor, verdicts, vsHeadOf } from './result.js';
 import { Tally } from './tally.js';
@@ -35,6 +36,8 @@ export interface OptimizeArgs {
   onStep?: (step: StepReport) => void;
   /** Epoch ms after which no new step starts: the best so far is kept. */
   stopAt?: number;
+  /** The prompt file's text as read: a .prompt.yml's best message is written back into it. */
+  fileText?: string;
 }
 
 function checkOptions(o: OptimizeOptions): void {
@@ -77,7 +80,7 @@ function interleave(groups: Candidate[][]): Candidate[] {
   return out;
 }
 
-export async function optimizePrompt(args: OptimizeArgs): Promise<OptimizeResult> {
+export async function optimizePrompt(args: OptimizeArgs): Promise<FileOptimizeResult> {
   const { task, splits, client, options } = args;
   checkOptions(options);
   const tally = new Tally();
@@ -121,9 +124,11 @@ export async function optimizePrompt(args: OptimizeArgs): Promise<OptimizeResult
     };
   };
   if (task.kind !== 'text') {
-    return finish(
-      `${task.promptPath}: optimizing .prompt.yml messages is not supported yet (text prompts only)`,
-    );
+    // One message's content is searched as a text prompt, then written back into the file.
+    const chosen = chooseMessage(task);
+    if ('withheld' in chosen)
+      return { ...finish(chosen.withheld), file: { message: null, text: args.fileText ?? null } };
+    return intoPromptFile(await optimizePrompt({ ...args, task: chosen.task }), chosen, args.fileText);
   }
   if (splits.dev.length === 0) return finish('the dataset has no dev examples to optimize on');
 
@@ -186,7 +191,11 @@ export async function optimizePrompt(args: OptimizeArgs): Promise<OptimizeResult
       if (expanded.has(parent)) continue;
       expanded.add(parent);
       try {
-        groups.push(await proposeFrom(ctx, parent, step));
+        const group = await proposeFrom(ctx, parent, step);
+        // Nothing usable came back (e.g. a garbage reply): try this parent again next step, when it
+        // is shown another minibatch of failures, rather than stalling the search.
+        if (group.length === 0) expanded.delete(parent);
+        groups.push(group);
       } catch (error) {
         if (!(error instanceof BudgetExhausted)) throw error;
         stopped = true;

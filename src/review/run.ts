@@ -81,6 +81,7 @@ async function suggest(
   head: EvalTask,
   headRun: EvalRun,
   splits: Partial<Record<SplitName, Example[]>>,
+  headText: string,
 ): Promise<Suggestion | undefined> {
   if (!ctx.optimize) return undefined;
   if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
@@ -103,6 +104,7 @@ async function suggest(
     concurrency: ctx.concurrency,
     options: ctx.optimizeOptions,
     headRun,
+    fileText: headText,
     ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
   });
   return toSuggestion(result, headRun);
@@ -181,7 +183,7 @@ async function reviewPrompt(
   const verdict = gate(review.splits, ctx.gate);
   review.regressed = verdict.regressed;
   review.verdict = verdict.verdict;
-  const suggestion = await suggest(ctx, head, headRun, splits).catch((error: unknown) => ({
+  const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error: unknown) => ({
     fileText: headText,
     source: `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`,
     splits: {},

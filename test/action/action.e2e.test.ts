@@ -1,52 +1,25 @@
 // The bundled Action end to end, run as GitHub runs it (see harness.ts): a real git checkout at the
 // test-merge commit, the runner's environment, a fake GitHub that rejects what GitHub would reject,
 // and the simulator as the model. Tests run concurrently: each has its own repository and servers.
-import { readFile } from 'node:fs/promises';
-import { afterAll, describe, it, type TestContext } from 'vitest';
-import { ReviewJsonSchema } from '../../src/review/json-report.js';
+// This file: the summary comment and the review on a PR, across re-runs and pushes.
+import { afterAll, describe, it } from 'vitest';
 import type { IssueComment } from '../github/fake-github.js';
-import { git } from './git-fixture.js';
+import { BOT, MATH, mathPrompt, PAT_TOKEN, PAT_USER, PR, removeActionCopy, runAction } from './harness.js';
 import {
-  BOT,
-  MATH,
-  mathPrompt,
-  PAT_TOKEN,
-  PAT_USER,
-  PR,
-  removeActionCopy,
-  runAction,
-  startWorld,
-  type World,
-} from './harness.js';
-
-const MARKER = '<!-- lpo-review:summary -->';
-const STEP = 'Work through it step by step';
-/** The simulator scores "guess" and "quickly" far below "step by step": a significant drop on test. */
-const regress = (text: string) => text.replace(STEP, 'Guess the answer quickly');
-/** "check" adds to the simulated accuracy: a gain. */
-const improve = (text: string) => text.replace(STEP, `${STEP}, check each step`);
+  improve,
+  MARKER,
+  QUICK_LPO,
+  readReport,
+  regress,
+  STEP,
+  summaries,
+  world,
+  writes,
+} from './scenarios.js';
 
 afterAll(removeActionCopy);
 
-/** A world closed when its test ends, pass or fail (tests run concurrently, so not in afterEach). */
-async function world(ctx: TestContext, opts: Parameters<typeof startWorld>[0]): Promise<World> {
-  const w = await startWorld(opts);
-  ctx.onTestFinished(() => w.close());
-  return w;
-}
-
-const modelCalls = (w: World) => w.sim.stats().total + w.sim.stats().errors;
-const summaries = (w: World) => w.fake.issueComments(PR).filter((c) => c.body.startsWith(MARKER));
-const writes = (w: World, from = 0) =>
-  w.fake.requests.slice(from).filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
-
-/** The `report` output, checked against the published schema of the JSON report. */
-/** A small optimizer budget where a test needs a suggestion but not the default search. */
-const QUICK_LPO = { steps: '1', beam: '2', candidates: '2' };
-
-const readReport = async (path: string) => ReviewJsonSchema.parse(JSON.parse(await readFile(path, 'utf8')));
-
-describe.concurrent('the bundled Action on a pull_request run', () => {
+describe.concurrent('the bundled Action reviewing a pull request', () => {
   it('reports a regressed prompt once, suggests a fix, fails the check after posting; a re-run repeats nothing', async (ctx) => {
     const { expect } = ctx;
     const w = await world(ctx, {
@@ -186,46 +159,6 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     expect(w.fake.violations).toEqual([]);
   }, 150_000);
 
-  it('evaluates a fork PR against a local endpoint but posts nothing with its read-only token', async (ctx) => {
-    const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
-    const event = w.fake.event(PR, 'opened');
-    const pr = event['pull_request'] as { head: { repo: Record<string, unknown> } };
-    pr.head.repo = { ...pr.head.repo, full_name: 'forker/prompts', fork: true };
-    // A self-hosted model needs no key, so the review runs; the results can only go to the job summary.
-    const run = await runAction(w, { event, inputs: { 'api-key': '', optimize: 'false' } });
-    expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(run.notices.join('\n')).toMatch(/fork/);
-    expect(run.summary).toMatch(/^\| test \| \d+ \| .* \| -\d+\.\d \|/m);
-    expect(modelCalls(w)).toBeGreaterThan(0);
-    expect(writes(w)).toEqual([]);
-    expect(w.fake.violations).toEqual([]);
-  }, 90_000);
-
-  it('on push, compares with the previous commit and writes only the job summary', async (ctx) => {
-    const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
-    // The push of the head commit to its branch: checkout at that commit, `before` is the base.
-    await git(w.repo.workspace, 'checkout', '--quiet', '--detach', w.repo.headSha);
-    const event = {
-      ref: 'refs/heads/feature',
-      before: w.repo.baseSha,
-      after: w.repo.headSha,
-      repository: (w.fake.event(PR)['repository'] as object) ?? {},
-      pusher: { name: 'octocat', email: 'octocat@example.com' },
-    };
-    const run = await runAction(w, {
-      event,
-      inputs: { optimize: 'false' },
-      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: w.repo.headSha, GITHUB_REF: 'refs/heads/feature' },
-    });
-    expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(run.errors[0]).toMatch(/regression/);
-    expect(run.summary).toMatch(/^\| test \| \d+ \| .* \| -\d+\.\d \|/m);
-    expect(run.outputs['regressed']).toBe('true');
-    expect(w.fake.requests).toEqual([]);
-  }, 90_000);
-
   it('finds its own comment among hundreds, never edits one it did not write', async (ctx) => {
     const { expect } = ctx;
     const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
@@ -286,158 +219,4 @@ describe.concurrent('the bundled Action on a pull_request run', () => {
     expect(w.sim.stats().maxInFlight).toBeLessThanOrEqual(4);
     expect(w.fake.violations).toEqual([]);
   }, 90_000);
-
-  it('fail-on: never reports a regression without failing', async (ctx) => {
-    const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
-    const run = await runAction(w, { inputs: { 'fail-on': 'never', optimize: 'false' } });
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.errors).toEqual([]);
-    expect(run.outputs['regressed']).toBe('false');
-    expect(summaries(w)).toHaveLength(1);
-    expect(summaries(w)[0]!.body).toContain('never fails');
-    expect(w.fake.violations).toEqual([]);
-  }, 90_000);
-
-  it('fail-on: regression fails only on a drop larger than min-delta', async (ctx) => {
-    const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
-    const inputs = { 'fail-on': 'regression', optimize: 'false' };
-    // The drop on test is about 57 pp (see the first test).
-    const tolerant = await runAction(w, { inputs: { ...inputs, 'min-delta': '80' } });
-    expect(tolerant.code, tolerant.stdout + tolerant.stderr).toBe(0);
-    expect(tolerant.outputs['regressed']).toBe('false');
-    const strict = await runAction(w, { inputs: { ...inputs, 'min-delta': '20' } });
-    expect(strict.code).toBe(1);
-    expect(strict.outputs['regressed']).toBe('true');
-    expect(strict.errors).toHaveLength(1);
-    expect(strict.errors[0]).toMatch(/regression.*more than the allowed 20 pp/);
-    expect(summaries(w)).toHaveLength(1);
-    expect(w.fake.violations).toEqual([]);
-  }, 90_000);
-
-  it('min-accuracy fails an improved prompt that stays below the floor', async (ctx) => {
-    const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: improve(await mathPrompt()) } });
-    const run = await runAction(w, { inputs: { 'min-accuracy': '95', optimize: 'false' } });
-    expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(run.outputs['regressed']).toBe('true');
-    expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toMatch(/below the floor: test accuracy \d+\.\d % < 95\.0 %/);
-    expect(summaries(w)).toHaveLength(1);
-    expect(w.fake.violations).toEqual([]);
-  }, 90_000);
-
-  it('skips a fork PR without secrets: a notice and a job summary, no comment, no model call', async (ctx) => {
-    const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
-    const event = w.fake.event(PR, 'opened');
-    const pr = event['pull_request'] as { head: { repo: Record<string, unknown> } };
-    pr.head.repo = { ...pr.head.repo, full_name: 'forker/prompts', name: 'prompts', fork: true };
-    // No key anywhere, and the default (hosted) endpoint, as on a fork PR.
-    const run = await runAction(w, {
-      event,
-      inputs: { 'api-key': '', 'base-url': 'https://api.openai.com/v1' },
-    });
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.errors).toEqual([]);
-    expect(run.notices).toHaveLength(1);
-    expect(run.notices[0]).toMatch(/fork/);
-    expect(run.summary).toContain('fork');
-    expect(run.outputs['regressed']).toBe('false');
-    expect(w.fake.issueComments(PR)).toEqual([]);
-    expect(writes(w)).toEqual([]);
-    expect(modelCalls(w)).toBe(0);
-    expect(w.fake.violations).toEqual([]);
-  }, 60_000);
-
-  it('ignores files that are not prompts, datasets or the config', async (ctx) => {
-    const { expect } = ctx;
-    const w = await world(ctx, { edits: { 'README.md': '# Prompts\n\nOnly the docs changed.\n' } });
-    const run = await runAction(w);
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.errors).toEqual([]);
-    expect(run.notices.join('\n')).toMatch(/no prompt file/);
-    expect(modelCalls(w)).toBe(0);
-    expect(writes(w)).toEqual([]);
-    expect(w.fake.violations).toEqual([]);
-  }, 60_000);
-
-  it('reads base and head through the contents API when the checkout is shallow', async (ctx) => {
-    const { expect } = ctx;
-    // 120 docs sort before prompts/: the prompt is on the second page of the PR's files.
-    const docs = Object.fromEntries(
-      Array.from({ length: 120 }, (_, i) => [`docs/page-${String(i).padStart(3, '0')}.md`, `Page ${i}\n`]),
-    );
-    const w = await world(ctx, { edits: { ...docs, [MATH]: regress(await mathPrompt()) }, shallow: true });
-    expect(w.pull.files.findIndex((f) => f.filename === MATH)).toBeGreaterThanOrEqual(100);
-    const run = await runAction(w, { inputs: { optimize: 'false' } });
-    expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toMatch(/regression/);
-    expect(w.fake.requests.filter((r) => r.path.includes(`/pulls/${PR}/files`))).toHaveLength(2);
-    const contents = w.fake.requests.filter((r) => r.path.startsWith('/repos/octo-org/prompts/contents/'));
-    expect(contents.map((r) => `${r.path} ${r.status}`).sort()).toEqual(
-      [
-        `/repos/octo-org/prompts/contents/prompts%2Fmath.txt?ref=${w.repo.baseSha} 200`,
-        `/repos/octo-org/prompts/contents/prompts%2Fmath.txt?ref=${w.repo.headSha} 200`,
-      ].sort(),
-    );
-    const report = await readReport(run.outputs['report']!);
-    expect(report.prompts[0]!.delta.test!.pp).toBeLessThan(0);
-    expect(summaries(w)).toHaveLength(1);
-    expect(w.fake.violations).toEqual([]);
-  }, 90_000);
-
-  it('names the missing permission when the token may not comment, and keeps the verdict', async (ctx) => {
-    const { expect } = ctx;
-    // What GitHub answers when the workflow grants `pull-requests: read` only.
-    const refused = {
-      message: 'Resource not accessible by integration',
-      documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
-      status: '403',
-    };
-    const w = await world(ctx, {
-      edits: { [MATH]: regress(await mathPrompt()) },
-      fake: {
-        failNext: [{ method: 'POST', pathRegex: `/issues/${PR}/comments$`, status: 403, body: refused }],
-      },
-    });
-    const run = await runAction(w, { inputs: { optimize: 'false' } });
-    expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(run.errors).toHaveLength(2);
-    expect(run.errors.filter((e) => /403/.test(e) && /`pull-requests: write`/.test(e))).toHaveLength(1);
-    expect(run.errors.filter((e) => /^prompt regression/.test(e))).toHaveLength(1);
-    expect(run.errors.join('\n')).not.toMatch(/a bug|\n\s+at /);
-    expect(run.outputs['regressed']).toBe('true');
-    expect(run.summary).toMatch(/^\| test \| \d+ \| .* \| -\d+\.\d \|/m);
-    expect(w.fake.issueComments(PR)).toEqual([]);
-    expect(w.fake.violations).toEqual([]);
-  }, 90_000);
-
-  it('still comments on a runner without job summaries', async (ctx) => {
-    const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
-    // GitHub Enterprise Server before 3.6 sets no GITHUB_STEP_SUMMARY.
-    const run = await runAction(w, { inputs: { optimize: 'false' }, env: { GITHUB_STEP_SUMMARY: '' } });
-    expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toMatch(/^prompt regression/);
-    expect(run.warnings.join('\n')).toMatch(/job summary/);
-    expect(summaries(w)).toHaveLength(1);
-    expect(w.fake.violations).toEqual([]);
-  }, 90_000);
-
-  it('fails fast on a bad input: one ::error:: line, no model call, nothing posted', async (ctx) => {
-    const { expect } = ctx;
-    const w = await world(ctx, { edits: { [MATH]: regress(await mathPrompt()) } });
-    const run = await runAction(w, { inputs: { 'fail-on': 'sometimes' } });
-    expect(run.code).toBe(1);
-    expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toMatch(/^input fail-on: .*"sometimes"$/);
-    expect(run.errors[0]).not.toContain('\n');
-    expect(modelCalls(w)).toBe(0);
-    expect(w.fake.requests).toEqual([]);
-    expect(w.fake.violations).toEqual([]);
-  }, 60_000);
 });

@@ -15,6 +15,7 @@ import {
   type FakePull,
   startFakeGitHub,
 } from '../github/fake-github.js';
+import { parseOutputFile, type WorkflowCommand, workflowCommands } from './runner-files.js';
 import { type Edits, EXAMPLES, makePrRepo, type PrRepo, pushToPr, removeRepo } from './git-fixture.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -34,9 +35,16 @@ let answerKey: Promise<{ input: string; target: string }[]> | undefined;
 export function actionCopy(): Promise<string> {
   actionDir ??= (async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'lpo-e2e-action-'));
-    for (const entry of ['action.yml', 'dist', 'prompts']) {
-      // Dereferenced: a symlink back into the project would let Node find its node_modules.
-      await cp(path.join(ROOT, entry), path.join(dir, entry), { recursive: true, dereference: true });
+    try {
+      for (const entry of ['action.yml', 'dist', 'prompts']) {
+        // Dereferenced: a symlink back into the project would let Node find its node_modules.
+        await cp(path.join(ROOT, entry), path.join(dir, entry), { recursive: true, dereference: true });
+      }
+    } catch (error) {
+      // E.g. dist/ missing mid-rebuild: fail this run, let the next one copy again.
+      await rm(dir, { recursive: true, force: true });
+      actionDir = undefined;
+      throw error;
     }
     return dir;
   })();
@@ -44,8 +52,9 @@ export function actionCopy(): Promise<string> {
 }
 
 export async function removeActionCopy(): Promise<void> {
-  if (actionDir) await rm(await actionDir, { recursive: true, force: true });
+  const dir = await actionDir?.catch(() => undefined);
   actionDir = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
 }
 
 /** INPUT_<NAME> for every input of action.yml, as the runner sets them before any `with:` override. */
@@ -124,11 +133,6 @@ export async function startWorld(opts: {
   };
 }
 
-export interface WorkflowCommand {
-  command: string;
-  message: string;
-}
-
 export interface ActionRun {
   code: number | null;
   stdout: string;
@@ -142,36 +146,6 @@ export interface ActionRun {
   summary: string;
   /** Index into fake.requests where this run's requests start. */
   firstRequest: number;
-}
-
-const unescapeData = (s: string) => s.replaceAll('%0A', '\n').replaceAll('%0D', '\r').replaceAll('%25', '%');
-
-export function workflowCommands(stdout: string): WorkflowCommand[] {
-  const commands: WorkflowCommand[] = [];
-  for (const line of stdout.split(/\r?\n/)) {
-    const match = /^::([a-z][\w-]*)(?: [^:]*)?::(.*)$/.exec(line);
-    if (match) commands.push({ command: match[1]!, message: unescapeData(match[2]!) });
-  }
-  return commands;
-}
-
-/** GITHUB_OUTPUT's file-command format: `name<<DELIMITER\nvalue\nDELIMITER` per output. */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]!);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2]!, i + 1);
-      if (end === -1) throw new Error(`GITHUB_OUTPUT: no closing ${heredoc[2]} for ${heredoc[1]}`);
-      outputs[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (lines[i]!.includes('=')) {
-      const [name, ...value] = lines[i]!.split('=');
-      outputs[name!] = value.join('=');
-    }
-  }
-  return outputs;
 }
 
 export interface RunOptions {

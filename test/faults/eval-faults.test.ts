@@ -25,7 +25,7 @@ import {
 afterAll(closeAll);
 
 const MAX_RETRIES = 2;
-const TIMEOUT_MS = 500;
+const TIMEOUT_MS = 1000;
 
 /** What the example's error says when its last attempt got this fault. */
 const ERROR_TEXT: Record<FaultKind, RegExp> = {
@@ -74,7 +74,10 @@ describe('evaluation with 20 % faulty model calls', () => {
       const last = outcomes.at(-1)!;
       for (const o of outcomes) kindsSeen.add(o);
       if (last === 'ok') {
-        const truth = simulatedTaskAnswer({ seed: SIM_SEED, answerKey }, requestFor(task, example, TASK_MODEL));
+        const truth = simulatedTaskAnswer(
+          { seed: SIM_SEED, answerKey },
+          requestFor(task, example, TASK_MODEL),
+        );
         expect(result.verdict).not.toBe('error');
         expect(result.output).toBe(truth.text);
         expect(result.verdict).toBe(truth.correct ? 'correct' : 'wrong');
@@ -102,7 +105,9 @@ describe('evaluation with 20 % faulty model calls', () => {
     expect(injected).toBeGreaterThanOrEqual(8);
     const recovered = [...history.values()].filter((o) => o.length > 1 && o.at(-1) === 'ok');
     expect(recovered.length).toBeGreaterThan(0);
-    const finals = report.examples.filter((r) => r.verdict === 'error').map((r) => history.get(r.input)!.at(-1));
+    const finals = report.examples
+      .filter((r) => r.verdict === 'error')
+      .map((r) => history.get(r.input)!.at(-1));
     for (const kind of FINAL) expect(finals, kind).toContain(kind);
     // Most kinds that apply to a text request were drawn (each one alone: simulator-faults.test.ts).
     expect(kindsSeen.size - 1).toBeGreaterThanOrEqual(8);

@@ -46,7 +46,8 @@ export async function closeAll(): Promise<void> {
 }
 
 /**
- * A short timeout keeps each hang to half a second; two retries ride out most single faults, so
+ * A short timeout keeps each hang to a second (shorter ones time out on a busy CI machine, which makes
+ * the run depend on load instead of the seed); two retries ride out most single faults, so
  * the runs see both recoveries and examples whose every attempt failed.
  */
 export function faultClient(sim: SimulatorHandle, opts: { maxRetries?: number; timeoutMs?: number } = {}) {
@@ -54,7 +55,7 @@ export function faultClient(sim: SimulatorHandle, opts: { maxRetries?: number; t
     baseURL: sim.url,
     apiKey: 'sk-test-fault-suite',
     maxRetries: opts.maxRetries ?? 2,
-    timeoutMs: opts.timeoutMs ?? 500,
+    timeoutMs: opts.timeoutMs ?? 1000,
     concurrency: 8,
     cacheDir: null,
   });
@@ -65,7 +66,8 @@ export function historyByInput(history: FaultHistoryEntry[]): Map<string, FaultH
   const out = new Map<string, FaultHistoryEntry['outcomes']>();
   for (const entry of history) {
     if (entry.input === null) continue;
-    if (out.has(entry.input)) throw new Error(`two request bodies for one input: ${entry.input.slice(0, 40)}`);
+    if (out.has(entry.input))
+      throw new Error(`two request bodies for one input: ${entry.input.slice(0, 40)}`);
     out.set(entry.input, entry.outcomes);
   }
   return out;

@@ -121,7 +121,7 @@ describe('optimizePrompt on the simulator', () => {
     expect(toSuggestion(result).withheld).toMatch(/no candidate beat the head prompt/);
   });
 
-  it('says why .prompt.yml prompts are not optimized yet', async () => {
+  it('says why a .prompt.yml whose messages all hold placeholders is not optimized', async () => {
     const client = await fresh();
     const task = { ...textTask(''), kind: 'prompt-yml' as const, promptPath: 'p.prompt.yml' };
     const result = await optimizePrompt({
@@ -133,7 +133,7 @@ describe('optimizePrompt on the simulator', () => {
       concurrency: 2,
       options: DEFAULT_OPTIONS,
     });
-    expect(result.withheld).toMatch(/not supported yet/);
+    expect(result.withheld).toMatch(/every message holds \{\{placeholders\}\}/);
     expect(client.usage().calls).toBe(0);
   });
 });
