@@ -143,7 +143,8 @@ function tableRows(raw, opts, promptfooSkip) {
     rows.push(
       row({
         name: `lpo eval / promptfoo ${PROMPTFOO_VERSION} eval (${job})`,
-        measured: pf === null ? '—' : `lpo ${seconds(lpo)}${cpu('lpo')}; promptfoo ${seconds(pf)}${cpu('promptfoo')}`,
+        measured:
+          pf === null ? '—' : `lpo ${seconds(lpo)}${cpu('lpo')}; promptfoo ${seconds(pf)}${cpu('promptfoo')}`,
         value: pf === null ? null : lpo / pf,
         limit: 0.25,
         unit: '×',

@@ -40412,7 +40412,11 @@ function promptSection(p, gate, detail) {
         parts.push(`Cost: ${costLine(p.usage, p.wallMs)}`);
     return parts.join('\n\n');
 }
-const label = (s) => s.replace(/[^A-Za-z0-9 ._/-]/g, '_').slice(-24);
+/** Mermaid-safe characters only; a long file name keeps its start, the split and side always show. */
+const label = (file, suffix) => {
+    const safe = file.replace(/[^A-Za-z0-9 ._/-]/g, '_');
+    return `${safe.length > 20 ? `${safe.slice(0, 19)}…` : safe} ${suffix}`;
+};
 /** A mermaid bar chart of base and head accuracy, side by side per prompt and split. */
 function accuracyChart(prompts) {
     const names = [];
@@ -40428,7 +40432,7 @@ function accuracyChart(prompts) {
             ]) {
                 if (summary?.accuracy === null || summary?.accuracy === undefined)
                     continue;
-                names.push(`"${label(`${base} ${s.split} ${side}`)}"`);
+                names.push(`"${label(base, `${s.split} ${side}`)}"`);
                 values.push((summary.accuracy * 100).toFixed(1));
             }
         }
@@ -40599,6 +40603,8 @@ const ReviewJsonSchema = object({
     kind: literal('review'),
     simulated: schemas_boolean(),
     partial: schemas_boolean(),
+    repository: schemas_string().optional(),
+    pullNumber: schemas_number().int().optional(),
     baseSha: schemas_string(),
     headSha: schemas_string(),
     regressed: schemas_boolean(),
@@ -40652,6 +40658,8 @@ function toReviewJson(report) {
         kind: 'review',
         simulated: report.simulated,
         partial: report.partial,
+        ...(report.repository ? { repository: report.repository } : {}),
+        ...(report.pullNumber !== undefined ? { pullNumber: report.pullNumber } : {}),
         baseSha: report.baseSha,
         headSha: report.headSha,
         regressed: report.regressed,

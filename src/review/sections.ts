@@ -170,7 +170,11 @@ export function promptSection(p: PromptReview, gate: GatePolicy, detail: Detail)
   return parts.join('\n\n');
 }
 
-const label = (s: string) => s.replace(/[^A-Za-z0-9 ._/-]/g, '_').slice(-24);
+/** Mermaid-safe characters only; a long file name keeps its start, the split and side always show. */
+const label = (file: string, suffix: string) => {
+  const safe = file.replace(/[^A-Za-z0-9 ._/-]/g, '_');
+  return `${safe.length > 20 ? `${safe.slice(0, 19)}…` : safe} ${suffix}`;
+};
 
 /** A mermaid bar chart of base and head accuracy, side by side per prompt and split. */
 export function accuracyChart(prompts: PromptReview[]): string {
@@ -185,7 +189,7 @@ export function accuracyChart(prompts: PromptReview[]): string {
         ['head', s.head],
       ] as const) {
         if (summary?.accuracy === null || summary?.accuracy === undefined) continue;
-        names.push(`"${label(`${base} ${s.split} ${side}`)}"`);
+        names.push(`"${label(base, `${s.split} ${side}`)}"`);
         values.push((summary.accuracy * 100).toFixed(1));
       }
     }

@@ -1,5 +1,4 @@
-// Bugs outside src/action that the end-to-end runs exposed, pinned here by the smallest failing case
-// (this folder is the only one the e2e work may write). Move each next to its module once fixed.
+// The accuracy chart in the PR comment: labels must stay readable and distinct for long file names.
 import { describe, expect, it } from 'vitest';
 import type { PromptReview } from '../../src/review/model.js';
 import { accuracyChart } from '../../src/review/sections.js';
