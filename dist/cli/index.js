@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2960);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4422:
+/***/ 2960:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12986,7 +12986,7 @@ const FIELD_NAME = /^[A-Za-z_][\w.-]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 const PROMPT_PLACEHOLDER = 'prompt';
 /** Placeholder names in order of first appearance, without duplicates. */
-function placeholders_placeholdersIn(...texts) {
+function placeholdersIn(...texts) {
     const seen = new Set();
     for (const text of texts) {
         if (text === undefined)
@@ -13386,7 +13386,7 @@ function checkTemplates(entry, ctx) {
         return;
     const input = entry.input ?? [];
     if (entry.template !== undefined &&
-        !placeholders_placeholdersIn(entry.template, entry.system).includes(PROMPT_PLACEHOLDER)) {
+        !placeholdersIn(entry.template, entry.system).includes(PROMPT_PLACEHOLDER)) {
         ctx.addIssue({
             code: 'custom',
             path: ['template'],
@@ -13394,7 +13394,7 @@ function checkTemplates(entry, ctx) {
         });
     }
     for (const key of ['template', 'system']) {
-        for (const name of placeholders_placeholdersIn(entry[key])) {
+        for (const name of placeholdersIn(entry[key])) {
             if (name === PROMPT_PLACEHOLDER || input.includes(name))
                 continue;
             const known = input.length > 0 ? `input fields are ${input.join(', ')}` : 'no input fields are set';
@@ -13541,7 +13541,7 @@ function parsePromptYml(text, file) {
     const out = {
         params: modelParams(data.modelParameters),
         messages,
-        placeholders: placeholders_placeholdersIn(...messages.map((message) => message.content)),
+        placeholders: placeholdersIn(...messages.map((message) => message.content)),
     };
     if (data.name !== undefined)
         out.name = data.name;
@@ -13691,7 +13691,7 @@ function textTask(promptPath, { promptText, entry }) {
     }
     const prompt = stripBom(promptText);
     // The prompt is a value, filled once: a {{field}} written inside it would reach the model verbatim.
-    for (const name of placeholders_placeholdersIn(prompt)) {
+    for (const name of placeholdersIn(prompt)) {
         if (input.includes(name)) {
             const line = placeholderLine(prompt, name) ?? 1;
             throw new ConfigError(`${promptPath}:${line}: {{${name}}} in a text prompt is sent literally; put it in the config entry's template instead`);
@@ -13700,7 +13700,7 @@ function textTask(promptPath, { promptText, entry }) {
     const messages = [];
     if (entry.system !== undefined)
         messages.push({ role: 'system', content: entry.system });
-    const systemHasPrompt = placeholders_placeholdersIn(entry.system).includes(PROMPT_PLACEHOLDER);
+    const systemHasPrompt = placeholdersIn(entry.system).includes(PROMPT_PLACEHOLDER);
     messages.push({ role: 'user', content: entry.template ?? defaultTemplate(input[0], systemHasPrompt) });
     return {
         promptPath,
@@ -16904,61 +16904,66 @@ function requestFor(task, example, model, prompt) {
 function inputText(task, example) {
     return task.input.map((f) => example.fields[f] ?? '').join('\n');
 }
-async function runOne(task, example, split, opts) {
-    const base = {
+/**
+ * Every result is built by this one function, with the same fields in the same order, so V8 gives
+ * them one shape (spread-built objects each got their own, ~430 bytes apiece on large runs).
+ * `lean` drops the texts a caller will not report, which keeps 100,000-row runs small.
+ */
+function result(task, example, split, lean, r) {
+    return {
         id: example.id,
         line: example.line,
         split,
-        input: inputText(task, example),
-        target: example.target,
+        input: lean ? '' : inputText(task, example),
+        target: lean ? '' : example.target,
+        output: lean ? null : r.output,
+        extracted: lean ? null : r.extracted,
+        verdict: r.verdict,
+        error: r.error,
+        cached: r.cached,
     };
+}
+async function runOne(task, example, split, opts) {
+    const lean = opts.lean === true;
     try {
-        const result = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
+        const answer = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
         // A truncated or refused answer is not the model's answer: count it as an error, never as wrong.
-        if (result.finishReason === 'length' || result.refusal !== undefined) {
-            return {
-                ...base,
-                output: result.text,
+        if (answer.finishReason === 'length' || answer.refusal !== undefined) {
+            const error = answer.refusal === undefined
+                ? 'output truncated (finish_reason: length)'
+                : `model refused: ${answer.refusal.replace(/\s+/g, ' ').slice(0, 200)}`;
+            return result(task, example, split, lean, {
+                output: answer.text,
                 extracted: null,
                 verdict: 'error',
-                error: result.refusal === undefined
-                    ? 'output truncated (finish_reason: length)'
-                    : `model refused: ${result.refusal.replace(/\s+/g, ' ').slice(0, 200)}`,
-                cached: result.cached,
-            };
+                error,
+                cached: answer.cached,
+            });
         }
-        const scored = score(task.scorer, result.text, example.target);
-        return {
-            ...base,
-            output: result.text,
+        const scored = score(task.scorer, answer.text, example.target);
+        return result(task, example, split, lean, {
+            output: answer.text,
             extracted: scored.extracted,
             verdict: scored.correct ? 'correct' : 'wrong',
-            cached: result.cached,
-        };
+            cached: answer.cached,
+        });
     }
     catch (error) {
-        return {
-            ...base,
+        return result(task, example, split, lean, {
             output: null,
             extracted: null,
             verdict: 'error',
             error: errorMessage(error),
-        };
+        });
     }
 }
-function skipped(task, example, split) {
-    const { id, line, target } = example;
-    return {
-        id,
-        line,
-        split,
-        input: inputText(task, example),
-        target,
+function skipped(task, example, split, lean) {
+    return result(task, example, split, lean, {
         output: null,
         extracted: null,
         verdict: 'error',
         error: DEADLINE_ERROR,
-    };
+    });
 }
 function summarize(results) {
     let correct = 0;
@@ -17006,7 +17011,7 @@ async function evaluate(task, splits, opts) {
             if (late)
                 stopped = true;
             const result = late
-                ? skipped(task, job.example, job.split)
+                ? skipped(task, job.example, job.split, opts.lean === true)
                 : await runOne(task, job.example, job.split, opts);
             out[job.split][job.slot] = result;
             done++;
@@ -38117,12 +38122,19 @@ function withBodyTimeout(inner, timeoutMs) {
         outer?.addEventListener('abort', forward, { once: true });
         try {
             const response = await inner(input, { ...init, signal: controller.signal });
-            const body = [204, 304].includes(response.status) ? null : await response.arrayBuffer();
-            return new Response(body, {
-                status: response.status,
-                statusText: response.statusText,
-                headers: response.headers,
+            // Error bodies are small and the SDK reads (or cancels) them itself, per retry.
+            if (!response.ok || response.status === 204)
+                return response;
+            // Read inside fetch, so a stalled body is a fetch timeout the SDK retries. The readers are
+            // then answered from the buffer: one response and one stream per request on the hot path.
+            const buffer = await response.arrayBuffer();
+            const text = () => new TextDecoder().decode(buffer);
+            Object.defineProperties(response, {
+                arrayBuffer: { value: async () => buffer },
+                text: { value: async () => text() },
+                json: { value: async () => JSON.parse(text()) },
             });
+            return response;
         }
         finally {
             clearTimeout(timer);
@@ -38475,6 +38487,7 @@ async function evalCommand(argv) {
             rootDir,
             simulated: () => client.simulated(),
             onProgress: progress.update,
+            lean: values.json === undefined,
         });
         printReport(report);
         reports.push(report);
@@ -38493,7 +38506,6 @@ async function evalCommand(argv) {
 // Literal `new URL(..., import.meta.url)` calls, one per file: the bundler copies each one next to
 // dist/index.js and rewrites the path, so the meta-prompts ship inside dist/.
 const FILES = {
-    rewrite: __nccwpck_require__.ab + "rewrite.md",
     'lpo-identify': __nccwpck_require__.ab + "lpo-identify.md",
     'lpo-propose': __nccwpck_require__.ab + "lpo-propose.md",
     'lpo-global': __nccwpck_require__.ab + "lpo-global.md",
@@ -38514,7 +38526,7 @@ function metaPrompt(name) {
     return text;
 }
 /** Fills a meta-prompt in one pass; values (prompts, model outputs) are never re-expanded. */
-function meta_prompts_renderMetaPrompt(name, values) {
+function renderMetaPrompt(name, values) {
     return fillPlaceholders(metaPrompt(name), (key) => values[key]);
 }
 
@@ -38574,7 +38586,7 @@ class BudgetExhausted extends Error {
  * Throws BudgetExhausted when the request does not fit the budget.
  */
 async function ask(ctx, meta, values, format, temperature) {
-    const content = meta_prompts_renderMetaPrompt(meta, values);
+    const content = renderMetaPrompt(meta, values);
     const base = { model: ctx.model, temperature, seed: ctx.seed };
     const outcome = await ctx.budget.within(CALLS_PER_REQUEST, ctx.keep, async () => {
         if (ctx.structured) {
@@ -38711,7 +38723,7 @@ function chooseMessage(task) {
     const file = task.promptPath;
     let best = null;
     task.messages.forEach((m, i) => {
-        if (!EDITABLE_ROLES.has(m.role) || m.content.trim() === '' || placeholders_placeholdersIn(m.content).length > 0)
+        if (!EDITABLE_ROLES.has(m.role) || m.content.trim() === '' || placeholdersIn(m.content).length > 0)
             return;
         const current = best === null ? null : task.messages[best];
         if (!current ||
@@ -38720,13 +38732,13 @@ function chooseMessage(task) {
             best = i;
     });
     if (best === null) {
-        const why = task.messages.every((m) => placeholders_placeholdersIn(m.content).length > 0)
+        const why = task.messages.every((m) => placeholdersIn(m.content).length > 0)
             ? 'every message holds {{placeholders}}; LPO edits only placeholder-free messages'
             : 'no system, developer or user message is free of {{placeholders}} and non-empty; LPO edits only such messages';
         return { withheld: `${file}: ${why}` };
     }
     // The derived task fills {{prompt}} with the edited message: a field of that name would be shadowed.
-    if (placeholders_placeholdersIn(...task.messages.map((m) => m.content)).includes(PROMPT_PLACEHOLDER)) {
+    if (placeholdersIn(...task.messages.map((m) => m.content)).includes(PROMPT_PLACEHOLDER)) {
         return {
             withheld: `${file}: a message uses {{${PROMPT_PLACEHOLDER}}}, the name LPO gives the message it edits; rename that field`,
         };
@@ -38746,7 +38758,7 @@ function intoPromptFile(result, chosen, fileText) {
     if (!result.improved)
         return out;
     let why;
-    const added = placeholders_placeholdersIn(result.best.prompt);
+    const added = placeholdersIn(result.best.prompt);
     if (added.length > 0) {
         // The search sent it literally; in the file it would be filled from each row: not what was scored.
         why = `the optimized message holds {{${added[0]}}}, which ${file} would fill from each row`;
@@ -38846,9 +38858,7 @@ function keepsOtherLines(lf, text, start, valueEnd) {
     return text.length >= head.length + tail.length && text.startsWith(head) && text.endsWith(tail);
 }
 
-;// CONCATENATED MODULE: ./src/optimize/rewrite.ts
-
-
+;// CONCATENATED MODULE: ./src/optimize/failures.ts
 /** Enough failures to show a pattern without drowning the optimizer's context. */
 const MAX_FAILURES_SHOWN = 5;
 const MAX_FIELD_CHARS = 600;
@@ -38860,36 +38870,6 @@ function failuresText(failures) {
         .slice(0, MAX_FAILURES_SHOWN)
         .map((f, i) => `${i + 1}. Input: ${clip(f.input)}\n   Expected: ${clip(f.target)}\n   Model output: ${clip(f.output ?? '')}`)
         .join('\n');
-}
-/**
- * Reads the prompt out of the optimizer's reply. The reply is untrusted: it must hold one
- * <prompt>…</prompt> block, must not be empty, and must keep every {{placeholder}} of the original.
- */
-function parseRewrite(reply, original) {
-    const match = /<prompt>\r?\n?([\s\S]*?)\r?\n?<\/prompt>/.exec(reply);
-    if (!match)
-        return { ok: false, why: 'the optimizer reply has no <prompt>…</prompt> block' };
-    const eol = original.includes('\r\n') ? '\r\n' : '\n';
-    let prompt = match[1].replace(/\r?\n/g, eol).trim();
-    if (!prompt)
-        return { ok: false, why: 'the optimizer returned an empty prompt' };
-    // Keep the file's own trailing newline convention.
-    if (/\r?\n$/.test(original))
-        prompt += eol;
-    const missing = placeholdersIn(original).filter((p) => !placeholdersIn(prompt).includes(p));
-    if (missing.length > 0)
-        return { ok: false, why: `the rewrite drops placeholder {{${missing[0]}}}` };
-    if (prompt === original)
-        return { ok: false, why: 'the optimizer returned the prompt unchanged' };
-    return { ok: true, prompt };
-}
-/** One global rewrite by the optimizer model, shown the prompt's failures on dev. */
-async function rewritePrompt(client, model, prompt, failures) {
-    const content = renderMetaPrompt('rewrite', { prompt: prompt.trim(), failures: failuresText(failures) });
-    const result = await client.chat({ model, messages: [{ role: 'user', content }], temperature: 0 });
-    if (result.finishReason === 'length')
-        return { ok: false, why: 'the optimizer reply was truncated' };
-    return parseRewrite(result.text, prompt);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
@@ -39373,8 +39353,8 @@ function enforceLocal(t, proposal, tally) {
         return { ok: false, why: 'empty' };
     if (prompt === parent)
         return { ok: false, why: 'unchanged' };
-    const before = placeholders_placeholdersIn(parent).sort().join();
-    if (placeholders_placeholdersIn(prompt).sort().join() !== before)
+    const before = placeholdersIn(parent).sort().join();
+    if (placeholdersIn(prompt).sort().join() !== before)
         return { ok: false, why: 'placeholder-changed' };
     const edits = t.spans
         .map((old, i) => ({ old, new: replacements[i], reason: t.reasons[i] }))
@@ -39395,7 +39375,7 @@ function cleanGlobal(parent, proposal, tally) {
         prompt += eol;
     if (prompt === parent)
         return { ok: false, why: 'unchanged' };
-    const missing = placeholders_placeholdersIn(parent).filter((p) => !placeholders_placeholdersIn(prompt).includes(p));
+    const missing = placeholdersIn(parent).filter((p) => !placeholdersIn(prompt).includes(p));
     if (missing.length > 0)
         return { ok: false, why: 'placeholder-changed' };
     return { ok: true, prompt };
@@ -40865,6 +40845,7 @@ function gate(splits, policy) {
 
 
 
+const run_BOM = '\uFEFF';
 /** Flipped examples listed per prompt; the counts are always complete. */
 const MAX_FLIPPED = 20;
 const usageDelta = (a, b) => ({
@@ -40925,7 +40906,12 @@ async function suggest(ctx, head, headRun, splits, headText) {
         fileText: headText,
         ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
     });
-    return toSuggestion(result, headRun);
+    const suggestion = toSuggestion(result, headRun);
+    // A text prompt is optimized without its BOM (buildTask strips it); the file keeps it.
+    if (headText.startsWith(run_BOM) && !suggestion.fileText.startsWith(run_BOM)) {
+        suggestion.fileText = run_BOM + suggestion.fileText;
+    }
+    return suggestion;
 }
 function notRun(job, usage) {
     return {
@@ -41536,7 +41522,7 @@ function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /** Improves a prompt by one deterministic step of the scenario (see the file header). */
-function sim_model_rewritePrompt(scenario, prompt) {
+function rewritePrompt(scenario, prompt) {
     const lower = prompt.toLowerCase();
     // Stable sort: among equally bad rules, the first listed wins.
     const worst = scenario.rules
@@ -42022,7 +42008,7 @@ function paraphrase(scenario, prompt, variant) {
                 : `${prompt.trimEnd()} Be careful.`;
         }
         case 2:
-            return sim_model_rewritePrompt(scenario, prompt);
+            return rewritePrompt(scenario, prompt);
         default:
             // A paraphrase that loses what made the prompt work, as real resampling sometimes does.
             return prompt.replace(/step by step/gi, 'in order');
@@ -42085,7 +42071,7 @@ function simulateOptimizer(scenario, seed, req) {
 function rewriteN(scenario, prompt, variant) {
     let out = prompt;
     for (let k = 0; k <= variant % 3; k++)
-        out = sim_model_rewritePrompt(scenario, out);
+        out = rewritePrompt(scenario, out);
     return variant % 3 === 2 ? paraphrase(scenario, out, 0) : out;
 }
 
@@ -42296,7 +42282,7 @@ async function startSimulator(opts = {}) {
     function answer(request) {
         const prompt = rewriteTarget(request);
         if (prompt !== null) {
-            const text = `<prompt>\n${sim_model_rewritePrompt(scenario, prompt)}\n</prompt>`;
+            const text = `<prompt>\n${rewritePrompt(scenario, prompt)}\n</prompt>`;
             return { text, category: 'rewrite', correct: false, input: null };
         }
         const optimizerText = request.messages.findLast((m) => m.role === 'user')?.content ?? '';

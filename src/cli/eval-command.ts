@@ -186,6 +186,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       rootDir,
       simulated: () => client.simulated(),
       onProgress: progress.update,
+      lean: values.json === undefined,
     });
     printReport(report);
     reports.push(report);

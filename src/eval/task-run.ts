@@ -41,6 +41,8 @@ export interface TaskEvalOptions {
   rootDir: string;
   simulated: () => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Keep only verdicts and errors per example (no texts): for runs whose examples are not written. */
+  lean?: boolean;
 }
 
 /** Loads, splits and scores one task, and shapes the result as the versioned report. */

@@ -307,12 +307,18 @@ function withBodyTimeout(inner: typeof fetch, timeoutMs: number): typeof fetch {
     outer?.addEventListener('abort', forward, { once: true });
     try {
       const response = await inner(input, { ...init, signal: controller.signal });
-      const body = [204, 304].includes(response.status) ? null : await response.arrayBuffer();
-      return new Response(body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
+      // Error bodies are small and the SDK reads (or cancels) them itself, per retry.
+      if (!response.ok || response.status === 204) return response;
+      // Read inside fetch, so a stalled body is a fetch timeout the SDK retries. The readers are
+      // then answered from the buffer: one response and one stream per request on the hot path.
+      const buffer = await response.arrayBuffer();
+      const text = () => new TextDecoder().decode(buffer);
+      Object.defineProperties(response, {
+        arrayBuffer: { value: async () => buffer },
+        text: { value: async () => text() },
+        json: { value: async () => JSON.parse(text()) },
       });
+      return response;
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener('abort', forward);

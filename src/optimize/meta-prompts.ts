@@ -4,7 +4,6 @@ import { fillPlaceholders } from '../config/placeholders.js';
 // Literal `new URL(..., import.meta.url)` calls, one per file: the bundler copies each one next to
 // dist/index.js and rewrites the path, so the meta-prompts ship inside dist/.
 const FILES = {
-  rewrite: new URL('../../prompts/rewrite.md', import.meta.url),
   'lpo-identify': new URL('../../prompts/lpo-identify.md', import.meta.url),
   'lpo-propose': new URL('../../prompts/lpo-propose.md', import.meta.url),
   'lpo-global': new URL('../../prompts/lpo-global.md', import.meta.url),

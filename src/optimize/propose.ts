@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { EvalTask, ExampleResult } from '../types.js';
 import { type AskContext, ask, PromptsSchema, ReasonsSchema, ReflectionSchema, TaggedSchema } from './ask.js';
-import { failuresText } from './rewrite.js';
+import { failuresText } from './failures.js';
 import { cleanGlobal, enforceLocal, parseTagged, renderTagged } from './tags.js';
 import type { Candidate, OptimizeOptions } from './types.js';
 import { changedWords } from './words.js';

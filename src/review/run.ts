@@ -11,6 +11,7 @@ import type { EvalTask, Example, SplitName, UsageSnapshot } from '../types.js';
 import type { PromptJob } from './changes.js';
 import type { GatePolicy, PromptReview, ReviewReport, Suggestion } from './model.js';
 
+const BOM = '\uFEFF';
 /** Flipped examples listed per prompt; the counts are always complete. */
 const MAX_FLIPPED = 20;
 
@@ -107,7 +108,12 @@ async function suggest(
     fileText: headText,
     ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
   });
-  return toSuggestion(result, headRun);
+  const suggestion = toSuggestion(result, headRun);
+  // A text prompt is optimized without its BOM (buildTask strips it); the file keeps it.
+  if (headText.startsWith(BOM) && !suggestion.fileText.startsWith(BOM)) {
+    suggestion.fileText = BOM + suggestion.fileText;
+  }
+  return suggestion;
 }
 
 function notRun(job: PromptJob, usage: UsageSnapshot): PromptReview {

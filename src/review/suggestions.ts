@@ -2,8 +2,9 @@
 // range of the head file. A range GitHub would refuse (outside the PR diff, or over the comment cap)
 // goes to the review body as a ```diff block instead, so nothing the optimizer found is lost.
 import { diffArrays } from 'diff';
+import { COMMENT_LIMIT } from './comment.js';
 import type { SpanEdit } from './model.js';
-import { codeSpan, escapeInline, fence, sanitize } from './escape.js';
+import { codeSpan, escapeInline, fence, sanitize, truncate } from './escape.js';
 import { type TextLines, parseSuggestion, splitLines } from './lines.js';
 import { anchorable, parseHunks } from './patch.js';
 
@@ -49,6 +50,11 @@ interface Change {
 }
 
 const MAX_DIFF_BLOCK = 20_000;
+/** A diff row longer than this is shown cut: the body is for reading, one huge line must not hide the rest. */
+const MAX_DIFF_ROW = 2_000;
+const BOM = '\uFEFF';
+/** What a decoder puts where the file's bytes are not UTF-8; the original bytes are unknown here. */
+const REPLACEMENT = '\uFFFD';
 
 function changedRanges(head: string[], sugg: string[]): Change[] {
   const out: Change[] = [];
@@ -108,7 +114,7 @@ function diffBlock(path: string, head: TextLines, sugg: TextLines, c: Change, wh
   let post = 0;
   while (post < old.length - pre && post < neu.length - pre && old.at(-1 - post) === neu.at(-1 - post))
     post++;
-  const clean = (l: string) => sanitize(l).replace(/\r/g, '␍');
+  const clean = (l: string) => truncate(sanitize(l).replace(/\r/g, '␍'), MAX_DIFF_ROW);
   const rows = [
     ...old.slice(0, pre).map((l) => ` ${clean(l)}`),
     ...old.slice(pre, old.length - post).map((l) => `-${clean(l)}`),
@@ -141,7 +147,9 @@ function alreadyPosted(existing: ExistingComment[], c: ReviewComment, lines: str
 export function buildSuggestions(args: BuildSuggestionsArgs): BuiltSuggestions {
   const max = args.maxComments ?? 30;
   const head = splitLines(args.headText);
-  const sugg = splitLines(args.suggestedText);
+  // A text prompt is evaluated without its BOM; the file keeps it, so must the suggestion's first line.
+  const keepBom = args.headText.startsWith(BOM) && !args.suggestedText.startsWith(BOM);
+  const sugg = splitLines(keepBom ? BOM + args.suggestedText : args.suggestedText);
   const hunks = parseHunks(args.patch);
   const out: BuiltSuggestions = { comments: [], unanchored: [], skippedExisting: 0 };
   for (const c of anchorRanges(changedRanges(head.lines, sugg.lines), head.lines.length)) {
@@ -157,6 +165,11 @@ export function buildSuggestions(args: BuildSuggestionsArgs): BuiltSuggestions {
       out.unanchored.push(diffBlock(args.path, head, sugg, c, 'contains a bare carriage return'));
       continue;
     }
+    // Committing the suggestion would write U+FFFD over bytes that were never valid UTF-8.
+    if (head.lines.slice(c.hs, c.he).some((l) => l.includes(REPLACEMENT))) {
+      out.unanchored.push(diffBlock(args.path, head, sugg, c, 'these lines hold bytes that are not UTF-8'));
+      continue;
+    }
     if (out.comments.length >= max) {
       out.unanchored.push(diffBlock(args.path, head, sugg, c, `over the ${max}-comment limit`));
       continue;
@@ -169,6 +182,10 @@ export function buildSuggestions(args: BuildSuggestionsArgs): BuiltSuggestions {
       side: 'RIGHT',
       body: `**LPO** — ${reason}\n\n${fence(content, 'suggestion', head.eol)}`,
     };
+    if (comment.body.length > COMMENT_LIMIT) {
+      out.unanchored.push(diffBlock(args.path, head, sugg, c, 'too long for an inline comment'));
+      continue;
+    }
     if (start < end) Object.assign(comment, { start_line: start, start_side: 'RIGHT' });
     if (args.existing && alreadyPosted(args.existing, comment, newLines)) {
       out.skippedExisting++;

@@ -3,7 +3,16 @@
 import { afterAll, describe, it } from 'vitest';
 import { git } from './git-fixture.js';
 import { MATH, mathPrompt, PR, removeActionCopy, runAction } from './harness.js';
-import { modelCalls, readReport, regress, summaries, TEST_ROW_DROP, world, writes } from './scenarios.js';
+import {
+  improve,
+  modelCalls,
+  readReport,
+  regress,
+  summaries,
+  TEST_ROW_DROP,
+  world,
+  writes,
+} from './scenarios.js';
 
 afterAll(removeActionCopy);
 
@@ -45,6 +54,32 @@ describe.concurrent('the bundled Action on forks, pushes and shallow checkouts',
     expect(run.errors[0]).toMatch(/regression/);
     expect(run.summary).toMatch(TEST_ROW_DROP);
     expect(run.outputs['regressed']).toBe('true');
+    expect(w.fake.requests).toEqual([]);
+  }, 90_000);
+
+  it('on workflow_dispatch, compares with the given base-ref and writes only the job summary', async (ctx) => {
+    const { expect } = ctx;
+    const w = await world(ctx, { edits: { [MATH]: improve(await mathPrompt()) } });
+    await git(w.repo.workspace, 'checkout', '--quiet', '--detach', w.repo.headSha);
+    const event = {
+      inputs: {},
+      ref: 'refs/heads/feature',
+      repository: (w.fake.event(PR)['repository'] as object) ?? {},
+    };
+    const run = await runAction(w, {
+      event,
+      inputs: { optimize: 'false', 'base-ref': w.repo.baseSha },
+      env: {
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+        GITHUB_SHA: w.repo.headSha,
+        GITHUB_REF: 'refs/heads/feature',
+      },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.summary).toContain(w.repo.baseSha.slice(0, 12));
+    expect(run.summary).toMatch(/improvement/);
+    expect(run.outputs['regressed']).toBe('false');
+    expect(modelCalls(w)).toBeGreaterThan(0);
     expect(w.fake.requests).toEqual([]);
   }, 90_000);
 
