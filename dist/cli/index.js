@@ -16293,6 +16293,38 @@ async function loadSplits(file, map, spec) {
         throw new ConfigError(`${file}: dataset is empty`);
     return selector.result();
 }
+/**
+ * The same selection as loadSplits in two streaming passes: the first keeps only each selected
+ * row's line, the second rebuilds those rows one at a time. Memory stays flat on 100,000-row files.
+ */
+async function streamSplits(file, map, spec) {
+    const selector = new SplitSelector(spec);
+    let rows = 0;
+    for await (const raw of readRows(file)) {
+        const { id, line } = toExample(raw, map, file);
+        selector.add({ id, line, fields: {}, target: '' });
+        rows++;
+    }
+    if (rows === 0)
+        throw new ConfigError(`${file}: dataset is empty`);
+    const chosen = selector.result();
+    const where = new Map();
+    for (const split of ['dev', 'test']) {
+        chosen[split].forEach((e, slot) => {
+            where.set(e.line, { split, slot });
+        });
+    }
+    return {
+        sizes: { dev: chosen.dev.length, test: chosen.test.length },
+        async *examples() {
+            for await (const raw of readRows(file)) {
+                const at = where.get(raw.line);
+                if (at)
+                    yield { ...at, example: toExample(raw, map, file) };
+            }
+        },
+    };
+}
 /** Inline rows (a .prompt.yml `testData`): line = index + 1; errors name `source: testData[i]`. */
 function examplesFromRows(rows, map, source) {
     if (!Array.isArray(rows)) {
@@ -16983,30 +17015,48 @@ function summarize(results) {
         interval: wilsonInterval(correct, answered),
     };
 }
-/**
- * Scores a prompt on the given splits. A fixed pool of workers pulls examples by index, so memory
- * stays flat on large datasets (no promise per row up front) while the endpoint sees `concurrency`
- * requests in flight.
- */
-async function evaluate(task, splits, opts) {
-    const started = Date.now();
-    const jobs = [];
-    const out = {};
-    for (const name of ['dev', 'test']) {
-        const examples = splits[name];
-        if (!examples)
-            continue;
-        out[name] = new Array(examples.length);
-        examples.forEach((example, slot) => {
-            jobs.push({ split: name, example, slot });
-        });
+function* arrayJobs(splits) {
+    for (const split of ['dev', 'test']) {
+        const examples = splits[split] ?? [];
+        for (let slot = 0; slot < examples.length; slot++)
+            yield { split, example: examples[slot], slot };
     }
-    let next = 0;
+}
+/**
+ * Scores a prompt on the given splits. A fixed pool of workers pulls examples one at a time, so
+ * memory stays flat on large datasets (no promise per row up front) while the endpoint sees
+ * `concurrency` requests in flight.
+ */
+function evaluate(task, splits, opts) {
+    const sizes = {};
+    for (const split of ['dev', 'test'])
+        if (splits[split])
+            sizes[split] = splits[split].length;
+    return runJobs(task, arrayJobs(splits), sizes, opts);
+}
+/** The same, for examples streamed from a file (see dataset/streamSplits): nothing is held but results. */
+function evaluateStream(task, jobs, sizes, opts) {
+    return runJobs(task, jobs, sizes, opts);
+}
+async function runJobs(task, jobs, sizes, opts) {
+    const started = Date.now();
+    const out = {};
+    let total = 0;
+    for (const split of ['dev', 'test']) {
+        if (sizes[split] === undefined)
+            continue;
+        out[split] = new Array(sizes[split]);
+        total += sizes[split];
+    }
     let done = 0;
     let stopped = false;
+    // Concurrent next() calls on an async generator are queued by the language: each job goes to one worker.
     const worker = async () => {
-        while (next < jobs.length) {
-            const job = jobs[next++];
+        for (;;) {
+            const next = await jobs.next();
+            if (next.done)
+                return;
+            const job = next.value;
             const late = opts.stopAt !== undefined && Date.now() >= opts.stopAt;
             if (late)
                 stopped = true;
@@ -17015,18 +17065,18 @@ async function evaluate(task, splits, opts) {
                 : await runOne(task, job.example, job.split, opts);
             out[job.split][job.slot] = result;
             done++;
-            opts.onProgress?.(done, jobs.length);
+            opts.onProgress?.(done, total);
         }
     };
-    const workers = Math.max(1, Math.min(opts.concurrency, jobs.length));
+    const workers = Math.max(1, Math.min(opts.concurrency, total));
     await Promise.all(Array.from({ length: workers }, worker));
-    const result = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
+    const run = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
     for (const name of ['dev', 'test']) {
         const results = out[name];
         if (results)
-            result.splits[name] = { summary: summarize(results), results };
+            run.splits[name] = { summary: summarize(results), results };
     }
-    return result;
+    return run;
 }
 
 ;// CONCATENATED MODULE: ./src/eval/task-run.ts
@@ -17063,11 +17113,30 @@ async function loadTaskSplits(task, which) {
         chosen.test = test;
     return chosen;
 }
+/**
+ * A lean run on a dataset file streams its examples (two passes over the file), so only the
+ * per-example verdicts stay in memory; otherwise the examples are loaded, as reports need them.
+ */
+async function runTask(task, opts) {
+    if (!opts.lean || !task.datasetPath)
+        return evaluate(task, await loadTaskSplits(task, opts.which), opts);
+    const stream = await streamSplits(task.datasetPath, { input: task.input, target: task.target }, task.split);
+    const sizes = {};
+    if (opts.which !== 'test')
+        sizes.dev = stream.sizes.dev;
+    if (opts.which !== 'dev')
+        sizes.test = stream.sizes.test;
+    const wanted = async function* () {
+        for await (const job of stream.examples())
+            if (sizes[job.split] !== undefined)
+                yield job;
+    };
+    return evaluateStream(task, wanted(), sizes, opts);
+}
 /** Loads, splits and scores one task, and shapes the result as the versioned report. */
 async function evalTask(task, opts) {
-    const splits = await loadTaskSplits(task, opts.which);
     const before = opts.client.usage();
-    const run = await evaluate(task, splits, opts);
+    const run = await runTask(task, opts);
     const after = opts.client.usage();
     return {
         version: EVAL_REPORT_VERSION,
@@ -38475,6 +38544,9 @@ async function evalCommand(argv) {
     const endpoint = endpointFromFlags(values);
     // Every task is built (and so every config/prompt error found) before the first model call.
     const tasks = await tasksFor(values, positionals, rootDir);
+    // Datasets too: a bad row in the last task's dataset must not surface after the first task's calls.
+    for (const task of tasks)
+        await loadTaskSplits(task, which);
     const client = clientFor(endpoint, rootDir);
     const reports = [];
     for (const task of tasks) {
@@ -40927,7 +40999,20 @@ function notRun(job, usage) {
         wallMs: 0,
     };
 }
-async function reviewPrompt(ctx, job, headTexts) {
+/** Reads and checks a job's prompt, config entry and dataset; null for a removed prompt. */
+async function prepare(ctx, job) {
+    if (job.status === 'removed')
+        return null;
+    const headText = await ctx.readHead(job.path);
+    if (headText === null)
+        throw new ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
+    const head = taskFor(ctx, job.path, headText);
+    const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
+    const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
+    const splits = await loadTaskSplits(head, 'all');
+    return { headText, head, base, splits };
+}
+async function reviewPrompt(ctx, job, prepared, headTexts) {
     const started = Date.now();
     const before = ctx.client.usage();
     const review = {
@@ -40949,18 +41034,12 @@ async function reviewPrompt(ctx, job, headTexts) {
         review.wallMs = Date.now() - started;
         return review;
     };
-    if (job.status === 'removed') {
+    if (prepared === null) {
         review.verdict = 'deleted; not evaluated';
         return finish();
     }
-    const headText = await ctx.readHead(job.path);
-    if (headText === null)
-        throw new ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
+    const { headText, head, base, splits } = prepared;
     headTexts.set(job.path, headText);
-    const head = taskFor(ctx, job.path, headText);
-    const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
-    const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
-    const splits = await loadTaskSplits(head, 'all');
     const progress = (side) => (done, total) => ctx.onProgress?.(`${job.path} (${side})`, done, total);
     const opts = {
         client: ctx.client,
@@ -41006,14 +41085,19 @@ async function runReview(ctx) {
     const prompts = [];
     const headTexts = new Map();
     let partial = false;
-    for (const job of ctx.jobs) {
+    // Every prompt, config entry and dataset is checked first: a mistake in the last one must fail the
+    // run before the first one has spent model calls on a review that will never be posted.
+    const prepared = [];
+    for (const job of ctx.jobs)
+        prepared.push(await prepare(ctx, job));
+    for (const [i, job] of ctx.jobs.entries()) {
         if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
             partial = true;
             prompts.push(notRun(job, ctx.client.usage()));
             continue;
         }
         ctx.logger.info(`evaluating ${job.path} (${job.status})`);
-        const review = await reviewPrompt(ctx, job, headTexts);
+        const review = await reviewPrompt(ctx, job, prepared[i], headTexts);
         if (review.partial)
             partial = true;
         prompts.push(review);

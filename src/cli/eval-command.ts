@@ -7,7 +7,7 @@ import { buildTask } from '../config/task.js';
 import { ConfigError } from '../errors.js';
 import { SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
 import type { EvalReport } from '../eval/report.js';
-import { evalTask, type SplitChoice } from '../eval/task-run.js';
+import { evalTask, loadTaskSplits, type SplitChoice } from '../eval/task-run.js';
 import type { EvalTask } from '../types.js';
 import { clientFor, ENDPOINT_FLAGS, endpointFromFlags, parseFlags } from './args.js';
 import { progressReporter } from './progress.js';
@@ -174,6 +174,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const endpoint = endpointFromFlags(values);
   // Every task is built (and so every config/prompt error found) before the first model call.
   const tasks = await tasksFor(values, positionals, rootDir);
+  // Datasets too: a bad row in the last task's dataset must not surface after the first task's calls.
+  for (const task of tasks) await loadTaskSplits(task, which);
   const client = clientFor(endpoint, rootDir);
   const reports: EvalReport[] = [];
   for (const task of tasks) {

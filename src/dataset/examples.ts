@@ -42,6 +42,43 @@ export async function loadSplits(
   return selector.result();
 }
 
+export interface SplitStream {
+  sizes: { dev: number; test: number };
+  /** The selected examples again, read from the file in file order, with their slot in their split. */
+  examples(): AsyncGenerator<{ split: 'dev' | 'test'; slot: number; example: Example }>;
+}
+
+/**
+ * The same selection as loadSplits in two streaming passes: the first keeps only each selected
+ * row's line, the second rebuilds those rows one at a time. Memory stays flat on 100,000-row files.
+ */
+export async function streamSplits(file: string, map: FieldMap, spec: SplitSpec): Promise<SplitStream> {
+  const selector = new SplitSelector(spec);
+  let rows = 0;
+  for await (const raw of readRows(file)) {
+    const { id, line } = toExample(raw, map, file);
+    selector.add({ id, line, fields: {}, target: '' });
+    rows++;
+  }
+  if (rows === 0) throw new ConfigError(`${file}: dataset is empty`);
+  const chosen = selector.result();
+  const where = new Map<number, { split: 'dev' | 'test'; slot: number }>();
+  for (const split of ['dev', 'test'] as const) {
+    chosen[split].forEach((e, slot) => {
+      where.set(e.line, { split, slot });
+    });
+  }
+  return {
+    sizes: { dev: chosen.dev.length, test: chosen.test.length },
+    async *examples() {
+      for await (const raw of readRows(file)) {
+        const at = where.get(raw.line);
+        if (at) yield { ...at, example: toExample(raw, map, file) };
+      }
+    },
+  };
+}
+
 /** Inline rows (a .prompt.yml `testData`): line = index + 1; errors name `source: testData[i]`. */
 export function examplesFromRows(rows: Record<string, unknown>[], map: FieldMap, source: string): Example[] {
   if (!Array.isArray(rows)) {

@@ -149,33 +149,62 @@ export function summarize(results: ExampleResult[]): SplitSummary {
   };
 }
 
+type Job = { split: SplitName; example: Example; slot: number };
+
+function* arrayJobs(splits: Partial<Record<SplitName, Example[]>>): Generator<Job> {
+  for (const split of ['dev', 'test'] as const) {
+    const examples = splits[split] ?? [];
+    for (let slot = 0; slot < examples.length; slot++) yield { split, example: examples[slot]!, slot };
+  }
+}
+
 /**
- * Scores a prompt on the given splits. A fixed pool of workers pulls examples by index, so memory
- * stays flat on large datasets (no promise per row up front) while the endpoint sees `concurrency`
- * requests in flight.
+ * Scores a prompt on the given splits. A fixed pool of workers pulls examples one at a time, so
+ * memory stays flat on large datasets (no promise per row up front) while the endpoint sees
+ * `concurrency` requests in flight.
  */
-export async function evaluate(
+export function evaluate(
   task: EvalTask,
   splits: Partial<Record<SplitName, Example[]>>,
   opts: EvalOptions,
 ): Promise<EvalRun> {
+  const sizes: Partial<Record<SplitName, number>> = {};
+  for (const split of ['dev', 'test'] as const) if (splits[split]) sizes[split] = splits[split]!.length;
+  return runJobs(task, arrayJobs(splits), sizes, opts);
+}
+
+/** The same, for examples streamed from a file (see dataset/streamSplits): nothing is held but results. */
+export function evaluateStream(
+  task: EvalTask,
+  jobs: AsyncIterator<Job>,
+  sizes: Partial<Record<SplitName, number>>,
+  opts: EvalOptions,
+): Promise<EvalRun> {
+  return runJobs(task, jobs, sizes, opts);
+}
+
+async function runJobs(
+  task: EvalTask,
+  jobs: Iterator<Job> | AsyncIterator<Job>,
+  sizes: Partial<Record<SplitName, number>>,
+  opts: EvalOptions,
+): Promise<EvalRun> {
   const started = Date.now();
-  const jobs: { split: SplitName; example: Example; slot: number }[] = [];
   const out: Partial<Record<SplitName, ExampleResult[]>> = {};
-  for (const name of ['dev', 'test'] as const) {
-    const examples = splits[name];
-    if (!examples) continue;
-    out[name] = new Array(examples.length);
-    examples.forEach((example, slot) => {
-      jobs.push({ split: name, example, slot });
-    });
+  let total = 0;
+  for (const split of ['dev', 'test'] as const) {
+    if (sizes[split] === undefined) continue;
+    out[split] = new Array(sizes[split]);
+    total += sizes[split]!;
   }
-  let next = 0;
   let done = 0;
   let stopped = false;
+  // Concurrent next() calls on an async generator are queued by the language: each job goes to one worker.
   const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++]!;
+    for (;;) {
+      const next = await jobs.next();
+      if (next.done) return;
+      const job = next.value;
       const late = opts.stopAt !== undefined && Date.now() >= opts.stopAt;
       if (late) stopped = true;
       const result = late
@@ -183,15 +212,15 @@ export async function evaluate(
         : await runOne(task, job.example, job.split, opts);
       out[job.split]![job.slot] = result;
       done++;
-      opts.onProgress?.(done, jobs.length);
+      opts.onProgress?.(done, total);
     }
   };
-  const workers = Math.max(1, Math.min(opts.concurrency, jobs.length));
+  const workers = Math.max(1, Math.min(opts.concurrency, total));
   await Promise.all(Array.from({ length: workers }, worker));
-  const result: EvalRun = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
+  const run: EvalRun = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
   for (const name of ['dev', 'test'] as const) {
     const results = out[name];
-    if (results) result.splits[name] = { summary: summarize(results), results };
+    if (results) run.splits[name] = { summary: summarize(results), results };
   }
-  return result;
+  return run;
 }

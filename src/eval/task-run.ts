@@ -1,11 +1,11 @@
 import { relative } from 'node:path';
 import { assignSplits } from '../dataset/split.js';
-import { examplesFromRows, loadSplits } from '../dataset/examples.js';
+import { examplesFromRows, loadSplits, streamSplits } from '../dataset/examples.js';
 import { ConfigError } from '../errors.js';
 import type { LlmClient } from '../llm/client.js';
 import type { EvalTask, Example, SplitName } from '../types.js';
 import { type EvalReport, EVAL_REPORT_VERSION } from './report.js';
-import { evaluate } from './run.js';
+import { evaluate, evaluateStream } from './run.js';
 
 export type SplitChoice = SplitName | 'all';
 
@@ -45,11 +45,26 @@ export interface TaskEvalOptions {
   lean?: boolean;
 }
 
+/**
+ * A lean run on a dataset file streams its examples (two passes over the file), so only the
+ * per-example verdicts stay in memory; otherwise the examples are loaded, as reports need them.
+ */
+async function runTask(task: EvalTask, opts: TaskEvalOptions) {
+  if (!opts.lean || !task.datasetPath) return evaluate(task, await loadTaskSplits(task, opts.which), opts);
+  const stream = await streamSplits(task.datasetPath, { input: task.input, target: task.target }, task.split);
+  const sizes: Partial<Record<SplitName, number>> = {};
+  if (opts.which !== 'test') sizes.dev = stream.sizes.dev;
+  if (opts.which !== 'dev') sizes.test = stream.sizes.test;
+  const wanted = async function* () {
+    for await (const job of stream.examples()) if (sizes[job.split] !== undefined) yield job;
+  };
+  return evaluateStream(task, wanted(), sizes, opts);
+}
+
 /** Loads, splits and scores one task, and shapes the result as the versioned report. */
 export async function evalTask(task: EvalTask, opts: TaskEvalOptions): Promise<EvalReport> {
-  const splits = await loadTaskSplits(task, opts.which);
   const before = opts.client.usage();
-  const run = await evaluate(task, splits, opts);
+  const run = await runTask(task, opts);
   const after = opts.client.usage();
   return {
     version: EVAL_REPORT_VERSION,

@@ -82,24 +82,33 @@ function scorerFor(spec: Dataset, examples: Example[]): ScorerSpec {
   return examples.every((e) => /^\([A-Z]\)$/.test(e.target.trim())) ? { type: 'choice' } : spec.scorer;
 }
 
+/** parseArgs with its errors as one-line user errors. */
+function flags<O extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
+  argv: string[],
+  options: O,
+) {
+  try {
+    return parseArgs({ args: argv, options, strict: true });
+  } catch (error) {
+    throw new ConfigError(errorMessage(error).split('\n')[0]!);
+  }
+}
+
 export async function repro(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      dataset: { type: 'string', default: 'gsm8k' },
-      method: { type: 'string' },
-      mode: { type: 'string' },
-      n: { type: 'string' },
-      'base-url': { type: 'string' },
-      'api-key': { type: 'string' },
-      'task-model': { type: 'string' },
-      'optimizer-model': { type: 'string' },
-      'max-calls': { type: 'string' },
-      steps: { type: 'string' },
-      seed: { type: 'string' },
-      concurrency: { type: 'string' },
-      'data-dir': { type: 'string', default: '../shared/data' },
-    },
+  const { values } = flags(argv, {
+    dataset: { type: 'string', default: 'gsm8k' },
+    method: { type: 'string' },
+    mode: { type: 'string' },
+    n: { type: 'string' },
+    'base-url': { type: 'string' },
+    'api-key': { type: 'string' },
+    'task-model': { type: 'string' },
+    'optimizer-model': { type: 'string' },
+    'max-calls': { type: 'string' },
+    steps: { type: 'string' },
+    seed: { type: 'string' },
+    concurrency: { type: 'string' },
+    'data-dir': { type: 'string', default: '../shared/data' },
   });
   const methods = (values.method ? [values.method] : ['ape', 'apo', 'pe2']) as OptimizeMethod[];
   const modes = (values.mode ? [values.mode] : ['local', 'global']) as OptimizeMode[];

@@ -31,7 +31,7 @@ function head(s: string, max: number): { text: string; cut: boolean } {
 }
 
 /** Hides anything that looks like the bot's hidden markers (or any HTML comment) from a naive `includes`. */
-function defuseComments(s: string): string {
+export function defuseComments(s: string): string {
   return s.replace(/<!--/g, '<!\u200B--').replace(/-->/g, '--\u200B>');
 }
 

@@ -131,9 +131,31 @@ function notRun(job: PromptJob, usage: UsageSnapshot): PromptReview {
   };
 }
 
+/** What a prompt's evaluation needs, read and validated before any prompt makes a model call. */
+interface Prepared {
+  headText: string;
+  head: EvalTask;
+  base: EvalTask | null;
+  splits: Partial<Record<SplitName, Example[]>>;
+}
+
+/** Reads and checks a job's prompt, config entry and dataset; null for a removed prompt. */
+async function prepare(ctx: ReviewContext, job: PromptJob): Promise<Prepared | null> {
+  if (job.status === 'removed') return null;
+  const headText = await ctx.readHead(job.path);
+  if (headText === null)
+    throw new ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
+  const head = taskFor(ctx, job.path, headText);
+  const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
+  const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
+  const splits = await loadTaskSplits(head, 'all');
+  return { headText, head, base, splits };
+}
+
 async function reviewPrompt(
   ctx: ReviewContext,
   job: PromptJob,
+  prepared: Prepared | null,
   headTexts: Map<string, string>,
 ): Promise<PromptReview> {
   const started = Date.now();
@@ -155,18 +177,12 @@ async function reviewPrompt(
     review.wallMs = Date.now() - started;
     return review;
   };
-  if (job.status === 'removed') {
+  if (prepared === null) {
     review.verdict = 'deleted; not evaluated';
     return finish();
   }
-  const headText = await ctx.readHead(job.path);
-  if (headText === null)
-    throw new ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
+  const { headText, head, base, splits } = prepared;
   headTexts.set(job.path, headText);
-  const head = taskFor(ctx, job.path, headText);
-  const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
-  const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
-  const splits = await loadTaskSplits(head, 'all');
   const progress = (side: string) => (done: number, total: number) =>
     ctx.onProgress?.(`${job.path} (${side})`, done, total);
   const opts = {
@@ -213,14 +229,18 @@ export async function runReview(
   const prompts: PromptReview[] = [];
   const headTexts = new Map<string, string>();
   let partial = false;
-  for (const job of ctx.jobs) {
+  // Every prompt, config entry and dataset is checked first: a mistake in the last one must fail the
+  // run before the first one has spent model calls on a review that will never be posted.
+  const prepared: (Prepared | null)[] = [];
+  for (const job of ctx.jobs) prepared.push(await prepare(ctx, job));
+  for (const [i, job] of ctx.jobs.entries()) {
     if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
       partial = true;
       prompts.push(notRun(job, ctx.client.usage()));
       continue;
     }
     ctx.logger.info(`evaluating ${job.path} (${job.status})`);
-    const review = await reviewPrompt(ctx, job, headTexts);
+    const review = await reviewPrompt(ctx, job, prepared[i]!, headTexts);
     if (review.partial) partial = true;
     prompts.push(review);
   }
