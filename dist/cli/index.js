@@ -17113,6 +17113,13 @@ async function loadTaskSplits(task, which) {
         chosen.test = test;
     return chosen;
 }
+/** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
+async function checkTaskData(task) {
+    if (task.datasetPath)
+        await streamSplits(task.datasetPath, { input: task.input, target: task.target }, task.split);
+    else
+        await loadTaskSplits(task, 'all');
+}
 /**
  * A lean run on a dataset file streams its examples (two passes over the file), so only the
  * per-example verdicts stay in memory; otherwise the examples are loaded, as reports need them.
@@ -38397,6 +38404,8 @@ function progressReporter(label, stream = process.stderr) {
 
 
 
+/** Exit code when no example of a prompt could be evaluated (2 is a usage or input error). */
+const EXIT_NOT_EVALUATED = 3;
 const HELP = `usage: lpo eval [flags] [prompt files...]
 
 With a config (default .github/lpo.yml), scores every prompt file it covers, or the files named.
@@ -38545,8 +38554,10 @@ async function evalCommand(argv) {
     // Every task is built (and so every config/prompt error found) before the first model call.
     const tasks = await tasksFor(values, positionals, rootDir);
     // Datasets too: a bad row in the last task's dataset must not surface after the first task's calls.
-    for (const task of tasks)
-        await loadTaskSplits(task, which);
+    // (A single task reads its rows before its first call anyway.)
+    if (tasks.length > 1)
+        for (const task of tasks)
+            await checkTaskData(task);
     const client = clientFor(endpoint, rootDir);
     const reports = [];
     for (const task of tasks) {
@@ -38569,7 +38580,12 @@ async function evalCommand(argv) {
         const body = reports.length === 1 ? reports[0] : { version: 1, kind: 'eval-set', reports };
         await (0,promises_namespaceObject.writeFile)(values.json, `${JSON.stringify(body, null, 2)}\n`);
     }
-    return 0;
+    // Every example errored: there is no accuracy to report, which is not a success.
+    const failed = reports.filter((r) => r.examples.length > 0 && r.examples.every((e) => e.verdict === 'error'));
+    for (const r of failed) {
+        process.stderr.write(`error: evaluation could not run for ${r.prompt}: ${r.examples[0].error}\n`);
+    }
+    return failed.length > 0 ? EXIT_NOT_EVALUATED : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/meta-prompts.ts
@@ -41239,7 +41255,7 @@ async function withHeadTree(repoDir, headSha, fn) {
 
 
 /** Exit code when a prompt could not be evaluated (1 is a regression, 2 a usage error). */
-const EXIT_NOT_EVALUATED = 3;
+const review_command_EXIT_NOT_EVALUATED = 3;
 const review_command_HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <review.md>] [--json <report.json>]
 
 Runs the pull-request review on a local git repository: evaluates the base and head versions of every
@@ -41365,7 +41381,7 @@ async function reviewCommand(argv) {
     for (const p of broken) {
         process.stderr.write(`error: evaluation could not run for ${p.path}: ${p.error.replace(/^evaluation could not run: /, '')}\n`);
     }
-    return broken.length > 0 ? EXIT_NOT_EVALUATED : 0;
+    return broken.length > 0 ? review_command_EXIT_NOT_EVALUATED : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/llm/sim-schema.ts

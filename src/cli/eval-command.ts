@@ -7,10 +7,13 @@ import { buildTask } from '../config/task.js';
 import { ConfigError } from '../errors.js';
 import { SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
 import type { EvalReport } from '../eval/report.js';
-import { evalTask, loadTaskSplits, type SplitChoice } from '../eval/task-run.js';
+import { checkTaskData, evalTask, type SplitChoice } from '../eval/task-run.js';
 import type { EvalTask } from '../types.js';
 import { clientFor, ENDPOINT_FLAGS, endpointFromFlags, parseFlags } from './args.js';
 import { progressReporter } from './progress.js';
+
+/** Exit code when no example of a prompt could be evaluated (2 is a usage or input error). */
+const EXIT_NOT_EVALUATED = 3;
 
 const HELP = `usage: lpo eval [flags] [prompt files...]
 
@@ -175,7 +178,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   // Every task is built (and so every config/prompt error found) before the first model call.
   const tasks = await tasksFor(values, positionals, rootDir);
   // Datasets too: a bad row in the last task's dataset must not surface after the first task's calls.
-  for (const task of tasks) await loadTaskSplits(task, which);
+  // (A single task reads its rows before its first call anyway.)
+  if (tasks.length > 1) for (const task of tasks) await checkTaskData(task);
   const client = clientFor(endpoint, rootDir);
   const reports: EvalReport[] = [];
   for (const task of tasks) {
@@ -198,5 +202,12 @@ export async function evalCommand(argv: string[]): Promise<number> {
     const body = reports.length === 1 ? reports[0] : { version: 1, kind: 'eval-set', reports };
     await writeFile(values.json, `${JSON.stringify(body, null, 2)}\n`);
   }
-  return 0;
+  // Every example errored: there is no accuracy to report, which is not a success.
+  const failed = reports.filter(
+    (r) => r.examples.length > 0 && r.examples.every((e) => e.verdict === 'error'),
+  );
+  for (const r of failed) {
+    process.stderr.write(`error: evaluation could not run for ${r.prompt}: ${r.examples[0]!.error}\n`);
+  }
+  return failed.length > 0 ? EXIT_NOT_EVALUATED : 0;
 }

@@ -45,6 +45,13 @@ export interface TaskEvalOptions {
   lean?: boolean;
 }
 
+/** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
+export async function checkTaskData(task: EvalTask): Promise<void> {
+  if (task.datasetPath)
+    await streamSplits(task.datasetPath, { input: task.input, target: task.target }, task.split);
+  else await loadTaskSplits(task, 'all');
+}
+
 /**
  * A lean run on a dataset file streams its examples (two passes over the file), so only the
  * per-example verdicts stay in memory; otherwise the examples are loaded, as reports need them.

@@ -1,0 +1,33 @@
+// Greps a directory tree for a secret: every file's name and bytes, symlinks not followed.
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface Leak {
+  where: string;
+  /** `name` when the path holds the secret, `content` when the bytes do. */
+  kind: 'name' | 'content';
+}
+
+export interface Scan {
+  files: number;
+  leaks: Leak[];
+}
+
+export async function scanTree(root: string, secret: string): Promise<Scan> {
+  const scan: Scan = { files: 0, leaks: [] };
+  const needle = Buffer.from(secret);
+  async function walk(dir: string): Promise<void> {
+    for (const entry of await readdir(dir)) {
+      const full = path.join(dir, entry);
+      if (entry.includes(secret)) scan.leaks.push({ where: full, kind: 'name' });
+      const info = await lstat(full);
+      if (info.isDirectory()) await walk(full);
+      else if (info.isFile()) {
+        scan.files++;
+        if ((await readFile(full)).includes(needle)) scan.leaks.push({ where: full, kind: 'content' });
+      }
+    }
+  }
+  await walk(root);
+  return scan;
+}
