@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2960);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1783);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2960:
+/***/ 1783:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30051,6 +30051,93 @@ class BedrockOpenAI extends OpenAI {
 
 
 //# sourceMappingURL=index.mjs.map
+;// CONCATENATED MODULE: ./src/llm/body-timeout.ts
+// A fetch wrapper that keeps reading the response body under the request's deadline.
+/**
+ * The SDK's timeout stops once headers arrive, so a server that sends headers and then stalls would
+ * hang forever. Reading the (small, non-streamed) body under the same deadline closes that gap; the
+ * abort surfaces as a timeout, which the SDK retries.
+ */
+function withBodyTimeout(inner, timeoutMs) {
+    return async (input, init) => {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), timeoutMs);
+        const outer = init?.signal;
+        const forward = () => controller.abort();
+        outer?.addEventListener('abort', forward, { once: true });
+        try {
+            const response = await inner(input, { ...init, signal: controller.signal });
+            // Error bodies are small and the SDK reads (or cancels) them itself, per retry.
+            if (!response.ok || response.status === 204)
+                return response;
+            // Read inside fetch, so a stalled body is a fetch timeout the SDK retries. The readers are
+            // then answered from the buffer: one response and one stream per request on the hot path.
+            const buffer = await response.arrayBuffer();
+            const text = () => new TextDecoder().decode(buffer);
+            Object.defineProperties(response, {
+                arrayBuffer: { value: async () => buffer },
+                text: { value: async () => text() },
+                json: { value: async () => JSON.parse(text()) },
+            });
+            return response;
+        }
+        finally {
+            clearTimeout(timer);
+            outer?.removeEventListener('abort', forward);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/llm/extract-json.ts
+// Reading JSON out of model output that may wrap it in prose or code fences.
+/**
+ * The first parsable JSON value: the whole text, else the first balanced `{...}` that parses
+ * (models wrap JSON in prose or code fences when the server ignores response_format).
+ */
+function extractJson(text) {
+    try {
+        return JSON.parse(text.trim());
+    }
+    catch {
+        // fall through to the scan
+    }
+    // Bounded, because the text is untrusted and every candidate start costs a scan.
+    let tries = 0;
+    for (let start = text.indexOf('{'); start !== -1 && tries < 64; start = text.indexOf('{', start + 1)) {
+        tries += 1;
+        const end = balancedEnd(text, start);
+        if (end === -1)
+            continue;
+        try {
+            return JSON.parse(text.slice(start, end + 1));
+        }
+        catch {
+            // not JSON after all (e.g. a template or code block): try the next brace
+        }
+    }
+    return undefined;
+}
+function balancedEnd(text, start) {
+    let depth = 0;
+    let inString = false;
+    for (let i = start; i < text.length; i++) {
+        const ch = text[i];
+        if (inString) {
+            if (ch === '\\')
+                i += 1;
+            else if (ch === '"')
+                inString = false;
+        }
+        else if (ch === '"')
+            inString = true;
+        else if (ch === '{')
+            depth += 1;
+        else if (ch === '}' && --depth === 0)
+            return i;
+    }
+    return -1;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/openai/_vendor/zod-to-json-schema/Options.mjs
 const ignoreOverride = Symbol('Let zodToJsonSchema decide on which parser to use');
 const Options_defaultOptions = {
@@ -37950,6 +38037,8 @@ function nonNegative(n) {
 
 
 
+
+
 /**
  * Per attempt. Eval answers are a few hundred tokens at most, which even a slow local model produces
  * well within a minute; a request silent for longer is almost always a dead connection or a stuck
@@ -38184,87 +38273,6 @@ class LlmClient {
         return out.length > MAX_DETAIL_CHARS ? `${out.slice(0, MAX_DETAIL_CHARS)}…` : out;
     }
 }
-/**
- * The SDK's timeout stops once headers arrive, so a server that sends headers and then stalls would
- * hang forever. Reading the (small, non-streamed) body under the same deadline closes that gap; the
- * abort surfaces as a timeout, which the SDK retries.
- */
-function withBodyTimeout(inner, timeoutMs) {
-    return async (input, init) => {
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), timeoutMs);
-        const outer = init?.signal;
-        const forward = () => controller.abort();
-        outer?.addEventListener('abort', forward, { once: true });
-        try {
-            const response = await inner(input, { ...init, signal: controller.signal });
-            // Error bodies are small and the SDK reads (or cancels) them itself, per retry.
-            if (!response.ok || response.status === 204)
-                return response;
-            // Read inside fetch, so a stalled body is a fetch timeout the SDK retries. The readers are
-            // then answered from the buffer: one response and one stream per request on the hot path.
-            const buffer = await response.arrayBuffer();
-            const text = () => new TextDecoder().decode(buffer);
-            Object.defineProperties(response, {
-                arrayBuffer: { value: async () => buffer },
-                text: { value: async () => text() },
-                json: { value: async () => JSON.parse(text()) },
-            });
-            return response;
-        }
-        finally {
-            clearTimeout(timer);
-            outer?.removeEventListener('abort', forward);
-        }
-    };
-}
-/**
- * The first parsable JSON value: the whole text, else the first balanced `{...}` that parses
- * (models wrap JSON in prose or code fences when the server ignores response_format).
- */
-function extractJson(text) {
-    try {
-        return JSON.parse(text.trim());
-    }
-    catch {
-        // fall through to the scan
-    }
-    // Bounded, because the text is untrusted and every candidate start costs a scan.
-    let tries = 0;
-    for (let start = text.indexOf('{'); start !== -1 && tries < 64; start = text.indexOf('{', start + 1)) {
-        tries += 1;
-        const end = balancedEnd(text, start);
-        if (end === -1)
-            continue;
-        try {
-            return JSON.parse(text.slice(start, end + 1));
-        }
-        catch {
-            // not JSON after all (e.g. a template or code block): try the next brace
-        }
-    }
-    return undefined;
-}
-function balancedEnd(text, start) {
-    let depth = 0;
-    let inString = false;
-    for (let i = start; i < text.length; i++) {
-        const ch = text[i];
-        if (inString) {
-            if (ch === '\\')
-                i += 1;
-            else if (ch === '"')
-                inString = false;
-        }
-        else if (ch === '"')
-            inString = true;
-        else if (ch === '{')
-            depth += 1;
-        else if (ch === '}' && --depth === 0)
-            return i;
-    }
-    return -1;
-}
 function checkBaseURL(baseURL) {
     try {
         const url = new URL(baseURL);
@@ -38297,6 +38305,7 @@ function causeChain(error) {
     }
     return parts.join(': ');
 }
+
 
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 

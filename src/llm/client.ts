@@ -2,6 +2,8 @@
 // with bounded concurrency, a disk cache, usage accounting and errors safe to print.
 
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { withBodyTimeout } from './body-timeout.js';
+import { extractJson } from './extract-json.js';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -293,79 +295,6 @@ export class LlmClient {
   }
 }
 
-/**
- * The SDK's timeout stops once headers arrive, so a server that sends headers and then stalls would
- * hang forever. Reading the (small, non-streamed) body under the same deadline closes that gap; the
- * abort surfaces as a timeout, which the SDK retries.
- */
-function withBodyTimeout(inner: typeof fetch, timeoutMs: number): typeof fetch {
-  return async (input, init) => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const outer = init?.signal;
-    const forward = () => controller.abort();
-    outer?.addEventListener('abort', forward, { once: true });
-    try {
-      const response = await inner(input, { ...init, signal: controller.signal });
-      // Error bodies are small and the SDK reads (or cancels) them itself, per retry.
-      if (!response.ok || response.status === 204) return response;
-      // Read inside fetch, so a stalled body is a fetch timeout the SDK retries. The readers are
-      // then answered from the buffer: one response and one stream per request on the hot path.
-      const buffer = await response.arrayBuffer();
-      const text = () => new TextDecoder().decode(buffer);
-      Object.defineProperties(response, {
-        arrayBuffer: { value: async () => buffer },
-        text: { value: async () => text() },
-        json: { value: async () => JSON.parse(text()) },
-      });
-      return response;
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', forward);
-    }
-  };
-}
-
-/**
- * The first parsable JSON value: the whole text, else the first balanced `{...}` that parses
- * (models wrap JSON in prose or code fences when the server ignores response_format).
- */
-export function extractJson(text: string): unknown {
-  try {
-    return JSON.parse(text.trim());
-  } catch {
-    // fall through to the scan
-  }
-  // Bounded, because the text is untrusted and every candidate start costs a scan.
-  let tries = 0;
-  for (let start = text.indexOf('{'); start !== -1 && tries < 64; start = text.indexOf('{', start + 1)) {
-    tries += 1;
-    const end = balancedEnd(text, start);
-    if (end === -1) continue;
-    try {
-      return JSON.parse(text.slice(start, end + 1));
-    } catch {
-      // not JSON after all (e.g. a template or code block): try the next brace
-    }
-  }
-  return undefined;
-}
-
-function balancedEnd(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i += 1;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === '{') depth += 1;
-    else if (ch === '}' && --depth === 0) return i;
-  }
-  return -1;
-}
-
 function checkBaseURL(baseURL: string): string {
   try {
     const url = new URL(baseURL);
@@ -402,3 +331,5 @@ function causeChain(error: Error): string {
   }
   return parts.join(': ');
 }
+
+export { extractJson } from './extract-json.js';
