@@ -17087,6 +17087,14 @@ async function runJobs(task, jobs, sizes, opts) {
 
 
 /**
+ * The dataset path as messages should name it: relative to the working directory (the repository
+ * root in the Action and usually in the CLI) when inside it, so `data/x.jsonl:7`, not a runner path.
+ */
+function shown(file) {
+    const rel = (0,external_node_path_namespaceObject.relative)(process.cwd(), file);
+    return rel && !rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel) ? rel : file;
+}
+/**
  * The task's dev and test examples. A dataset file is streamed once, keeping only the capped
  * selection of each split, so a 100,000-row file never sits in memory whole.
  */
@@ -17095,7 +17103,7 @@ async function loadTaskSplits(task, which) {
     let dev;
     let test;
     if (task.datasetPath) {
-        ({ dev, test } = await loadSplits(task.datasetPath, map, task.split));
+        ({ dev, test } = await loadSplits(shown(task.datasetPath), map, task.split));
     }
     else if (task.inlineRows) {
         const examples = examplesFromRows(task.inlineRows, map, task.inlineSource ?? task.promptPath);
@@ -17116,7 +17124,7 @@ async function loadTaskSplits(task, which) {
 /** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
 async function checkTaskData(task) {
     if (task.datasetPath)
-        await streamSplits(task.datasetPath, { input: task.input, target: task.target }, task.split);
+        await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
     else
         await loadTaskSplits(task, 'all');
 }
@@ -17127,7 +17135,7 @@ async function checkTaskData(task) {
 async function runTask(task, opts) {
     if (!opts.lean || !task.datasetPath)
         return evaluate(task, await loadTaskSplits(task, opts.which), opts);
-    const stream = await streamSplits(task.datasetPath, { input: task.input, target: task.target }, task.split);
+    const stream = await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
     const sizes = {};
     if (opts.which !== 'test')
         sizes.dev = stream.sizes.dev;

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { assignSplits } from '../dataset/split.js';
 import { examplesFromRows, loadSplits, streamSplits } from '../dataset/examples.js';
 import { ConfigError } from '../errors.js';
@@ -10,6 +10,15 @@ import { evaluate, evaluateStream } from './run.js';
 export type SplitChoice = SplitName | 'all';
 
 /**
+ * The dataset path as messages should name it: relative to the working directory (the repository
+ * root in the Action and usually in the CLI) when inside it, so `data/x.jsonl:7`, not a runner path.
+ */
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/**
  * The task's dev and test examples. A dataset file is streamed once, keeping only the capped
  * selection of each split, so a 100,000-row file never sits in memory whole.
  */
@@ -18,7 +27,7 @@ export async function loadTaskSplits(task: EvalTask, which: SplitChoice) {
   let dev: Example[];
   let test: Example[];
   if (task.datasetPath) {
-    ({ dev, test } = await loadSplits(task.datasetPath, map, task.split));
+    ({ dev, test } = await loadSplits(shown(task.datasetPath), map, task.split));
   } else if (task.inlineRows) {
     const examples = examplesFromRows(task.inlineRows, map, task.inlineSource ?? task.promptPath);
     if (examples.length === 0)
@@ -48,7 +57,7 @@ export interface TaskEvalOptions {
 /** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
 export async function checkTaskData(task: EvalTask): Promise<void> {
   if (task.datasetPath)
-    await streamSplits(task.datasetPath, { input: task.input, target: task.target }, task.split);
+    await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
   else await loadTaskSplits(task, 'all');
 }
 
@@ -58,7 +67,11 @@ export async function checkTaskData(task: EvalTask): Promise<void> {
  */
 async function runTask(task: EvalTask, opts: TaskEvalOptions) {
   if (!opts.lean || !task.datasetPath) return evaluate(task, await loadTaskSplits(task, opts.which), opts);
-  const stream = await streamSplits(task.datasetPath, { input: task.input, target: task.target }, task.split);
+  const stream = await streamSplits(
+    shown(task.datasetPath),
+    { input: task.input, target: task.target },
+    task.split,
+  );
   const sizes: Partial<Record<SplitName, number>> = {};
   if (opts.which !== 'test') sizes.dev = stream.sizes.dev;
   if (opts.which !== 'dev') sizes.test = stream.sizes.test;
