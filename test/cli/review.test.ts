@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keyFromConfig } from '../../src/llm/sim-keys.js';
 import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
 import { ReviewJsonSchema } from '../../src/review/json-report.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, reviewArgs, runCli } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 
 let sim: SimulatorHandle;
@@ -23,20 +23,7 @@ async function review(base: string, head: string, extra: string[] = []) {
   const out = path.join(repo.dir, '..', `${path.basename(repo.dir)}-review.md`);
   const json = path.join(repo.dir, '..', `${path.basename(repo.dir)}-report.json`);
   const res = await runCli([
-    'review',
-    '--repo',
-    repo.dir,
-    '--base',
-    base,
-    '--head',
-    head,
-    '--out',
-    out,
-    '--json',
-    json,
-    '--base-url',
-    sim.url,
-    '--no-cache',
+    ...reviewArgs({ repo: repo.dir, base, head, out, json, baseUrl: sim.url }),
     ...extra,
   ]);
   const markdown = await readFile(out, 'utf8').catch(() => '');

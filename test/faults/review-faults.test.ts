@@ -8,7 +8,7 @@ import { FAULT_KINDS } from '../../src/llm/sim-faults.js';
 import { keyFromConfig } from '../../src/llm/sim-keys.js';
 import { startSimulator } from '../../src/llm/simulator.js';
 import { ReviewJsonSchema } from '../../src/review/json-report.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, reviewArgs, runCli } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 import { closeAll, faultClient, faultySimulator, gsmTask, TASK_MODEL } from './helpers.js';
 
@@ -63,22 +63,7 @@ describe('every model call failing', () => {
         const head = repo.commit('worse prompt');
         const out = path.join(repo.dir, 'review.md');
         const json = path.join(repo.dir, 'report.json');
-        res = await runCli([
-          'review',
-          '--repo',
-          repo.dir,
-          '--base',
-          base,
-          '--head',
-          head,
-          '--out',
-          out,
-          '--json',
-          json,
-          '--base-url',
-          sim.url,
-          '--no-cache',
-        ]);
+        res = await runCli(reviewArgs({ repo: repo.dir, base, head, out, json, baseUrl: sim.url }));
         markdown = await readFile(out, 'utf8');
         reportText = await readFile(json, 'utf8');
         calls = sim.stats().total;

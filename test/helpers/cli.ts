@@ -36,3 +36,30 @@ export function runCli(
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/** `lpo review` on a local repository against an endpoint, writing the comment and the JSON report. */
+export function reviewArgs(o: {
+  repo: string;
+  base: string;
+  head: string;
+  out: string;
+  json: string;
+  baseUrl: string;
+}) {
+  return [
+    'review',
+    '--repo',
+    o.repo,
+    '--base',
+    o.base,
+    '--head',
+    o.head,
+    '--out',
+    o.out,
+    '--json',
+    o.json,
+    '--base-url',
+    o.baseUrl,
+    '--no-cache',
+  ];
+}
