@@ -17032,13 +17032,10 @@ function evaluate(task, splits, opts) {
     for (const split of ['dev', 'test'])
         if (splits[split])
             sizes[split] = splits[split].length;
-    return runJobs(task, arrayJobs(splits), sizes, opts);
+    return evaluateStream(task, arrayJobs(splits), sizes, opts);
 }
 /** The same, for examples streamed from a file (see dataset/streamSplits): nothing is held but results. */
-function evaluateStream(task, jobs, sizes, opts) {
-    return runJobs(task, jobs, sizes, opts);
-}
-async function runJobs(task, jobs, sizes, opts) {
+async function evaluateStream(task, jobs, sizes, opts) {
     const started = Date.now();
     const out = {};
     let total = 0;

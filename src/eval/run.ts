@@ -170,20 +170,11 @@ export function evaluate(
 ): Promise<EvalRun> {
   const sizes: Partial<Record<SplitName, number>> = {};
   for (const split of ['dev', 'test'] as const) if (splits[split]) sizes[split] = splits[split]!.length;
-  return runJobs(task, arrayJobs(splits), sizes, opts);
+  return evaluateStream(task, arrayJobs(splits), sizes, opts);
 }
 
 /** The same, for examples streamed from a file (see dataset/streamSplits): nothing is held but results. */
-export function evaluateStream(
-  task: EvalTask,
-  jobs: AsyncIterator<Job>,
-  sizes: Partial<Record<SplitName, number>>,
-  opts: EvalOptions,
-): Promise<EvalRun> {
-  return runJobs(task, jobs, sizes, opts);
-}
-
-async function runJobs(
+export async function evaluateStream(
   task: EvalTask,
   jobs: Iterator<Job> | AsyncIterator<Job>,
   sizes: Partial<Record<SplitName, number>>,
