@@ -203,11 +203,13 @@ export async function evalCommand(argv: string[]): Promise<number> {
     await writeFile(values.json, `${JSON.stringify(body, null, 2)}\n`);
   }
   // Every example errored: there is no accuracy to report, which is not a success.
-  const failed = reports.filter(
-    (r) => r.examples.length > 0 && r.examples.every((e) => e.verdict === 'error'),
-  );
+  const failed = reports.filter((r) => {
+    const splits = Object.values(r.splits);
+    return splits.some((s) => s.total > 0) && splits.every((s) => s.errors === s.total);
+  });
   for (const r of failed) {
-    process.stderr.write(`error: evaluation could not run for ${r.prompt}: ${r.examples[0]!.error}\n`);
+    const first = r.examples.find((e) => e.verdict === 'error');
+    process.stderr.write(`error: evaluation could not run for ${r.prompt}: ${first?.error}\n`);
   }
   return failed.length > 0 ? EXIT_NOT_EVALUATED : 0;
 }

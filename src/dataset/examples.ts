@@ -35,7 +35,8 @@ export async function loadSplits(
   const selector = new SplitSelector(spec); // a bad spec fails before any reading
   let rows = 0;
   for await (const raw of readRows(file)) {
-    selector.add(toExample(raw, map, file));
+    const example = toExample(raw, map, file);
+    selector.add(example.id, example);
     rows++;
   }
   if (rows === 0) throw new ConfigError(`${file}: dataset is empty`);
@@ -53,27 +54,27 @@ export interface SplitStream {
  * row's line, the second rebuilds those rows one at a time. Memory stays flat on 100,000-row files.
  */
 export async function streamSplits(file: string, map: FieldMap, spec: SplitSpec): Promise<SplitStream> {
-  const selector = new SplitSelector(spec);
+  const selector = new SplitSelector<{ line: number }>(spec);
   let rows = 0;
   for await (const raw of readRows(file)) {
     const { id, line } = toExample(raw, map, file);
-    selector.add({ id, line, fields: {}, target: '' });
+    selector.add(id, { line });
     rows++;
   }
   if (rows === 0) throw new ConfigError(`${file}: dataset is empty`);
   const chosen = selector.result();
-  const where = new Map<number, { split: 'dev' | 'test'; slot: number }>();
-  for (const split of ['dev', 'test'] as const) {
-    chosen[split].forEach((e, slot) => {
-      where.set(e.line, { split, slot });
-    });
-  }
+  // line → slot × 2 + (1 for test): a number per row rather than an object keeps the map small.
+  const where = new Map<number, number>();
+  chosen.dev.forEach((e, slot) => where.set(e.line, slot * 2));
+  chosen.test.forEach((e, slot) => where.set(e.line, slot * 2 + 1));
   return {
     sizes: { dev: chosen.dev.length, test: chosen.test.length },
     async *examples() {
       for await (const raw of readRows(file)) {
         const at = where.get(raw.line);
-        if (at) yield { ...at, example: toExample(raw, map, file) };
+        if (at === undefined) continue;
+        const split = at % 2 === 1 ? 'test' : 'dev';
+        yield { split, slot: Math.floor(at / 2), example: toExample(raw, map, file) };
       }
     },
   };

@@ -38,7 +38,7 @@ function unitHash(text: string): number {
 
 export function assignSplits(examples: Example[], spec: SplitSpec): { dev: Example[]; test: Example[] } {
   const selector = new SplitSelector(spec);
-  for (const example of examples) selector.add(example);
+  for (const example of examples) selector.add(example.id, example);
   return selector.result();
 }
 
@@ -83,12 +83,15 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1;
 }
 
-/** Streaming form of assignSplits: add examples one by one; memory stays bounded when caps apply. */
-export class SplitSelector {
+/**
+ * Streaming form of assignSplits: add rows one by one; memory stays bounded when caps apply. What
+ * is kept per row is the caller's choice (a whole Example, or only its line for a second pass).
+ */
+export class SplitSelector<T extends { line: number } = Example> {
   private readonly fraction: number;
   private readonly seed: number;
-  private readonly dev: CappedBucket;
-  private readonly test: CappedBucket;
+  private readonly dev: CappedBucket<T>;
+  private readonly test: CappedBucket<T>;
 
   constructor(spec: SplitSpec) {
     const plan = planSplit(spec);
@@ -98,45 +101,45 @@ export class SplitSelector {
     this.test = new CappedBucket(plan.testCap, spec.seed);
   }
 
-  add(example: Example): void {
-    (splitUnit(example.id, this.seed) < this.fraction ? this.dev : this.test).add(example);
+  add(id: string, item: T): void {
+    (splitUnit(id, this.seed) < this.fraction ? this.dev : this.test).add(id, item);
   }
 
-  result(): { dev: Example[]; test: Example[] } {
+  result(): { dev: T[]; test: T[] } {
     return { dev: this.dev.take(), test: this.test.take() };
   }
 }
 
-interface Ranked {
-  example: Example;
+interface Ranked<T> {
+  item: T;
   rank: number;
 }
 
 /**
- * Keeps the `cap` examples of smallest (rank, line). Pruning whenever the buffer reaches twice the
+ * Keeps the `cap` items of smallest (rank, line). Pruning whenever the buffer reaches twice the
  * cap keeps memory at most 2 × cap and the cost at O(n log cap) overall.
  */
-class CappedBucket {
-  private entries: Ranked[] = [];
+class CappedBucket<T extends { line: number }> {
+  private entries: Ranked<T>[] = [];
 
   constructor(
     private readonly cap: number,
     private readonly seed: number,
   ) {}
 
-  add(example: Example): void {
+  add(id: string, item: T): void {
     const capped = Number.isFinite(this.cap);
-    this.entries.push({ example, rank: capped ? rankUnit(example.id, this.seed) : 0 });
+    this.entries.push({ item, rank: capped ? rankUnit(id, this.seed) : 0 });
     if (capped && this.entries.length >= 2 * this.cap) this.prune();
   }
 
-  take(): Example[] {
+  take(): T[] {
     if (Number.isFinite(this.cap)) this.prune();
-    return this.entries.map((entry) => entry.example).sort((a, b) => a.line - b.line);
+    return this.entries.map((entry) => entry.item).sort((a, b) => a.line - b.line);
   }
 
   private prune(): void {
-    this.entries.sort((a, b) => a.rank - b.rank || a.example.line - b.example.line);
+    this.entries.sort((a, b) => a.rank - b.rank || a.item.line - b.item.line);
     this.entries.length = Math.min(this.entries.length, this.cap);
   }
 }

@@ -30,7 +30,10 @@ export interface EvalOptions {
   onProgress?: (done: number, total: number) => void;
   /** Epoch ms after which no new example is started (in-flight ones finish). */
   stopAt?: number;
-  /** Keep only verdicts, lines and errors, not the texts (for runs whose examples are not reported). */
+  /**
+   * For runs whose examples are not reported: the summaries are counted as results arrive, and only
+   * errored examples are kept (without texts), so a 100,000-row run holds next to nothing per row.
+   */
   lean?: boolean;
 }
 
@@ -139,9 +142,13 @@ export function summarize(results: ExampleResult[]): SplitSummary {
     if (r.verdict === 'correct') correct++;
     else if (r.verdict === 'error') errors++;
   }
-  const answered = results.length - errors;
+  return summaryOf(results.length, correct, errors);
+}
+
+function summaryOf(total: number, correct: number, errors: number): SplitSummary {
+  const answered = total - errors;
   return {
-    total: results.length,
+    total,
     correct,
     errors,
     accuracy: answered > 0 ? correct / answered : null,
@@ -173,6 +180,36 @@ export function evaluate(
   return evaluateStream(task, arrayJobs(splits), sizes, opts);
 }
 
+/** Per split: the counts as results arrive, and the results a caller will read. */
+class SplitTally {
+  correct = 0;
+  errors = 0;
+  done = 0;
+  readonly results: ExampleResult[];
+
+  constructor(
+    readonly size: number,
+    private readonly lean: boolean,
+  ) {
+    this.results = lean ? [] : new Array(size);
+  }
+
+  record(slot: number, result: ExampleResult): void {
+    this.done++;
+    if (result.verdict === 'correct') this.correct++;
+    else if (result.verdict === 'error') this.errors++;
+    if (!this.lean) this.results[slot] = result;
+    else if (result.verdict === 'error') this.results.push(result);
+  }
+
+  run(): SplitRun {
+    const summary = summaryOf(this.done, this.correct, this.errors);
+    // Lean errors arrive in completion order; callers list them in file order.
+    if (this.lean) this.results.sort((a, b) => a.line - b.line);
+    return { summary, results: this.results };
+  }
+}
+
 /** The same, for examples streamed from a file (see dataset/streamSplits): nothing is held but results. */
 export async function evaluateStream(
   task: EvalTask,
@@ -181,11 +218,12 @@ export async function evaluateStream(
   opts: EvalOptions,
 ): Promise<EvalRun> {
   const started = Date.now();
-  const out: Partial<Record<SplitName, ExampleResult[]>> = {};
+  const lean = opts.lean === true;
+  const tallies: Partial<Record<SplitName, SplitTally>> = {};
   let total = 0;
   for (const split of ['dev', 'test'] as const) {
     if (sizes[split] === undefined) continue;
-    out[split] = new Array(sizes[split]);
+    tallies[split] = new SplitTally(sizes[split]!, lean);
     total += sizes[split]!;
   }
   let done = 0;
@@ -199,9 +237,9 @@ export async function evaluateStream(
       const late = opts.stopAt !== undefined && Date.now() >= opts.stopAt;
       if (late) stopped = true;
       const result = late
-        ? skipped(task, job.example, job.split, opts.lean === true)
+        ? skipped(task, job.example, job.split, lean)
         : await runOne(task, job.example, job.split, opts);
-      out[job.split]![job.slot] = result;
+      tallies[job.split]!.record(job.slot, result);
       done++;
       opts.onProgress?.(done, total);
     }
@@ -210,8 +248,8 @@ export async function evaluateStream(
   await Promise.all(Array.from({ length: workers }, worker));
   const run: EvalRun = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
   for (const name of ['dev', 'test'] as const) {
-    const results = out[name];
-    if (results) run.splits[name] = { summary: summarize(results), results };
+    const tally = tallies[name];
+    if (tally) run.splits[name] = tally.run();
   }
   return run;
 }

@@ -2,8 +2,8 @@
 // with bounded concurrency, a disk cache, usage accounting and errors safe to print.
 
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { withBodyTimeout } from './body-timeout.js';
 import { extractJson } from './extract-json.js';
+import { httpFetch } from './http-fetch.js';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -104,7 +104,8 @@ export class LlmClient {
       project: null,
       timeout: this.timeoutMs,
       maxRetries: this.maxRetries,
-      fetch: withBodyTimeout(opts.fetch ?? globalThis.fetch, this.timeoutMs),
+      // Only tests inject a fetch; the default reads bodies under the timeout (see http-fetch.ts).
+      fetch: opts.fetch ?? httpFetch(),
     });
   }
 

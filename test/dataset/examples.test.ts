@@ -7,6 +7,7 @@ import {
   examplesFromRows,
   loadExamples,
   loadSplits,
+  streamSplits,
   toExample,
 } from '../../src/dataset/examples.js';
 import { assignSplits, DEFAULT_SPLIT } from '../../src/dataset/split.js';
@@ -117,6 +118,18 @@ describe('loadExamples', () => {
     }
     const capped = await loadSplits(file, GSM8K, DEFAULT_SPLIT);
     expect([capped.dev.length, capped.test.length]).toEqual([200, 200]);
+  });
+
+  it('streamSplits gives the same examples in the same slots as loadSplits, in two passes', async () => {
+    const file = await writeGenerated('streamed.jsonl', 3_000);
+    for (const spec of [DEFAULT_SPLIT, { dev: 30, test: 70, seed: 4 }, { dev: 0.2, seed: 9 }]) {
+      const loaded = await loadSplits(file, GSM8K, spec);
+      const stream = await streamSplits(file, GSM8K, spec);
+      expect(stream.sizes).toEqual({ dev: loaded.dev.length, test: loaded.test.length });
+      const seen = { dev: [] as unknown[], test: [] as unknown[] };
+      for await (const job of stream.examples()) seen[job.split][job.slot] = job.example;
+      expect(seen).toEqual(loaded);
+    }
   });
 
   it('loadSplits checks the split spec before reading and still rejects bad rows', async () => {

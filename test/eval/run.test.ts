@@ -71,6 +71,23 @@ describe('evaluate', () => {
     expect(results[0]!.extracted).toBe('$18');
   });
 
+  it('a lean run counts the same summaries but keeps only the errored examples, in file order, without texts', async () => {
+    const splits = { dev: examples.slice(0, 2), test: [...examples].reverse() };
+    const full = await evaluate(task, splits, { client, model: 'm', concurrency: 3 });
+    const lean = await evaluate(task, splits, { client, model: 'm', concurrency: 3, lean: true });
+    expect(lean.splits.dev!.summary).toEqual(full.splits.dev!.summary);
+    expect(lean.splits.test!.summary).toEqual(full.splits.test!.summary);
+    expect(lean.splits.test!.summary).toMatchObject({ total: 4, correct: 1, errors: 2 });
+    expect(lean.splits.dev!.results).toEqual([]);
+    const errors = lean.splits.test!.results;
+    expect(errors.map((r) => [r.line, r.verdict])).toEqual([
+      [3, 'error'],
+      [4, 'error'],
+    ]);
+    expect(errors[0]!.error).toMatch(/context too long/);
+    expect(errors.every((r) => r.input === '' && r.output === null)).toBe(true);
+  });
+
   it('starts no example after the deadline and says why', async () => {
     const before = server.requests.length;
     const run = await evaluate(
