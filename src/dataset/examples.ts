@@ -65,8 +65,8 @@ export async function streamSplits(file: string, map: FieldMap, spec: SplitSpec)
   const chosen = selector.result();
   // line → slot × 2 + (1 for test): a number per row rather than an object keeps the map small.
   const where = new Map<number, number>();
-  chosen.dev.forEach((e, slot) => where.set(e.line, slot * 2));
-  chosen.test.forEach((e, slot) => where.set(e.line, slot * 2 + 1));
+  for (const [slot, e] of chosen.dev.entries()) where.set(e.line, slot * 2);
+  for (const [slot, e] of chosen.test.entries()) where.set(e.line, slot * 2 + 1);
   return {
     sizes: { dev: chosen.dev.length, test: chosen.test.length },
     async *examples() {
