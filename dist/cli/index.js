@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5711);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1169);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5711:
+/***/ 1169:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13815,6 +13815,126 @@ const SIMULATED_NOTE = 'SIMULATED: these figures come from the offline simulator
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./src/eval/report-file.ts
+// `lpo eval --json` without holding every example in memory: each finished result goes to a spill
+// file (one per task and split, in slot order), and the report is assembled from those files at the
+// end. A 100,000-row report is then written in the memory of a few results, not of all of them.
+
+
+
+
+
+
+/** Results arrive in completion order; this writes them in slot order, holding only the early ones. */
+class OrderedSpill {
+    file;
+    next = 0;
+    waiting = new Map();
+    out;
+    failure = null;
+    constructor(file) {
+        this.file = file;
+        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(file);
+        this.out.on('error', (error) => {
+            this.failure ??= error;
+        });
+    }
+    add(slot, result) {
+        this.waiting.set(slot, JSON.stringify(result));
+        for (let line = this.waiting.get(this.next); line !== undefined; line = this.waiting.get(this.next)) {
+            this.waiting.delete(this.next++);
+            this.out.write(`${line}\n`);
+        }
+    }
+    async close() {
+        await new Promise((resolve) => this.out.end(resolve));
+        if (this.failure)
+            throw this.failure;
+        // Every slot is filled (skipped examples too), so a gap is a bug, not bad input.
+        if (this.waiting.size > 0)
+            throw new Error(`report spill ${this.file}: slot ${this.next} never finished`);
+    }
+}
+class ReportFile {
+    dir;
+    spills = [];
+    nonce = (0,external_node_crypto_namespaceObject.randomUUID)();
+    constructor(dir) {
+        this.dir = dir;
+    }
+    static async create() {
+        return new ReportFile(await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'lpo-report-')));
+    }
+    /** The `onResult` for the next task; its report is the next one passed to `write`. */
+    sink() {
+        const index = this.spills.length;
+        const spills = {
+            dev: new OrderedSpill(external_node_path_default().join(this.dir, `${index}-dev.jsonl`)),
+            test: new OrderedSpill(external_node_path_default().join(this.dir, `${index}-test.jsonl`)),
+        };
+        this.spills.push(spills);
+        return (split, slot, result) => spills[split].add(slot, result);
+    }
+    /**
+     * Writes one report, or `{version, kind: 'eval-set', reports}` for several, with each report's
+     * examples read back from its spills (dev, then test). The file appears whole or not at all.
+     */
+    async write(target, reports) {
+        if (reports.length !== this.spills.length) {
+            throw new Error(`report file: ${reports.length} reports for ${this.spills.length} tasks`);
+        }
+        for (const spills of this.spills)
+            for (const spill of Object.values(spills))
+                await spill.close();
+        const token = (i) => `"${this.nonce}:${i}"`;
+        const shells = reports.map((report, i) => ({ ...report, examples: `${this.nonce}:${i}` }));
+        const body = shells.length === 1 ? shells[0] : { version: 1, kind: 'eval-set', reports: shells };
+        let text = JSON.stringify(body, null, 2);
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(target)), { recursive: true });
+        const partial = `${target}.${process.pid}.partial`;
+        const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
+        const failed = new Promise((_, reject) => out.on('error', reject));
+        failed.catch(() => { }); // raced below; this only keeps a late error from going unhandled
+        const put = (chunk) => out.write(chunk) ? Promise.resolve() : new Promise((resolve) => out.once('drain', resolve));
+        try {
+            for (let i = 0; i < reports.length; i++) {
+                const at = text.indexOf(token(i));
+                const indent = ' '.repeat(at - text.lastIndexOf('\n', at) - 1 - '"examples": '.length);
+                await Promise.race([put(`${text.slice(0, at)}[`), failed]);
+                let count = 0;
+                for (const spill of [this.spills[i].dev, this.spills[i].test]) {
+                    for await (const line of (0,external_node_readline_namespaceObject.createInterface)({
+                        input: (0,external_node_fs_namespaceObject.createReadStream)(spill.file),
+                        crlfDelay: Infinity,
+                    })) {
+                        await Promise.race([put(`${count++ === 0 ? '\n' : ',\n'}${indent}  ${line}`), failed]);
+                    }
+                }
+                await Promise.race([put(count === 0 ? ']' : `\n${indent}]`), failed]);
+                text = text.slice(at + token(i).length);
+            }
+            await Promise.race([put(`${text}\n`), failed]);
+            await Promise.race([new Promise((resolve) => out.end(resolve)), failed]);
+            await (0,promises_namespaceObject.rename)(partial, target);
+        }
+        catch (error) {
+            out.destroy();
+            await (0,promises_namespaceObject.rm)(partial, { force: true });
+            throw error;
+        }
+    }
+    async dispose() {
+        await (0,promises_namespaceObject.rm)(this.dir, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/dataset/split.ts
 // Dev/test split. An example's split is a function of its content hash and the seed only, so adding
 // rows to a dataset never moves an existing row from dev to test or back, and base and head of a PR
@@ -13937,10 +14057,6 @@ class CappedBucket {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:readline"
-const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "stream"
@@ -16962,7 +17078,7 @@ function result(task, example, split, lean, r) {
     };
 }
 async function runOne(task, example, split, opts) {
-    const lean = opts.lean === true;
+    const lean = opts.lean === true && opts.onResult === undefined;
     try {
         const answer = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
         // A truncated or refused answer is not the model's answer: count it as an error, never as wrong.
@@ -16994,6 +17110,12 @@ async function runOne(task, example, split, opts) {
             error: errorMessage(error),
         });
     }
+}
+/** The same result without its texts, in the same shape. */
+function withoutTexts(r) {
+    if (r.input === '' && r.target === '' && r.output === null && r.extracted === null)
+        return r;
+    return { ...r, input: '', target: '', output: null, extracted: null };
 }
 function skipped(task, example, split, lean) {
     return result(task, example, split, lean, {
@@ -17065,7 +17187,7 @@ class SplitTally {
         if (!this.lean)
             this.results[slot] = result;
         else if (result.verdict === 'error')
-            this.results.push(result);
+            this.results.push(withoutTexts(result));
     }
     run() {
         const summary = summaryOf(this.done, this.correct, this.errors);
@@ -17100,8 +17222,9 @@ async function evaluateStream(task, jobs, sizes, opts) {
             if (late)
                 stopped = true;
             const result = late
-                ? skipped(task, job.example, job.split, lean)
+                ? skipped(task, job.example, job.split, lean && !opts.onResult)
                 : await runOne(task, job.example, job.split, opts);
+            opts.onResult?.(job.split, job.slot, result);
             tallies[job.split].record(job.slot, result);
             done++;
             opts.onProgress?.(done, total);
@@ -17168,11 +17291,11 @@ async function checkTaskData(task) {
         await loadTaskSplits(task, 'all');
 }
 /**
- * A lean run on a dataset file streams its examples (two passes over the file), so only the
- * per-example verdicts stay in memory; otherwise the examples are loaded, as reports need them.
+ * A dataset file is streamed (two passes over the file): only the examples in flight and what the
+ * evaluator keeps of the results are in memory. Inline rows are few and loaded.
  */
 async function runTask(task, opts) {
-    if (!opts.lean || !task.datasetPath)
+    if (!task.datasetPath)
         return evaluate(task, await loadTaskSplits(task, opts.which), opts);
     const stream = await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
     const sizes = {};
@@ -38567,6 +38690,7 @@ function progressReporter(label, stream = process.stderr) {
 
 
 
+
 /** Exit code when no example of a prompt could be evaluated (2 is a usage or input error). */
 const EXIT_NOT_EVALUATED = 3;
 const HELP = `usage: lpo eval [flags] [prompt files...]
@@ -38723,25 +38847,30 @@ async function evalCommand(argv) {
             await checkTaskData(task);
     const client = clientFor(endpoint, rootDir);
     const reports = [];
-    for (const task of tasks) {
-        const progress = progressReporter(task.promptPath);
-        const report = await evalTask(task, {
-            client,
-            model: endpoint.taskModel,
-            concurrency: endpoint.concurrency,
-            which,
-            rootDir,
-            simulated: () => client.simulated(),
-            onProgress: progress.update,
-            lean: values.json === undefined,
-        });
-        printReport(report);
-        reports.push(report);
+    // Examples go to the report file as they finish; memory holds counts and errors only.
+    const file = values.json === undefined ? null : await ReportFile.create();
+    try {
+        for (const task of tasks) {
+            const progress = progressReporter(task.promptPath);
+            const report = await evalTask(task, {
+                client,
+                model: endpoint.taskModel,
+                concurrency: endpoint.concurrency,
+                which,
+                rootDir,
+                simulated: () => client.simulated(),
+                onProgress: progress.update,
+                lean: true,
+                ...(file ? { onResult: file.sink() } : {}),
+            });
+            printReport(report);
+            reports.push(report);
+        }
+        if (file && values.json)
+            await file.write(values.json, reports);
     }
-    if (values.json) {
-        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(values.json)), { recursive: true });
-        const body = reports.length === 1 ? reports[0] : { version: 1, kind: 'eval-set', reports };
-        await (0,promises_namespaceObject.writeFile)(values.json, `${JSON.stringify(body, null, 2)}\n`);
+    finally {
+        await file?.dispose();
     }
     // Every example errored: there is no accuracy to report, which is not a success.
     const failed = reports.filter((r) => {
@@ -41377,9 +41506,6 @@ function jobsFor(sources, config) {
     return promptJobs(sources.changed, config, config.path, sources.headFiles);
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: ./src/review/worktree.ts
 
 

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { DEFAULT_CONFIG_PATH, entryFor, loadConfig, type PromptEntry } from '../config/load.js';
@@ -7,6 +7,7 @@ import { buildTask } from '../config/task.js';
 import { ConfigError } from '../errors.js';
 import { SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
 import type { EvalReport } from '../eval/report.js';
+import { ReportFile } from '../eval/report-file.js';
 import { checkTaskData, evalTask, type SplitChoice } from '../eval/task-run.js';
 import type { EvalTask } from '../types.js';
 import { clientFor, ENDPOINT_FLAGS, endpointFromFlags, parseFlags } from './args.js';
@@ -182,25 +183,28 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (tasks.length > 1) for (const task of tasks) await checkTaskData(task);
   const client = clientFor(endpoint, rootDir);
   const reports: EvalReport[] = [];
-  for (const task of tasks) {
-    const progress = progressReporter(task.promptPath);
-    const report = await evalTask(task, {
-      client,
-      model: endpoint.taskModel,
-      concurrency: endpoint.concurrency,
-      which,
-      rootDir,
-      simulated: () => client.simulated(),
-      onProgress: progress.update,
-      lean: values.json === undefined,
-    });
-    printReport(report);
-    reports.push(report);
-  }
-  if (values.json) {
-    await mkdir(path.dirname(path.resolve(values.json)), { recursive: true });
-    const body = reports.length === 1 ? reports[0] : { version: 1, kind: 'eval-set', reports };
-    await writeFile(values.json, `${JSON.stringify(body, null, 2)}\n`);
+  // Examples go to the report file as they finish; memory holds counts and errors only.
+  const file = values.json === undefined ? null : await ReportFile.create();
+  try {
+    for (const task of tasks) {
+      const progress = progressReporter(task.promptPath);
+      const report = await evalTask(task, {
+        client,
+        model: endpoint.taskModel,
+        concurrency: endpoint.concurrency,
+        which,
+        rootDir,
+        simulated: () => client.simulated(),
+        onProgress: progress.update,
+        lean: true,
+        ...(file ? { onResult: file.sink() } : {}),
+      });
+      printReport(report);
+      reports.push(report);
+    }
+    if (file && values.json) await file.write(values.json, reports);
+  } finally {
+    await file?.dispose();
   }
   // Every example errored: there is no accuracy to report, which is not a success.
   const failed = reports.filter((r) => {

@@ -35,6 +35,11 @@ export interface EvalOptions {
    * errored examples are kept (without texts), so a 100,000-row run holds next to nothing per row.
    */
   lean?: boolean;
+  /**
+   * Receives every result, texts included, as it finishes (in completion order; `slot` is its place
+   * in its split). With `lean`, this is how a report gets every example without holding them.
+   */
+  onResult?: (split: SplitName, slot: number, result: ExampleResult) => void;
 }
 
 /** Builds the exact request for one example, so callers (and tests) can see what is sent. */
@@ -92,7 +97,7 @@ async function runOne(
   split: SplitName,
   opts: EvalOptions,
 ): Promise<ExampleResult> {
-  const lean = opts.lean === true;
+  const lean = opts.lean === true && opts.onResult === undefined;
   try {
     const answer = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
     // A truncated or refused answer is not the model's answer: count it as an error, never as wrong.
@@ -124,6 +129,12 @@ async function runOne(
       error: errorMessage(error),
     });
   }
+}
+
+/** The same result without its texts, in the same shape. */
+function withoutTexts(r: ExampleResult): ExampleResult {
+  if (r.input === '' && r.target === '' && r.output === null && r.extracted === null) return r;
+  return { ...r, input: '', target: '', output: null, extracted: null };
 }
 
 function skipped(task: EvalTask, example: Example, split: SplitName, lean: boolean): ExampleResult {
@@ -199,7 +210,7 @@ class SplitTally {
     if (result.verdict === 'correct') this.correct++;
     else if (result.verdict === 'error') this.errors++;
     if (!this.lean) this.results[slot] = result;
-    else if (result.verdict === 'error') this.results.push(result);
+    else if (result.verdict === 'error') this.results.push(withoutTexts(result));
   }
 
   run(): SplitRun {
@@ -237,8 +248,9 @@ export async function evaluateStream(
       const late = opts.stopAt !== undefined && Date.now() >= opts.stopAt;
       if (late) stopped = true;
       const result = late
-        ? skipped(task, job.example, job.split, lean)
+        ? skipped(task, job.example, job.split, lean && !opts.onResult)
         : await runOne(task, job.example, job.split, opts);
+      opts.onResult?.(job.split, job.slot, result);
       tallies[job.split]!.record(job.slot, result);
       done++;
       opts.onProgress?.(done, total);

@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.js';
 import type { LlmClient } from '../llm/client.js';
 import type { EvalTask, Example, SplitName } from '../types.js';
 import { type EvalReport, EVAL_REPORT_VERSION } from './report.js';
-import { evaluate, evaluateStream } from './run.js';
+import { type EvalOptions, evaluate, evaluateStream } from './run.js';
 
 export type SplitChoice = SplitName | 'all';
 
@@ -50,8 +50,12 @@ export interface TaskEvalOptions {
   rootDir: string;
   simulated: () => boolean;
   onProgress?: (done: number, total: number) => void;
-  /** Keep only verdicts and errors per example (no texts): for runs whose examples are not written. */
+  /**
+   * Keep only the counts and the errored examples (without texts): the report's `examples` then
+   * holds just those. Pair with `onResult` to write every example as it finishes.
+   */
   lean?: boolean;
+  onResult?: EvalOptions['onResult'];
 }
 
 /** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
@@ -62,11 +66,11 @@ export async function checkTaskData(task: EvalTask): Promise<void> {
 }
 
 /**
- * A lean run on a dataset file streams its examples (two passes over the file), so only the
- * per-example verdicts stay in memory; otherwise the examples are loaded, as reports need them.
+ * A dataset file is streamed (two passes over the file): only the examples in flight and what the
+ * evaluator keeps of the results are in memory. Inline rows are few and loaded.
  */
 async function runTask(task: EvalTask, opts: TaskEvalOptions) {
-  if (!opts.lean || !task.datasetPath) return evaluate(task, await loadTaskSplits(task, opts.which), opts);
+  if (!task.datasetPath) return evaluate(task, await loadTaskSplits(task, opts.which), opts);
   const stream = await streamSplits(
     shown(task.datasetPath),
     { input: task.input, target: task.target },
