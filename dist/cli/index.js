@@ -30350,7 +30350,10 @@ function httpFetch(options = {}) {
                     chunks.push(chunk);
             });
             stream.on('error', fail);
-            response.on('aborted', () => fail(new Error(`connection to ${url.origin} closed mid-response`)));
+            response.on('close', () => {
+                if (!response.complete)
+                    fail(new Error(`connection to ${url.origin} closed mid-response`));
+            });
             stream.on('end', () => {
                 if (settled)
                     return;

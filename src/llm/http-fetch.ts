@@ -75,7 +75,9 @@ export function httpFetch(options: HttpFetchOptions = {}): typeof fetch {
           else chunks.push(chunk);
         });
         stream.on('error', fail);
-        response.on('aborted', () => fail(new Error(`connection to ${url.origin} closed mid-response`)));
+        response.on('close', () => {
+          if (!response.complete) fail(new Error(`connection to ${url.origin} closed mid-response`));
+        });
         stream.on('end', () => {
           if (settled) return;
           settled = true;
