@@ -56,12 +56,20 @@ const BOM = '\uFEFF';
 /** What a decoder puts where the file's bytes are not UTF-8; the original bytes are unknown here. */
 const REPLACEMENT = '\uFFFD';
 
+/**
+ * A line diff costs O(lines × changed lines): past this many changed lines it would take minutes on a
+ * large file, so the changed middle becomes one range instead (one block a reviewer reads as a rewrite).
+ */
+const MAX_CHANGED_LINES = 1_000;
+
 function changedRanges(head: string[], sugg: string[]): Change[] {
+  const parts = diffArrays(head, sugg, { maxEditLength: MAX_CHANGED_LINES });
+  if (!parts) return [changedMiddle(head, sugg)];
   const out: Change[] = [];
   let h = 0;
   let s = 0;
   let open: Change | null = null;
-  for (const part of diffArrays(head, sugg)) {
+  for (const part of parts) {
     if (!part.added && !part.removed) {
       if (open) out.push(open);
       open = null;
@@ -75,6 +83,20 @@ function changedRanges(head: string[], sugg: string[]): Change[] {
   }
   if (open) out.push(open);
   return out;
+}
+
+/** Everything between the common first and last lines. */
+function changedMiddle(head: string[], sugg: string[]): Change {
+  let pre = 0;
+  while (pre < head.length && pre < sugg.length && head[pre] === sugg[pre]) pre++;
+  let post = 0;
+  while (
+    post < head.length - pre &&
+    post < sugg.length - pre &&
+    head[head.length - 1 - post] === sugg[sugg.length - 1 - post]
+  )
+    post++;
+  return { hs: pre, he: head.length - post, ss: pre, se: sugg.length - post };
 }
 
 /**

@@ -184,6 +184,29 @@ describe('buildSuggestions', () => {
   it('produces nothing when the texts are equal', () => {
     expect(build(HEAD, HEAD)).toEqual({ comments: [], unanchored: [], skippedExisting: 0 });
   });
+
+  it('suggests a rewrite of thousands of lines as one range, which still applies exactly', () => {
+    // Every other line changed: a line-by-line diff costs O(lines × changes), minutes on large files.
+    const rewrite = (n: number) => {
+      const lines = Array.from({ length: n }, (_, i) => `${i} think`);
+      const changed = lines.map((l, i) => (i % 2 === 1 ? l.replace('think', 'reason') : l));
+      return { head: `${lines.join('\n')}\n`, sugg: `${changed.join('\n')}\n` };
+    };
+    const small = rewrite(3_000);
+    const built = build(small.head, small.sugg);
+    expect(built.unanchored).toEqual([]);
+    // From the first changed line (the second) to the last changed line (the last).
+    expect(built.comments.map((c) => [c.start_line, c.line])).toEqual([[2, 3_000]]);
+    expect(applySuggestions(small.head, built.comments)).toBe(small.sugg);
+
+    const large = rewrite(20_000);
+    const body = build(large.head, large.sugg);
+    expect(body.comments).toEqual([]);
+    expect(body.unanchored).toHaveLength(1);
+    expect(body.unanchored[0]).toMatch(
+      /^`prompts\/gsm8k\.txt`, lines 2–20000 \(too long for an inline comment\)/,
+    );
+  });
 });
 
 describe('applySuggestions', () => {
