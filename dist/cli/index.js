@@ -13902,25 +13902,29 @@ class ReportFile {
         const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
         const failed = new Promise((_, reject) => out.on('error', reject));
         failed.catch(() => { }); // raced below; this only keeps a late error from going unhandled
-        const put = (chunk) => out.write(chunk) ? Promise.resolve() : new Promise((resolve) => out.once('drain', resolve));
+        // Each write waits for the stream to drain when it must, and fails as soon as the stream does.
+        const put = (chunk) => Promise.race([
+            out.write(chunk) ? Promise.resolve() : new Promise((resolve) => out.once('drain', resolve)),
+            failed,
+        ]);
         try {
             for (let i = 0; i < reports.length; i++) {
                 const at = text.indexOf(token(i));
                 const indent = ' '.repeat(at - text.lastIndexOf('\n', at) - 1 - '"examples": '.length);
-                await Promise.race([put(`${text.slice(0, at)}[`), failed]);
+                await put(`${text.slice(0, at)}[`);
                 let count = 0;
                 for (const spill of [this.spills[i].dev, this.spills[i].test]) {
                     for await (const line of (0,external_node_readline_namespaceObject.createInterface)({
                         input: (0,external_node_fs_namespaceObject.createReadStream)(spill.file),
                         crlfDelay: Infinity,
                     })) {
-                        await Promise.race([put(`${count++ === 0 ? '\n' : ',\n'}${indent}  ${line}`), failed]);
+                        await put(`${count++ === 0 ? '\n' : ',\n'}${indent}  ${line}`);
                     }
                 }
-                await Promise.race([put(count === 0 ? ']' : `\n${indent}]`), failed]);
+                await put(count === 0 ? ']' : `\n${indent}]`);
                 text = text.slice(at + token(i).length);
             }
-            await Promise.race([put(`${text}\n`), failed]);
+            await put(`${text}\n`);
             await Promise.race([new Promise((resolve) => out.end(resolve)), failed]);
             await (0,promises_namespaceObject.rename)(partial, target);
         }
@@ -17077,8 +17081,7 @@ function result(task, example, split, lean, r) {
         cached: r.cached,
     };
 }
-async function runOne(task, example, split, opts) {
-    const lean = opts.lean === true && opts.onResult === undefined;
+async function runOne(task, example, split, opts, lean) {
     try {
         const answer = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
         // A truncated or refused answer is not the model's answer: count it as an error, never as wrong.
@@ -17111,7 +17114,7 @@ async function runOne(task, example, split, opts) {
         });
     }
 }
-/** The same result without its texts, in the same shape. */
+/** The same result without its texts (same fields, same order). */
 function withoutTexts(r) {
     if (r.input === '' && r.target === '' && r.output === null && r.extracted === null)
         return r;
@@ -17201,6 +17204,8 @@ class SplitTally {
 async function evaluateStream(task, jobs, sizes, opts) {
     const started = Date.now();
     const lean = opts.lean === true;
+    // Texts are built only when someone reads them: a full run, or a sink writing every example.
+    const texts = !lean || opts.onResult !== undefined;
     const tallies = {};
     let total = 0;
     for (const split of ['dev', 'test']) {
@@ -17222,8 +17227,8 @@ async function evaluateStream(task, jobs, sizes, opts) {
             if (late)
                 stopped = true;
             const result = late
-                ? skipped(task, job.example, job.split, lean && !opts.onResult)
-                : await runOne(task, job.example, job.split, opts);
+                ? skipped(task, job.example, job.split, !texts)
+                : await runOne(task, job.example, job.split, opts, !texts);
             opts.onResult?.(job.split, job.slot, result);
             tallies[job.split].record(job.slot, result);
             done++;
@@ -30296,9 +30301,9 @@ var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** A `fetch` for JSON APIs: no redirects (a 3xx is returned as is), the body read in full. */
 function httpFetch(options = {}) {
+    // No socket cap here: the client's own concurrency limit bounds the requests in flight.
     const agentOptions = {
         keepAlive: true,
-        maxSockets: options.maxSockets ?? Number.POSITIVE_INFINITY,
         // Node 24's HTTP(S)_PROXY support reaches a custom agent only through this option (Node 20 ignores it).
         ...(usesEnvProxy() ? { proxyEnv: process.env } : {}),
     };
@@ -30327,11 +30332,17 @@ function httpFetch(options = {}) {
             agent: agents[url.protocol],
         });
         let settled = false;
-        const fail = (error) => {
+        /** True for the first outcome only: an abort, an error or the end, whichever comes first. */
+        const settle = () => {
             if (settled)
-                return;
+                return false;
             settled = true;
             signal?.removeEventListener('abort', onAbort);
+            return true;
+        };
+        const fail = (error) => {
+            if (!settle())
+                return;
             request.destroy();
             reject(error);
         };
@@ -30355,10 +30366,8 @@ function httpFetch(options = {}) {
                     fail(new Error(`connection to ${url.origin} closed mid-response`));
             });
             stream.on('end', () => {
-                if (settled)
+                if (!settle())
                     return;
-                settled = true;
-                signal?.removeEventListener('abort', onAbort);
                 const status = response.statusCode ?? 0;
                 // A Response may not carry a body for these statuses.
                 const empty = status === 204 || status === 205 || status === 304 || init?.method === 'HEAD';

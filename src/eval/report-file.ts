@@ -80,26 +80,30 @@ export class ReportFile {
     const out = createWriteStream(partial);
     const failed = new Promise<never>((_, reject) => out.on('error', reject));
     failed.catch(() => {}); // raced below; this only keeps a late error from going unhandled
+    // Each write waits for the stream to drain when it must, and fails as soon as the stream does.
     const put = (chunk: string) =>
-      out.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', resolve));
+      Promise.race([
+        out.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', resolve)),
+        failed,
+      ]);
     try {
       for (let i = 0; i < reports.length; i++) {
         const at = text.indexOf(token(i));
         const indent = ' '.repeat(at - text.lastIndexOf('\n', at) - 1 - '"examples": '.length);
-        await Promise.race([put(`${text.slice(0, at)}[`), failed]);
+        await put(`${text.slice(0, at)}[`);
         let count = 0;
         for (const spill of [this.spills[i]!.dev, this.spills[i]!.test]) {
           for await (const line of createInterface({
             input: createReadStream(spill.file),
             crlfDelay: Infinity,
           })) {
-            await Promise.race([put(`${count++ === 0 ? '\n' : ',\n'}${indent}  ${line}`), failed]);
+            await put(`${count++ === 0 ? '\n' : ',\n'}${indent}  ${line}`);
           }
         }
-        await Promise.race([put(count === 0 ? ']' : `\n${indent}]`), failed]);
+        await put(count === 0 ? ']' : `\n${indent}]`);
         text = text.slice(at + token(i).length);
       }
-      await Promise.race([put(`${text}\n`), failed]);
+      await put(`${text}\n`);
       await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
       await rename(partial, target);
     } catch (error) {

@@ -96,8 +96,8 @@ async function runOne(
   example: Example,
   split: SplitName,
   opts: EvalOptions,
+  lean: boolean,
 ): Promise<ExampleResult> {
-  const lean = opts.lean === true && opts.onResult === undefined;
   try {
     const answer = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
     // A truncated or refused answer is not the model's answer: count it as an error, never as wrong.
@@ -131,7 +131,7 @@ async function runOne(
   }
 }
 
-/** The same result without its texts, in the same shape. */
+/** The same result without its texts (same fields, same order). */
 function withoutTexts(r: ExampleResult): ExampleResult {
   if (r.input === '' && r.target === '' && r.output === null && r.extracted === null) return r;
   return { ...r, input: '', target: '', output: null, extracted: null };
@@ -230,6 +230,8 @@ export async function evaluateStream(
 ): Promise<EvalRun> {
   const started = Date.now();
   const lean = opts.lean === true;
+  // Texts are built only when someone reads them: a full run, or a sink writing every example.
+  const texts = !lean || opts.onResult !== undefined;
   const tallies: Partial<Record<SplitName, SplitTally>> = {};
   let total = 0;
   for (const split of ['dev', 'test'] as const) {
@@ -248,8 +250,8 @@ export async function evaluateStream(
       const late = opts.stopAt !== undefined && Date.now() >= opts.stopAt;
       if (late) stopped = true;
       const result = late
-        ? skipped(task, job.example, job.split, lean && !opts.onResult)
-        : await runOne(task, job.example, job.split, opts);
+        ? skipped(task, job.example, job.split, !texts)
+        : await runOne(task, job.example, job.split, opts, !texts);
       opts.onResult?.(job.split, job.slot, result);
       tallies[job.split]!.record(job.slot, result);
       done++;

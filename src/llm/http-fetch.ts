@@ -15,16 +15,14 @@ import zlib from 'node:zlib';
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface HttpFetchOptions {
-  /** Open sockets per host; requests beyond it queue in the agent. */
-  maxSockets?: number;
   maxResponseBytes?: number;
 }
 
 /** A `fetch` for JSON APIs: no redirects (a 3xx is returned as is), the body read in full. */
 export function httpFetch(options: HttpFetchOptions = {}): typeof fetch {
+  // No socket cap here: the client's own concurrency limit bounds the requests in flight.
   const agentOptions = {
     keepAlive: true,
-    maxSockets: options.maxSockets ?? Number.POSITIVE_INFINITY,
     // Node 24's HTTP(S)_PROXY support reaches a custom agent only through this option (Node 20 ignores it).
     ...(usesEnvProxy() ? { proxyEnv: process.env } : {}),
   };
@@ -55,10 +53,15 @@ export function httpFetch(options: HttpFetchOptions = {}): typeof fetch {
         agent: agents[url.protocol],
       });
       let settled = false;
-      const fail = (error: Error) => {
-        if (settled) return;
+      /** True for the first outcome only: an abort, an error or the end, whichever comes first. */
+      const settle = () => {
+        if (settled) return false;
         settled = true;
         signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const fail = (error: Error) => {
+        if (!settle()) return;
         request.destroy();
         reject(error);
       };
@@ -79,9 +82,7 @@ export function httpFetch(options: HttpFetchOptions = {}): typeof fetch {
           if (!response.complete) fail(new Error(`connection to ${url.origin} closed mid-response`));
         });
         stream.on('end', () => {
-          if (settled) return;
-          settled = true;
-          signal?.removeEventListener('abort', onAbort);
+          if (!settle()) return;
           const status = response.statusCode ?? 0;
           // A Response may not carry a body for these statuses.
           const empty = status === 204 || status === 205 || status === 304 || init?.method === 'HEAD';
