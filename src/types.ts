@@ -35,10 +35,17 @@ export interface SplitSpec {
 
 /** One dataset row, reduced to the fields a task uses. */
 export interface Example {
-  /** sha256 (hex) of the row's content: stable across files, reorders and appended rows. */
+  /**
+   * The row's identity: sha256 (hex) of its used content, stable across formatting, reorders and
+   * appended rows; the n-th repeat of the same content gets `:n` appended (n ≥ 2), so ids are unique.
+   */
   id: string;
-  /** 1-based line of the row in its file (JSON arrays: the line where the row's object starts). */
+  /** 0-based position among the dataset's rows: the row's place, independent of formatting. */
+  index: number;
+  /** 1-based line of the row in its file (JSON arrays: the line where the row's object starts); for messages. */
   line: number;
+  /** A row of a JSON array: its line may not tell it apart (one-line files), so messages add `(row N)`. */
+  inArray?: true;
   /** Every input field, stringified; available to templates as {{field}}. */
   fields: Record<string, string>;
   target: string;
@@ -63,6 +70,8 @@ export interface EvalTask {
   inlineRows?: Record<string, unknown>[];
   /** Where inline rows come from, for error messages (the .prompt.yml path). */
   inlineSource?: string;
+  /** The file line where each inline row starts, for messages. */
+  inlineLines?: number[];
   input: string[];
   target: string;
   scorer: ScorerSpec;
@@ -78,6 +87,8 @@ export type Verdict = 'correct' | 'wrong' | 'error';
 export interface ExampleResult {
   id: string;
   line: number;
+  /** 1-based row number, for rows of a JSON array (see Example.inArray). */
+  row?: number;
   split: SplitName;
   input: string;
   target: string;

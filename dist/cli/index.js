@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1169);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2028);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1169:
+/***/ 2028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2528,6 +2528,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * A mistake the user can fix (bad config, bad dataset row, bad input). Shown as one plain line,
@@ -2540,6 +2542,80 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+
+;// CONCATENATED MODULE: ./src/suggest.ts
+// "Did you mean" for config keys, CLI flags and commands: the one name the user most likely meant.
+const squash = (text) => text.toLowerCase().replace(/[-_\s]/g, '');
+const parts = (text) => text
+    .toLowerCase()
+    .split(/[-_\s]+/)
+    .filter(Boolean);
+/**
+ * The candidate closest to `word`, or undefined when none is close enough to be worth naming.
+ * In order: the same name spelled another way (`maxExamples` → `max-examples`); a name made of the
+ * typed words or holding them whole (`model` → `task-model`, ranked above the one-letter typo
+ * `mode`, because people drop a prefix far more often than they add a letter); a small typo
+ * (`scorrer` → `scorer`); a name that contains the typed text (`data` → `dataset`).
+ */
+function didYouMean(word, candidates) {
+    const same = candidates.find((candidate) => squash(candidate) === squash(word));
+    if (same)
+        return same;
+    return wholeWords(word, candidates) ?? typo(word, candidates) ?? containing(word, candidates);
+}
+function wholeWords(word, candidates) {
+    const typed = parts(word);
+    if (typed.length === 0)
+        return undefined;
+    return closest(word, candidates.filter((candidate) => {
+        const own = parts(candidate);
+        return typed.every((part) => own.includes(part)) || own.every((part) => typed.includes(part));
+    }));
+}
+function typo(word, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance)) {
+            best = { candidate, distance };
+        }
+    }
+    return best?.candidate;
+}
+function containing(word, candidates) {
+    // Below three letters nearly everything contains the text, which would make the hint noise.
+    if (squash(word).length < 3)
+        return undefined;
+    return closest(word, candidates.filter((candidate) => squash(candidate).includes(squash(word))));
+}
+/** Of several matches, the one nearest in length (`model` → `task-model` over `optimizer-model`). */
+function closest(word, matches) {
+    let best;
+    for (const match of matches) {
+        if (!best || Math.abs(match.length - word.length) < Math.abs(best.length - word.length))
+            best = match;
+    }
+    return best;
+}
+/** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    let beforePrevious = previous;
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+            // Swapped neighbours ("--prot") are one slip, not two substitutions.
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                current[j] = Math.min(current[j], beforePrevious[j - 2] + 1);
+            }
+        }
+        beforePrevious = previous;
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -13035,6 +13111,7 @@ var dist = __nccwpck_require__(8815);
 
 
 
+
 function readYaml(text, file) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true });
@@ -13065,8 +13142,12 @@ function firstProblem(parsed, issues) {
         const problem = describeIssue(issue, []);
         return { ...problem, line: lineOf(parsed, problem.path) };
     });
-    located.sort((a, b) => a.line - b.line);
-    const first = located[0];
+    // A misspelt key (`datasets:`) also makes the key it stands for missing, and "missing key" sits on
+    // the line above it; the unknown key is the one to show, since renaming it fixes both.
+    const unknownIn = new Set(located.filter((p) => p.message.startsWith('unknown key ')).map((p) => formatPath(p.path.slice(0, -1))));
+    const causes = located.filter((p) => !(p.message.startsWith('missing key ') && unknownIn.has(formatPath(p.path))));
+    causes.sort((a, b) => a.line - b.line);
+    const first = causes[0];
     return problemLine(parsed.file, first.line, first.path, first.message);
 }
 function problemLine(file, line, path, message) {
@@ -13218,32 +13299,6 @@ function yaml_issues_strictObject(shape) {
         },
     });
 }
-function didYouMean(word, candidates) {
-    const squash = (text) => text.toLowerCase().replace(/[-_\s]/g, '');
-    const same = candidates.find((candidate) => squash(candidate) === squash(word));
-    if (same)
-        return same;
-    let best;
-    for (const candidate of candidates) {
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance)) {
-            best = { candidate, distance };
-        }
-    }
-    return best?.candidate;
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
 
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 // Schema of .github/lpo.yml. YAML keys are kebab-case (`max-examples`); the parsed result is camelCase.
@@ -13323,11 +13378,15 @@ const ScorerSchema = union([ScorerName, ScorerObject]).superRefine((scorer, ctx)
         });
     }
 });
-const SplitSchema = yaml_issues_strictObject({
+/** The `split:` keys, each optional, without defaults: also what the CLI's split flags parse into. */
+const SplitOverrideSchema = yaml_issues_strictObject({
     dev: schemas_number().positive().optional(),
     test: schemas_number().int().positive().optional(),
     seed: schemas_number().int().optional(),
-    'max-examples': schemas_number().int().positive().optional(),
+    'max-examples': union([schemas_number().int().positive(), literal('all')], {
+        error: 'expected a whole number of at least 1, or "all"',
+    })
+        .optional(),
 })
     .superRefine((split, ctx) => {
     if (split.dev !== undefined && split.dev >= 1 && !Number.isInteger(split.dev)) {
@@ -13338,12 +13397,35 @@ const SplitSchema = yaml_issues_strictObject({
         });
     }
 })
-    .transform((split) => ({
-    dev: split.dev ?? DEFAULT_SPLIT.dev,
-    ...(split.test !== undefined ? { test: split.test } : {}),
-    seed: split.seed ?? DEFAULT_SPLIT.seed,
-    maxExamples: split['max-examples'] ?? DEFAULT_SPLIT.maxExamples,
-}));
+    .transform((split) => {
+    const out = {};
+    if (split.dev !== undefined)
+        out.dev = split.dev;
+    if (split.test !== undefined)
+        out.test = split.test;
+    if (split.seed !== undefined)
+        out.seed = split.seed;
+    const max = split['max-examples'];
+    if (max !== undefined)
+        out.maxExamples = max === 'all' ? null : max;
+    return out;
+});
+/**
+ * `override` on top of `base`, key by key. A new `dev` drops the base's `test` (a `test` count only
+ * means something beside a `dev` count, and that pair is what the override chose to replace).
+ */
+function applySplit(base, override) {
+    const dev = override.dev ?? base.dev;
+    const test = override.test ?? (override.dev === undefined ? base.test : undefined);
+    const maxExamples = override.maxExamples === undefined ? base.maxExamples : override.maxExamples;
+    return {
+        dev,
+        ...(test !== undefined ? { test } : {}),
+        seed: override.seed ?? base.seed,
+        ...(maxExamples !== null && maxExamples !== undefined ? { maxExamples } : {}),
+    };
+}
+const SplitSchema = SplitOverrideSchema.transform((split) => applySplit(DEFAULT_SPLIT, split));
 /** Text prompts need every one of these; a .prompt.yml with testData and a string evaluator brings its own. */
 const KEYS_FOR_TEXT_PROMPTS = ['dataset', 'input', 'target', 'scorer'];
 const PromptEntrySchema = yaml_issues_strictObject({
@@ -13411,24 +13493,43 @@ function checkTemplates(entry, ctx) {
 
 
 
+
 const DEFAULT_CONFIG_PATH = '.github/lpo.yml';
 async function loadConfig(file, rootDir) {
     const absolute = external_node_path_default().resolve(rootDir, file);
-    const relative = external_node_path_default().relative(rootDir, absolute);
-    const shown = relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative)
-        ? relative.split((external_node_path_default()).sep).join('/')
-        : file;
+    const shown = shownPath(file, absolute, rootDir);
     let text;
     try {
         text = await (0,promises_namespaceObject.readFile)(absolute, 'utf8');
     }
     catch (error) {
-        if (error.code === 'ENOENT') {
-            throw new ConfigError(`${shown}: config file not found (create it, or point the config path at yours)`);
-        }
+        if (error.code === 'ENOENT')
+            throw await notFound(file, absolute, rootDir);
         throw error;
     }
     return parseConfig(text, shown, rootDir);
+}
+/** Relative to rootDir when inside it, as the user reads paths in their repository. */
+function shownPath(file, absolute, rootDir) {
+    const relative = external_node_path_default().relative(rootDir, absolute);
+    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative)
+        ? relative.split((external_node_path_default()).sep).join('/')
+        : file;
+}
+/** `lpo.yaml` for `lpo.yml` is the usual slip; the same words must fit the CLI flag and the Action input. */
+async function notFound(file, absolute, rootDir) {
+    const shown = shownPath(file, absolute, rootDir);
+    const extension = /\.ya?ml$/i.exec(file)?.[0];
+    if (extension) {
+        const otherExtension = extension.toLowerCase() === '.yml' ? '.yaml' : '.yml';
+        const sibling = absolute.slice(0, -extension.length) + otherExtension;
+        const exists = await (0,promises_namespaceObject.access)(sibling).then(() => true, () => false);
+        if (exists) {
+            const other = shown.slice(0, -extension.length) + otherExtension;
+            return new ConfigError(`${shown}: config file not found (found ${other}: rename it, or point config at it: --config ${other} for the CLI, config: ${other} in the Action)`);
+        }
+    }
+    return new ConfigError(`${shown}: config file not found (create it, or point the config path at yours)`);
 }
 /** Pure: `file` is only used in messages and `rootDir` to resolve dataset paths. */
 function parseConfig(text, file, rootDir) {
@@ -13436,6 +13537,7 @@ function parseConfig(text, file, rootDir) {
     if (parsed.data === null || parsed.data === undefined) {
         throw new ConfigError(`${file}:1: expected a mapping with a "prompts" list, got an empty file`);
     }
+    checkMisplacedKeys(parsed);
     const config = validateYaml(parsed, ConfigFileSchema);
     const entries = config.prompts.map((entry, index) => {
         const where = ['prompts', index];
@@ -13447,6 +13549,27 @@ function parseConfig(text, file, rootDir) {
         };
     });
     return { path: file, rootDir, entries };
+}
+const TOP_KEYS = Object.keys(ConfigFileSchema.shape);
+const ENTRY_KEYS = Object.keys(PromptEntrySchema.in.shape);
+/**
+ * A top-level key that belongs to a prompts[] entry (`datasets:` or `dataset:` beside `prompts:`).
+ * Checked before the schema, whose first problem would be the entry's then-missing key instead.
+ */
+function checkMisplacedKeys(parsed) {
+    const data = parsed.data;
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        return;
+    for (const key of Object.keys(data)) {
+        if (TOP_KEYS.includes(key))
+            continue;
+        const meant = didYouMean(key, ENTRY_KEYS);
+        if (meant === undefined)
+            continue;
+        const hint = meant === key ? 'it' : `did you mean "${meant}"? it`;
+        const message = `unknown key "${key}" (${hint} belongs inside a prompts[] entry, beside "files")`;
+        throw new ConfigError(problemLine(parsed.file, lineOf(parsed, [key]), [key], message));
+    }
 }
 const matchers = new WeakMap();
 /** promptPath: relative to rootDir, posix. The first entry whose globs match wins. */
@@ -13464,6 +13587,35 @@ function entryFor(config, promptPath) {
 }
 function normalizePromptPath(promptPath) {
     return promptPath.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/config/root.ts
+// The folder a config file's paths (prompt globs, datasets) are relative to, when the config is named
+// on the command line rather than read by the Action from the checked-out repository.
+
+
+/**
+ * The repository a config belongs to:
+ * 1. a config inside a `.github` folder (the layout the Action reads, `<repo>/.github/lpo.yml`):
+ *    the folder holding that `.github`. It comes first so that a project inside another checkout
+ *    (this repository's examples/) is still its own root;
+ * 2. otherwise the nearest folder above the config that holds `.git` (a folder, or a file in
+ *    worktrees and submodules);
+ * 3. otherwise the current folder, as before.
+ */
+function configRoot(configFile, cwd) {
+    const absolute = external_node_path_default().resolve(cwd, configFile);
+    const folder = external_node_path_default().dirname(absolute);
+    if (external_node_path_default().basename(folder) === '.github')
+        return external_node_path_default().dirname(folder);
+    for (let dir = folder;; dir = external_node_path_default().dirname(dir)) {
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, '.git')))
+            return dir;
+        if (external_node_path_default().dirname(dir) === dir)
+            return cwd;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/config/prompt-file.ts
@@ -13765,6 +13917,7 @@ function promptYmlTask(promptPath, { promptText, entry }) {
         messages: file.messages,
         datasetPath: entry?.dataset ?? null,
         ...(inline ? { inlineRows: inline, inlineSource: promptPath } : {}),
+        ...(inline && file.testDataLines ? { inlineLines: file.testDataLines } : {}),
         input,
         target: target,
         scorer: scorer,
@@ -13773,6 +13926,195 @@ function promptYmlTask(promptPath, { promptText, entry }) {
         params,
         ...(file.responseFormat !== undefined ? { responseFormat: file.responseFormat } : {}),
     };
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/dataset/split.ts
+// Dev/test split. An example's split is a function of its content hash and the seed only, so adding
+// rows to a dataset never moves an existing row from dev to test or back, and base and head of a PR
+// are evaluated on the same examples.
+//
+// The rule:
+// 1. u = splitUnit(id, seed) in [0, 1). The example is a dev candidate iff u < f, else a test candidate.
+//    - dev < 1 (a fraction): f = dev.
+//    - dev >= 1 and test given (counts): f = dev / (dev + test).
+//    - dev >= 1, no test: f = 1/2. "All remaining rows" cannot be stable (it would need the row count),
+//      so the test split is the other half, capped only by maxExamples.
+// 2. Each split is capped (its count, and maxExamples) by keeping the candidates with the smallest
+//    rank, a second hash sha256('rank:' + seed + ':' + id). Appending rows can push an example out of
+//    a capped split (a new row ranks before it) but never into the other split, and never brings back
+//    one that was out.
+// 3. Kept examples are returned in file order (by row index), so reports read like the dataset.
+// Repeated rows share their content hash (their ids differ only by a `:n` suffix), and the split is
+// decided on the hash, so repeats always land in the same split (all are kept: they are real rows).
+
+
+/** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
+const split_DEFAULT_SPLIT = { dev: 0.5, seed: 1, maxExamples: 200 };
+/** The content hash of an id (see Example.id): what decides the split, so repeats stay together. */
+function contentOf(id) {
+    const colon = id.indexOf(':');
+    return colon < 0 ? id : id.slice(0, colon);
+}
+/** u in [0, 1) from the first 8 bytes of sha256(seed + ':' + id): their top 53 bits, which a double holds exactly. */
+function splitUnit(id, seed) {
+    return unitHash(`${seed}:${id}`);
+}
+function rankUnit(id, seed) {
+    return unitHash(`rank:${seed}:${id}`);
+}
+function unitHash(text) {
+    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest();
+    // The top 53 of the first 64 bits, in plain doubles (BigInt is slower): 32 + 21 bits.
+    return (digest.readUInt32BE(0) * 2 ** 21 + (digest.readUInt32BE(4) >>> 11)) / 2 ** 53;
+}
+function assignSplits(examples, spec) {
+    const selector = new SplitSelector(spec);
+    for (const example of examples)
+        selector.add(example.id, example);
+    return selector.result();
+}
+/** Validates a SplitSpec (user config) and turns it into the fraction and caps of the rule above. */
+function planSplit(spec) {
+    const { dev, test, seed, maxExamples } = spec;
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+        throw new ConfigError(`split.seed must be a number (got ${seed})`);
+    }
+    if (typeof dev !== 'number' || !Number.isFinite(dev) || dev <= 0) {
+        throw new ConfigError(`split.dev must be a fraction between 0 and 1 or a count of at least 1 (got ${dev})`);
+    }
+    if (maxExamples !== undefined && !isCount(maxExamples)) {
+        throw new ConfigError(`split.maxExamples must be a whole number of at least 1 (got ${maxExamples})`);
+    }
+    const cap = maxExamples ?? Number.POSITIVE_INFINITY;
+    if (dev < 1) {
+        if (test !== undefined) {
+            throw new ConfigError(`split.test needs split.dev as a count, not a fraction (got dev ${dev}, test ${test})`);
+        }
+        return { devFraction: dev, devCap: cap, testCap: cap };
+    }
+    if (!Number.isInteger(dev)) {
+        throw new ConfigError(`split.dev of 1 or more is a count and must be whole (got ${dev})`);
+    }
+    if (test === undefined)
+        return { devFraction: 0.5, devCap: Math.min(dev, cap), testCap: cap };
+    if (!isCount(test))
+        throw new ConfigError(`split.test must be a whole number of at least 1 (got ${test})`);
+    return { devFraction: dev / (dev + test), devCap: Math.min(dev, cap), testCap: Math.min(test, cap) };
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 1;
+}
+const FINGERPRINT_MOD = 2 ** 48;
+/**
+ * Streaming form of assignSplits: add rows one by one; memory stays bounded when caps apply. What
+ * is kept per row is the caller's choice (a whole Example, or only its index for a second pass).
+ */
+class SplitSelector {
+    plan;
+    seed;
+    dev;
+    test;
+    constructor(spec) {
+        this.plan = planSplit(spec);
+        this.seed = spec.seed;
+        this.dev = new CappedBucket(this.plan.devCap, spec.seed);
+        this.test = new CappedBucket(this.plan.testCap, spec.seed);
+    }
+    add(id, item) {
+        const side = splitUnit(contentOf(id), this.seed) < this.plan.devFraction ? this.dev : this.test;
+        side.add(id, item);
+    }
+    result() {
+        const dev = this.dev.take();
+        const test = this.test.take();
+        return {
+            dev: dev.items,
+            test: test.items,
+            counts: { rows: dev.seen + test.seen, dev: dev.counts, test: test.counts },
+        };
+    }
+}
+/**
+ * Keeps the `cap` items of smallest (rank, index). Pruning whenever the buffer reaches twice the
+ * cap keeps memory at most 2 × cap and the cost at O(n log cap) overall.
+ */
+class CappedBucket {
+    cap;
+    seed;
+    entries = [];
+    seen = 0;
+    constructor(cap, seed) {
+        this.cap = cap;
+        this.seed = seed;
+    }
+    add(id, item) {
+        this.seen++;
+        const capped = Number.isFinite(this.cap);
+        const key = Number.parseInt(id.slice(0, 12), 16) || 0;
+        this.entries.push({ item, rank: capped ? rankUnit(id, this.seed) : 0, key });
+        if (capped && this.entries.length >= 2 * this.cap)
+            this.prune();
+    }
+    take() {
+        if (Number.isFinite(this.cap))
+            this.prune();
+        let sum = 0;
+        for (const entry of this.entries)
+            sum = (sum + entry.key) % FINGERPRINT_MOD;
+        const items = this.entries.map((entry) => entry.item).sort((a, b) => a.index - b.index);
+        const fingerprint = sum.toString(16).padStart(12, '0');
+        return { items, seen: this.seen, counts: { candidates: this.seen, kept: items.length, fingerprint } };
+    }
+    prune() {
+        this.entries.sort((a, b) => a.rank - b.rank || a.item.index - b.item.index);
+        this.entries.length = Math.min(this.entries.length, this.cap);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dataset/split-info.ts
+
+function splitInfo(spec, counts) {
+    const plan = planSplit(spec);
+    const side = (name, share, cap, requested) => ({
+        n: counts[name].kept,
+        candidates: counts[name].candidates,
+        share,
+        cap: Number.isFinite(cap) ? cap : null,
+        requested,
+        fingerprint: counts[name].fingerprint,
+    });
+    return {
+        rows: counts.rows,
+        seed: spec.seed,
+        dev: side('dev', plan.devFraction, plan.devCap, spec.dev >= 1 ? spec.dev : null),
+        test: side('test', 1 - plan.devFraction, plan.testCap, spec.test ?? null),
+    };
+}
+const pct = (x) => `${Number((x * 100).toFixed(1))} %`;
+/** `dev 42 (50 % of rows, seed 1), test 38 (the other 50 %), 80 rows`: the rule beside its outcome. */
+function splitRule(info) {
+    const cap = (s) => s.requested !== null ? `up to ${s.requested}` : s.cap !== null ? `at most ${s.cap}` : null;
+    const dev = [cap(info.dev), `${pct(info.dev.share)} of rows`, `seed ${info.seed}`].filter(Boolean);
+    const test = [cap(info.test), `the other ${pct(info.test.share)}`].filter(Boolean);
+    const rows = `${info.rows.toLocaleString('en-US')} row${info.rows === 1 ? '' : 's'}`;
+    return `dev ${info.dev.n} (${dev.join(', ')}), test ${info.test.n} (${test.join(', ')}), ${rows}`;
+}
+/** One line per count asked for that the rows cannot give. */
+function splitWarnings(info) {
+    const out = [];
+    for (const name of ['dev', 'test']) {
+        const s = info[name];
+        // A count capped lower by max-examples is the cap's doing, not the rows'.
+        if (s.requested === null || s.n >= Math.min(s.requested, s.cap ?? s.requested))
+            continue;
+        const why = name === 'dev' && info.test.requested === null
+            ? 'a dev count alone takes half the rows; give test a count too, or dev as a fraction'
+            : `rows go ${pct(info.dev.share)} / ${pct(info.test.share)} by dev / (dev + test); add rows or ask for less`;
+        out.push(`the split asks for ${name} ${s.requested}, but only ${s.candidates} of ${info.rows} rows fall in ${name} (${why})`);
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/eval/format.ts
@@ -13791,7 +14133,7 @@ function pad(cells) {
 /** The per-split table `lpo eval` prints: n, correct, errors, accuracy, 95 % interval. */
 function splitTable(splits) {
     const rows = [['split', 'n', 'correct', 'errors', 'accuracy', '95 % interval']];
-    for (const name of ['dev', 'test']) {
+    for (const name of ['dev', 'test', 'all']) {
         const s = splits[name];
         if (!s)
             continue;
@@ -13806,6 +14148,10 @@ function splitTable(splits) {
     }
     return pad(rows);
 }
+/** `line 7`, or `line 1 (row 17)` for a row of a JSON array, whose line may hold many rows. */
+function rowLabel(r) {
+    return r.row === undefined ? `line ${r.line}` : `line ${r.line} (row ${r.row})`;
+}
 function usageLine(u, wallMs) {
     const fmt = (n) => n.toLocaleString('en-US');
     return (`usage: ${fmt(u.calls)} calls, ${fmt(u.promptTokens)} prompt + ${fmt(u.completionTokens)} completion tokens, ` +
@@ -13813,10 +14159,6 @@ function usageLine(u, wallMs) {
 }
 const SIMULATED_NOTE = 'SIMULATED: these figures come from the offline simulator, not a real model.';
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -13936,128 +14278,6 @@ class ReportFile {
     }
     async dispose() {
         await (0,promises_namespaceObject.rm)(this.dir, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dataset/split.ts
-// Dev/test split. An example's split is a function of its content hash and the seed only, so adding
-// rows to a dataset never moves an existing row from dev to test or back, and base and head of a PR
-// are evaluated on the same examples.
-//
-// The rule:
-// 1. u = splitUnit(id, seed) in [0, 1). The example is a dev candidate iff u < f, else a test candidate.
-//    - dev < 1 (a fraction): f = dev.
-//    - dev >= 1 and test given (counts): f = dev / (dev + test).
-//    - dev >= 1, no test: f = 1/2. "All remaining rows" cannot be stable (it would need the row count),
-//      so the test split is the other half, capped only by maxExamples.
-// 2. Each split is capped (its count, and maxExamples) by keeping the candidates with the smallest
-//    rank, a second hash sha256('rank:' + seed + ':' + id). Appending rows can push an example out of
-//    a capped split (a new row ranks before it) but never into the other split, and never brings back
-//    one that was out.
-// 3. Kept examples are returned in file order (by line), so reports read like the dataset.
-// Duplicate rows share an id, so they always land in the same split (both are kept: they are real rows).
-
-
-/** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
-const split_DEFAULT_SPLIT = { dev: 0.5, seed: 1, maxExamples: 200 };
-/** u in [0, 1) from the first 8 bytes of sha256(seed + ':' + id): their top 53 bits, which a double holds exactly. */
-function splitUnit(id, seed) {
-    return unitHash(`${seed}:${id}`);
-}
-function rankUnit(id, seed) {
-    return unitHash(`rank:${seed}:${id}`);
-}
-function unitHash(text) {
-    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest();
-    // The top 53 of the first 64 bits, in plain doubles (BigInt is slower): 32 + 21 bits.
-    return (digest.readUInt32BE(0) * 2 ** 21 + (digest.readUInt32BE(4) >>> 11)) / 2 ** 53;
-}
-function assignSplits(examples, spec) {
-    const selector = new SplitSelector(spec);
-    for (const example of examples)
-        selector.add(example.id, example);
-    return selector.result();
-}
-/** Validates a SplitSpec (user config) and turns it into the fraction and caps of the rule above. */
-function planSplit(spec) {
-    const { dev, test, seed, maxExamples } = spec;
-    if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-        throw new ConfigError(`split.seed must be a number (got ${seed})`);
-    }
-    if (typeof dev !== 'number' || !Number.isFinite(dev) || dev <= 0) {
-        throw new ConfigError(`split.dev must be a fraction between 0 and 1 or a count of at least 1 (got ${dev})`);
-    }
-    if (maxExamples !== undefined && !isCount(maxExamples)) {
-        throw new ConfigError(`split.maxExamples must be a whole number of at least 1 (got ${maxExamples})`);
-    }
-    const cap = maxExamples ?? Number.POSITIVE_INFINITY;
-    if (dev < 1) {
-        if (test !== undefined) {
-            throw new ConfigError(`split.test needs split.dev as a count, not a fraction (got dev ${dev}, test ${test})`);
-        }
-        return { devFraction: dev, devCap: cap, testCap: cap };
-    }
-    if (!Number.isInteger(dev)) {
-        throw new ConfigError(`split.dev of 1 or more is a count and must be whole (got ${dev})`);
-    }
-    if (test === undefined)
-        return { devFraction: 0.5, devCap: Math.min(dev, cap), testCap: cap };
-    if (!isCount(test))
-        throw new ConfigError(`split.test must be a whole number of at least 1 (got ${test})`);
-    return { devFraction: dev / (dev + test), devCap: Math.min(dev, cap), testCap: Math.min(test, cap) };
-}
-function isCount(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 1;
-}
-/**
- * Streaming form of assignSplits: add rows one by one; memory stays bounded when caps apply. What
- * is kept per row is the caller's choice (a whole Example, or only its line for a second pass).
- */
-class SplitSelector {
-    fraction;
-    seed;
-    dev;
-    test;
-    constructor(spec) {
-        const plan = planSplit(spec);
-        this.fraction = plan.devFraction;
-        this.seed = spec.seed;
-        this.dev = new CappedBucket(plan.devCap, spec.seed);
-        this.test = new CappedBucket(plan.testCap, spec.seed);
-    }
-    add(id, item) {
-        (splitUnit(id, this.seed) < this.fraction ? this.dev : this.test).add(id, item);
-    }
-    result() {
-        return { dev: this.dev.take(), test: this.test.take() };
-    }
-}
-/**
- * Keeps the `cap` items of smallest (rank, line). Pruning whenever the buffer reaches twice the
- * cap keeps memory at most 2 × cap and the cost at O(n log cap) overall.
- */
-class CappedBucket {
-    cap;
-    seed;
-    entries = [];
-    constructor(cap, seed) {
-        this.cap = cap;
-        this.seed = seed;
-    }
-    add(id, item) {
-        const capped = Number.isFinite(this.cap);
-        this.entries.push({ item, rank: capped ? rankUnit(id, this.seed) : 0 });
-        if (capped && this.entries.length >= 2 * this.cap)
-            this.prune();
-    }
-    take() {
-        if (Number.isFinite(this.cap))
-            this.prune();
-        return this.entries.map((entry) => entry.item).sort((a, b) => a.line - b.line);
-    }
-    prune() {
-        this.entries.sort((a, b) => a.rank - b.rank || a.item.line - b.item.line);
-        this.entries.length = Math.min(this.entries.length, this.cap);
     }
 }
 
@@ -16055,6 +16275,10 @@ function kindOf(value) {
     const type = typeof value;
     return type === 'object' || type === 'undefined' ? type : `a ${type}`;
 }
+/** `data.jsonl:7`, or `data.json:1 (row 17)` for a row of a JSON array (N counts rows from 1). */
+function rowLocation(file, raw) {
+    return raw.inArray ? `${file}:${raw.line} (row ${raw.index + 1})` : `${file}:${raw.line}`;
+}
 function values_stripBom(text) {
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -16129,10 +16353,11 @@ async function* readJsonRows(file) {
         const offset = offsets[index];
         line += countNewlines(text, counted, offset);
         counted = offset;
+        const raw = { index, line, inArray: true };
         if (!isRecord(row)) {
-            throw new ConfigError(`${file}:${line}: row is not a JSON object (got ${kindOf(row)})`);
+            throw new ConfigError(`${rowLocation(file, raw)}: row is not a JSON object (got ${kindOf(row)})`);
         }
-        yield { line, row };
+        yield { ...raw, row };
     }
 }
 function locateRows(file, text, data) {
@@ -16227,8 +16452,10 @@ function lineAt(text, offset) {
 }
 
 ;// CONCATENATED MODULE: ./src/dataset/read.ts
-// Dataset files to raw rows with their 1-based line numbers. JSONL and CSV are streamed so a large
-// file never sits in memory; JSON has to be parsed whole (see json-rows.ts).
+// Dataset files to raw rows, each with its position: `index` (0-based among the file's rows) is what
+// identifies a row's place, whatever the formatting; `line` (1-based) is for messages only, since a
+// one-line JSON file (how BIG-Bench Hard ships) has every row on line 1. JSONL and CSV are streamed
+// so a large file never sits in memory; JSON has to be parsed whole (see json-rows.ts).
 
 
 
@@ -16282,13 +16509,14 @@ async function* readJsonl(file) {
     // readline splits on \n, \r\n and a lone \r alike, so CRLF files need nothing more.
     const lines = (0,external_node_readline_namespaceObject.createInterface)({ input, crlfDelay: Number.POSITIVE_INFINITY });
     let line = 0;
+    let index = 0;
     try {
         for await (const text of lines) {
             line++;
             const body = line === 1 ? values_stripBom(text) : text;
             if (body.trim() === '')
                 continue; // a blank line is not a row
-            yield { line, row: parseJsonLine(body, `${file}:${line}`) };
+            yield { index: index++, line, row: parseJsonLine(body, `${file}:${line}`) };
         }
     }
     finally {
@@ -16315,6 +16543,7 @@ async function* readCsv(file) {
     // pipeline() forwards a read error from the file to the parser, so the loop below sees it.
     (0,external_node_stream_namespaceObject.pipeline)(input, crlfToLf(), parser, () => { });
     let header;
+    let index = 0;
     try {
         for await (const { record, info } of parser) {
             // info.lines is the line where the record ends; its quoted fields hold every newline in between.
@@ -16326,7 +16555,7 @@ async function* readCsv(file) {
             if (record.length !== header.length) {
                 throw new ConfigError(`${file}:${line}: row has ${record.length} columns, header has ${header.length}`);
             }
-            yield { line, row: Object.fromEntries(header.map((name, i) => [name, record[i]])) };
+            yield { index: index++, line, row: Object.fromEntries(header.map((name, i) => [name, record[i]])) };
         }
     }
     catch (error) {
@@ -16392,10 +16621,24 @@ function read_countNewlines(text) {
 
 /** Longest key list quoted in a "missing field" message; wide CSVs would make it unreadable. */
 const MAX_LISTED_KEYS = 12;
+/**
+ * Gives repeated content its own identity: the first row with a content hash keeps the hash as its
+ * id, the n-th repeat gets `hash:n`. Repeats are counted in file order, so ids do not depend on
+ * formatting, and base and head (or eval and review) number the same rows the same way.
+ */
+class Identities {
+    seen = new Map();
+    next(hash) {
+        const n = (this.seen.get(hash) ?? 0) + 1;
+        this.seen.set(hash, n);
+        return n === 1 ? hash : `${hash}:${n}`;
+    }
+}
 async function loadExamples(file, map) {
+    const ids = new Identities();
     const examples = [];
     for await (const raw of readRows(file))
-        examples.push(toExample(raw, map, file));
+        examples.push(toExample(raw, map, file, ids));
     if (examples.length === 0)
         throw new ConfigError(`${file}: dataset is empty`);
     return examples;
@@ -16407,72 +16650,89 @@ async function loadExamples(file, map) {
  */
 async function loadSplits(file, map, spec) {
     const selector = new SplitSelector(spec); // a bad spec fails before any reading
-    let rows = 0;
+    const ids = new Identities();
     for await (const raw of readRows(file)) {
-        const example = toExample(raw, map, file);
+        const example = toExample(raw, map, file, ids);
         selector.add(example.id, example);
-        rows++;
     }
-    if (rows === 0)
+    const result = selector.result();
+    if (result.counts.rows === 0)
         throw new ConfigError(`${file}: dataset is empty`);
-    return selector.result();
+    return result;
 }
 /**
  * The same selection as loadSplits in two streaming passes: the first keeps only each selected
- * row's line, the second rebuilds those rows one at a time. Memory stays flat on 100,000-row files.
+ * row's index, the second rebuilds those rows one at a time. Memory stays flat on 100,000-row files.
  */
 async function streamSplits(file, map, spec) {
     const selector = new SplitSelector(spec);
-    let rows = 0;
+    const ids = new Identities();
     for await (const raw of readRows(file)) {
-        const { id, line } = toExample(raw, map, file);
-        selector.add(id, { line });
-        rows++;
+        const { id, index } = toExample(raw, map, file, ids);
+        selector.add(id, { index });
     }
-    if (rows === 0)
-        throw new ConfigError(`${file}: dataset is empty`);
     const chosen = selector.result();
-    // line → slot × 2 + (1 for test): a number per row rather than an object keeps the map small.
+    if (chosen.counts.rows === 0)
+        throw new ConfigError(`${file}: dataset is empty`);
+    // row index → slot × 2 + (1 for test): a number per row rather than an object keeps the map small.
     const where = new Map();
     for (const [slot, e] of chosen.dev.entries())
-        where.set(e.line, slot * 2);
+        where.set(e.index, slot * 2);
     for (const [slot, e] of chosen.test.entries())
-        where.set(e.line, slot * 2 + 1);
+        where.set(e.index, slot * 2 + 1);
     return {
         sizes: { dev: chosen.dev.length, test: chosen.test.length },
+        counts: chosen.counts,
         async *examples() {
+            const again = new Identities();
             for await (const raw of readRows(file)) {
-                const at = where.get(raw.line);
+                const at = where.get(raw.index);
+                // Every row is numbered again, so a repeat's id matches the first pass.
+                const example = toExample(raw, map, file, again);
                 if (at === undefined)
                     continue;
                 const split = at % 2 === 1 ? 'test' : 'dev';
-                yield { split, slot: Math.floor(at / 2), example: toExample(raw, map, file) };
+                yield { split, slot: Math.floor(at / 2), example };
             }
         },
     };
 }
-/** Inline rows (a .prompt.yml `testData`): line = index + 1; errors name `source: testData[i]`. */
-function examplesFromRows(rows, map, source) {
+/**
+ * Inline rows (a .prompt.yml `testData`): `lines[i]` is the file line where entry i starts (index + 1
+ * when unknown); errors name `source: testData[i]`.
+ */
+function examplesFromRows(rows, map, source, lines) {
     if (!Array.isArray(rows)) {
         throw new ConfigError(`${source}: testData must be a list of rows (got ${kindOf(rows)})`);
     }
     if (rows.length === 0)
         throw new ConfigError(`${source}: testData is empty`);
-    return rows.map((row, i) => {
-        const where = `${source}: testData[${i}]`;
+    const ids = new Identities();
+    return rows.map((row, index) => {
+        const line = lines?.[index];
+        const where = `${source}${line === undefined ? '' : `:${line}`}: testData[${index}]`;
         if (!isRecord(row))
             throw new ConfigError(`${where}: row is not an object (got ${kindOf(row)})`);
-        return reduceRow(row, map, where, i + 1);
+        return reduceRow(row, map, where, { index, line: line ?? index + 1 }, ids);
     });
 }
-function toExample(raw, map, file) {
-    return reduceRow(raw.row, map, `${file}:${raw.line}`, raw.line);
+function toExample(raw, map, file, ids = new Identities()) {
+    return reduceRow(raw.row, map, rowLocation(file, raw), raw, ids);
 }
-function reduceRow(row, map, where, line) {
+function reduceRow(row, map, where, at, ids) {
     // fromEntries defines own properties, so even a field named "__proto__" is stored as data.
     const fields = Object.fromEntries(map.input.map((name) => [name, requireField(row, name, where)]));
     const target = requireField(row, map.target, where);
-    return { id: contentHash(fields, target), line, fields, target };
+    const example = {
+        id: ids.next(contentHash(fields, target)),
+        index: at.index,
+        line: at.line,
+        fields,
+        target,
+    };
+    if (at.inArray)
+        example.inArray = true;
+    return example;
 }
 function requireField(row, path, where) {
     const value = stringifyValue(lookupPath(row, path));
@@ -16508,9 +16768,25 @@ const SplitSummarySchema = object({
     accuracy: schemas_number().min(0).max(1).nullable(),
     interval: tuple([schemas_number(), schemas_number()]).nullable(),
 });
+const SplitSideSchema = object({
+    n: schemas_number().int().nonnegative(),
+    candidates: schemas_number().int().nonnegative(),
+    share: schemas_number().min(0).max(1),
+    cap: schemas_number().int().positive().nullable(),
+    requested: schemas_number().int().positive().nullable(),
+    fingerprint: schemas_string().regex(/^[0-9a-f]{12}$/),
+});
+const SplitInfoSchema = object({
+    rows: schemas_number().int().nonnegative(),
+    seed: schemas_number().int(),
+    dev: SplitSideSchema,
+    test: SplitSideSchema,
+});
 const ExampleResultSchema = object({
     id: schemas_string(),
     line: schemas_number().int(),
+    /** 1-based row number, for rows of a JSON array (several rows may share a line). */
+    row: schemas_number().int().positive().optional(),
     split: schemas_enum(['dev', 'test']),
     input: schemas_string(),
     target: schemas_string(),
@@ -16536,7 +16812,14 @@ const EvalReportSchema = object({
     dataset: schemas_string().nullable(),
     model: schemas_string(),
     scorer: schemas_string(),
-    splits: object({ dev: SplitSummarySchema.optional(), test: SplitSummarySchema.optional() }),
+    /** How the rows were split: the rule's figures (see src/dataset/split-info.ts). */
+    split: SplitInfoSchema.optional(),
+    /** `all` (with `--split all`) is dev and test scored together: every selected example once. */
+    splits: object({
+        dev: SplitSummarySchema.optional(),
+        test: SplitSummarySchema.optional(),
+        all: SplitSummarySchema.optional(),
+    }),
     examples: array(ExampleResultSchema),
     usage: UsageSchema,
     wallMs: schemas_number().nonnegative(),
@@ -17071,6 +17354,7 @@ function result(task, example, split, lean, r) {
     return {
         id: example.id,
         line: example.line,
+        row: example.inArray ? example.index + 1 : undefined,
         split,
         input: lean ? '' : inputText(task, example),
         target: lean ? '' : example.target,
@@ -17139,6 +17423,10 @@ function summarize(results) {
     }
     return summaryOf(results.length, correct, errors);
 }
+/** The summary of two disjoint sets of examples scored together. */
+function combineSummaries(a, b) {
+    return summaryOf(a.total + b.total, a.correct + b.correct, a.errors + b.errors);
+}
 function summaryOf(total, correct, errors) {
     const answered = total - errors;
     return {
@@ -17196,7 +17484,7 @@ class SplitTally {
         const summary = summaryOf(this.done, this.correct, this.errors);
         // Lean errors arrive in completion order; callers list them in file order.
         if (this.lean)
-            this.results.sort((a, b) => a.line - b.line);
+            this.results.sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0));
         return { summary, results: this.results };
     }
 }
@@ -17253,12 +17541,16 @@ async function evaluateStream(task, jobs, sizes, opts) {
 
 
 
+
 /**
  * The dataset path as messages should name it: relative to the working directory (the repository
  * root in the Action and usually in the CLI) when inside it, so `data/x.jsonl:7`, not a runner path.
  */
 function shown(file) {
-    const rel = (0,external_node_path_namespaceObject.relative)(process.cwd(), file);
+    return shownFrom(process.cwd(), file);
+}
+function shownFrom(dir, file) {
+    const rel = (0,external_node_path_namespaceObject.relative)(dir, file);
     return rel && !rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel) ? rel : file;
 }
 /**
@@ -17269,14 +17561,15 @@ async function loadTaskSplits(task, which) {
     const map = { input: task.input, target: task.target };
     let dev;
     let test;
+    let counts;
     if (task.datasetPath) {
-        ({ dev, test } = await loadSplits(shown(task.datasetPath), map, task.split));
+        ({ dev, test, counts } = await loadSplits(shown(task.datasetPath), map, task.split));
     }
     else if (task.inlineRows) {
-        const examples = examplesFromRows(task.inlineRows, map, task.inlineSource ?? task.promptPath);
+        const examples = examplesFromRows(task.inlineRows, map, task.inlineSource ?? task.promptPath, task.inlineLines);
         if (examples.length === 0)
             throw new ConfigError(`${task.inlineSource ?? task.promptPath}: testData is empty`);
-        ({ dev, test } = assignSplits(examples, task.split));
+        ({ dev, test, counts } = assignSplits(examples, task.split));
     }
     else {
         throw new ConfigError(`${task.promptPath}: no dataset configured`);
@@ -17286,7 +17579,7 @@ async function loadTaskSplits(task, which) {
         chosen.dev = dev;
     if (which !== 'dev')
         chosen.test = test;
-    return chosen;
+    return { splits: chosen, info: splitInfo(task.split, counts) };
 }
 /** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
 async function checkTaskData(task) {
@@ -17300,8 +17593,10 @@ async function checkTaskData(task) {
  * evaluator keeps of the results are in memory. Inline rows are few and loaded.
  */
 async function runTask(task, opts) {
-    if (!task.datasetPath)
-        return evaluate(task, await loadTaskSplits(task, opts.which), opts);
+    if (!task.datasetPath) {
+        const { splits, info } = await loadTaskSplits(task, opts.which);
+        return { run: await evaluate(task, splits, opts), info };
+    }
     const stream = await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
     const sizes = {};
     if (opts.which !== 'test')
@@ -17313,26 +17608,30 @@ async function runTask(task, opts) {
             if (sizes[job.split] !== undefined)
                 yield job;
     };
-    return evaluateStream(task, wanted(), sizes, opts);
+    const run = await evaluateStream(task, wanted(), sizes, opts);
+    return { run, info: splitInfo(task.split, stream.counts) };
 }
 /** Loads, splits and scores one task, and shapes the result as the versioned report. */
 async function evalTask(task, opts) {
     const before = opts.client.usage();
-    const run = await runTask(task, opts);
+    const { run, info } = await runTask(task, opts);
+    const dev = run.splits.dev?.summary;
+    const test = run.splits.test?.summary;
     const after = opts.client.usage();
     return {
         version: EVAL_REPORT_VERSION,
         kind: 'eval',
         simulated: opts.simulated(),
         prompt: task.promptPath,
-        dataset: task.datasetPath
-            ? (0,external_node_path_namespaceObject.relative)(opts.rootDir, task.datasetPath) || task.datasetPath
-            : (task.inlineSource ?? null),
+        dataset: task.datasetPath ? shownFrom(opts.rootDir, task.datasetPath) : (task.inlineSource ?? null),
         model: task.model ?? opts.model,
         scorer: task.scorer.type,
+        split: info,
         splits: {
-            ...(run.splits.dev ? { dev: run.splits.dev.summary } : {}),
-            ...(run.splits.test ? { test: run.splits.test.summary } : {}),
+            ...(dev ? { dev } : {}),
+            ...(test ? { test } : {}),
+            // Dev and test are disjoint, so their union scores every selected example exactly once.
+            ...(opts.which === 'all' && dev && test ? { all: combineSummaries(dev, test) } : {}),
         },
         examples: [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])],
         usage: {
@@ -38258,6 +38557,86 @@ class ResponseCache {
     }
 }
 
+;// CONCATENATED MODULE: ./src/llm/reachability.ts
+// Stops a run against an endpoint that is down. Each request to a closed port or an unknown host
+// still costs its full backoff (0.5 + 1 + 2 + 4 s), so 38 examples at concurrency 8 took 34 s to say
+// what the first requests already said. Once the first requests all failed to connect, and none
+// ever reached the server, every later call fails at once with the same error.
+
+/**
+ * Failures to open a connection, as Node reports them: nothing was answered, so the endpoint is down
+ * or misnamed (a wrong port, host or scheme), not slow or overloaded.
+ */
+const CONNECT_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL',
+    // TLS: an https URL on a plain port, or a certificate this machine does not trust.
+    'EPROTO',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+/** The most first requests that must all fail to connect; see threshold(). */
+const MAX_WITNESSES = 4;
+/** True when an SDK error is a failure to connect, before any response (see CONNECT_CODES). */
+function failedToConnect(error) {
+    if (!(error instanceof APIConnectionError) || error instanceof APIConnectionTimeoutError)
+        return false;
+    for (let e = error.cause; e instanceof Error; e = e.cause) {
+        const code = e.code;
+        if (typeof code !== 'string' || !CONNECT_CODES.has(code))
+            continue;
+        // Node names a reset after the response headers "aborted": that server was there.
+        return !(code === 'ECONNRESET' && e.message === 'aborted');
+    }
+    return false;
+}
+class Reachability {
+    needed;
+    failures = 0;
+    reached = false;
+    tripped = false;
+    /**
+     * The first min(concurrency, 4) requests decide. They go out together, so they fail together:
+     * waiting for more would cost a second full round of backoff, and past four, more requests that
+     * each failed every attempt add no evidence. At concurrency 1 it is one request that was refused
+     * on every retry.
+     */
+    constructor(concurrency) {
+        this.needed = Math.min(concurrency, MAX_WITNESSES);
+    }
+    /** Any answer, even an HTTP error: a server is listening, so failures from now on are its own. */
+    answered() {
+        this.reached = true;
+    }
+    /** After a request's last attempt failed (the SDK's error); true when this failure shows the endpoint down. */
+    failed(error) {
+        if (this.reached || this.tripped)
+            return false;
+        if (!failedToConnect(error)) {
+            // A timeout or a broken response: something is there, so not every first request failed to connect.
+            this.reached = true;
+            return false;
+        }
+        this.failures++;
+        this.tripped = this.failures >= this.needed;
+        return this.tripped;
+    }
+    /** What every later call fails with: the failure that decided it, and why nothing more is sent. */
+    message(failure) {
+        const first = this.needed === 1 ? 'the first request' : `the first ${this.needed} requests`;
+        return `${failure}; ${first} failed to connect and none ever did, so the rest are not sent`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/llm/usage.ts
 // Token and call accounting for one LlmClient. Reported in the review so users see what a run cost.
 /**
@@ -38327,6 +38706,7 @@ function nonNegative(n) {
 
 
 
+
 /**
  * Per attempt. Eval answers are a few hundred tokens at most, which even a slow local model produces
  * well within a minute; a request silent for longer is almost always a dead connection or a stuck
@@ -38370,12 +38750,17 @@ class LlmClient {
     endpoint;
     timeoutMs;
     maxRetries;
+    reachability;
+    /** Set once the endpoint is known to be down (see reachability.ts): every later call fails with it. */
+    down = null;
     constructor(opts) {
         this.opts = opts;
         this.endpoint = checkBaseURL(opts.baseURL);
         this.timeoutMs = checkInteger('timeoutMs', opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1);
         this.maxRetries = checkInteger('maxRetries', opts.maxRetries ?? DEFAULT_MAX_RETRIES, 0);
-        this.limit = pLimit(checkInteger('concurrency', opts.concurrency ?? client_DEFAULT_CONCURRENCY, 1));
+        const concurrency = checkInteger('concurrency', opts.concurrency ?? client_DEFAULT_CONCURRENCY, 1);
+        this.limit = pLimit(concurrency);
+        this.reachability = new Reachability(concurrency);
         this.cache = opts.cacheDir ? new ResponseCache(opts.cacheDir) : null;
         this.sdk = new OpenAI({
             baseURL: opts.baseURL,
@@ -38453,6 +38838,9 @@ class LlmClient {
                 this.sawSimulator = true;
             return { ...rest, cached: true };
         }
+        // Here and again in complete(): calls queued behind the deciding ones must not wait for a slot.
+        if (this.down)
+            throw this.down;
         const result = await this.limit(() => this.complete(req));
         // Only complete answers: a truncated or refused one says more about this run than about the prompt.
         if (this.cache &&
@@ -38470,14 +38858,22 @@ class LlmClient {
         return result;
     }
     async complete(req) {
+        // Not sent, so not a failed call in the usage: only the requests that decided count.
+        if (this.down)
+            throw this.down;
         let completion;
         try {
             completion = await this.sdk.chat.completions.create(this.body(req));
         }
         catch (error) {
             this.counter.recordFailure();
-            throw this.toLlmError(error, req.model);
+            const failure = this.toLlmError(error, req.model);
+            if (this.reachability.failed(error) && failure instanceof LlmError) {
+                this.down = new LlmError('connection', this.reachability.message(failure.message));
+            }
+            throw failure;
         }
+        this.reachability.answered();
         // From here on the body is the server's word, typed or not: check every field we use.
         if (completion?.system_fingerprint === SIMULATOR_FINGERPRINT)
             this.sawSimulator = true;
@@ -38602,15 +38998,48 @@ function causeChain(error) {
 
 
 
-/** parseArgs, with its TypeErrors turned into one-line user errors that name the command. */
+
+/** parseArgs, with its errors turned into one-line user errors that name the command and the flag. */
 function parseFlags(command, argv, options) {
     try {
-        return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, allowPositionals: true, strict: true });
+        return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
     }
     catch (error) {
-        const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        const message = flagProblem(command, argv, options) ?? nodeMessage(error);
         throw new ConfigError(`lpo ${command}: ${message}`);
     }
+}
+/**
+ * The first flag strict parsing rejected, said in our words: Node's text suggests `--` for positionals,
+ * which is never what a mistyped flag needs. Re-reading leniently gives the tokens strict mode refused.
+ */
+function flagProblem(command, argv, options) {
+    const { tokens } = (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
+    for (const token of tokens) {
+        if (token.kind !== 'option')
+            continue;
+        const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+        if (!option)
+            return unknownFlag(command, token.rawName, options);
+        if (option.type === 'boolean' && token.value !== undefined) {
+            return `${token.rawName} takes no value, got "${token.rawName}=${token.value}"`;
+        }
+        if (option.type === 'string' && token.value === undefined)
+            return `${token.rawName} expects a value`;
+        // "--split --json x": strict mode will not take a flag as a value unless it is written "--split=--json".
+        if (option.type === 'string' && !token.inlineValue && token.value?.startsWith('-')) {
+            return `${token.rawName} expects a value, got ${token.value} (write ${token.rawName}=${token.value} if that is the value)`;
+        }
+    }
+    return undefined;
+}
+function unknownFlag(command, rawName, options) {
+    const meant = rawName.startsWith('--') ? didYouMean(rawName.slice(2), Object.keys(options)) : undefined;
+    const hint = meant ? `did you mean --${meant}?` : `run "lpo ${command} --help" for its flags`;
+    return `unknown flag ${rawName} (${hint})`;
+}
+function nodeMessage(error) {
+    return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }
 /** The flags every command that calls a model accepts. */
 const ENDPOINT_FLAGS = {
@@ -38690,7 +39119,73 @@ function progressReporter(label, stream = process.stderr) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/cli/split-flags.ts
+// The split flags of `lpo eval` and `lpo optimize`: the config file's `split:` keys, spelled as flags
+// and validated by the same schema. Without a config, nothing caps a run: the user named the data.
+
+
+const SPLIT_FLAGS = {
+    'max-examples': { type: 'string' },
+    dev: { type: 'string' },
+    test: { type: 'string' },
+    'split-seed': { type: 'string' },
+};
+const SPLIT_HELP = `  --dev <fraction|count> share of rows in dev (below 1), or a dev count (default 0.5)
+  --test <count>         test count, beside a dev count
+  --split-seed <n>       seed of the split (default 1)
+  --max-examples <n|all> cap on each split (default: none without a config; the config's otherwise)`;
+/** What a run without a config scores: every row, half each way. */
+const STANDALONE_SPLIT = { dev: 0.5, seed: 1 };
+const FLAG_OF = {
+    dev: '--dev',
+    test: '--test',
+    seed: '--split-seed',
+    'max-examples': '--max-examples',
+};
+function numberFlag(raw, flag) {
+    const value = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isFinite(value)) {
+        throw new ConfigError(`${flag}: expected a number, got "${raw}"`);
+    }
+    return value;
+}
+function splitOverride(values) {
+    const raw = {};
+    if (values.dev !== undefined)
+        raw['dev'] = numberFlag(values.dev, '--dev');
+    if (values.test !== undefined)
+        raw['test'] = numberFlag(values.test, '--test');
+    if (values['split-seed'] !== undefined)
+        raw['seed'] = numberFlag(values['split-seed'], '--split-seed');
+    const max = values['max-examples'];
+    if (max !== undefined)
+        raw['max-examples'] = max.trim() === 'all' ? 'all' : numberFlag(max, '--max-examples');
+    const parsed = SplitOverrideSchema.safeParse(raw);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new ConfigError(`${FLAG_OF[String(issue.path[0])] ?? '--dev'}: ${issue.message}`);
+    }
+    return parsed.data;
+}
+/**
+ * The flags on top of each task's split: the config entry's, or, for a run without a config, the
+ * uncapped STANDALONE_SPLIT. The result is checked here, so a bad combination fails before any read.
+ */
+function withSplitFlags(tasks, values, standalone) {
+    const override = splitOverride(values);
+    return tasks.map((task) => {
+        const split = applySplit(standalone ? STANDALONE_SPLIT : task.split, override);
+        if (split.dev < 1 && split.test !== undefined) {
+            throw new ConfigError(`--test: needs a dev count (--dev 50 --test 50), not a fraction (dev ${split.dev})`);
+        }
+        return { ...task, split };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/cli/eval-command.ts
+
+
+
 
 
 
@@ -38711,7 +39206,8 @@ With a config (default .github/lpo.yml), scores every prompt file it covers, or 
 Standalone, without a config:
   --prompt <file> --dataset <file> --input <field> --target <field> [--template <string>] --scorer <name>
 
-  --split dev|test|all   which split(s) to score (default all)
+  --split dev|test|all   which split(s) to score (default all: dev, test, and both together)
+${SPLIT_HELP}
   --config <file>        config file (default ${DEFAULT_CONFIG_PATH})
   --base-url <url>       OpenAI-compatible endpoint (default $OPENAI_BASE_URL or OpenAI)
   --api-key <key>        API key (default $OPENAI_API_KEY)
@@ -38721,6 +39217,7 @@ Standalone, without a config:
   --json <path>          write the versioned JSON report (one report, or {reports: [...]} for several)`;
 const FLAGS = {
     ...ENDPOINT_FLAGS,
+    ...SPLIT_FLAGS,
     prompt: { type: 'string' },
     dataset: { type: 'string' },
     input: { type: 'string', multiple: true },
@@ -38761,7 +39258,9 @@ function scorerFlag(raw) {
  */
 function entryFromFlags(values, promptPath) {
     const raw = {
-        files: [promptPath],
+        // The schema keeps config globs inside the repository; a file named on the command line may be
+        // anywhere, so the schema sees only its name and the entry gets the path afterwards.
+        files: [external_node_path_default().posix.basename(promptPath)],
         ...(values.input !== undefined ? { input: values.input.flatMap((v) => v.split(',')) } : {}),
         ...(values.target !== undefined ? { target: values.target } : {}),
         ...(values.template !== undefined ? { template: values.template.replace(/\\n/g, '\n') } : {}),
@@ -38779,6 +39278,7 @@ function entryFromFlags(values, promptPath) {
     const { dataset: _, ...entry } = parsed.data;
     return {
         ...entry,
+        files: [promptPath],
         ...(values.dataset !== undefined ? { dataset: external_node_path_default().resolve(values.dataset) } : {}),
         source: { file: 'command line', line: 0, path: 'flags' },
     };
@@ -38809,14 +39309,22 @@ async function tasksFromConfig(values, positionals, rootDir) {
     }
     return tasks;
 }
+/** A path as messages and reports name it: repo-relative posix inside rootDir, absolute outside it. */
+function eval_command_shownPath(rootDir, file) {
+    const absolute = external_node_path_default().resolve(rootDir, file);
+    const relative = external_node_path_default().relative(rootDir, absolute);
+    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative)
+        ? relative.split((external_node_path_default()).sep).join('/')
+        : absolute;
+}
 async function tasksFor(values, positionals, rootDir) {
     if (values.prompt === undefined) {
         const stray = STANDALONE.find((k) => values[k] !== undefined);
         if (stray)
             throw new ConfigError(`--${stray}: only valid together with --prompt`);
-        return tasksFromConfig(values, positionals, rootDir);
+        return withSplitFlags(await tasksFromConfig(values, positionals, rootDir), values, false);
     }
-    const promptPath = external_node_path_default().relative(rootDir, external_node_path_default().resolve(values.prompt)).split((external_node_path_default()).sep).join('/');
+    const promptPath = eval_command_shownPath(rootDir, values.prompt);
     const promptText = await readPrompt(rootDir, promptPath);
     if (values.config !== undefined || STANDALONE.every((k) => values[k] === undefined)) {
         // --prompt alone: a self-sufficient .prompt.yml, or the config's entry for that file.
@@ -38824,18 +39332,22 @@ async function tasksFor(values, positionals, rootDir) {
             ? await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir)
             : undefined;
         const entry = config ? entryFor(config, promptPath) : undefined;
-        return [buildTask({ promptPath, promptText, rootDir, ...(entry ? { entry } : {}) })];
+        const task = buildTask({ promptPath, promptText, rootDir, ...(entry ? { entry } : {}) });
+        return withSplitFlags([task], values, entry === undefined);
     }
-    return [buildTask({ promptPath, promptText, rootDir, entry: entryFromFlags(values, promptPath) })];
+    const entry = entryFromFlags(values, promptPath);
+    return withSplitFlags([buildTask({ promptPath, promptText, rootDir, entry })], values, true);
 }
 function printReport(report) {
     const out = process.stdout;
     out.write(`\n${report.prompt}  (dataset ${report.dataset ?? 'n/a'}, scorer ${report.scorer}, model ${report.model})\n`);
+    if (report.split)
+        out.write(`split: ${splitRule(report.split)}\n`);
     out.write(`${splitTable(report.splits)}\n`);
     out.write(`${usageLine(report.usage, report.wallMs)}\n`);
     const failed = report.examples.filter((e) => e.verdict === 'error');
     for (const e of failed.slice(0, 5))
-        out.write(`  error on line ${e.line}: ${e.error}\n`);
+        out.write(`  error on ${rowLabel(e)}: ${e.error}\n`);
     if (failed.length > 5)
         out.write(`  … and ${failed.length - 5} more errors (see --json)\n`);
     if (report.simulated)
@@ -38847,17 +39359,20 @@ async function evalCommand(argv) {
         process.stdout.write(`${HELP}\n`);
         return 0;
     }
-    const rootDir = process.cwd();
+    // A config's globs and datasets are relative to its repository, as for `lpo simulate --config`
+    // (src/config/root.ts). With --prompt, paths stay relative to the current folder.
+    const config = values.prompt === undefined ? values.config : undefined;
+    const rootDir = config === undefined ? process.cwd() : configRoot(config, process.cwd());
     const which = splitChoice(values.split);
     const endpoint = endpointFromFlags(values);
     // Every task is built (and so every config/prompt error found) before the first model call.
-    const tasks = await tasksFor(values, positionals, rootDir);
+    const tasks = await tasksFor(config === undefined ? values : { ...values, config: external_node_path_default().resolve(config) }, positionals, rootDir);
     // Datasets too: a bad row in the last task's dataset must not surface after the first task's calls.
     // (A single task reads its rows before its first call anyway.)
     if (tasks.length > 1)
         for (const task of tasks)
             await checkTaskData(task);
-    const client = clientFor(endpoint, rootDir);
+    const client = clientFor(endpoint, process.cwd());
     const reports = [];
     // Examples go to the report file as they finish; memory holds counts and errors only.
     const file = values.json === undefined ? null : await ReportFile.create();
@@ -38875,6 +39390,10 @@ async function evalCommand(argv) {
                 lean: true,
                 ...(file ? { onResult: file.sink() } : {}),
             });
+            if (report.split) {
+                for (const w of splitWarnings(report.split))
+                    process.stderr.write(`warning: ${task.promptPath}: ${w}\n`);
+            }
             printReport(report);
             reports.push(report);
         }
@@ -40309,6 +40828,8 @@ function parseOptimizeOptions(get, name) {
 
 
 
+
+
 const optimize_command_HELP = `usage: lpo optimize [flags] [prompt files...]
 
 Optimizes text prompts with Local Prompt Optimization on top of APE, APO or PE2, selecting on dev and
@@ -40324,7 +40845,8 @@ reporting test. Takes the prompts and endpoint flags of "lpo eval" (--config, --
   --max-tokens <n>           prompt + completion tokens, planned from the average per call
   --seed <n>                 seed for minibatches and optimizer requests (default ${DEFAULT_OPTIONS.seed})
   --json <path>              write the result as JSON ("-" for stdout)
-  --config <file>            config file (default ${DEFAULT_CONFIG_PATH})`;
+  --config <file>            config file (default ${DEFAULT_CONFIG_PATH})
+${SPLIT_HELP}`;
 
 const optimize_command_FLAGS = {
     ...FLAGS,
@@ -40333,7 +40855,7 @@ const optimize_command_FLAGS = {
 function optionsFromFlags(values) {
     return parseOptimizeOptions((key) => values[key], (key) => `--${key}`);
 }
-const pct = (x) => percent(x);
+const optimize_command_pct = (x) => percent(x);
 /** The JSON shape of one result: everything but the per-example runs. */
 function resultJson(promptPath, result, simulated) {
     return {
@@ -40360,8 +40882,8 @@ function printResult(promptPath, result, simulated, out = process.stdout) {
         const gap = s.gap === null ? 'n/a' : `${(s.gap * 100).toFixed(1)} pp`;
         rows.push([
             String(s.step),
-            pct(s.dev),
-            pct(s.test),
+            optimize_command_pct(s.dev),
+            optimize_command_pct(s.test),
             gap,
             String(s.proposals),
             String(s.evaluated),
@@ -40372,7 +40894,7 @@ function printResult(promptPath, result, simulated, out = process.stdout) {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     for (const r of rows)
         out.write(`${r.map((cell, c) => cell.padStart(widths[c])).join('  ')}\n`);
-    out.write(`best (step ${result.best.step}): dev ${pct(result.best.dev)}, test ${pct(result.best.test)}; head: dev ${pct(result.head.dev)}, test ${pct(result.head.test)}\n`);
+    out.write(`best (step ${result.best.step}): dev ${optimize_command_pct(result.best.dev)}, test ${optimize_command_pct(result.best.test)}; head: dev ${optimize_command_pct(result.head.dev)}, test ${optimize_command_pct(result.head.test)}\n`);
     for (const span of result.spans) {
         out.write(`  ${JSON.stringify(span.old)} → ${JSON.stringify(span.new)}\n    because ${span.reason}\n`);
     }
@@ -40407,7 +40929,9 @@ async function optimizeCommand(argv) {
     const client = clientFor(endpoint, rootDir);
     const results = [];
     for (const task of tasks) {
-        const loaded = await loadTaskSplits(task, 'all');
+        const { splits: loaded, info } = await loadTaskSplits(task, 'all');
+        for (const warning of splitWarnings(info))
+            process.stderr.write(`warning: ${task.promptPath}: ${warning}\n`);
         const splits = { dev: loaded.dev ?? [], test: loaded.test ?? [] };
         const result = await optimizePrompt({
             task,
@@ -40418,7 +40942,7 @@ async function optimizeCommand(argv) {
             concurrency: endpoint.concurrency,
             options,
             fileText: await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(rootDir, task.promptPath), 'utf8'),
-            onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best dev ${pct(s.dev)}, ${s.calls} calls\n`),
+            onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best dev ${optimize_command_pct(s.dev)}, ${s.calls} calls\n`),
         });
         if (values.json !== '-')
             printResult(task.promptPath, result, client.simulated());
@@ -40548,15 +41072,47 @@ function fence(content, info = '', eol = '\n') {
     const close = content === '' || content.endsWith('\n') ? '' : eol;
     return `${ticks}${safeInfo}${eol}${content}${close}${ticks}`;
 }
-/** A display-only code block: sanitized, LF line endings, cut to `max` characters with a note. */
+/**
+ * The end a cut block always keeps: a worked answer ends with its result (GSM8K's `#### 18`, a model's
+ * "The answer is 18."), which is the part a reviewer of a flipped example needs most.
+ */
+const KEPT_END_CHARS = 200;
+/**
+ * A display-only code block: sanitized, LF line endings. Past `max` characters it keeps the start and
+ * the end (up to KEPT_END_CHARS, or half of `max`) with `…` between them and a note with the count.
+ */
 function escapeBlock(s, lang = 'text', max = 2000) {
-    const { text, cut } = head(s, max);
-    let t = text.replace(/\r\n?/g, '\n');
-    if (cut || t.length > max) {
-        const shown = truncate(t, max);
-        t = `${shown}\n… (${(s.length - shown.length + 1).toLocaleString('en-US')} more characters)`;
-    }
-    return fence(defuseComments(t), lang.replace(/[^A-Za-z0-9_+.-]/g, ''));
+    return fence(defuseComments(keepEnds(s, max)), lang.replace(/[^A-Za-z0-9_+.-]/g, ''));
+}
+function keepEnds(s, max) {
+    const clean = (part) => sanitize(part).replace(/\r\n?/g, '\n');
+    // As in head(): a 1 MB output costs a regex pass over the two windows shown, not over all of it.
+    const window = max * 2 + 2;
+    const whole = s.length <= window * 2;
+    const start = clean(whole ? s : s.slice(0, window));
+    if (whole && start.length <= max)
+        return start;
+    const end = whole ? start : clean(s.slice(-window));
+    const endMax = Math.min(KEPT_END_CHARS, Math.floor(max / 2));
+    const tail = lastPart(end, endMax);
+    // `max` bounds the text shown; the `…` line and the note come on top, as the note always did.
+    const shown = truncate(start, Math.max(1, max - tail.length));
+    const left = Math.max(1, s.length - (shown.length - 1) - tail.length);
+    return `${shown}\n${tail}\n(cut at …: ${left.toLocaleString('en-US')} more characters)`;
+}
+/** At most `max` units from the end, from a line start when one is near, never half a surrogate pair. */
+function lastPart(s, max) {
+    if (s.length <= max)
+        return s;
+    let from = s.length - max + 1; // one unit for the `…` that marks a cut inside a line
+    const code = s.charCodeAt(from);
+    if (code >= 0xdc00 && code <= 0xdfff)
+        from++;
+    const line = s.indexOf('\n', from - 1);
+    // Whole lines ("#### 18") read better than one cut mid-word, unless that drops half the end.
+    if (line !== -1 && line <= from + max / 2 && line + 1 < s.length)
+        return s.slice(line + 1);
+    return `…${s.slice(from)}`;
 }
 /** A markdown link to an http(s) URL, or plain escaped text when the URL is not one. */
 function safeLink(text, url) {
@@ -40733,12 +41289,13 @@ function suggestionLines(s, detail) {
         list.push(`- … and ${s.edits.length - MAX_EDITS} more`);
     return [...out, list.join('\n')];
 }
+// Long texts keep their start and end (escapeBlock): where a worked target or output says its answer.
 function example(e) {
     const output = (o) => o === null ? '_(no output: the call failed)_' : escapeBlock(o, 'text', 600);
     return [
         `**${e.split}, line ${e.line}**`,
         `Input:\n\n${escapeBlock(e.input, 'text', 600)}`,
-        `Target:\n\n${escapeBlock(e.target, 'text', 200)}`,
+        `Target:\n\n${escapeBlock(e.target, 'text', 400)}`,
         `Base output:\n\n${output(e.baseOutput)}`,
         `Head output:\n\n${output(e.headOutput)}`,
     ].join('\n\n');
@@ -40992,6 +41549,7 @@ const ReviewJsonSchema = object({
         base: SideSchema,
         head: SideSchema,
         delta: partialRecord(schemas_enum(['dev', 'test']), DeltaSchema),
+        split: SplitInfoSchema.optional(),
         regressed: schemas_boolean(),
         verdict: schemas_string(),
         error: schemas_string().optional(),
@@ -41047,6 +41605,7 @@ function toReviewJson(report) {
             base: side(p, 'base'),
             head: side(p, 'head'),
             delta: Object.fromEntries(p.splits.flatMap((s) => (s.paired ? [[s.split, delta(s.paired)]] : []))),
+            ...(p.split ? { split: p.split } : {}),
             regressed: p.regressed,
             verdict: p.verdict,
             ...(p.error ? { error: p.error } : {}),
@@ -41179,6 +41738,7 @@ function flippedExamples(base, head, limit) {
             const flipped = {
                 split: split,
                 line: h[i].line,
+                ...(h[i].row !== undefined ? { row: h[i].row } : {}),
                 input: h[i].input,
                 target: h[i].target,
                 baseOutput: b[i].output,
@@ -41241,6 +41801,7 @@ function gate(splits, policy) {
 
 
 
+
 const run_BOM = '\uFEFF';
 /** Flipped examples listed per prompt; the counts are always complete. */
 const MAX_FLIPPED = 20;
@@ -41258,7 +41819,7 @@ function taskFor(ctx, path, text) {
 /** The base prompt, scored on the head's dataset and scorer, so both sides see the same examples. */
 function baseTaskFor(ctx, head, path, text) {
     const own = taskFor(ctx, path, text);
-    const { datasetPath, inlineRows, inlineSource, input, target, scorer, split } = head;
+    const { datasetPath, inlineRows, inlineSource, inlineLines, input, target, scorer, split } = head;
     return {
         ...own,
         datasetPath,
@@ -41268,6 +41829,7 @@ function baseTaskFor(ctx, head, path, text) {
         split,
         ...(inlineRows ? { inlineRows } : {}),
         ...(inlineSource ? { inlineSource } : {}),
+        ...(inlineLines ? { inlineLines } : {}),
     };
 }
 function allErrored(run) {
@@ -41333,8 +41895,10 @@ async function prepare(ctx, job) {
     const head = taskFor(ctx, job.path, headText);
     const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
     const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
-    const splits = await loadTaskSplits(head, 'all');
-    return { headText, head, base, splits };
+    const { splits, info } = await loadTaskSplits(head, 'all');
+    for (const warning of splitWarnings(info))
+        ctx.logger.warning(`${job.path}: ${warning}`);
+    return { headText, head, base, splits, info };
 }
 async function reviewPrompt(ctx, job, prepared, headTexts) {
     const started = Date.now();
@@ -41363,6 +41927,7 @@ async function reviewPrompt(ctx, job, prepared, headTexts) {
         return finish();
     }
     const { headText, head, base, splits } = prepared;
+    review.split = prepared.info;
     headTexts.set(job.path, headText);
     const progress = (side) => (done, total) => ctx.onProgress?.(`${job.path} (${side})`, done, total);
     const opts = {
@@ -42147,6 +42712,7 @@ function corruptAnswer(kind, answer, unit) {
 
 
 
+
 // The simulator learns the answers from the same loaders the evaluator uses, so a field is turned
 // into text exactly as the evaluator will send and score it.
 async function keyFromDataset(file, input, target) {
@@ -42155,9 +42721,21 @@ async function keyFromDataset(file, input, target) {
 }
 /** Every example of every prompt a config covers (all rows, not just a split). */
 async function keyFromConfig(configFile, rootDir) {
+    return (await answerKeyFromConfig(configFile, rootDir)).rows;
+}
+/**
+ * As keyFromConfig, with the datasets it read. A key that silently lacks a dataset makes every
+ * answer on it wrong, which looks like a bad prompt: a prompt glob matching nothing, or a dataset
+ * that cannot be read, fails instead.
+ */
+async function answerKeyFromConfig(configFile, rootDir) {
     const config = await loadConfig(configFile, rootDir);
     const files = await glob(config.entries.flatMap((e) => e.files), { cwd: rootDir, dot: true, ignore: ['node_modules/**'] });
+    if (files.length === 0) {
+        throw new ConfigError(`${config.path}: no prompt file under ${rootDir} matches the "files" globs, so the answer key would be empty`);
+    }
     const rows = [];
+    const datasets = new Set();
     const seen = new Set();
     for (const file of files.sort()) {
         const entry = entryFor(config, file);
@@ -42166,17 +42744,51 @@ async function keyFromConfig(configFile, rootDir) {
         const text = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(rootDir, file), 'utf8');
         const task = buildTask({ promptPath: file, promptText: text, entry, rootDir });
         const source = task.datasetPath ?? `${file}#testData`;
-        if (seen.has(source))
+        // By fields too: two entries may read different columns of one file.
+        const read = JSON.stringify([source, task.input[0], task.target]);
+        if (seen.has(read))
             continue;
-        seen.add(source);
+        seen.add(read);
+        datasets.add(source);
         const map = { input: task.input, target: task.target };
-        const examples = task.datasetPath
-            ? await loadExamples(task.datasetPath, map)
-            : examplesFromRows(task.inlineRows ?? [], map, file);
-        for (const e of examples)
-            rows.push({ input: e.fields[task.input[0]], target: e.target });
+        try {
+            const examples = task.datasetPath
+                ? await loadExamples(task.datasetPath, map)
+                : examplesFromRows(task.inlineRows ?? [], map, file);
+            for (const e of examples)
+                rows.push({ input: e.fields[task.input[0]], target: e.target });
+        }
+        catch (error) {
+            // The loaders' messages name the dataset; say which prompt needed it, as eval would.
+            if (error instanceof ConfigError)
+                throw new ConfigError(`${error.message} (answer key for ${file}, from ${config.path})`);
+            throw error;
+        }
     }
-    return rows;
+    return { rows, datasets: [...datasets] };
+}
+/** Where `lpo simulate` takes its key from; null when neither --config nor --key was given. */
+async function answerKeyFor(from, cwd) {
+    if (from.config === undefined && from.key === undefined)
+        return null;
+    let key = { rows: [], datasets: [] };
+    if (from.config !== undefined) {
+        // Relative to the config's repository, not the cwd: see configRoot for the rule.
+        const config = external_node_path_default().resolve(cwd, from.config);
+        key = await answerKeyFromConfig(config, configRoot(config, cwd));
+    }
+    if (from.key !== undefined) {
+        const rows = await keyFromDataset(from.key, from.keyInput ?? 'input', from.keyTarget ?? 'target');
+        key = { rows: key.rows.concat(rows), datasets: [...key.datasets, external_node_path_default().resolve(cwd, from.key)] };
+    }
+    return key;
+}
+/** The simulator's start-up line about its key: an empty key makes every answer wrong. */
+function describeKey(key) {
+    if (key === null || key.rows.length === 0)
+        return 'answer key: empty (no --config or --key): every answer will be wrong';
+    const n = key.datasets.length;
+    return `answer key: ${key.rows.length.toLocaleString('en-US')} answers from ${n} dataset${n === 1 ? '' : 's'}`;
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -42825,6 +43437,10 @@ async function startSimulator(opts = {}) {
  *   lpo simulate --port 8787 --seed 1 --latency 20 \
  *     --key data.jsonl --key-input question --key-target answer
  *   lpo simulate --config .github/lpo.yml --port 8787   # answer key: every dataset the config uses
+ * A config's globs and datasets are relative to its repository, wherever the simulator is started:
+ * the folder holding its `.github` folder, else the nearest folder above it holding `.git`, else the
+ * current folder (src/config/root.ts). A dataset that cannot be read is an error, and the start-up
+ * line on stderr says how many answers the key holds (none: every answer is wrong).
  *   lpo simulate --config .github/lpo.yml --fault-rate 0.2 --fault-seed 7 --faults http-503,hang
  * Runs until SIGTERM/SIGINT. The key is read with the project's dataset loaders (JSONL, JSON, CSV).
  */
@@ -42832,33 +43448,42 @@ async function startSimulator(opts = {}) {
 
 
 
-const simulator_main_FLAGS = [
-    '--port',
-    '--seed',
-    '--latency',
-    '--key',
-    '--key-input',
-    '--key-target',
-    '--host',
-    '--config',
-    '--fault-rate',
-    '--fault-seed',
-    '--faults',
-];
+
+/** Every flag takes a value; the help text is in src/cli/simulate-command.ts. */
+const SIMULATE_FLAGS = {
+    port: { type: 'string' },
+    seed: { type: 'string' },
+    latency: { type: 'string' },
+    key: { type: 'string' },
+    'key-input': { type: 'string' },
+    'key-target': { type: 'string' },
+    host: { type: 'string' },
+    config: { type: 'string' },
+    'fault-rate': { type: 'string' },
+    'fault-seed': { type: 'string' },
+    faults: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+};
 function parseArgs(argv) {
-    const values = new Map();
-    for (let i = 0; i < argv.length; i += 2) {
-        const flag = argv[i];
-        const value = argv[i + 1];
-        if (!simulator_main_FLAGS.includes(flag))
-            throw new ConfigError(`simulator: unknown argument ${argv[i]}; expected one of ${simulator_main_FLAGS.join(', ')}`);
-        if (value === undefined || value.startsWith('--'))
-            throw new ConfigError(`simulator: ${flag} expects a value`);
-        if (values.has(flag))
-            throw new ConfigError(`simulator: ${flag} given twice; give it once`);
-        values.set(flag, value);
+    const { values, positionals, tokens } = parseFlags('simulate', argv, SIMULATE_FLAGS);
+    if (positionals[0] !== undefined) {
+        throw new ConfigError(`simulator: unexpected argument "${positionals[0]}" (it takes flags only; run "lpo simulate --help")`);
     }
-    return values;
+    // parseArgs keeps the last of a repeated flag; two answer keys or ports are a mistake, not an override.
+    const seen = new Set();
+    for (const token of tokens) {
+        if (token.kind !== 'option')
+            continue;
+        if (seen.has(token.name))
+            throw new ConfigError(`simulator: --${token.name} given twice; give it once`);
+        seen.add(token.name);
+    }
+    const args = new Map();
+    for (const [name, value] of Object.entries(values)) {
+        if (typeof value === 'string')
+            args.set(`--${name}`, value);
+    }
+    return args;
 }
 function simulator_main_integer(flag, text) {
     if (text === undefined)
@@ -42902,18 +43527,19 @@ async function startSimulatorFromArgs(argv) {
     else if (args.has('--fault-seed') || args.has('--faults')) {
         throw new ConfigError('simulator: --fault-seed/--faults need --fault-rate <0..1>');
     }
-    const keyFile = args.get('--key');
-    const configFile = args.get('--config');
-    if (configFile !== undefined) {
-        options.answerKey = await keyFromConfig(configFile, process.cwd());
-    }
-    if (keyFile !== undefined) {
-        const rows = await keyFromDataset(keyFile, args.get('--key-input') ?? 'input', args.get('--key-target') ?? 'target');
-        options.answerKey = [...(options.answerKey ?? []), ...rows];
-    }
-    else if (args.has('--key-input') || args.has('--key-target')) {
+    if (!args.has('--key') && (args.has('--key-input') || args.has('--key-target'))) {
         throw new ConfigError('simulator: --key-input/--key-target need --key <file>');
     }
+    const key = await answerKeyFor({
+        config: args.get('--config'),
+        key: args.get('--key'),
+        keyInput: args.get('--key-input'),
+        keyTarget: args.get('--key-target'),
+    }, process.cwd());
+    if (key)
+        options.answerKey = key.rows;
+    // On stderr: stdout's "listening on" line is what scripts wait for and parse.
+    console.error(describeKey(key));
     const handle = await startSimulator(options);
     const stop = () => {
         process.off('SIGTERM', stop);
@@ -42936,13 +43562,47 @@ async function startSimulatorFromArgs(argv) {
 
 ;// CONCATENATED MODULE: ./src/cli/simulate-command.ts
 
+
+
+const simulate_command_HELP = `usage: lpo simulate [flags]
+
+Runs the offline OpenAI-compatible simulator on 127.0.0.1 until SIGINT/SIGTERM, and prints its URL
+once it listens. Its answers, and every figure computed from them, are simulated.
+
+  --port <n>             port to listen on (default 0: any free port)
+  --host <host>          address to listen on (default 127.0.0.1)
+  --seed <n>             seed of the simulated model (default 0)
+  --latency <ms>         delay before each answer (default 0)
+  --config <file>        answer key: every dataset the config's prompts use
+  --key <file>           answer key: one dataset (JSONL, JSON or CSV)
+  --key-input <field>    with --key: the input field (default input)
+  --key-target <field>   with --key: the target field (default target)
+  --fault-rate <0..1>    share of requests that fail, to test retries and error paths
+  --fault-seed <n>       with --fault-rate: seed of which requests fail (default 0)
+  --faults <kinds>       with --fault-rate: comma-separated kinds to inject (default all:
+${kindLines()})`;
+/** The fault kinds, six a line, under the flag's description. */
+function kindLines() {
+    const lines = [];
+    for (let i = 0; i < FAULT_KINDS.length; i += 6)
+        lines.push(FAULT_KINDS.slice(i, i + 6).join(', '));
+    return lines.map((line) => `${' '.repeat(25)}${line}`).join(',\n');
+}
 /** Runs until SIGINT/SIGTERM; the simulator prints its URL on stdout once it listens. */
 async function simulateCommand(argv) {
+    // Checked here because startSimulatorFromArgs always starts a server; a bad flag fails the same either way.
+    if (parseFlags('simulate', argv, SIMULATE_FLAGS).values.help) {
+        process.stdout.write(`${simulate_command_HELP}\n`);
+        return 0;
+    }
     await startSimulatorFromArgs(argv);
     return 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+// A JSON import, so ncc inlines the version into the bundle: no package.json lookup at run time.
+
+
 
 
 
@@ -42956,7 +43616,7 @@ commands:
   review     compare the base and head prompts of a local git change and write the review comment
   simulate   run the offline OpenAI-compatible simulator (for demos and tests; its figures are simulated)
 
-Run "lpo <command> --help" for the flags of a command.`;
+Run "lpo <command> --help" for the flags of a command, "lpo --version" for the version.`;
 const COMMANDS = {
     eval: evalCommand,
     optimize: optimizeCommand,
@@ -42970,9 +43630,17 @@ async function main(argv) {
         process.stdout.write(`${USAGE}\n`);
         return name ? 0 : 2;
     }
-    const command = COMMANDS[name];
+    if (name === '--version' || name === '-v' || name === 'version') {
+        process.stdout.write(`${package_namespaceObject.rE}\n`);
+        return 0;
+    }
+    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!command) {
-        process.stderr.write(`lpo: unknown command "${name}"\n\n${USAGE}\n`);
+        const meant = didYouMean(name, Object.keys(COMMANDS));
+        const hint = meant ? `did you mean "lpo ${meant}"?` : 'run "lpo --help" for the commands';
+        // A command's flag typed before any command ("lpo --model x") needs to hear where flags go.
+        const what = name.startsWith('-') ? `flag ${name} before the command` : `command "${name}"`;
+        process.stderr.write(`error: lpo: unknown ${what} (${hint})\n`);
         return 2;
     }
     try {

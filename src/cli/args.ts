@@ -3,17 +3,50 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type EndpointSettings, endpointSettings } from '../config/settings.js';
 import { LlmClient } from '../llm/client.js';
 import { ConfigError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** parseArgs, with its TypeErrors turned into one-line user errors that name the command. */
+/** parseArgs, with its errors turned into one-line user errors that name the command and the flag. */
 export function parseFlags<O extends Options>(command: string, argv: string[], options: O) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const message = flagProblem(command, argv, options) ?? nodeMessage(error);
     throw new ConfigError(`lpo ${command}: ${message}`);
   }
+}
+
+/**
+ * The first flag strict parsing rejected, said in our words: Node's text suggests `--` for positionals,
+ * which is never what a mistyped flag needs. Re-reading leniently gives the tokens strict mode refused.
+ */
+function flagProblem(command: string, argv: string[], options: Options): string | undefined {
+  const { tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    if (!option) return unknownFlag(command, token.rawName, options);
+    if (option.type === 'boolean' && token.value !== undefined) {
+      return `${token.rawName} takes no value, got "${token.rawName}=${token.value}"`;
+    }
+    if (option.type === 'string' && token.value === undefined) return `${token.rawName} expects a value`;
+    // "--split --json x": strict mode will not take a flag as a value unless it is written "--split=--json".
+    if (option.type === 'string' && !token.inlineValue && token.value?.startsWith('-')) {
+      return `${token.rawName} expects a value, got ${token.value} (write ${token.rawName}=${token.value} if that is the value)`;
+    }
+  }
+  return undefined;
+}
+
+function unknownFlag(command: string, rawName: string, options: Options): string {
+  const meant = rawName.startsWith('--') ? didYouMean(rawName.slice(2), Object.keys(options)) : undefined;
+  const hint = meant ? `did you mean --${meant}?` : `run "lpo ${command} --help" for its flags`;
+  return `unknown flag ${rawName} (${hint})`;
+}
+
+function nodeMessage(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }
 
 /** The flags every command that calls a model accepts. */

@@ -3,15 +3,18 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { DEFAULT_CONFIG_PATH, entryFor, loadConfig, type PromptEntry } from '../config/load.js';
 import { CONFIG_SCORERS, PromptEntrySchema } from '../config/schema.js';
+import { configRoot } from '../config/root.js';
 import { buildTask } from '../config/task.js';
 import { ConfigError } from '../errors.js';
-import { SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
+import { splitRule, splitWarnings } from '../dataset/split-info.js';
+import { rowLabel, SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
 import type { EvalReport } from '../eval/report.js';
 import { ReportFile } from '../eval/report-file.js';
 import { checkTaskData, evalTask, type SplitChoice } from '../eval/task-run.js';
 import type { EvalTask } from '../types.js';
 import { clientFor, ENDPOINT_FLAGS, endpointFromFlags, parseFlags } from './args.js';
 import { progressReporter } from './progress.js';
+import { SPLIT_FLAGS, SPLIT_HELP, withSplitFlags } from './split-flags.js';
 
 /** Exit code when no example of a prompt could be evaluated (2 is a usage or input error). */
 const EXIT_NOT_EVALUATED = 3;
@@ -22,7 +25,8 @@ With a config (default .github/lpo.yml), scores every prompt file it covers, or 
 Standalone, without a config:
   --prompt <file> --dataset <file> --input <field> --target <field> [--template <string>] --scorer <name>
 
-  --split dev|test|all   which split(s) to score (default all)
+  --split dev|test|all   which split(s) to score (default all: dev, test, and both together)
+${SPLIT_HELP}
   --config <file>        config file (default ${DEFAULT_CONFIG_PATH})
   --base-url <url>       OpenAI-compatible endpoint (default $OPENAI_BASE_URL or OpenAI)
   --api-key <key>        API key (default $OPENAI_API_KEY)
@@ -33,6 +37,7 @@ Standalone, without a config:
 
 export const FLAGS = {
   ...ENDPOINT_FLAGS,
+  ...SPLIT_FLAGS,
   prompt: { type: 'string' },
   dataset: { type: 'string' },
   input: { type: 'string', multiple: true },
@@ -83,7 +88,9 @@ function scorerFlag(raw: string): unknown {
  */
 function entryFromFlags(values: Values, promptPath: string): PromptEntry {
   const raw = {
-    files: [promptPath],
+    // The schema keeps config globs inside the repository; a file named on the command line may be
+    // anywhere, so the schema sees only its name and the entry gets the path afterwards.
+    files: [path.posix.basename(promptPath)],
     ...(values.input !== undefined ? { input: values.input.flatMap((v) => v.split(',')) } : {}),
     ...(values.target !== undefined ? { target: values.target } : {}),
     ...(values.template !== undefined ? { template: values.template.replace(/\\n/g, '\n') } : {}),
@@ -101,6 +108,7 @@ function entryFromFlags(values: Values, promptPath: string): PromptEntry {
   const { dataset: _, ...entry } = parsed.data;
   return {
     ...entry,
+    files: [promptPath],
     ...(values.dataset !== undefined ? { dataset: path.resolve(values.dataset) } : {}),
     source: { file: 'command line', line: 0, path: 'flags' },
   };
@@ -134,13 +142,22 @@ async function tasksFromConfig(values: Values, positionals: string[], rootDir: s
   return tasks;
 }
 
+/** A path as messages and reports name it: repo-relative posix inside rootDir, absolute outside it. */
+function shownPath(rootDir: string, file: string): string {
+  const absolute = path.resolve(rootDir, file);
+  const relative = path.relative(rootDir, absolute);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+    ? relative.split(path.sep).join('/')
+    : absolute;
+}
+
 export async function tasksFor(values: Values, positionals: string[], rootDir: string): Promise<EvalTask[]> {
   if (values.prompt === undefined) {
     const stray = STANDALONE.find((k) => values[k] !== undefined);
     if (stray) throw new ConfigError(`--${stray}: only valid together with --prompt`);
-    return tasksFromConfig(values, positionals, rootDir);
+    return withSplitFlags(await tasksFromConfig(values, positionals, rootDir), values, false);
   }
-  const promptPath = path.relative(rootDir, path.resolve(values.prompt)).split(path.sep).join('/');
+  const promptPath = shownPath(rootDir, values.prompt);
   const promptText = await readPrompt(rootDir, promptPath);
   if (values.config !== undefined || STANDALONE.every((k) => values[k] === undefined)) {
     // --prompt alone: a self-sufficient .prompt.yml, or the config's entry for that file.
@@ -149,9 +166,11 @@ export async function tasksFor(values: Values, positionals: string[], rootDir: s
         ? await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir)
         : undefined;
     const entry = config ? entryFor(config, promptPath) : undefined;
-    return [buildTask({ promptPath, promptText, rootDir, ...(entry ? { entry } : {}) })];
+    const task = buildTask({ promptPath, promptText, rootDir, ...(entry ? { entry } : {}) });
+    return withSplitFlags([task], values, entry === undefined);
   }
-  return [buildTask({ promptPath, promptText, rootDir, entry: entryFromFlags(values, promptPath) })];
+  const entry = entryFromFlags(values, promptPath);
+  return withSplitFlags([buildTask({ promptPath, promptText, rootDir, entry })], values, true);
 }
 
 function printReport(report: EvalReport): void {
@@ -159,10 +178,11 @@ function printReport(report: EvalReport): void {
   out.write(
     `\n${report.prompt}  (dataset ${report.dataset ?? 'n/a'}, scorer ${report.scorer}, model ${report.model})\n`,
   );
+  if (report.split) out.write(`split: ${splitRule(report.split)}\n`);
   out.write(`${splitTable(report.splits)}\n`);
   out.write(`${usageLine(report.usage, report.wallMs)}\n`);
   const failed = report.examples.filter((e) => e.verdict === 'error');
-  for (const e of failed.slice(0, 5)) out.write(`  error on line ${e.line}: ${e.error}\n`);
+  for (const e of failed.slice(0, 5)) out.write(`  error on ${rowLabel(e)}: ${e.error}\n`);
   if (failed.length > 5) out.write(`  … and ${failed.length - 5} more errors (see --json)\n`);
   if (report.simulated) out.write(`${SIMULATED_NOTE}\n`);
 }
@@ -173,15 +193,22 @@ export async function evalCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const rootDir = process.cwd();
+  // A config's globs and datasets are relative to its repository, as for `lpo simulate --config`
+  // (src/config/root.ts). With --prompt, paths stay relative to the current folder.
+  const config = values.prompt === undefined ? values.config : undefined;
+  const rootDir = config === undefined ? process.cwd() : configRoot(config, process.cwd());
   const which = splitChoice(values.split);
   const endpoint = endpointFromFlags(values);
   // Every task is built (and so every config/prompt error found) before the first model call.
-  const tasks = await tasksFor(values, positionals, rootDir);
+  const tasks = await tasksFor(
+    config === undefined ? values : { ...values, config: path.resolve(config) },
+    positionals,
+    rootDir,
+  );
   // Datasets too: a bad row in the last task's dataset must not surface after the first task's calls.
   // (A single task reads its rows before its first call anyway.)
   if (tasks.length > 1) for (const task of tasks) await checkTaskData(task);
-  const client = clientFor(endpoint, rootDir);
+  const client = clientFor(endpoint, process.cwd());
   const reports: EvalReport[] = [];
   // Examples go to the report file as they finish; memory holds counts and errors only.
   const file = values.json === undefined ? null : await ReportFile.create();
@@ -199,6 +226,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
         lean: true,
         ...(file ? { onResult: file.sink() } : {}),
       });
+      if (report.split) {
+        for (const w of splitWarnings(report.split))
+          process.stderr.write(`warning: ${task.promptPath}: ${w}\n`);
+      }
       printReport(report);
       reports.push(report);
     }

@@ -1,4 +1,7 @@
+// A JSON import, so ncc inlines the version into the bundle: no package.json lookup at run time.
+import pkg from '../../package.json' with { type: 'json' };
 import { ConfigError, errorMessage } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import { evalCommand } from './eval-command.js';
 import { optimizeCommand } from './optimize-command.js';
 import { reviewCommand } from './review-command.js';
@@ -12,7 +15,7 @@ commands:
   review     compare the base and head prompts of a local git change and write the review comment
   simulate   run the offline OpenAI-compatible simulator (for demos and tests; its figures are simulated)
 
-Run "lpo <command> --help" for the flags of a command.`;
+Run "lpo <command> --help" for the flags of a command, "lpo --version" for the version.`;
 
 type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
@@ -29,9 +32,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`lpo: unknown command "${name}"\n\n${USAGE}\n`);
+    const meant = didYouMean(name, Object.keys(COMMANDS));
+    const hint = meant ? `did you mean "lpo ${meant}"?` : 'run "lpo --help" for the commands';
+    // A command's flag typed before any command ("lpo --model x") needs to hear where flags go.
+    const what = name.startsWith('-') ? `flag ${name} before the command` : `command "${name}"`;
+    process.stderr.write(`error: lpo: unknown ${what} (${hint})\n`);
     return 2;
   }
   try {

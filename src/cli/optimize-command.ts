@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { percent, SIMULATED_NOTE } from '../eval/format.js';
 import { loadTaskSplits } from '../eval/task-run.js';
+import { splitWarnings } from '../dataset/split-info.js';
 import {
   DEFAULT_OPTIONS,
   type OptimizeOptions,
@@ -12,6 +13,7 @@ import {
 } from '../optimize/index.js';
 import { clientFor, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
 import { FLAGS as EVAL_FLAGS, tasksFor } from './eval-command.js';
+import { SPLIT_HELP } from './split-flags.js';
 
 const HELP = `usage: lpo optimize [flags] [prompt files...]
 
@@ -28,7 +30,8 @@ reporting test. Takes the prompts and endpoint flags of "lpo eval" (--config, --
   --max-tokens <n>           prompt + completion tokens, planned from the average per call
   --seed <n>                 seed for minibatches and optimizer requests (default ${DEFAULT_OPTIONS.seed})
   --json <path>              write the result as JSON ("-" for stdout)
-  --config <file>            config file (default ${DEFAULT_CONFIG_PATH})`;
+  --config <file>            config file (default ${DEFAULT_CONFIG_PATH})
+${SPLIT_HELP}`;
 
 import { parseOptimizeOptions } from '../optimize/options.js';
 
@@ -132,7 +135,9 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
   const client = clientFor(endpoint, rootDir);
   const results = [];
   for (const task of tasks) {
-    const loaded = await loadTaskSplits(task, 'all');
+    const { splits: loaded, info } = await loadTaskSplits(task, 'all');
+    for (const warning of splitWarnings(info))
+      process.stderr.write(`warning: ${task.promptPath}: ${warning}\n`);
     const splits = { dev: loaded.dev ?? [], test: loaded.test ?? [] };
     const result = await optimizePrompt({
       task,

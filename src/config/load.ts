@@ -1,12 +1,13 @@
 // Reads .github/lpo.yml into typed entries and finds the entry that covers a prompt file.
 
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { ConfigError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import type { ScorerSpec, SplitSpec } from '../types.js';
-import { ConfigFileSchema } from './schema.js';
-import { formatPath, lineOf, readYaml, validateYaml } from './yaml-issues.js';
+import { ConfigFileSchema, PromptEntrySchema } from './schema.js';
+import { formatPath, lineOf, type ParsedYaml, problemLine, readYaml, validateYaml } from './yaml-issues.js';
 
 export const DEFAULT_CONFIG_PATH = '.github/lpo.yml';
 
@@ -38,21 +39,44 @@ export interface LpoConfig {
 
 export async function loadConfig(file: string, rootDir: string): Promise<LpoConfig> {
   const absolute = path.resolve(rootDir, file);
-  const relative = path.relative(rootDir, absolute);
-  const shown =
-    relative && !relative.startsWith('..') && !path.isAbsolute(relative)
-      ? relative.split(path.sep).join('/')
-      : file;
+  const shown = shownPath(file, absolute, rootDir);
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ConfigError(`${shown}: config file not found (create it, or point the config path at yours)`);
-    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw await notFound(file, absolute, rootDir);
     throw error;
   }
   return parseConfig(text, shown, rootDir);
+}
+
+/** Relative to rootDir when inside it, as the user reads paths in their repository. */
+function shownPath(file: string, absolute: string, rootDir: string): string {
+  const relative = path.relative(rootDir, absolute);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+    ? relative.split(path.sep).join('/')
+    : file;
+}
+
+/** `lpo.yaml` for `lpo.yml` is the usual slip; the same words must fit the CLI flag and the Action input. */
+async function notFound(file: string, absolute: string, rootDir: string): Promise<ConfigError> {
+  const shown = shownPath(file, absolute, rootDir);
+  const extension = /\.ya?ml$/i.exec(file)?.[0];
+  if (extension) {
+    const otherExtension = extension.toLowerCase() === '.yml' ? '.yaml' : '.yml';
+    const sibling = absolute.slice(0, -extension.length) + otherExtension;
+    const exists = await access(sibling).then(
+      () => true,
+      () => false,
+    );
+    if (exists) {
+      const other = shown.slice(0, -extension.length) + otherExtension;
+      return new ConfigError(
+        `${shown}: config file not found (found ${other}: rename it, or point config at it: --config ${other} for the CLI, config: ${other} in the Action)`,
+      );
+    }
+  }
+  return new ConfigError(`${shown}: config file not found (create it, or point the config path at yours)`);
 }
 
 /** Pure: `file` is only used in messages and `rootDir` to resolve dataset paths. */
@@ -61,6 +85,7 @@ export function parseConfig(text: string, file: string, rootDir: string): LpoCon
   if (parsed.data === null || parsed.data === undefined) {
     throw new ConfigError(`${file}:1: expected a mapping with a "prompts" list, got an empty file`);
   }
+  checkMisplacedKeys(parsed);
   const config = validateYaml(parsed, ConfigFileSchema);
   const entries = config.prompts.map((entry, index): PromptEntry => {
     const where = ['prompts', index];
@@ -72,6 +97,26 @@ export function parseConfig(text: string, file: string, rootDir: string): LpoCon
     };
   });
   return { path: file, rootDir, entries };
+}
+
+const TOP_KEYS = Object.keys(ConfigFileSchema.shape);
+const ENTRY_KEYS = Object.keys(PromptEntrySchema.in.shape);
+
+/**
+ * A top-level key that belongs to a prompts[] entry (`datasets:` or `dataset:` beside `prompts:`).
+ * Checked before the schema, whose first problem would be the entry's then-missing key instead.
+ */
+function checkMisplacedKeys(parsed: ParsedYaml): void {
+  const data = parsed.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return;
+  for (const key of Object.keys(data)) {
+    if (TOP_KEYS.includes(key)) continue;
+    const meant = didYouMean(key, ENTRY_KEYS);
+    if (meant === undefined) continue;
+    const hint = meant === key ? 'it' : `did you mean "${meant}"? it`;
+    const message = `unknown key "${key}" (${hint} belongs inside a prompts[] entry, beside "files")`;
+    throw new ConfigError(problemLine(parsed.file, lineOf(parsed, [key]), [key], message));
+  }
 }
 
 const matchers = new WeakMap<PromptEntry, (path: string) => boolean>();

@@ -88,11 +88,24 @@ export const ScorerSchema = z.union([ScorerName, ScorerObject]).superRefine((sco
   }
 });
 
-export const SplitSchema = strictObject({
+/** The split keys as written; `maxExamples: null` is an explicit `max-examples: all` (no cap). */
+export interface SplitOverride {
+  dev?: number;
+  test?: number;
+  seed?: number;
+  maxExamples?: number | null;
+}
+
+/** The `split:` keys, each optional, without defaults: also what the CLI's split flags parse into. */
+export const SplitOverrideSchema = strictObject({
   dev: z.number().positive().optional(),
   test: z.number().int().positive().optional(),
   seed: z.number().int().optional(),
-  'max-examples': z.number().int().positive().optional(),
+  'max-examples': z
+    .union([z.number().int().positive(), z.literal('all')], {
+      error: 'expected a whole number of at least 1, or "all"',
+    })
+    .optional(),
 })
   .superRefine((split, ctx) => {
     if (split.dev !== undefined && split.dev >= 1 && !Number.isInteger(split.dev)) {
@@ -103,14 +116,33 @@ export const SplitSchema = strictObject({
       });
     }
   })
-  .transform(
-    (split): SplitSpec => ({
-      dev: split.dev ?? DEFAULT_SPLIT.dev,
-      ...(split.test !== undefined ? { test: split.test } : {}),
-      seed: split.seed ?? DEFAULT_SPLIT.seed,
-      maxExamples: split['max-examples'] ?? DEFAULT_SPLIT.maxExamples,
-    }),
-  );
+  .transform((split): SplitOverride => {
+    const out: SplitOverride = {};
+    if (split.dev !== undefined) out.dev = split.dev;
+    if (split.test !== undefined) out.test = split.test;
+    if (split.seed !== undefined) out.seed = split.seed;
+    const max = split['max-examples'];
+    if (max !== undefined) out.maxExamples = max === 'all' ? null : max;
+    return out;
+  });
+
+/**
+ * `override` on top of `base`, key by key. A new `dev` drops the base's `test` (a `test` count only
+ * means something beside a `dev` count, and that pair is what the override chose to replace).
+ */
+export function applySplit(base: SplitSpec, override: SplitOverride): SplitSpec {
+  const dev = override.dev ?? base.dev;
+  const test = override.test ?? (override.dev === undefined ? base.test : undefined);
+  const maxExamples = override.maxExamples === undefined ? base.maxExamples : override.maxExamples;
+  return {
+    dev,
+    ...(test !== undefined ? { test } : {}),
+    seed: override.seed ?? base.seed,
+    ...(maxExamples !== null && maxExamples !== undefined ? { maxExamples } : {}),
+  };
+}
+
+export const SplitSchema = SplitOverrideSchema.transform((split) => applySplit(DEFAULT_SPLIT, split));
 
 /** Text prompts need every one of these; a .prompt.yml with testData and a string evaluator brings its own. */
 export const KEYS_FOR_TEXT_PROMPTS = ['dataset', 'input', 'target', 'scorer'] as const;

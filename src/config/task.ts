@@ -170,6 +170,7 @@ function promptYmlTask(promptPath: string, { promptText, entry }: BuildTaskArgs)
     messages: file.messages,
     datasetPath: entry?.dataset ?? null,
     ...(inline ? { inlineRows: inline, inlineSource: promptPath } : {}),
+    ...(inline && file.testDataLines ? { inlineLines: file.testDataLines } : {}),
     input,
     target: target!,
     scorer: scorer!,

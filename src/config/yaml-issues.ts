@@ -5,6 +5,7 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
 import { ConfigError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 
 export interface ParsedYaml {
   file: string;
@@ -43,8 +44,16 @@ export function firstProblem(parsed: ParsedYaml, issues: readonly z.core.$ZodIss
     const problem = describeIssue(issue, []);
     return { ...problem, line: lineOf(parsed, problem.path) };
   });
-  located.sort((a, b) => a.line - b.line);
-  const first = located[0]!;
+  // A misspelt key (`datasets:`) also makes the key it stands for missing, and "missing key" sits on
+  // the line above it; the unknown key is the one to show, since renaming it fixes both.
+  const unknownIn = new Set(
+    located.filter((p) => p.message.startsWith('unknown key ')).map((p) => formatPath(p.path.slice(0, -1))),
+  );
+  const causes = located.filter(
+    (p) => !(p.message.startsWith('missing key ') && unknownIn.has(formatPath(p.path))),
+  );
+  causes.sort((a, b) => a.line - b.line);
+  const first = causes[0]!;
   return problemLine(parsed.file, first.line, first.path, first.message);
 }
 
@@ -213,31 +222,4 @@ export function strictObject<S extends z.ZodRawShape>(shape: S) {
         : `unknown key "${key}" (expected one of ${known.join(', ')})`;
     },
   });
-}
-
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  const squash = (text: string) => text.toLowerCase().replace(/[-_\s]/g, '');
-  const same = candidates.find((candidate) => squash(candidate) === squash(word));
-  if (same) return same;
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance)) {
-      best = { candidate, distance };
-    }
-  }
-  return best?.candidate;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

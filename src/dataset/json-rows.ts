@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { RawRow } from './read.js';
-import { isRecord, kindOf, oneLine, stripBom } from './values.js';
+import { isRecord, kindOf, oneLine, rowLocation, stripBom } from './values.js';
 
 export async function* readJsonRows(file: string): AsyncGenerator<RawRow> {
   const text = stripBom(await readFile(file, 'utf8'));
@@ -27,10 +27,11 @@ export async function* readJsonRows(file: string): AsyncGenerator<RawRow> {
     const offset = offsets[index]!;
     line += countNewlines(text, counted, offset);
     counted = offset;
+    const raw = { index, line, inArray: true } as const;
     if (!isRecord(row)) {
-      throw new ConfigError(`${file}:${line}: row is not a JSON object (got ${kindOf(row)})`);
+      throw new ConfigError(`${rowLocation(file, raw)}: row is not a JSON object (got ${kindOf(row)})`);
     }
-    yield { line, row };
+    yield { ...raw, row };
   }
 }
 

@@ -1,5 +1,7 @@
-// Dataset files to raw rows with their 1-based line numbers. JSONL and CSV are streamed so a large
-// file never sits in memory; JSON has to be parsed whole (see json-rows.ts).
+// Dataset files to raw rows, each with its position: `index` (0-based among the file's rows) is what
+// identifies a row's place, whatever the formatting; `line` (1-based) is for messages only, since a
+// one-line JSON file (how BIG-Bench Hard ships) has every row on line 1. JSONL and CSV are streamed
+// so a large file never sits in memory; JSON has to be parsed whole (see json-rows.ts).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -11,8 +13,13 @@ import { readJsonRows } from './json-rows.js';
 import { isRecord, kindOf, oneLine, stripBom } from './values.js';
 
 export interface RawRow {
+  /** 0-based position among the file's rows (blank lines and a CSV header are not rows). */
+  index: number;
+  /** 1-based line where the row starts. */
   line: number;
   row: Record<string, unknown>;
+  /** Set for rows of a JSON array, whose line alone may not tell them apart: messages add `(row N)`. */
+  inArray?: true;
 }
 
 export type DatasetFormat = 'jsonl' | 'json' | 'csv';
@@ -60,12 +67,13 @@ async function* readJsonl(file: string): AsyncGenerator<RawRow> {
   // readline splits on \n, \r\n and a lone \r alike, so CRLF files need nothing more.
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
+  let index = 0;
   try {
     for await (const text of lines) {
       line++;
       const body = line === 1 ? stripBom(text) : text;
       if (body.trim() === '') continue; // a blank line is not a row
-      yield { line, row: parseJsonLine(body, `${file}:${line}`) };
+      yield { index: index++, line, row: parseJsonLine(body, `${file}:${line}`) };
     }
   } finally {
     lines.close();
@@ -91,6 +99,7 @@ async function* readCsv(file: string): AsyncGenerator<RawRow> {
   // pipeline() forwards a read error from the file to the parser, so the loop below sees it.
   pipeline(input, crlfToLf(), parser, () => {});
   let header: string[] | undefined;
+  let index = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
       // info.lines is the line where the record ends; its quoted fields hold every newline in between.
@@ -104,7 +113,7 @@ async function* readCsv(file: string): AsyncGenerator<RawRow> {
           `${file}:${line}: row has ${record.length} columns, header has ${header.length}`,
         );
       }
-      yield { line, row: Object.fromEntries(header.map((name, i) => [name, record[i]])) };
+      yield { index: index++, line, row: Object.fromEntries(header.map((name, i) => [name, record[i]])) };
     }
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;

@@ -12,14 +12,21 @@
 //    rank, a second hash sha256('rank:' + seed + ':' + id). Appending rows can push an example out of
 //    a capped split (a new row ranks before it) but never into the other split, and never brings back
 //    one that was out.
-// 3. Kept examples are returned in file order (by line), so reports read like the dataset.
-// Duplicate rows share an id, so they always land in the same split (both are kept: they are real rows).
+// 3. Kept examples are returned in file order (by row index), so reports read like the dataset.
+// Repeated rows share their content hash (their ids differ only by a `:n` suffix), and the split is
+// decided on the hash, so repeats always land in the same split (all are kept: they are real rows).
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import type { Example, SplitSpec } from '../types.js';
 
 /** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
 export const DEFAULT_SPLIT: SplitSpec = { dev: 0.5, seed: 1, maxExamples: 200 };
+
+/** The content hash of an id (see Example.id): what decides the split, so repeats stay together. */
+function contentOf(id: string): string {
+  const colon = id.indexOf(':');
+  return colon < 0 ? id : id.slice(0, colon);
+}
 
 /** u in [0, 1) from the first 8 bytes of sha256(seed + ':' + id): their top 53 bits, which a double holds exactly. */
 export function splitUnit(id: string, seed: number): number {
@@ -36,13 +43,16 @@ function unitHash(text: string): number {
   return (digest.readUInt32BE(0) * 2 ** 21 + (digest.readUInt32BE(4) >>> 11)) / 2 ** 53;
 }
 
-export function assignSplits(examples: Example[], spec: SplitSpec): { dev: Example[]; test: Example[] } {
+export function assignSplits(
+  examples: Example[],
+  spec: SplitSpec,
+): { dev: Example[]; test: Example[]; counts: SplitCounts } {
   const selector = new SplitSelector(spec);
   for (const example of examples) selector.add(example.id, example);
   return selector.result();
 }
 
-interface SplitPlan {
+export interface SplitPlan {
   devFraction: number;
   devCap: number;
   testCap: number;
@@ -84,43 +94,71 @@ function isCount(value: unknown): value is number {
 }
 
 /**
- * Streaming form of assignSplits: add rows one by one; memory stays bounded when caps apply. What
- * is kept per row is the caller's choice (a whole Example, or only its line for a second pass).
+ * How a split came out: rows read, and per side the rows that fell in it, those kept, and a
+ * fingerprint of the kept ids (the sum of their first 48 bits mod 2^48, in hex): two runs with the
+ * same fingerprint scored the same examples, which a report can show without listing them.
  */
-export class SplitSelector<T extends { line: number } = Example> {
-  private readonly fraction: number;
+export interface SplitCounts {
+  rows: number;
+  dev: SideCounts;
+  test: SideCounts;
+}
+
+export interface SideCounts {
+  candidates: number;
+  kept: number;
+  fingerprint: string;
+}
+
+const FINGERPRINT_MOD = 2 ** 48;
+
+/**
+ * Streaming form of assignSplits: add rows one by one; memory stays bounded when caps apply. What
+ * is kept per row is the caller's choice (a whole Example, or only its index for a second pass).
+ */
+export class SplitSelector<T extends { index: number } = Example> {
+  readonly plan: SplitPlan;
   private readonly seed: number;
   private readonly dev: CappedBucket<T>;
   private readonly test: CappedBucket<T>;
 
   constructor(spec: SplitSpec) {
-    const plan = planSplit(spec);
-    this.fraction = plan.devFraction;
+    this.plan = planSplit(spec);
     this.seed = spec.seed;
-    this.dev = new CappedBucket(plan.devCap, spec.seed);
-    this.test = new CappedBucket(plan.testCap, spec.seed);
+    this.dev = new CappedBucket(this.plan.devCap, spec.seed);
+    this.test = new CappedBucket(this.plan.testCap, spec.seed);
   }
 
   add(id: string, item: T): void {
-    (splitUnit(id, this.seed) < this.fraction ? this.dev : this.test).add(id, item);
+    const side = splitUnit(contentOf(id), this.seed) < this.plan.devFraction ? this.dev : this.test;
+    side.add(id, item);
   }
 
-  result(): { dev: T[]; test: T[] } {
-    return { dev: this.dev.take(), test: this.test.take() };
+  result(): { dev: T[]; test: T[]; counts: SplitCounts } {
+    const dev = this.dev.take();
+    const test = this.test.take();
+    return {
+      dev: dev.items,
+      test: test.items,
+      counts: { rows: dev.seen + test.seen, dev: dev.counts, test: test.counts },
+    };
   }
 }
 
 interface Ranked<T> {
   item: T;
   rank: number;
+  /** The id's first 48 bits, for the fingerprint. */
+  key: number;
 }
 
 /**
- * Keeps the `cap` items of smallest (rank, line). Pruning whenever the buffer reaches twice the
+ * Keeps the `cap` items of smallest (rank, index). Pruning whenever the buffer reaches twice the
  * cap keeps memory at most 2 × cap and the cost at O(n log cap) overall.
  */
-class CappedBucket<T extends { line: number }> {
+class CappedBucket<T extends { index: number }> {
   private entries: Ranked<T>[] = [];
+  seen = 0;
 
   constructor(
     private readonly cap: number,
@@ -128,18 +166,24 @@ class CappedBucket<T extends { line: number }> {
   ) {}
 
   add(id: string, item: T): void {
+    this.seen++;
     const capped = Number.isFinite(this.cap);
-    this.entries.push({ item, rank: capped ? rankUnit(id, this.seed) : 0 });
+    const key = Number.parseInt(id.slice(0, 12), 16) || 0;
+    this.entries.push({ item, rank: capped ? rankUnit(id, this.seed) : 0, key });
     if (capped && this.entries.length >= 2 * this.cap) this.prune();
   }
 
-  take(): T[] {
+  take(): { items: T[]; seen: number; counts: SideCounts } {
     if (Number.isFinite(this.cap)) this.prune();
-    return this.entries.map((entry) => entry.item).sort((a, b) => a.line - b.line);
+    let sum = 0;
+    for (const entry of this.entries) sum = (sum + entry.key) % FINGERPRINT_MOD;
+    const items = this.entries.map((entry) => entry.item).sort((a, b) => a.index - b.index);
+    const fingerprint = sum.toString(16).padStart(12, '0');
+    return { items, seen: this.seen, counts: { candidates: this.seen, kept: items.length, fingerprint } };
   }
 
   private prune(): void {
-    this.entries.sort((a, b) => a.rank - b.rank || a.item.line - b.item.line);
+    this.entries.sort((a, b) => a.rank - b.rank || a.item.index - b.item.index);
     this.entries.length = Math.min(this.entries.length, this.cap);
   }
 }

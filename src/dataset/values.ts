@@ -13,6 +13,11 @@ export function kindOf(value: unknown): string {
   return type === 'object' || type === 'undefined' ? type : `a ${type}`;
 }
 
+/** `data.jsonl:7`, or `data.json:1 (row 17)` for a row of a JSON array (N counts rows from 1). */
+export function rowLocation(file: string, raw: { line: number; index: number; inArray?: true }): string {
+  return raw.inArray ? `${file}:${raw.line} (row ${raw.index + 1})` : `${file}:${raw.line}`;
+}
+
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -36,6 +36,7 @@ export function flippedExamples(base: EvalRun, head: EvalRun, limit: number) {
       const flipped: FlippedExample = {
         split: split as SplitName,
         line: h[i]!.line,
+        ...(h[i]!.row !== undefined ? { row: h[i]!.row } : {}),
         input: h[i]!.input,
         target: h[i]!.target,
         baseOutput: b[i]!.output,

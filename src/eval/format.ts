@@ -18,9 +18,9 @@ function pad(cells: string[][]): string {
 }
 
 /** The per-split table `lpo eval` prints: n, correct, errors, accuracy, 95 % interval. */
-export function splitTable(splits: Partial<Record<SplitName, SplitSummary>>): string {
+export function splitTable(splits: Partial<Record<SplitName | 'all', SplitSummary>>): string {
   const rows = [['split', 'n', 'correct', 'errors', 'accuracy', '95 % interval']];
-  for (const name of ['dev', 'test'] as const) {
+  for (const name of ['dev', 'test', 'all'] as const) {
     const s = splits[name];
     if (!s) continue;
     rows.push([
@@ -33,6 +33,11 @@ export function splitTable(splits: Partial<Record<SplitName, SplitSummary>>): st
     ]);
   }
   return pad(rows);
+}
+
+/** `line 7`, or `line 1 (row 17)` for a row of a JSON array, whose line may hold many rows. */
+export function rowLabel(r: { line: number; row?: number | undefined }): string {
+  return r.row === undefined ? `line ${r.line}` : `line ${r.line} (row ${r.row})`;
 }
 
 export function usageLine(u: UsageSnapshot, wallMs: number): string {

@@ -12,9 +12,27 @@ export const SplitSummarySchema = z.object({
   interval: z.tuple([z.number(), z.number()]).nullable(),
 });
 
+const SplitSideSchema = z.object({
+  n: z.number().int().nonnegative(),
+  candidates: z.number().int().nonnegative(),
+  share: z.number().min(0).max(1),
+  cap: z.number().int().positive().nullable(),
+  requested: z.number().int().positive().nullable(),
+  fingerprint: z.string().regex(/^[0-9a-f]{12}$/),
+});
+
+export const SplitInfoSchema = z.object({
+  rows: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  dev: SplitSideSchema,
+  test: SplitSideSchema,
+});
+
 export const ExampleResultSchema = z.object({
   id: z.string(),
   line: z.number().int(),
+  /** 1-based row number, for rows of a JSON array (several rows may share a line). */
+  row: z.number().int().positive().optional(),
   split: z.enum(['dev', 'test']),
   input: z.string(),
   target: z.string(),
@@ -42,7 +60,14 @@ export const EvalReportSchema = z.object({
   dataset: z.string().nullable(),
   model: z.string(),
   scorer: z.string(),
-  splits: z.object({ dev: SplitSummarySchema.optional(), test: SplitSummarySchema.optional() }),
+  /** How the rows were split: the rule's figures (see src/dataset/split-info.ts). */
+  split: SplitInfoSchema.optional(),
+  /** `all` (with `--split all`) is dev and test scored together: every selected example once. */
+  splits: z.object({
+    dev: SplitSummarySchema.optional(),
+    test: SplitSummarySchema.optional(),
+    all: SplitSummarySchema.optional(),
+  }),
   examples: z.array(ExampleResultSchema),
   usage: UsageSchema,
   wallMs: z.number().nonnegative(),

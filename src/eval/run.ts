@@ -80,6 +80,7 @@ function result(
   return {
     id: example.id,
     line: example.line,
+    row: example.inArray ? example.index + 1 : undefined,
     split,
     input: lean ? '' : inputText(task, example),
     target: lean ? '' : example.target,
@@ -156,6 +157,11 @@ export function summarize(results: ExampleResult[]): SplitSummary {
   return summaryOf(results.length, correct, errors);
 }
 
+/** The summary of two disjoint sets of examples scored together. */
+export function combineSummaries(a: SplitSummary, b: SplitSummary): SplitSummary {
+  return summaryOf(a.total + b.total, a.correct + b.correct, a.errors + b.errors);
+}
+
 function summaryOf(total: number, correct: number, errors: number): SplitSummary {
   const answered = total - errors;
   return {
@@ -216,7 +222,7 @@ class SplitTally {
   run(): SplitRun {
     const summary = summaryOf(this.done, this.correct, this.errors);
     // Lean errors arrive in completion order; callers list them in file order.
-    if (this.lean) this.results.sort((a, b) => a.line - b.line);
+    if (this.lean) this.results.sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0));
     return { summary, results: this.results };
   }
 }

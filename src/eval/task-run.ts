@@ -1,11 +1,12 @@
 import { isAbsolute, relative } from 'node:path';
-import { assignSplits } from '../dataset/split.js';
+import { assignSplits, type SplitCounts } from '../dataset/split.js';
+import { type SplitInfo, splitInfo } from '../dataset/split-info.js';
 import { examplesFromRows, loadSplits, streamSplits } from '../dataset/examples.js';
 import { ConfigError } from '../errors.js';
 import type { LlmClient } from '../llm/client.js';
 import type { EvalTask, Example, SplitName } from '../types.js';
 import { type EvalReport, EVAL_REPORT_VERSION } from './report.js';
-import { type EvalOptions, evaluate, evaluateStream } from './run.js';
+import { combineSummaries, type EvalOptions, type EvalRun, evaluate, evaluateStream } from './run.js';
 
 export type SplitChoice = SplitName | 'all';
 
@@ -14,7 +15,11 @@ export type SplitChoice = SplitName | 'all';
  * root in the Action and usually in the CLI) when inside it, so `data/x.jsonl:7`, not a runner path.
  */
 function shown(file: string): string {
-  const rel = relative(process.cwd(), file);
+  return shownFrom(process.cwd(), file);
+}
+
+function shownFrom(dir: string, file: string): string {
+  const rel = relative(dir, file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
@@ -22,24 +27,33 @@ function shown(file: string): string {
  * The task's dev and test examples. A dataset file is streamed once, keeping only the capped
  * selection of each split, so a 100,000-row file never sits in memory whole.
  */
-export async function loadTaskSplits(task: EvalTask, which: SplitChoice) {
+export async function loadTaskSplits(
+  task: EvalTask,
+  which: SplitChoice,
+): Promise<{ splits: Partial<Record<SplitName, Example[]>>; info: SplitInfo }> {
   const map = { input: task.input, target: task.target };
   let dev: Example[];
   let test: Example[];
+  let counts: SplitCounts;
   if (task.datasetPath) {
-    ({ dev, test } = await loadSplits(shown(task.datasetPath), map, task.split));
+    ({ dev, test, counts } = await loadSplits(shown(task.datasetPath), map, task.split));
   } else if (task.inlineRows) {
-    const examples = examplesFromRows(task.inlineRows, map, task.inlineSource ?? task.promptPath);
+    const examples = examplesFromRows(
+      task.inlineRows,
+      map,
+      task.inlineSource ?? task.promptPath,
+      task.inlineLines,
+    );
     if (examples.length === 0)
       throw new ConfigError(`${task.inlineSource ?? task.promptPath}: testData is empty`);
-    ({ dev, test } = assignSplits(examples, task.split));
+    ({ dev, test, counts } = assignSplits(examples, task.split));
   } else {
     throw new ConfigError(`${task.promptPath}: no dataset configured`);
   }
   const chosen: Partial<Record<SplitName, Example[]>> = {};
   if (which !== 'test') chosen.dev = dev;
   if (which !== 'dev') chosen.test = test;
-  return chosen;
+  return { splits: chosen, info: splitInfo(task.split, counts) };
 }
 
 export interface TaskEvalOptions {
@@ -69,8 +83,11 @@ export async function checkTaskData(task: EvalTask): Promise<void> {
  * A dataset file is streamed (two passes over the file): only the examples in flight and what the
  * evaluator keeps of the results are in memory. Inline rows are few and loaded.
  */
-async function runTask(task: EvalTask, opts: TaskEvalOptions) {
-  if (!task.datasetPath) return evaluate(task, await loadTaskSplits(task, opts.which), opts);
+async function runTask(task: EvalTask, opts: TaskEvalOptions): Promise<{ run: EvalRun; info: SplitInfo }> {
+  if (!task.datasetPath) {
+    const { splits, info } = await loadTaskSplits(task, opts.which);
+    return { run: await evaluate(task, splits, opts), info };
+  }
   const stream = await streamSplits(
     shown(task.datasetPath),
     { input: task.input, target: task.target },
@@ -82,27 +99,31 @@ async function runTask(task: EvalTask, opts: TaskEvalOptions) {
   const wanted = async function* () {
     for await (const job of stream.examples()) if (sizes[job.split] !== undefined) yield job;
   };
-  return evaluateStream(task, wanted(), sizes, opts);
+  const run = await evaluateStream(task, wanted(), sizes, opts);
+  return { run, info: splitInfo(task.split, stream.counts) };
 }
 
 /** Loads, splits and scores one task, and shapes the result as the versioned report. */
 export async function evalTask(task: EvalTask, opts: TaskEvalOptions): Promise<EvalReport> {
   const before = opts.client.usage();
-  const run = await runTask(task, opts);
+  const { run, info } = await runTask(task, opts);
+  const dev = run.splits.dev?.summary;
+  const test = run.splits.test?.summary;
   const after = opts.client.usage();
   return {
     version: EVAL_REPORT_VERSION,
     kind: 'eval',
     simulated: opts.simulated(),
     prompt: task.promptPath,
-    dataset: task.datasetPath
-      ? relative(opts.rootDir, task.datasetPath) || task.datasetPath
-      : (task.inlineSource ?? null),
+    dataset: task.datasetPath ? shownFrom(opts.rootDir, task.datasetPath) : (task.inlineSource ?? null),
     model: task.model ?? opts.model,
     scorer: task.scorer.type,
+    split: info,
     splits: {
-      ...(run.splits.dev ? { dev: run.splits.dev.summary } : {}),
-      ...(run.splits.test ? { test: run.splits.test.summary } : {}),
+      ...(dev ? { dev } : {}),
+      ...(test ? { test } : {}),
+      // Dev and test are disjoint, so their union scores every selected example exactly once.
+      ...(opts.which === 'all' && dev && test ? { all: combineSummaries(dev, test) } : {}),
     },
     examples: [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])],
     usage: {

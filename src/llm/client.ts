@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { ChatMessage, UsageSnapshot } from '../types.js';
 import { type CachedResponse, cacheKey, endpointId, ResponseCache } from './cache.js';
+import { Reachability } from './reachability.js';
 import { UsageCounter } from './usage.js';
 
 /**
@@ -89,12 +90,17 @@ export class LlmClient {
   private readonly endpoint: string;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
+  private readonly reachability: Reachability;
+  /** Set once the endpoint is known to be down (see reachability.ts): every later call fails with it. */
+  private down: LlmError | null = null;
 
   constructor(private readonly opts: LlmOptions) {
     this.endpoint = checkBaseURL(opts.baseURL);
     this.timeoutMs = checkInteger('timeoutMs', opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1);
     this.maxRetries = checkInteger('maxRetries', opts.maxRetries ?? DEFAULT_MAX_RETRIES, 0);
-    this.limit = pLimit(checkInteger('concurrency', opts.concurrency ?? DEFAULT_CONCURRENCY, 1));
+    const concurrency = checkInteger('concurrency', opts.concurrency ?? DEFAULT_CONCURRENCY, 1);
+    this.limit = pLimit(concurrency);
+    this.reachability = new Reachability(concurrency);
     this.cache = opts.cacheDir ? new ResponseCache(opts.cacheDir) : null;
     this.sdk = new OpenAI({
       baseURL: opts.baseURL,
@@ -186,6 +192,8 @@ export class LlmClient {
       if (simulated) this.sawSimulator = true;
       return { ...rest, cached: true };
     }
+    // Here and again in complete(): calls queued behind the deciding ones must not wait for a slot.
+    if (this.down) throw this.down;
     const result = await this.limit(() => this.complete(req));
     // Only complete answers: a truncated or refused one says more about this run than about the prompt.
     if (
@@ -206,13 +214,20 @@ export class LlmClient {
   }
 
   private async complete(req: ChatRequest): Promise<ChatResult> {
+    // Not sent, so not a failed call in the usage: only the requests that decided count.
+    if (this.down) throw this.down;
     let completion: OpenAI.ChatCompletion;
     try {
       completion = await this.sdk.chat.completions.create(this.body(req));
     } catch (error) {
       this.counter.recordFailure();
-      throw this.toLlmError(error, req.model);
+      const failure = this.toLlmError(error, req.model);
+      if (this.reachability.failed(error) && failure instanceof LlmError) {
+        this.down = new LlmError('connection', this.reachability.message(failure.message));
+      }
+      throw failure;
     }
+    this.reachability.answered();
     // From here on the body is the server's word, typed or not: check every field we use.
     if (completion?.system_fingerprint === SIMULATOR_FINGERPRINT) this.sawSimulator = true;
     const usage = completion?.usage;

@@ -3,42 +3,55 @@
  *   lpo simulate --port 8787 --seed 1 --latency 20 \
  *     --key data.jsonl --key-input question --key-target answer
  *   lpo simulate --config .github/lpo.yml --port 8787   # answer key: every dataset the config uses
+ * A config's globs and datasets are relative to its repository, wherever the simulator is started:
+ * the folder holding its `.github` folder, else the nearest folder above it holding `.git`, else the
+ * current folder (src/config/root.ts). A dataset that cannot be read is an error, and the start-up
+ * line on stderr says how many answers the key holds (none: every answer is wrong).
  *   lpo simulate --config .github/lpo.yml --fault-rate 0.2 --fault-seed 7 --faults http-503,hang
  * Runs until SIGTERM/SIGINT. The key is read with the project's dataset loaders (JSONL, JSON, CSV).
  */
+import { parseFlags } from '../cli/args.js';
 import { ConfigError } from '../errors.js';
 import { FAULT_KINDS, type FaultKind } from './sim-faults.js';
-import { keyFromConfig, keyFromDataset } from './sim-keys.js';
+import { answerKeyFor, describeKey } from './sim-keys.js';
 import { type SimulatorHandle, type SimulatorOptions, startSimulator } from './simulator.js';
 
-const FLAGS = [
-  '--port',
-  '--seed',
-  '--latency',
-  '--key',
-  '--key-input',
-  '--key-target',
-  '--host',
-  '--config',
-  '--fault-rate',
-  '--fault-seed',
-  '--faults',
-] as const;
-type Flag = (typeof FLAGS)[number];
+/** Every flag takes a value; the help text is in src/cli/simulate-command.ts. */
+export const SIMULATE_FLAGS = {
+  port: { type: 'string' },
+  seed: { type: 'string' },
+  latency: { type: 'string' },
+  key: { type: 'string' },
+  'key-input': { type: 'string' },
+  'key-target': { type: 'string' },
+  host: { type: 'string' },
+  config: { type: 'string' },
+  'fault-rate': { type: 'string' },
+  'fault-seed': { type: 'string' },
+  faults: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+type Flag = `--${Exclude<keyof typeof SIMULATE_FLAGS, 'help'>}`;
 
 function parseArgs(argv: string[]): Map<Flag, string> {
-  const values = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i += 2) {
-    const flag = argv[i] as Flag;
-    const value = argv[i + 1];
-    if (!FLAGS.includes(flag))
-      throw new ConfigError(`simulator: unknown argument ${argv[i]}; expected one of ${FLAGS.join(', ')}`);
-    if (value === undefined || value.startsWith('--'))
-      throw new ConfigError(`simulator: ${flag} expects a value`);
-    if (values.has(flag)) throw new ConfigError(`simulator: ${flag} given twice; give it once`);
-    values.set(flag, value);
+  const { values, positionals, tokens } = parseFlags('simulate', argv, SIMULATE_FLAGS);
+  if (positionals[0] !== undefined) {
+    throw new ConfigError(
+      `simulator: unexpected argument "${positionals[0]}" (it takes flags only; run "lpo simulate --help")`,
+    );
   }
-  return values;
+  // parseArgs keeps the last of a repeated flag; two answer keys or ports are a mistake, not an override.
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) throw new ConfigError(`simulator: --${token.name} given twice; give it once`);
+    seen.add(token.name);
+  }
+  const args = new Map<Flag, string>();
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value === 'string') args.set(`--${name}` as Flag, value);
+  }
+  return args;
 }
 
 function integer(flag: Flag, text: string | undefined): number | undefined {
@@ -86,21 +99,21 @@ export async function startSimulatorFromArgs(argv: string[]): Promise<SimulatorH
   } else if (args.has('--fault-seed') || args.has('--faults')) {
     throw new ConfigError('simulator: --fault-seed/--faults need --fault-rate <0..1>');
   }
-  const keyFile = args.get('--key');
-  const configFile = args.get('--config');
-  if (configFile !== undefined) {
-    options.answerKey = await keyFromConfig(configFile, process.cwd());
-  }
-  if (keyFile !== undefined) {
-    const rows = await keyFromDataset(
-      keyFile,
-      args.get('--key-input') ?? 'input',
-      args.get('--key-target') ?? 'target',
-    );
-    options.answerKey = [...(options.answerKey ?? []), ...rows];
-  } else if (args.has('--key-input') || args.has('--key-target')) {
+  if (!args.has('--key') && (args.has('--key-input') || args.has('--key-target'))) {
     throw new ConfigError('simulator: --key-input/--key-target need --key <file>');
   }
+  const key = await answerKeyFor(
+    {
+      config: args.get('--config'),
+      key: args.get('--key'),
+      keyInput: args.get('--key-input'),
+      keyTarget: args.get('--key-target'),
+    },
+    process.cwd(),
+  );
+  if (key) options.answerKey = key.rows;
+  // On stderr: stdout's "listening on" line is what scripts wait for and parse.
+  console.error(describeKey(key));
   const handle = await startSimulator(options);
   const stop = () => {
     process.off('SIGTERM', stop);

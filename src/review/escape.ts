@@ -111,15 +111,46 @@ export function fence(content: string, info = '', eol: '\n' | '\r\n' = '\n'): st
   return `${ticks}${safeInfo}${eol}${content}${close}${ticks}`;
 }
 
-/** A display-only code block: sanitized, LF line endings, cut to `max` characters with a note. */
+/**
+ * The end a cut block always keeps: a worked answer ends with its result (GSM8K's `#### 18`, a model's
+ * "The answer is 18."), which is the part a reviewer of a flipped example needs most.
+ */
+export const KEPT_END_CHARS = 200;
+
+/**
+ * A display-only code block: sanitized, LF line endings. Past `max` characters it keeps the start and
+ * the end (up to KEPT_END_CHARS, or half of `max`) with `…` between them and a note with the count.
+ */
 export function escapeBlock(s: string, lang = 'text', max = 2000): string {
-  const { text, cut } = head(s, max);
-  let t = text.replace(/\r\n?/g, '\n');
-  if (cut || t.length > max) {
-    const shown = truncate(t, max);
-    t = `${shown}\n… (${(s.length - shown.length + 1).toLocaleString('en-US')} more characters)`;
-  }
-  return fence(defuseComments(t), lang.replace(/[^A-Za-z0-9_+.-]/g, ''));
+  return fence(defuseComments(keepEnds(s, max)), lang.replace(/[^A-Za-z0-9_+.-]/g, ''));
+}
+
+function keepEnds(s: string, max: number): string {
+  const clean = (part: string) => sanitize(part).replace(/\r\n?/g, '\n');
+  // As in head(): a 1 MB output costs a regex pass over the two windows shown, not over all of it.
+  const window = max * 2 + 2;
+  const whole = s.length <= window * 2;
+  const start = clean(whole ? s : s.slice(0, window));
+  if (whole && start.length <= max) return start;
+  const end = whole ? start : clean(s.slice(-window));
+  const endMax = Math.min(KEPT_END_CHARS, Math.floor(max / 2));
+  const tail = lastPart(end, endMax);
+  // `max` bounds the text shown; the `…` line and the note come on top, as the note always did.
+  const shown = truncate(start, Math.max(1, max - tail.length));
+  const left = Math.max(1, s.length - (shown.length - 1) - tail.length);
+  return `${shown}\n${tail}\n(cut at …: ${left.toLocaleString('en-US')} more characters)`;
+}
+
+/** At most `max` units from the end, from a line start when one is near, never half a surrogate pair. */
+function lastPart(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let from = s.length - max + 1; // one unit for the `…` that marks a cut inside a line
+  const code = s.charCodeAt(from);
+  if (code >= 0xdc00 && code <= 0xdfff) from++;
+  const line = s.indexOf('\n', from - 1);
+  // Whole lines ("#### 18") read better than one cut mid-word, unless that drops half the end.
+  if (line !== -1 && line <= from + max / 2 && line + 1 < s.length) return s.slice(line + 1);
+  return `…${s.slice(from)}`;
 }
 
 /** A markdown link to an http(s) URL, or plain escaped text when the URL is not one. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SplitSummarySchema, UsageSchema } from '../eval/report.js';
+import { SplitInfoSchema, SplitSummarySchema, UsageSchema } from '../eval/report.js';
 import type { SplitName, SplitSummary } from '../types.js';
 import type { PromptReview, ReviewReport } from './model.js';
 
@@ -38,6 +38,7 @@ export const ReviewJsonSchema = z.object({
       base: SideSchema,
       head: SideSchema,
       delta: z.partialRecord(z.enum(['dev', 'test']), DeltaSchema),
+      split: SplitInfoSchema.optional(),
       regressed: z.boolean(),
       verdict: z.string(),
       error: z.string().optional(),
@@ -100,6 +101,7 @@ export function toReviewJson(report: ReviewReport): ReviewJson {
       base: side(p, 'base'),
       head: side(p, 'head'),
       delta: Object.fromEntries(p.splits.flatMap((s) => (s.paired ? [[s.split, delta(s.paired)]] : []))),
+      ...(p.split ? { split: p.split } : {}),
       regressed: p.regressed,
       verdict: p.verdict,
       ...(p.error ? { error: p.error } : {}),

@@ -1,5 +1,6 @@
 // What a review is made of, as plain data: the pipeline fills it, the renderers (comment, job summary,
 // suggestions) and the JSON report read it. Nothing here knows about GitHub.
+import type { SplitInfo } from '../dataset/split-info.js';
 import type { PairedComparison } from '../eval/stats.js';
 import type { SplitName, SplitSummary, UsageSnapshot } from '../types.js';
 
@@ -26,6 +27,8 @@ export interface SplitComparison {
 export interface FlippedExample {
   split: SplitName;
   line: number;
+  /** 1-based row number, for rows of a JSON array. */
+  row?: number;
   input: string;
   target: string;
   baseOutput: string | null;
@@ -66,6 +69,8 @@ export interface PromptReview {
   /** Why a prompt whose text did not change was evaluated, e.g. "dataset data/x.jsonl changed". */
   reason?: string;
   splits: SplitComparison[];
+  /** How the dataset was split for this prompt (base and head share it). */
+  split?: SplitInfo;
   regressed: boolean;
   /** Human verdict; uses the word "regression" when regressed. */
   verdict: string;

@@ -5,6 +5,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { compareRuns, flippedExamples, gate } from '../eval/compare.js';
 import { type EvalRun, evaluate } from '../eval/run.js';
 import { loadTaskSplits } from '../eval/task-run.js';
+import { type SplitInfo, splitWarnings } from '../dataset/split-info.js';
 import type { LlmClient } from '../llm/client.js';
 import { optimizePrompt, type OptimizeOptions, toSuggestion } from '../optimize/index.js';
 import type { EvalTask, Example, SplitName, UsageSnapshot } from '../types.js';
@@ -58,7 +59,7 @@ function taskFor(ctx: ReviewContext, path: string, text: string): EvalTask {
 /** The base prompt, scored on the head's dataset and scorer, so both sides see the same examples. */
 function baseTaskFor(ctx: ReviewContext, head: EvalTask, path: string, text: string): EvalTask {
   const own = taskFor(ctx, path, text);
-  const { datasetPath, inlineRows, inlineSource, input, target, scorer, split } = head;
+  const { datasetPath, inlineRows, inlineSource, inlineLines, input, target, scorer, split } = head;
   return {
     ...own,
     datasetPath,
@@ -68,6 +69,7 @@ function baseTaskFor(ctx: ReviewContext, head: EvalTask, path: string, text: str
     split,
     ...(inlineRows ? { inlineRows } : {}),
     ...(inlineSource ? { inlineSource } : {}),
+    ...(inlineLines ? { inlineLines } : {}),
   };
 }
 
@@ -137,6 +139,7 @@ interface Prepared {
   head: EvalTask;
   base: EvalTask | null;
   splits: Partial<Record<SplitName, Example[]>>;
+  info: SplitInfo;
 }
 
 /** Reads and checks a job's prompt, config entry and dataset; null for a removed prompt. */
@@ -148,8 +151,9 @@ async function prepare(ctx: ReviewContext, job: PromptJob): Promise<Prepared | n
   const head = taskFor(ctx, job.path, headText);
   const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
   const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
-  const splits = await loadTaskSplits(head, 'all');
-  return { headText, head, base, splits };
+  const { splits, info } = await loadTaskSplits(head, 'all');
+  for (const warning of splitWarnings(info)) ctx.logger.warning(`${job.path}: ${warning}`);
+  return { headText, head, base, splits, info };
 }
 
 async function reviewPrompt(
@@ -182,6 +186,7 @@ async function reviewPrompt(
     return finish();
   }
   const { headText, head, base, splits } = prepared;
+  review.split = prepared.info;
   headTexts.set(job.path, headText);
   const progress = (side: string) => (done: number, total: number) =>
     ctx.onProgress?.(`${job.path} (${side})`, done, total);

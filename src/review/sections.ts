@@ -118,13 +118,14 @@ function suggestionLines(s: Suggestion | undefined, detail: Detail): string[] {
   return [...out, list.join('\n')];
 }
 
+// Long texts keep their start and end (escapeBlock): where a worked target or output says its answer.
 function example(e: FlippedExample): string {
   const output = (o: string | null) =>
     o === null ? '_(no output: the call failed)_' : escapeBlock(o, 'text', 600);
   return [
     `**${e.split}, line ${e.line}**`,
     `Input:\n\n${escapeBlock(e.input, 'text', 600)}`,
-    `Target:\n\n${escapeBlock(e.target, 'text', 200)}`,
+    `Target:\n\n${escapeBlock(e.target, 'text', 400)}`,
     `Base output:\n\n${output(e.baseOutput)}`,
     `Head output:\n\n${output(e.headOutput)}`,
   ].join('\n\n');

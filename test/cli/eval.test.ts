@@ -131,7 +131,7 @@ describe('lpo eval: bad input is one line naming the file:line or the flag, befo
     [
       'unknown flag',
       async () => [...standalone(), '--temprature', '0'],
-      /^error: lpo eval: Unknown option '--temprature'/,
+      /^error: lpo eval: unknown flag --temprature/,
     ],
     [
       'malformed dataset row',

@@ -1,3 +1,5 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +66,23 @@ describe('loadConfig', () => {
       ),
     );
   });
+
+  it('names the file with the other YAML extension when that is the one present', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'lpo-config-'));
+    await mkdir(path.join(root, '.github'));
+    await writeFile(path.join(root, '.github/lpo.yaml'), 'prompts: []\n');
+    await writeFile(path.join(root, '.github/other.yml'), 'prompts: []\n');
+    await expect(loadConfig('.github/lpo.yml', root)).rejects.toThrow(
+      new ConfigError(
+        '.github/lpo.yml: config file not found (found .github/lpo.yaml: rename it, or point config at it: --config .github/lpo.yaml for the CLI, config: .github/lpo.yaml in the Action)',
+      ),
+    );
+    await expect(loadConfig('.github/other.yaml', root)).rejects.toThrow(
+      new ConfigError(
+        '.github/other.yaml: config file not found (found .github/other.yml: rename it, or point config at it: --config .github/other.yml for the CLI, config: .github/other.yml in the Action)',
+      ),
+    );
+  });
 });
 
 describe('parseConfig', () => {
@@ -94,6 +113,23 @@ describe('parseConfig', () => {
     );
     expect(errorOf(`${entry({})}settings: {}\n`)).toBe(
       '.github/lpo.yml:7: settings: unknown key "settings" (expected one of prompts)',
+    );
+  });
+
+  it('names a misspelt key before the key it leaves missing', () => {
+    const text = entry({ dataset: '' }).replace('    input:', '    datasets: data/x.jsonl\n    input:');
+    expect(errorOf(text)).toBe(
+      '.github/lpo.yml:3: prompts[0].datasets: unknown key "datasets" (did you mean "dataset"?)',
+    );
+  });
+
+  it('says that an entry key written at the top level belongs inside a prompts[] entry', () => {
+    const entryWithout = entry({ dataset: '' });
+    expect(errorOf(`${entryWithout}datasets: data/x.jsonl\n`)).toBe(
+      '.github/lpo.yml:6: datasets: unknown key "datasets" (did you mean "dataset"? it belongs inside a prompts[] entry, beside "files")',
+    );
+    expect(errorOf(`dataset: data/x.jsonl\n${entryWithout}`)).toBe(
+      '.github/lpo.yml:1: dataset: unknown key "dataset" (it belongs inside a prompts[] entry, beside "files")',
     );
   });
 

@@ -49,8 +49,8 @@ describe('readRows: formats', () => {
     );
     const rows = await collect(file);
     expect(rows).toEqual([
-      { line: 4, row: { input: 'x', target: '1' } },
-      { line: 6, row: { input: 'y', target: '2' } },
+      { index: 0, line: 4, row: { input: 'x', target: '1' }, inArray: true },
+      { index: 1, line: 6, row: { input: 'y', target: '2' }, inArray: true },
     ]);
   });
 
@@ -68,7 +68,9 @@ describe('readRows: BOM, CRLF and blank lines', () => {
     const json = write('bom.json', '\ufeff[{"a": "1"}]');
     const csv = write('bom.csv', '\ufeffa\n1\n');
     for (const file of [jsonl, json, csv])
-      expect(await collect(file)).toEqual([{ line: 1 + Number(file === csv), row: { a: '1' } }]);
+      expect(await collect(file)).toEqual([
+        { index: 0, line: 1 + Number(file === csv), row: { a: '1' }, ...(file === json ? { inArray: true } : {}) },
+      ]);
   });
 
   it('reads CRLF files with the same rows and lines as LF ones', async () => {
@@ -100,8 +102,8 @@ describe('readRows: BOM, CRLF and blank lines', () => {
   it('skips blank lines in JSONL and empty lines in CSV but keeps counting them', async () => {
     const jsonl = write('blank.jsonl', '\n{"a": "1"}\n   \n\n{"a": "2"}\n\n');
     expect(await collect(jsonl)).toEqual([
-      { line: 2, row: { a: '1' } },
-      { line: 5, row: { a: '2' } },
+      { index: 0, line: 2, row: { a: '1' } },
+      { index: 1, line: 5, row: { a: '2' } },
     ]);
     const csv = write('blank.csv', 'a\n\n1\n\n2\n');
     expect((await collect(csv)).map((r) => r.line)).toEqual([3, 5]);
@@ -131,7 +133,7 @@ describe('readRows: errors name file:line', () => {
 
   it('rejects a JSON array element that is not an object, at its line', async () => {
     const file = write('scalar.json', '[\n  {"a": "1"},\n  "oops"\n]\n');
-    expect(await configError(() => collect(file))).toBe(`${file}:3: row is not a JSON object (got a string)`);
+    expect(await configError(() => collect(file))).toBe(`${file}:3 (row 2): row is not a JSON object (got a string)`);
   });
 
   it('rejects invalid JSON, with its line when the parser gives a position', async () => {

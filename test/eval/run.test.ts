@@ -25,6 +25,7 @@ const ROWS: [string, string][] = [
 ];
 const examples: Example[] = ROWS.map(([question, answer], i) => ({
   id: `id${i}`,
+  index: i,
   line: i + 1,
   fields: { question },
   target: `#### ${answer}`,

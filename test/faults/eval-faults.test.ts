@@ -62,7 +62,7 @@ describe('evaluation with 20 % faulty model calls', () => {
     expect(report.examples).toHaveLength(40);
 
     // Ground truth, from sim-model's rule for exactly the request each example sent.
-    const splits = await loadTaskSplits(task, 'all');
+    const { splits } = await loadTaskSplits(task, 'all');
     const byId = new Map([...(splits.dev ?? []), ...(splits.test ?? [])].map((e) => [e.id, e]));
     const history = historyByInput(sim.faultHistory());
     let truthCorrect = 0;

@@ -11,7 +11,7 @@ afterAll(closeAll);
 function splits(devN: number, testN: number): { dev: Example[]; test: Example[] } {
   const all = rows.map((r, i) => {
     const fields = { question: r.question };
-    return { id: contentHash(fields, r.answer), line: i + 1, fields, target: r.answer };
+    return { id: contentHash(fields, r.answer), index: i, line: i + 1, fields, target: r.answer };
   });
   return { dev: all.slice(0, devN), test: all.slice(devN, devN + testN) };
 }

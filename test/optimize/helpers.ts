@@ -15,7 +15,7 @@ export const answerKey = rows.map((r) => ({ input: r.question, target: r.answer 
 
 function example(row: { question: string; answer: string }, line: number): Example {
   const fields = { question: row.question };
-  return { id: contentHash(fields, row.answer), line, fields, target: row.answer };
+  return { id: contentHash(fields, row.answer), index: line - 1, line, fields, target: row.answer };
 }
 
 /** The first `devN` rows are dev, the next `testN` test (deterministic, no hashing needed for a fixture). */

@@ -54,7 +54,7 @@ async function optimize(fileText: string, maxCalls = 300) {
   handles.push(sim);
   const client = new LlmClient({ baseURL: sim.url, apiKey: 'x', maxRetries: 0, cacheDir: null });
   const task = buildTask({ promptPath: PATH, promptText: fileText, rootDir: '/repo' });
-  const loaded = await loadTaskSplits(task, 'all');
+  const { splits: loaded } = await loadTaskSplits(task, 'all');
   const result = await optimizePrompt({
     task,
     splits: { dev: loaded.dev ?? [], test: loaded.test ?? [] },
