@@ -89,7 +89,8 @@ function lockIsStale() {
   } catch (error) {
     if (error.code === 'ESRCH') return true;
     // No pid file yet: its owner is between mkdir and write, unless it died there long ago.
-    if (error.code === 'ENOENT') return Date.now() - (statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 60_000;
+    if (error.code === 'ENOENT')
+      return Date.now() - (statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 60_000;
     return false;
   }
 }
@@ -109,7 +110,17 @@ async function build() {
     targets.map(async ({ entry, out }) => {
       // Transpile only: type errors are `npm run typecheck`'s job. The bundles stay ESM because
       // tsconfig emits ES modules ("module": "ESNext"), which ncc's CLI keeps for "type": "module".
-      const args = [ncc, 'build', entry, '-o', out, '--license', 'licenses.txt', '--quiet', '--transpile-only'];
+      const args = [
+        ncc,
+        'build',
+        entry,
+        '-o',
+        out,
+        '--license',
+        'licenses.txt',
+        '--quiet',
+        '--transpile-only',
+      ];
       await promisify(execFile)(process.execPath, args, { cwd: root, maxBuffer: 64 * 1024 * 1024 });
       chmodSync(path.join(out, 'index.js'), 0o755);
     }),

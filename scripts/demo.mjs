@@ -3,8 +3,10 @@
 //    a prompt the way a pull request would;
 // 2. starts the offline simulator (an OpenAI-compatible server on 127.0.0.1; its figures are simulated);
 // 3. runs `lpo eval` (the per-split table) and `lpo review` (the pull-request comment) against it.
+// The repository is kept, and its path printed last: the commands print paths inside it (review.md,
+// report.json), and a path that is gone by the time it is read is worse than a leftover temp folder.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +62,7 @@ try {
   });
   const endpoint = ['--base-url', url, '--task-model', 'demo-model', '--no-cache'];
 
-  heading('lpo eval (head version, every prompt under examples/)');
+  heading('lpo eval (the head commit: every prompt .github/lpo.yml covers)');
   execFileSync(process.execPath, [cli, 'eval', ...endpoint], { cwd: repo, stdio: 'inherit' });
 
   heading('lpo review --base main~1 --head main (the comment the Action posts)');
@@ -95,5 +97,5 @@ try {
   process.stdout.write(`\n${readFileSync(out, 'utf8')}`);
 } finally {
   simulator?.kill('SIGTERM');
-  rmSync(repo, { recursive: true, force: true });
+  process.stdout.write(`\nThe demo repository is kept at ${repo}; remove it with: rm -rf ${repo}\n`);
 }

@@ -38602,8 +38602,10 @@ function failedToConnect(error) {
 class Reachability {
     needed;
     failures = 0;
+    inFlight = 0;
     reached = false;
     tripped = false;
+    waiting = [];
     /**
      * The first min(concurrency, 4) requests decide. They go out together, so they fail together:
      * waiting for more would cost a second full round of backoff, and past four, more requests that
@@ -38613,27 +38615,55 @@ class Reachability {
     constructor(concurrency) {
         this.needed = Math.min(concurrency, MAX_WITNESSES);
     }
+    /**
+     * Before a request is sent. Until the first failure to connect nothing waits (a healthy endpoint
+     * never does); after it, while undecided, no request beyond the ones that will decide goes out,
+     * so a down endpoint sees the first wave of requests and no more.
+     */
+    async turn() {
+        while (!this.reached &&
+            !this.tripped &&
+            this.failures > 0 &&
+            this.failures + this.inFlight >= this.needed) {
+            await new Promise((resolve) => this.waiting.push(resolve));
+        }
+    }
+    sending() {
+        this.inFlight++;
+    }
     /** Any answer, even an HTTP error: a server is listening, so failures from now on are its own. */
     answered() {
         this.reached = true;
+        this.done();
     }
     /** After a request's last attempt failed (the SDK's error); true when this failure shows the endpoint down. */
     failed(error) {
-        if (this.reached || this.tripped)
-            return false;
+        this.done();
         if (!failedToConnect(error)) {
             // A timeout or a broken response: something is there, so not every first request failed to connect.
             this.reached = true;
             return false;
         }
+        if (this.reached || this.tripped)
+            return false;
         this.failures++;
         this.tripped = this.failures >= this.needed;
         return this.tripped;
+    }
+    /** Tripped, and no request in flight at that moment reached a server after all. */
+    get down() {
+        return this.tripped && !this.reached;
     }
     /** What every later call fails with: the failure that decided it, and why nothing more is sent. */
     message(failure) {
         const first = this.needed === 1 ? 'the first request' : `the first ${this.needed} requests`;
         return `${failure}; ${first} failed to connect and none ever did, so the rest are not sent`;
+    }
+    done() {
+        this.inFlight--;
+        // Each waiter checks again; the ones still not allowed queue up anew.
+        for (const wake of this.waiting.splice(0))
+            wake();
     }
 }
 
@@ -38751,8 +38781,8 @@ class LlmClient {
     timeoutMs;
     maxRetries;
     reachability;
-    /** Set once the endpoint is known to be down (see reachability.ts): every later call fails with it. */
-    down = null;
+    /** Made once the endpoint is known to be down (see reachability.ts): every later call fails with it. */
+    unreachable = null;
     constructor(opts) {
         this.opts = opts;
         this.endpoint = checkBaseURL(opts.baseURL);
@@ -38839,8 +38869,8 @@ class LlmClient {
             return { ...rest, cached: true };
         }
         // Here and again in complete(): calls queued behind the deciding ones must not wait for a slot.
-        if (this.down)
-            throw this.down;
+        if (this.reachability.down)
+            throw this.unreachable;
         const result = await this.limit(() => this.complete(req));
         // Only complete answers: a truncated or refused one says more about this run than about the prompt.
         if (this.cache &&
@@ -38858,9 +38888,11 @@ class LlmClient {
         return result;
     }
     async complete(req) {
+        await this.reachability.turn();
         // Not sent, so not a failed call in the usage: only the requests that decided count.
-        if (this.down)
-            throw this.down;
+        if (this.reachability.down)
+            throw this.unreachable;
+        this.reachability.sending();
         let completion;
         try {
             completion = await this.sdk.chat.completions.create(this.body(req));
@@ -38868,8 +38900,8 @@ class LlmClient {
         catch (error) {
             this.counter.recordFailure();
             const failure = this.toLlmError(error, req.model);
-            if (this.reachability.failed(error) && failure instanceof LlmError) {
-                this.down = new LlmError('connection', this.reachability.message(failure.message));
+            if (this.reachability.failed(error)) {
+                this.unreachable = new LlmError('connection', this.reachability.message(errorMessage(failure)));
             }
             throw failure;
         }

@@ -8,7 +8,7 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import type { ChatMessage, UsageSnapshot } from '../types.js';
 import { type CachedResponse, cacheKey, endpointId, ResponseCache } from './cache.js';
 import { Reachability } from './reachability.js';
@@ -91,8 +91,8 @@ export class LlmClient {
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly reachability: Reachability;
-  /** Set once the endpoint is known to be down (see reachability.ts): every later call fails with it. */
-  private down: LlmError | null = null;
+  /** Made once the endpoint is known to be down (see reachability.ts): every later call fails with it. */
+  private unreachable: LlmError | null = null;
 
   constructor(private readonly opts: LlmOptions) {
     this.endpoint = checkBaseURL(opts.baseURL);
@@ -193,7 +193,7 @@ export class LlmClient {
       return { ...rest, cached: true };
     }
     // Here and again in complete(): calls queued behind the deciding ones must not wait for a slot.
-    if (this.down) throw this.down;
+    if (this.reachability.down) throw this.unreachable;
     const result = await this.limit(() => this.complete(req));
     // Only complete answers: a truncated or refused one says more about this run than about the prompt.
     if (
@@ -214,16 +214,18 @@ export class LlmClient {
   }
 
   private async complete(req: ChatRequest): Promise<ChatResult> {
+    await this.reachability.turn();
     // Not sent, so not a failed call in the usage: only the requests that decided count.
-    if (this.down) throw this.down;
+    if (this.reachability.down) throw this.unreachable;
+    this.reachability.sending();
     let completion: OpenAI.ChatCompletion;
     try {
       completion = await this.sdk.chat.completions.create(this.body(req));
     } catch (error) {
       this.counter.recordFailure();
       const failure = this.toLlmError(error, req.model);
-      if (this.reachability.failed(error) && failure instanceof LlmError) {
-        this.down = new LlmError('connection', this.reachability.message(failure.message));
+      if (this.reachability.failed(error)) {
+        this.unreachable = new LlmError('connection', this.reachability.message(errorMessage(failure)));
       }
       throw failure;
     }

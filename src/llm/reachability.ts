@@ -45,8 +45,10 @@ export function failedToConnect(error: unknown): boolean {
 export class Reachability {
   private readonly needed: number;
   private failures = 0;
+  private inFlight = 0;
   private reached = false;
   private tripped = false;
+  private readonly waiting: (() => void)[] = [];
 
   /**
    * The first min(concurrency, 4) requests decide. They go out together, so they fail together:
@@ -58,27 +60,60 @@ export class Reachability {
     this.needed = Math.min(concurrency, MAX_WITNESSES);
   }
 
+  /**
+   * Before a request is sent. Until the first failure to connect nothing waits (a healthy endpoint
+   * never does); after it, while undecided, no request beyond the ones that will decide goes out,
+   * so a down endpoint sees the first wave of requests and no more.
+   */
+  async turn(): Promise<void> {
+    while (
+      !this.reached &&
+      !this.tripped &&
+      this.failures > 0 &&
+      this.failures + this.inFlight >= this.needed
+    ) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  sending(): void {
+    this.inFlight++;
+  }
+
   /** Any answer, even an HTTP error: a server is listening, so failures from now on are its own. */
   answered(): void {
     this.reached = true;
+    this.done();
   }
 
   /** After a request's last attempt failed (the SDK's error); true when this failure shows the endpoint down. */
   failed(error: unknown): boolean {
-    if (this.reached || this.tripped) return false;
+    this.done();
     if (!failedToConnect(error)) {
       // A timeout or a broken response: something is there, so not every first request failed to connect.
       this.reached = true;
       return false;
     }
+    if (this.reached || this.tripped) return false;
     this.failures++;
     this.tripped = this.failures >= this.needed;
     return this.tripped;
+  }
+
+  /** Tripped, and no request in flight at that moment reached a server after all. */
+  get down(): boolean {
+    return this.tripped && !this.reached;
   }
 
   /** What every later call fails with: the failure that decided it, and why nothing more is sent. */
   message(failure: string): string {
     const first = this.needed === 1 ? 'the first request' : `the first ${this.needed} requests`;
     return `${failure}; ${first} failed to connect and none ever did, so the rest are not sent`;
+  }
+
+  private done(): void {
+    this.inFlight--;
+    // Each waiter checks again; the ones still not allowed queue up anew.
+    for (const wake of this.waiting.splice(0)) wake();
   }
 }

@@ -188,12 +188,12 @@ describe('examplesFromRows and toExample', () => {
       answers: '[{"value":3}]',
     });
     expect(example.target).toBe('3');
-    expect(() => toExample({ index: 8, line: 9, row }, { input: ['meta.level'], target: 'ok' }, 'f.jsonl')).toThrow(
-      'f.jsonl:9: missing field "meta.level" (row has: meta, a.b, a, ok, answers)',
-    );
-    expect(() => toExample({ index: 8, line: 9, row }, { input: ['constructor'], target: 'ok' }, 'f.jsonl')).toThrow(
-      'f.jsonl:9: missing field "constructor"',
-    );
+    expect(() =>
+      toExample({ index: 8, line: 9, row }, { input: ['meta.level'], target: 'ok' }, 'f.jsonl'),
+    ).toThrow('f.jsonl:9: missing field "meta.level" (row has: meta, a.b, a, ok, answers)');
+    expect(() =>
+      toExample({ index: 8, line: 9, row }, { input: ['constructor'], target: 'ok' }, 'f.jsonl'),
+    ).toThrow('f.jsonl:9: missing field "constructor"');
   });
 });
 
@@ -210,5 +210,57 @@ describe('contentHash', () => {
     expect(contentHash({ q: 'a' }, 'u')).not.toBe(base);
     expect(contentHash({ q: 'b' }, 't')).not.toBe(base);
     expect(contentHash({ p: 'a' }, 't')).not.toBe(base);
+  });
+});
+
+describe('row identity does not depend on formatting', () => {
+  // A one-line JSON file, as BIG-Bench Hard ships: every row is on line 1.
+  const rows = Array.from({ length: 400 }, (_, i) => ({ input: `q${i % 380}`, target: String(i % 380) }));
+  const oneLine = JSON.stringify({ canary: 'c', examples: rows });
+  const map = { input: ['input'], target: 'target' };
+
+  it('streams a one-line JSON file to both splits, the same as loading it', async () => {
+    const file = write('one-line.json', oneLine);
+    for (const spec of [{ dev: 0.5, seed: 1 }, DEFAULT_SPLIT, { dev: 30, test: 70, seed: 4 }]) {
+      const loaded = await loadSplits(file, map, spec);
+      const stream = await streamSplits(file, map, spec);
+      const seen = { dev: [] as unknown[], test: [] as unknown[] };
+      for await (const job of stream.examples()) seen[job.split][job.slot] = job.example;
+      expect(seen).toEqual({ dev: loaded.dev, test: loaded.test });
+      expect(loaded.dev.length).toBeGreaterThan(0);
+      expect(loaded.test.length).toBeGreaterThan(0);
+    }
+    const { dev, test } = await loadSplits(file, map, { dev: 0.5, seed: 1 });
+    expect(dev.length + test.length).toBe(400);
+  });
+
+  it('gives repeated rows unique ids, in file order, and keeps every repeat in one split', async () => {
+    const examples = await loadExamples(write('repeats.json', oneLine), map);
+    expect(new Set(examples.map((e) => e.id)).size).toBe(400);
+    const first = examples[5]!;
+    const repeat = examples[385]!; // the same content as row 6
+    expect(repeat.id).toBe(`${first.id}:2`);
+    expect([first.index, repeat.index]).toEqual([5, 385]);
+    const { dev } = assignSplits(examples, { dev: 0.5, seed: 3 });
+    const inDev = new Set(dev.map((e) => e.id));
+    for (let i = 0; i < 20; i++) expect(inDev.has(examples[i]!.id)).toBe(inDev.has(examples[380 + i]!.id));
+  });
+
+  it('names a one-line row by its line and its row number', async () => {
+    const file = write(
+      'one-line-bad.json',
+      JSON.stringify({ examples: [{ input: 'a', target: '1' }, { input: 'b' }] }),
+    );
+    expect(await configError(() => loadExamples(file, map))).toBe(
+      `${file}:1 (row 2): missing field "target" (row has: input)`,
+    );
+  });
+
+  it('names an inline testData row by the line of its entry in the file', async () => {
+    const bad = [{ input: 'a', target: '1' }, 'x'] as unknown as Record<string, unknown>[];
+    expect(await configError(() => examplesFromRows(bad, map, 'p.prompt.yml', [12, 15]))).toBe(
+      'p.prompt.yml:15: testData[1]: row is not an object (got a string)',
+    );
+    expect(examplesFromRows(bad.slice(0, 1), map, 'p.prompt.yml', [12])[0]!.line).toBe(12);
   });
 });

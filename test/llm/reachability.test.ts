@@ -55,11 +55,11 @@ async function settle(llm: LlmClient, n: number): Promise<LlmError[]> {
 }
 
 describe('a down endpoint', () => {
-  it('sends only the first min(concurrency, 4) requests, each with its retries, then fails the rest at once', async () => {
+  it('sends the first wave of requests with their retries, then fails the rest at once without sending them', async () => {
     const down = await dropper();
     const llm = client(down.url, 3, 1);
     const errors = await settle(llm, 20);
-    // 3 requests × 2 attempts; without the stop, 20 × 2.
+    // min(3, 4) = 3 requests decide: 3 × 2 attempts, where 20 × 2 went out before.
     expect(down.connections()).toBe(6);
     expect(errors.every((e) => e.kind === 'connection')).toBe(true);
     expect(errors[0]!.message).toMatch(/connection failed \(2 attempts\).*ECONNRESET/);
@@ -74,14 +74,33 @@ describe('a down endpoint', () => {
     expect(llm.usage().failedCalls).toBe(3);
   });
 
-  it('waits for four requests at most, on a port with no server', async () => {
+  it('is decided by four refused requests on a port with no server, at concurrency 8', async () => {
     const llm = client(await closedPort(), 8, 0);
     const errors = await settle(llm, 30);
     expect(errors[0]!.message).toMatch(/ECONNREFUSED/);
-    // The first 8 were in flight together; from then on nothing is sent.
+    // The first 8 went out together, before any failed; once one had, nothing more was sent.
     expect(llm.usage().failedCalls).toBe(8);
     expect(new Set(errors.slice(8)).size).toBe(1);
     expect(errors[29]!.message).toMatch(/the first 4 requests failed to connect/);
+  });
+
+  it('does not wait forever for witnesses when the caller sends one request at a time', async () => {
+    const down = await dropper();
+    const llm = client(down.url, 8, 0);
+    const errors: LlmError[] = [];
+    for (let i = 0; i < 6; i++)
+      errors.push(
+        await llm.chat(req(i)).then(
+          () => {
+            throw new Error('answered');
+          },
+          (e: LlmError) => e,
+        ),
+      );
+    expect(down.connections()).toBe(4);
+    expect(errors.slice(0, 4).map((e) => /not sent/.test(e.message))).toEqual([false, false, false, false]);
+    expect(errors[4]).toBe(errors[5]);
+    expect(errors[5]!.message).toMatch(/not sent/);
   });
 
   it('never stops once a request was answered', async () => {

@@ -32,7 +32,10 @@ beforeAll(async () => {
   });
   await mkdir(path.join(tmp, 'tarball'));
   // --ignore-scripts: packing must not rebuild dist/ under tests that are reading it.
-  const pack = await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', path.join(tmp, 'tarball')], ROOT);
+  const pack = await npm(
+    ['pack', '--json', '--ignore-scripts', '--pack-destination', path.join(tmp, 'tarball')],
+    ROOT,
+  );
   expect(pack.code, pack.stderr).toBe(0);
   const [info] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
   tarball = path.join(tmp, 'tarball', info.filename);
@@ -94,7 +97,10 @@ describe('the installed lpo bin', () => {
   it('lpo eval scores a prompt against lpo simulate, both from the installed package', async () => {
     const data = path.join(tmp, 'data');
     await mkdir(data, { recursive: true });
-    const rows = Array.from({ length: 12 }, (_, i) => ({ question: `What is ${i} + ${i}?`, answer: `${2 * i}` }));
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      question: `What is ${i} + ${i}?`,
+      answer: `${2 * i}`,
+    }));
     const dataset = path.join(data, 'sums.jsonl');
     await writeFile(dataset, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
     const prompt = path.join(data, 'prompt.txt');
@@ -108,8 +114,17 @@ describe('the installed lpo bin', () => {
     try {
       const res = await run(
         lpoBin(),
-        ['eval', '--prompt', prompt, '--dataset', dataset, '--input', 'question', '--target', 'answer']
-          .concat(['--scorer', 'numeric', '--base-url', sim.url, '--no-cache']),
+        [
+          'eval',
+          '--prompt',
+          prompt,
+          '--dataset',
+          dataset,
+          '--input',
+          'question',
+          '--target',
+          'answer',
+        ].concat(['--scorer', 'numeric', '--base-url', sim.url, '--no-cache']),
         { cwd: project },
       );
       expect(res.stderr).not.toMatch(/error/i);
