@@ -38584,7 +38584,7 @@ const CONNECT_CODES = new Set([
     'CERT_HAS_EXPIRED',
     'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
-/** The most first requests that must all fail to connect; see threshold(). */
+/** At most this many first requests must all fail to connect; see the Reachability constructor. */
 const MAX_WITNESSES = 4;
 /** True when an SDK error is a failure to connect, before any response (see CONNECT_CODES). */
 function failedToConnect(error) {

@@ -31,7 +31,7 @@ beforeAll(async () => {
     npm_config_update_notifier: 'false',
   });
   await mkdir(path.join(tmp, 'tarball'));
-  // --ignore-scripts: packing must not rebuild dist/ under tests that are reading it.
+  // --ignore-scripts: the global setup built dist/; a pack script must not rebuild it under other tests.
   const pack = await npm(
     ['pack', '--json', '--ignore-scripts', '--pack-destination', path.join(tmp, 'tarball')],
     ROOT,
@@ -127,7 +127,7 @@ describe('the installed lpo bin', () => {
         ].concat(['--scorer', 'numeric', '--base-url', sim.url, '--no-cache']),
         { cwd: project },
       );
-      expect(res.stderr).not.toMatch(/error/i);
+      expect(res.stderr).not.toMatch(/error:/i);
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toMatch(/^dev\s+\d+\s+\d+\s+0\s/m);
       expect(res.stdout).toMatch(/^test\s+\d+\s+\d+\s+0\s/m);
@@ -135,6 +135,12 @@ describe('the installed lpo bin', () => {
     } finally {
       await sim.stop();
     }
+  });
+
+  it('npx <package> runs its one bin without installing it, as npx lpo-review does', async () => {
+    const res = await run('npx', ['--yes', `file:${tarball}`, '--version'], { cwd: tmp, env: npmEnv });
+    expect(res.stdout.trim()).toBe(pkg.version);
+    expect(res.code).toBe(0);
   });
 
   it('npm install -g puts lpo on PATH', async () => {
