@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2028);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(199);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2028:
+/***/ 199:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2535,7 +2535,7 @@ const package_namespaceObject = {"rE":"0.1.0"};
  * A mistake the user can fix (bad config, bad dataset row, bad input). Shown as one plain line,
  * without a stack trace. Anything else that escapes is a bug and is reported with its stack.
  */
-class ConfigError extends Error {
+class errors_ConfigError extends Error {
     name = 'ConfigError';
 }
 function errorMessage(error) {
@@ -13094,7 +13094,7 @@ function fillPlaceholders(template, lookup) {
     return template.replace(PLACEHOLDER, (_whole, name) => {
         const value = lookup(name);
         if (value === undefined)
-            throw new ConfigError(`placeholder {{${name}}} has no value`);
+            throw new errors_ConfigError(`placeholder {{${name}}} has no value`);
         return value;
     });
 }
@@ -13120,21 +13120,21 @@ function readYaml(text, file) {
         const line = error.linePos?.[0].line ?? 1;
         // prettyErrors appends "at line L, column C:" and a code frame; keep the one-line reason.
         const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-        throw new ConfigError(`${file}:${line}: YAML syntax error: ${reason}`);
+        throw new errors_ConfigError(`${file}:${line}: YAML syntax error: ${reason}`);
     }
     try {
         return { file, data: doc.toJS(), doc, lines };
     }
     catch (cause) {
         // toJS refuses alias bombs ("Excessive alias count"); still the user's file to fix.
-        throw new ConfigError(`${file}:1: ${cause instanceof Error ? cause.message : String(cause)}`);
+        throw new errors_ConfigError(`${file}:1: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
 }
 function validateYaml(parsed, schema) {
     const result = schema.safeParse(parsed.data, { reportInput: true });
     if (result.success)
         return result.data;
-    throw new ConfigError(firstProblem(parsed, result.error.issues));
+    throw new errors_ConfigError(firstProblem(parsed, result.error.issues));
 }
 /** The issue nearest the top of the file, as one line; later ones are usually consequences. */
 function firstProblem(parsed, issues) {
@@ -13526,16 +13526,16 @@ async function notFound(file, absolute, rootDir) {
         const exists = await (0,promises_namespaceObject.access)(sibling).then(() => true, () => false);
         if (exists) {
             const other = shown.slice(0, -extension.length) + otherExtension;
-            return new ConfigError(`${shown}: config file not found (found ${other}: rename it, or point config at it: --config ${other} for the CLI, config: ${other} in the Action)`);
+            return new errors_ConfigError(`${shown}: config file not found (found ${other}: rename it, or point config at it: --config ${other} for the CLI, config: ${other} in the Action)`);
         }
     }
-    return new ConfigError(`${shown}: config file not found (create it, or point the config path at yours)`);
+    return new errors_ConfigError(`${shown}: config file not found (create it, or point the config path at yours)`);
 }
 /** Pure: `file` is only used in messages and `rootDir` to resolve dataset paths. */
 function parseConfig(text, file, rootDir) {
     const parsed = readYaml(text, file);
     if (parsed.data === null || parsed.data === undefined) {
-        throw new ConfigError(`${file}:1: expected a mapping with a "prompts" list, got an empty file`);
+        throw new errors_ConfigError(`${file}:1: expected a mapping with a "prompts" list, got an empty file`);
     }
     checkMisplacedKeys(parsed);
     const config = validateYaml(parsed, ConfigFileSchema);
@@ -13568,7 +13568,7 @@ function checkMisplacedKeys(parsed) {
             continue;
         const hint = meant === key ? 'it' : `did you mean "${meant}"? it`;
         const message = `unknown key "${key}" (${hint} belongs inside a prompts[] entry, beside "files")`;
-        throw new ConfigError(problemLine(parsed.file, lineOf(parsed, [key]), [key], message));
+        throw new errors_ConfigError(problemLine(parsed.file, lineOf(parsed, [key]), [key], message));
     }
 }
 const matchers = new WeakMap();
@@ -13686,7 +13686,7 @@ const PromptYmlSchema = yaml_issues_strictObject({
 function parsePromptYml(text, file) {
     const parsed = readYaml(text, file);
     if (parsed.data === null || typeof parsed.data !== 'object' || Array.isArray(parsed.data)) {
-        throw new ConfigError(`${file}:1: expected a mapping with a "messages" list (GitHub Models prompt file)`);
+        throw new errors_ConfigError(`${file}:1: expected a mapping with a "messages" list (GitHub Models prompt file)`);
     }
     const data = validateYaml(parsed, PromptYmlSchema);
     const messages = data.messages.map(({ role, content }) => ({ role, content }));
@@ -13770,16 +13770,16 @@ function responseFormat(type, jsonSchema, file, line) {
             schema = JSON.parse(jsonSchema);
         }
         catch (error) {
-            throw new ConfigError(problemLine(file, line, ['jsonSchema'], `invalid JSON: ${error.message}`));
+            throw new errors_ConfigError(problemLine(file, line, ['jsonSchema'], `invalid JSON: ${error.message}`));
         }
     }
     const record = schema;
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-        throw new ConfigError(problemLine(file, line, ['jsonSchema'], 'expected a JSON object with "name" and "schema"'));
+        throw new errors_ConfigError(problemLine(file, line, ['jsonSchema'], 'expected a JSON object with "name" and "schema"'));
     }
     for (const key of ['name', 'schema']) {
         if (record[key] === undefined)
-            throw new ConfigError(problemLine(file, line, ['jsonSchema'], `missing key "${key}"`));
+            throw new errors_ConfigError(problemLine(file, line, ['jsonSchema'], `missing key "${key}"`));
     }
     return { type, json_schema: record };
 }
@@ -13822,17 +13822,17 @@ function renderMessages(task, fields, prompt) {
             return { role: message.role, content: fillPlaceholders(message.content, lookup) };
         }
         catch (error) {
-            if (error instanceof ConfigError)
-                throw new ConfigError(`${task.promptPath}: ${error.message} in this row`);
+            if (error instanceof errors_ConfigError)
+                throw new errors_ConfigError(`${task.promptPath}: ${error.message} in this row`);
             throw error;
         }
     });
 }
 function textTask(promptPath, { promptText, entry }) {
     if (!entry) {
-        throw new ConfigError(`${promptPath}: no prompts[] entry in the config covers this file; only a .prompt.yml with testData and a string evaluator can be evaluated alone`);
+        throw new errors_ConfigError(`${promptPath}: no prompts[] entry in the config covers this file; only a .prompt.yml with testData and a string evaluator can be evaluated alone`);
     }
-    const at = (message) => new ConfigError(problemLine(entry.source.file, entry.source.line, [entry.source.path], message));
+    const at = (message) => new errors_ConfigError(problemLine(entry.source.file, entry.source.line, [entry.source.path], message));
     for (const key of KEYS_FOR_TEXT_PROMPTS) {
         if (entry[key] === undefined)
             throw at(`${missingForText(key)}; needed by ${promptPath}`);
@@ -13846,7 +13846,7 @@ function textTask(promptPath, { promptText, entry }) {
     for (const name of placeholdersIn(prompt)) {
         if (input.includes(name)) {
             const line = placeholderLine(prompt, name) ?? 1;
-            throw new ConfigError(`${promptPath}:${line}: {{${name}}} in a text prompt is sent literally; put it in the config entry's template instead`);
+            throw new errors_ConfigError(`${promptPath}:${line}: {{${name}}} in a text prompt is sent literally; put it in the config entry's template instead`);
         }
     }
     const messages = [];
@@ -13872,8 +13872,8 @@ function promptYmlTask(promptPath, { promptText, entry }) {
     const text = stripBom(promptText);
     const file = parsePromptYml(text, promptPath);
     const missing = (key, why) => entry
-        ? new ConfigError(problemLine(entry.source.file, entry.source.line, [entry.source.path], `missing key "${key}" (${promptPath} ${why})`))
-        : new ConfigError(`${promptPath}: ${why}, and no prompts[] entry in the config sets "${key}"`);
+        ? new errors_ConfigError(problemLine(entry.source.file, entry.source.line, [entry.source.path], `missing key "${key}" (${promptPath} ${why})`))
+        : new errors_ConfigError(`${promptPath}: ${why}, and no prompts[] entry in the config sets "${key}"`);
     const inline = entry?.dataset === undefined ? file.testData : undefined;
     if (entry?.dataset === undefined && inline === undefined) {
         throw missing('dataset', 'has no testData');
@@ -13889,20 +13889,20 @@ function promptYmlTask(promptPath, { promptText, entry }) {
         }
     }
     if (file.placeholders.length === 0) {
-        throw new ConfigError(`${promptPath}: messages use no {{field}} placeholder, so every example would send the same request`);
+        throw new errors_ConfigError(`${promptPath}: messages use no {{field}} placeholder, so every example would send the same request`);
     }
     const input = entry?.input ?? file.placeholders;
     for (const name of file.placeholders) {
         if (!input.includes(name)) {
             const line = placeholderLine(text, name) ?? 1;
-            throw new ConfigError(`${promptPath}:${line}: placeholder {{${name}}} is not an input field (input: ${input.join(', ')})`);
+            throw new errors_ConfigError(`${promptPath}:${line}: placeholder {{${name}}} is not an input field (input: ${input.join(', ')})`);
         }
     }
     inline?.forEach((row, index) => {
         for (const field of [...input, target]) {
             if (row[field] === undefined || row[field] === null) {
                 const line = file.testDataLines?.[index] ?? 1;
-                throw new ConfigError(`${promptPath}:${line}: testData[${index}]: missing key "${field}"`);
+                throw new errors_ConfigError(`${promptPath}:${line}: testData[${index}]: missing key "${field}"`);
             }
         }
     });
@@ -13979,28 +13979,28 @@ function assignSplits(examples, spec) {
 function planSplit(spec) {
     const { dev, test, seed, maxExamples } = spec;
     if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-        throw new ConfigError(`split.seed must be a number (got ${seed})`);
+        throw new errors_ConfigError(`split.seed must be a number (got ${seed})`);
     }
     if (typeof dev !== 'number' || !Number.isFinite(dev) || dev <= 0) {
-        throw new ConfigError(`split.dev must be a fraction between 0 and 1 or a count of at least 1 (got ${dev})`);
+        throw new errors_ConfigError(`split.dev must be a fraction between 0 and 1 or a count of at least 1 (got ${dev})`);
     }
     if (maxExamples !== undefined && !isCount(maxExamples)) {
-        throw new ConfigError(`split.maxExamples must be a whole number of at least 1 (got ${maxExamples})`);
+        throw new errors_ConfigError(`split.maxExamples must be a whole number of at least 1 (got ${maxExamples})`);
     }
     const cap = maxExamples ?? Number.POSITIVE_INFINITY;
     if (dev < 1) {
         if (test !== undefined) {
-            throw new ConfigError(`split.test needs split.dev as a count, not a fraction (got dev ${dev}, test ${test})`);
+            throw new errors_ConfigError(`split.test needs split.dev as a count, not a fraction (got dev ${dev}, test ${test})`);
         }
         return { devFraction: dev, devCap: cap, testCap: cap };
     }
     if (!Number.isInteger(dev)) {
-        throw new ConfigError(`split.dev of 1 or more is a count and must be whole (got ${dev})`);
+        throw new errors_ConfigError(`split.dev of 1 or more is a count and must be whole (got ${dev})`);
     }
     if (test === undefined)
         return { devFraction: 0.5, devCap: Math.min(dev, cap), testCap: cap };
     if (!isCount(test))
-        throw new ConfigError(`split.test must be a whole number of at least 1 (got ${test})`);
+        throw new errors_ConfigError(`split.test must be a whole number of at least 1 (got ${test})`);
     return { devFraction: dev / (dev + test), devCap: Math.min(dev, cap), testCap: Math.min(test, cap) };
 }
 function isCount(value) {
@@ -16342,7 +16342,7 @@ async function* readJsonRows(file) {
         const detail = oneLine(errorMessage(error));
         const position = /at position (\d+)/.exec(detail);
         const where = position ? `${file}:${lineAt(text, Number(position[1]))}` : file;
-        throw new ConfigError(`${where}: invalid JSON (${detail})`);
+        throw new errors_ConfigError(`${where}: invalid JSON (${detail})`);
     }
     const { rows, start } = locateRows(file, text, data);
     const offsets = elementOffsets(text, start);
@@ -16355,7 +16355,7 @@ async function* readJsonRows(file) {
         counted = offset;
         const raw = { index, line, inArray: true };
         if (!isRecord(row)) {
-            throw new ConfigError(`${rowLocation(file, raw)}: row is not a JSON object (got ${kindOf(row)})`);
+            throw new errors_ConfigError(`${rowLocation(file, raw)}: row is not a JSON object (got ${kindOf(row)})`);
         }
         yield { ...raw, row };
     }
@@ -16368,7 +16368,7 @@ function locateRows(file, text, data) {
         return { rows: data['examples'], start: memberValueStart(text, rootStart, 'examples') };
     }
     const got = isRecord(data) ? `an object without an "examples" array` : kindOf(data);
-    throw new ConfigError(`${file}: expected a JSON array of rows or an object with an "examples" array (got ${got})`);
+    throw new errors_ConfigError(`${file}: expected a JSON array of rows or an object with an "examples" array (got ${got})`);
 }
 /** Offset of the value of `key` in the object starting at `objectStart`; the last one wins, as in JSON.parse. */
 function memberValueStart(text, objectStart, key) {
@@ -16476,7 +16476,7 @@ function datasetFormat(file) {
     const format = FORMATS[ext];
     if (!format) {
         const got = ext ? `"${ext}"` : 'no extension';
-        throw new ConfigError(`${file}: unsupported dataset format (${got}); expected .jsonl, .ndjson, .json or .csv`);
+        throw new errors_ConfigError(`${file}: unsupported dataset format (${got}); expected .jsonl, .ndjson, .json or .csv`);
     }
     return format;
 }
@@ -16493,15 +16493,15 @@ async function* readRows(file) {
 async function assertFile(file) {
     try {
         if (!(await (0,promises_namespaceObject.stat)(file)).isFile())
-            throw new ConfigError(`${file}: not a file (expected a dataset file)`);
+            throw new errors_ConfigError(`${file}: not a file (expected a dataset file)`);
     }
     catch (error) {
-        if (error instanceof ConfigError)
+        if (error instanceof errors_ConfigError)
             throw error;
         const code = error.code;
         if (code === 'ENOENT')
-            throw new ConfigError(`${file}: dataset file not found`);
-        throw new ConfigError(`${file}: cannot read dataset file (${oneLine(errorMessage(error))})`);
+            throw new errors_ConfigError(`${file}: dataset file not found`);
+        throw new errors_ConfigError(`${file}: cannot read dataset file (${oneLine(errorMessage(error))})`);
     }
 }
 async function* readJsonl(file) {
@@ -16530,10 +16530,10 @@ function parseJsonLine(text, where) {
         value = JSON.parse(text);
     }
     catch (error) {
-        throw new ConfigError(`${where}: invalid JSON (${oneLine(errorMessage(error))})`);
+        throw new errors_ConfigError(`${where}: invalid JSON (${oneLine(errorMessage(error))})`);
     }
     if (!isRecord(value))
-        throw new ConfigError(`${where}: row is not a JSON object (got ${kindOf(value)})`);
+        throw new errors_ConfigError(`${where}: row is not a JSON object (got ${kindOf(value)})`);
     return value;
 }
 async function* readCsv(file) {
@@ -16553,7 +16553,7 @@ async function* readCsv(file) {
                 continue;
             }
             if (record.length !== header.length) {
-                throw new ConfigError(`${file}:${line}: row has ${record.length} columns, header has ${header.length}`);
+                throw new errors_ConfigError(`${file}:${line}: row has ${record.length} columns, header has ${header.length}`);
             }
             yield { index: index++, line, row: Object.fromEntries(header.map((name, i) => [name, record[i]])) };
         }
@@ -16562,7 +16562,7 @@ async function* readCsv(file) {
         if (!(error instanceof CsvError))
             throw error;
         const { lines } = error;
-        throw new ConfigError(`${lines ? `${file}:${lines}` : file}: invalid CSV (${oneLine(error.message)})`);
+        throw new errors_ConfigError(`${lines ? `${file}:${lines}` : file}: invalid CSV (${oneLine(error.message)})`);
     }
     finally {
         parser.destroy();
@@ -16573,9 +16573,9 @@ function checkHeader(names, where) {
     const seen = new Set();
     for (const [i, name] of names.entries()) {
         if (name === '')
-            throw new ConfigError(`${where}: header column ${i + 1} has no name`);
+            throw new errors_ConfigError(`${where}: header column ${i + 1} has no name`);
         if (seen.has(name))
-            throw new ConfigError(`${where}: header names column "${name}" twice`);
+            throw new errors_ConfigError(`${where}: header names column "${name}" twice`);
         seen.add(name);
     }
     return names;
@@ -16640,7 +16640,7 @@ async function loadExamples(file, map) {
     for await (const raw of readRows(file))
         examples.push(toExample(raw, map, file, ids));
     if (examples.length === 0)
-        throw new ConfigError(`${file}: dataset is empty`);
+        throw new errors_ConfigError(`${file}: dataset is empty`);
     return examples;
 }
 /**
@@ -16657,7 +16657,7 @@ async function loadSplits(file, map, spec) {
     }
     const result = selector.result();
     if (result.counts.rows === 0)
-        throw new ConfigError(`${file}: dataset is empty`);
+        throw new errors_ConfigError(`${file}: dataset is empty`);
     return result;
 }
 /**
@@ -16673,7 +16673,7 @@ async function streamSplits(file, map, spec) {
     }
     const chosen = selector.result();
     if (chosen.counts.rows === 0)
-        throw new ConfigError(`${file}: dataset is empty`);
+        throw new errors_ConfigError(`${file}: dataset is empty`);
     // row index → slot × 2 + (1 for test): a number per row rather than an object keeps the map small.
     const where = new Map();
     for (const [slot, e] of chosen.dev.entries())
@@ -16703,16 +16703,16 @@ async function streamSplits(file, map, spec) {
  */
 function examplesFromRows(rows, map, source, lines) {
     if (!Array.isArray(rows)) {
-        throw new ConfigError(`${source}: testData must be a list of rows (got ${kindOf(rows)})`);
+        throw new errors_ConfigError(`${source}: testData must be a list of rows (got ${kindOf(rows)})`);
     }
     if (rows.length === 0)
-        throw new ConfigError(`${source}: testData is empty`);
+        throw new errors_ConfigError(`${source}: testData is empty`);
     const ids = new Identities();
     return rows.map((row, index) => {
         const line = lines?.[index];
         const where = `${source}${line === undefined ? '' : `:${line}`}: testData[${index}]`;
         if (!isRecord(row))
-            throw new ConfigError(`${where}: row is not an object (got ${kindOf(row)})`);
+            throw new errors_ConfigError(`${where}: row is not an object (got ${kindOf(row)})`);
         return reduceRow(row, map, where, { index, line: line ?? index + 1 }, ids);
     });
 }
@@ -16740,7 +16740,7 @@ function requireField(row, path, where) {
         return value;
     const keys = Object.keys(row);
     const listed = keys.slice(0, MAX_LISTED_KEYS).join(', ') + (keys.length > MAX_LISTED_KEYS ? ', …' : '');
-    throw new ConfigError(`${where}: missing field "${path}" (${keys.length ? `row has: ${listed}` : 'row is empty'})`);
+    throw new errors_ConfigError(`${where}: missing field "${path}" (${keys.length ? `row has: ${listed}` : 'row is empty'})`);
 }
 /**
  * sha256 hex of the canonical JSON of {fields, target}: keys sorted by code unit, no whitespace.
@@ -17094,7 +17094,7 @@ function validateScorer(spec) {
 }
 function unknownType(spec) {
     const type = spec.type;
-    return new ConfigError(`Unknown scorer type ${JSON.stringify(type)}: expected exact, numeric, choice, contains, startsWith, endsWith, regex or json`);
+    return new errors_ConfigError(`Unknown scorer type ${JSON.stringify(type)}: expected exact, numeric, choice, contains, startsWith, endsWith, regex or json`);
 }
 function sameText(a, b) {
     const target = normalizeText(b);
@@ -17139,7 +17139,7 @@ function compileRegex(pattern, flags = '') {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new ConfigError(`Invalid regex scorer pattern /${pattern}/${flags}: expected a JavaScript regular expression (${reason})`);
+        throw new errors_ConfigError(`Invalid regex scorer pattern /${pattern}/${flags}: expected a JavaScript regular expression (${reason})`);
     }
     compiled.set(key, entry);
     return entry;
@@ -17160,7 +17160,7 @@ function scoreRegex(pattern, flags, extracted, expected) {
 function fieldPath(field) {
     const parts = field.split('.');
     if (field.trim() === '' || parts.some((p) => p === '')) {
-        throw new ConfigError(`Invalid json scorer field ${JSON.stringify(field)}: expected a dot path such as "answer" or "result.answer"`);
+        throw new errors_ConfigError(`Invalid json scorer field ${JSON.stringify(field)}: expected a dot path such as "answer" or "result.answer"`);
     }
     return parts;
 }
@@ -17568,11 +17568,11 @@ async function loadTaskSplits(task, which) {
     else if (task.inlineRows) {
         const examples = examplesFromRows(task.inlineRows, map, task.inlineSource ?? task.promptPath, task.inlineLines);
         if (examples.length === 0)
-            throw new ConfigError(`${task.inlineSource ?? task.promptPath}: testData is empty`);
+            throw new errors_ConfigError(`${task.inlineSource ?? task.promptPath}: testData is empty`);
         ({ dev, test, counts } = assignSplits(examples, task.split));
     }
     else {
-        throw new ConfigError(`${task.promptPath}: no dataset configured`);
+        throw new errors_ConfigError(`${task.promptPath}: no dataset configured`);
     }
     const chosen = {};
     if (which !== 'test')
@@ -17662,7 +17662,7 @@ const DEFAULT_CACHE_DIR = '.lpo-cache';
 function parsePositiveInt(raw, what, max = Number.MAX_SAFE_INTEGER) {
     const trimmed = raw.trim();
     if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
-        throw new ConfigError(`${what}: expected an integer from 1 to ${max}, got "${raw}"`);
+        throw new errors_ConfigError(`${what}: expected an integer from 1 to ${max}, got "${raw}"`);
     }
     return Number(trimmed);
 }
@@ -17672,10 +17672,10 @@ function parseBaseUrl(raw, what) {
         url = new URL(raw.trim());
     }
     catch {
-        throw new ConfigError(`${what}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${raw}"`);
+        throw new errors_ConfigError(`${what}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${raw}"`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new ConfigError(`${what}: expected an http(s) URL, got "${raw}"`);
+        throw new errors_ConfigError(`${what}: expected an http(s) URL, got "${raw}"`);
     }
     return url.toString().replace(/\/+$/, '');
 }
@@ -17691,11 +17691,11 @@ function endpointSettings(raw, env, names) {
     const baseURL = parseBaseUrl(raw.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL, names.baseUrl);
     const apiKey = raw.apiKey || env.OPENAI_API_KEY || '';
     if (!apiKey && !isLocal(baseURL)) {
-        throw new ConfigError(`${names.apiKey}: no API key for ${baseURL}; pass ${names.apiKey} or set OPENAI_API_KEY`);
+        throw new errors_ConfigError(`${names.apiKey}: no API key for ${baseURL}; pass ${names.apiKey} or set OPENAI_API_KEY`);
     }
     const taskModel = (raw.taskModel || DEFAULT_TASK_MODEL).trim();
     if (!taskModel)
-        throw new ConfigError(`${names.taskModel}: expected a model name`);
+        throw new errors_ConfigError(`${names.taskModel}: expected a model name`);
     const concurrency = raw.concurrency
         ? parsePositiveInt(raw.concurrency, names.concurrency, MAX_CONCURRENCY)
         : DEFAULT_CONCURRENCY;
@@ -38548,7 +38548,7 @@ class ResponseCache {
         }
         catch (error) {
             await (0,promises_namespaceObject.rm)(tmp, { force: true }).catch(() => undefined);
-            throw new ConfigError(`cannot write LLM cache file ${path}: ${errorMessage(error)} (expected a writable cacheDir, or cacheDir: null to disable the cache)`);
+            throw new errors_ConfigError(`cannot write LLM cache file ${path}: ${errorMessage(error)} (expected a writable cacheDir, or cacheDir: null to disable the cache)`);
         }
     }
     /** Drops an entry whose answer turned out unusable, so the next run asks the model again. */
@@ -38999,11 +38999,11 @@ function checkBaseURL(baseURL) {
     catch {
         // reported below
     }
-    throw new ConfigError(`LLM baseURL ${JSON.stringify(baseURL)} is not an http(s) URL (expected e.g. https://api.openai.com/v1)`);
+    throw new errors_ConfigError(`LLM baseURL ${JSON.stringify(baseURL)} is not an http(s) URL (expected e.g. https://api.openai.com/v1)`);
 }
 function checkInteger(name, value, min) {
     if (!Number.isInteger(value) || value < min) {
-        throw new ConfigError(`LLM option ${name} is ${value}; expected an integer >= ${min}`);
+        throw new errors_ConfigError(`LLM option ${name} is ${value}; expected an integer >= ${min}`);
     }
     return value;
 }
@@ -39038,7 +39038,7 @@ function parseFlags(command, argv, options) {
     }
     catch (error) {
         const message = flagProblem(command, argv, options) ?? nodeMessage(error);
-        throw new ConfigError(`lpo ${command}: ${message}`);
+        throw new errors_ConfigError(`lpo ${command}: ${message}`);
     }
 }
 /**
@@ -39177,7 +39177,7 @@ const FLAG_OF = {
 function numberFlag(raw, flag) {
     const value = Number(raw.trim());
     if (raw.trim() === '' || !Number.isFinite(value)) {
-        throw new ConfigError(`${flag}: expected a number, got "${raw}"`);
+        throw new errors_ConfigError(`${flag}: expected a number, got "${raw}"`);
     }
     return value;
 }
@@ -39195,7 +39195,7 @@ function splitOverride(values) {
     const parsed = SplitOverrideSchema.safeParse(raw);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new ConfigError(`${FLAG_OF[String(issue.path[0])] ?? '--dev'}: ${issue.message}`);
+        throw new errors_ConfigError(`${FLAG_OF[String(issue.path[0])] ?? '--dev'}: ${issue.message}`);
     }
     return parsed.data;
 }
@@ -39208,7 +39208,7 @@ function withSplitFlags(tasks, values, standalone) {
     return tasks.map((task) => {
         const split = applySplit(standalone ? STANDALONE_SPLIT : task.split, override);
         if (split.dev < 1 && split.test !== undefined) {
-            throw new ConfigError(`--test: needs a dev count (--dev 50 --test 50), not a fraction (dev ${split.dev})`);
+            throw new errors_ConfigError(`--test: needs a dev count (--dev 50 --test 50), not a fraction (dev ${split.dev})`);
         }
         return { ...task, split };
     });
@@ -39266,7 +39266,7 @@ const STANDALONE = ['dataset', 'input', 'target', 'template', 'system', 'scorer'
 function splitChoice(raw) {
     const value = raw ?? 'all';
     if (value !== 'dev' && value !== 'test' && value !== 'all') {
-        throw new ConfigError(`--split: expected dev, test or all, got "${value}"`);
+        throw new errors_ConfigError(`--split: expected dev, test or all, got "${value}"`);
     }
     return value;
 }
@@ -39276,11 +39276,11 @@ function scorerFlag(raw) {
     if (name === 'regex' || name === 'json') {
         const option = rest.join(':');
         if (!option)
-            throw new ConfigError(`--scorer: ${name} needs an option: --scorer ${name}:<${name === 'regex' ? 'pattern' : 'field'}>`);
+            throw new errors_ConfigError(`--scorer: ${name} needs an option: --scorer ${name}:<${name === 'regex' ? 'pattern' : 'field'}>`);
         return name === 'regex' ? { type: 'regex', pattern: option } : { type: 'json', field: option };
     }
     if (!CONFIG_SCORERS.includes(raw)) {
-        throw new ConfigError(`--scorer: expected one of ${CONFIG_SCORERS.join('|')} (regex:<pattern>, json:<field>), got "${raw}"`);
+        throw new errors_ConfigError(`--scorer: expected one of ${CONFIG_SCORERS.join('|')} (regex:<pattern>, json:<field>), got "${raw}"`);
     }
     return raw;
 }
@@ -39305,7 +39305,7 @@ function entryFromFlags(values, promptPath) {
         const issue = parsed.error.issues[0];
         const key = issue.path[0];
         const flag = typeof key === 'string' && key !== 'files' ? `--${key}` : 'lpo eval';
-        throw new ConfigError(`${flag}: ${issue.message}`);
+        throw new errors_ConfigError(`${flag}: ${issue.message}`);
     }
     const { dataset: _, ...entry } = parsed.data;
     return {
@@ -39321,7 +39321,7 @@ async function readPrompt(rootDir, promptPath) {
     }
     catch (error) {
         if (error.code === 'ENOENT')
-            throw new ConfigError(`${promptPath}: prompt file not found`);
+            throw new errors_ConfigError(`${promptPath}: prompt file not found`);
         throw error;
     }
 }
@@ -39331,12 +39331,12 @@ async function tasksFromConfig(values, positionals, rootDir) {
         ? positionals.map((p) => external_node_path_default().relative(rootDir, external_node_path_default().resolve(p)).split((external_node_path_default()).sep).join('/'))
         : await glob(config.entries.flatMap((e) => e.files), { cwd: rootDir, dot: true, ignore: ['node_modules/**'] });
     if (files.length === 0)
-        throw new ConfigError(`${config.path}: no prompt file matches the "files" globs`);
+        throw new errors_ConfigError(`${config.path}: no prompt file matches the "files" globs`);
     const tasks = [];
     for (const file of files.sort()) {
         const entry = entryFor(config, file);
         if (!entry)
-            throw new ConfigError(`${file}: not covered by any "files" glob in ${config.path}`);
+            throw new errors_ConfigError(`${file}: not covered by any "files" glob in ${config.path}`);
         tasks.push(buildTask({ promptPath: file, promptText: await readPrompt(rootDir, file), entry, rootDir }));
     }
     return tasks;
@@ -39353,7 +39353,7 @@ async function tasksFor(values, positionals, rootDir) {
     if (values.prompt === undefined) {
         const stray = STANDALONE.find((k) => values[k] !== undefined);
         if (stray)
-            throw new ConfigError(`--${stray}: only valid together with --prompt`);
+            throw new errors_ConfigError(`--${stray}: only valid together with --prompt`);
         return withSplitFlags(await tasksFromConfig(values, positionals, rootDir), values, false);
     }
     const promptPath = eval_command_shownPath(rootDir, values.prompt);
@@ -39576,7 +39576,7 @@ async function ask(ctx, meta, values, format, temperature) {
             return { value: parsed };
         }
         catch (error) {
-            if (error instanceof ConfigError || !(error instanceof LlmError))
+            if (error instanceof errors_ConfigError || !(error instanceof LlmError))
                 throw error;
             ctx.tally.discard('optimizer-error');
             return { value: null };
@@ -40577,10 +40577,10 @@ const MIN_NET_GAIN = 2;
 function checkOptions(o) {
     for (const key of ['steps', 'beam', 'candidates', 'maxEditWords', 'maxCalls']) {
         if (!Number.isInteger(o[key]) || o[key] < 1)
-            throw new ConfigError(`optimize ${key}: expected an integer >= 1, got ${o[key]}`);
+            throw new errors_ConfigError(`optimize ${key}: expected an integer >= 1, got ${o[key]}`);
     }
     if (o.maxTokens !== undefined && (!Number.isInteger(o.maxTokens) || o.maxTokens < 1)) {
-        throw new ConfigError(`optimize maxTokens: expected an integer >= 1, got ${o.maxTokens}`);
+        throw new errors_ConfigError(`optimize maxTokens: expected an integer >= 1, got ${o.maxTokens}`);
     }
 }
 const accuracy = (run) => run?.summary.accuracy ?? null;
@@ -40821,7 +40821,7 @@ function oneOf(raw, allowed, name, fallback) {
     if (raw === undefined)
         return fallback;
     if (!allowed.includes(raw)) {
-        throw new ConfigError(`${name}: expected ${allowed.join(', ')}, got "${raw}"`);
+        throw new errors_ConfigError(`${name}: expected ${allowed.join(', ')}, got "${raw}"`);
     }
     return raw;
 }
@@ -40952,7 +40952,7 @@ async function optimizeCommand(argv) {
         return 0;
     }
     if (values.split !== undefined)
-        throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
+        throw new errors_ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
     const options = optionsFromFlags(values);
     const rootDir = process.cwd();
     const endpoint = endpointFromFlags(values);
@@ -41683,7 +41683,7 @@ async function resolveRef(repoDir, ref) {
             .trim();
     }
     catch {
-        throw new ConfigError(`git ref "${ref}" not found in ${repoDir} (a shallow checkout? use actions/checkout with fetch-depth: 0)`);
+        throw new errors_ConfigError(`git ref "${ref}" not found in ${repoDir} (a shallow checkout? use actions/checkout with fetch-depth: 0)`);
     }
 }
 /** The file's text at a commit, or null when it does not exist there. */
@@ -41783,6 +41783,39 @@ function flippedExamples(base, head, limit) {
     }
     return { lost, gained };
 }
+
+;// CONCATENATED MODULE: ./src/review/gate.ts
+// The merge gate: the one rule that decides whether a prompt's change fails the check, and the
+// policy both front ends parse into. A change to the rule is made here and nowhere else.
+
+const FAIL_ON = (/* unused pure expression or super */ null && (['significant-regression', 'regression', 'never']));
+const DEFAULT_FAIL_ON = 'significant-regression';
+/** Percentage points a test drop may reach under `fail-on: regression`. */
+const DEFAULT_MIN_DELTA = 2;
+/** The conventional significance level; the paired test is exact, so no further correction is applied. */
+const GATE_ALPHA = 0.05;
+function percentage(raw, what, unit) {
+    const value = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
+        throw new ConfigError(`${what}: expected a number from 0 to 100${unit}, got "${raw}"`);
+    }
+    return value;
+}
+/** Empty or missing values take the defaults, so an empty Action input and an absent flag agree. */
+function parseGate(raw, name) {
+    const failOn = (raw.failOn?.trim() || DEFAULT_FAIL_ON);
+    if (!FAIL_ON.includes(failOn)) {
+        throw new ConfigError(`${name('fail-on')}: expected significant-regression, regression or never, got "${raw.failOn}"`);
+    }
+    const minDelta = raw.minDelta?.trim()
+        ? percentage(raw.minDelta, name('min-delta'), ' (percentage points)')
+        : DEFAULT_MIN_DELTA;
+    const gate = { failOn, minDelta, alpha: GATE_ALPHA };
+    if (raw.minAccuracy?.trim()) {
+        gate.minAccuracy = percentage(raw.minAccuracy, name('min-accuracy'), ' (percent)') / 100;
+    }
+    return gate;
+}
 const pp = (x) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)} pp`;
 /**
  * The merge gate, on the test split only: dev is what an optimizer may tune on, so only test is an
@@ -41826,6 +41859,7 @@ function gate(splits, policy) {
 }
 
 ;// CONCATENATED MODULE: ./src/review/run.ts
+
 
 
 
@@ -41923,7 +41957,7 @@ async function prepare(ctx, job) {
         return null;
     const headText = await ctx.readHead(job.path);
     if (headText === null)
-        throw new ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
+        throw new errors_ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
     const head = taskFor(ctx, job.path, headText);
     const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
     const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
@@ -42193,14 +42227,14 @@ const review_command_FLAGS = {
 function percentFlag(raw, flag) {
     const value = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
-        throw new ConfigError(`${flag}: expected a number from 0 to 100, got "${raw}"`);
+        throw new errors_ConfigError(`${flag}: expected a number from 0 to 100, got "${raw}"`);
     }
     return value;
 }
 function gatePolicy(values) {
     const failOn = (values['fail-on'] ?? 'significant-regression');
     if (!['significant-regression', 'regression', 'never'].includes(failOn)) {
-        throw new ConfigError(`--fail-on: expected significant-regression, regression or never, got "${failOn}"`);
+        throw new errors_ConfigError(`--fail-on: expected significant-regression, regression or never, got "${failOn}"`);
     }
     const gate = {
         failOn,
@@ -42219,7 +42253,7 @@ async function reviewCommand(argv) {
     }
     for (const flag of ['base', 'head']) {
         if (!values[flag])
-            throw new ConfigError(`lpo review: --${flag} <ref> is required`);
+            throw new errors_ConfigError(`lpo review: --${flag} <ref> is required`);
     }
     const repoDir = external_node_path_default().resolve(values.repo ?? '.');
     const gate = gatePolicy(values);
@@ -42596,21 +42630,21 @@ const FAULT_KINDS = [
 const CONTENT_KINDS = new Set(['length', 'refusal', 'invalid-json']);
 function checkFaultOptions(opts) {
     if (!Number.isFinite(opts.rate) || opts.rate < 0 || opts.rate > 1) {
-        throw new ConfigError(`simulator fault rate: expected a number from 0 to 1, got ${opts.rate}`);
+        throw new errors_ConfigError(`simulator fault rate: expected a number from 0 to 1, got ${opts.rate}`);
     }
     if (!Number.isFinite(opts.seed))
-        throw new ConfigError(`simulator fault seed: expected a number, got ${opts.seed}`);
+        throw new errors_ConfigError(`simulator fault seed: expected a number, got ${opts.seed}`);
     const kinds = opts.kinds ?? [...FAULT_KINDS];
     if (kinds.length === 0)
-        throw new ConfigError('simulator fault kinds: expected at least one kind');
+        throw new errors_ConfigError('simulator fault kinds: expected at least one kind');
     for (const kind of kinds) {
         if (!FAULT_KINDS.includes(kind)) {
-            throw new ConfigError(`simulator fault kind "${kind}": expected one of ${FAULT_KINDS.join(', ')}`);
+            throw new errors_ConfigError(`simulator fault kind "${kind}": expected one of ${FAULT_KINDS.join(', ')}`);
         }
     }
     const { retryAfterMs } = opts;
     if (retryAfterMs !== undefined && (!Number.isInteger(retryAfterMs) || retryAfterMs < 1)) {
-        throw new ConfigError(`simulator retry-after-ms: expected an integer >= 1, got ${retryAfterMs}`);
+        throw new errors_ConfigError(`simulator retry-after-ms: expected an integer >= 1, got ${retryAfterMs}`);
     }
     return { rate: opts.rate, seed: opts.seed, kinds, ...(retryAfterMs ? { retryAfterMs } : {}) };
 }
@@ -42764,7 +42798,7 @@ async function answerKeyFromConfig(configFile, rootDir) {
     const config = await loadConfig(configFile, rootDir);
     const files = await glob(config.entries.flatMap((e) => e.files), { cwd: rootDir, dot: true, ignore: ['node_modules/**'] });
     if (files.length === 0) {
-        throw new ConfigError(`${config.path}: no prompt file under ${rootDir} matches the "files" globs, so the answer key would be empty`);
+        throw new errors_ConfigError(`${config.path}: no prompt file under ${rootDir} matches the "files" globs, so the answer key would be empty`);
     }
     const rows = [];
     const datasets = new Set();
@@ -42792,8 +42826,8 @@ async function answerKeyFromConfig(configFile, rootDir) {
         }
         catch (error) {
             // The loaders' messages name the dataset; say which prompt needed it, as eval would.
-            if (error instanceof ConfigError)
-                throw new ConfigError(`${error.message} (answer key for ${file}, from ${config.path})`);
+            if (error instanceof errors_ConfigError)
+                throw new errors_ConfigError(`${error.message} (answer key for ${file}, from ${config.path})`);
             throw error;
         }
     }
@@ -43305,9 +43339,9 @@ async function startSimulator(opts = {}) {
     const scenario = opts.scenario ?? sim_model_DEFAULT_SCENARIO;
     const host = opts.host ?? '127.0.0.1';
     if (!Number.isFinite(seed))
-        throw new ConfigError(`simulator seed: expected a number, got ${seed}`);
+        throw new errors_ConfigError(`simulator seed: expected a number, got ${seed}`);
     if (!Number.isFinite(latencyMs) || latencyMs < 0) {
-        throw new ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
+        throw new errors_ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
     }
     const key = new sim_answer_key_AnswerKey(opts.answerKey ?? []);
     const counts = {
@@ -43441,7 +43475,7 @@ async function startSimulator(opts = {}) {
         });
     });
     await new Promise((resolve, reject) => {
-        server.once('error', (error) => reject(new ConfigError(`simulator cannot listen on ${host}:${opts.port ?? 0}: ${errorMessage(error)}`)));
+        server.once('error', (error) => reject(new errors_ConfigError(`simulator cannot listen on ${host}:${opts.port ?? 0}: ${errorMessage(error)}`)));
         server.listen({ port: opts.port ?? 0, host, backlog: LISTEN_BACKLOG }, resolve);
     });
     const address = server.address();
@@ -43499,7 +43533,7 @@ const SIMULATE_FLAGS = {
 function parseArgs(argv) {
     const { values, positionals, tokens } = parseFlags('simulate', argv, SIMULATE_FLAGS);
     if (positionals[0] !== undefined) {
-        throw new ConfigError(`simulator: unexpected argument "${positionals[0]}" (it takes flags only; run "lpo simulate --help")`);
+        throw new errors_ConfigError(`simulator: unexpected argument "${positionals[0]}" (it takes flags only; run "lpo simulate --help")`);
     }
     // parseArgs keeps the last of a repeated flag; two answer keys or ports are a mistake, not an override.
     const seen = new Set();
@@ -43507,7 +43541,7 @@ function parseArgs(argv) {
         if (token.kind !== 'option')
             continue;
         if (seen.has(token.name))
-            throw new ConfigError(`simulator: --${token.name} given twice; give it once`);
+            throw new errors_ConfigError(`simulator: --${token.name} given twice; give it once`);
         seen.add(token.name);
     }
     const args = new Map();
@@ -43521,20 +43555,20 @@ function simulator_main_integer(flag, text) {
     if (text === undefined)
         return undefined;
     if (!/^\d+$/.test(text))
-        throw new ConfigError(`simulator: ${flag} expects a non-negative integer, got ${text}`);
+        throw new errors_ConfigError(`simulator: ${flag} expects a non-negative integer, got ${text}`);
     return Number(text);
 }
 function faultRate(text) {
     const rate = Number(text);
     if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1)
-        throw new ConfigError(`simulator: --fault-rate expects a number from 0 to 1, got ${text}`);
+        throw new errors_ConfigError(`simulator: --fault-rate expects a number from 0 to 1, got ${text}`);
     return rate;
 }
 function faultKinds(text) {
     const kinds = text.split(',').map((k) => k.trim());
     for (const kind of kinds) {
         if (!FAULT_KINDS.includes(kind))
-            throw new ConfigError(`simulator: --faults: unknown kind "${kind}"; expected ${FAULT_KINDS.join(', ')}`);
+            throw new errors_ConfigError(`simulator: --faults: unknown kind "${kind}"; expected ${FAULT_KINDS.join(', ')}`);
     }
     return kinds;
 }
@@ -43557,10 +43591,10 @@ async function startSimulatorFromArgs(argv) {
         };
     }
     else if (args.has('--fault-seed') || args.has('--faults')) {
-        throw new ConfigError('simulator: --fault-seed/--faults need --fault-rate <0..1>');
+        throw new errors_ConfigError('simulator: --fault-seed/--faults need --fault-rate <0..1>');
     }
     if (!args.has('--key') && (args.has('--key-input') || args.has('--key-target'))) {
-        throw new ConfigError('simulator: --key-input/--key-target need --key <file>');
+        throw new errors_ConfigError('simulator: --key-input/--key-target need --key <file>');
     }
     const key = await answerKeyFor({
         config: args.get('--config'),
@@ -43679,7 +43713,7 @@ async function main(argv) {
         return await command(rest);
     }
     catch (error) {
-        if (error instanceof ConfigError) {
+        if (error instanceof errors_ConfigError) {
             process.stderr.write(`error: ${error.message}\n`);
             return 2;
         }

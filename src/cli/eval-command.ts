@@ -187,16 +187,22 @@ function printReport(report: EvalReport): void {
   if (report.simulated) out.write(`${SIMULATED_NOTE}\n`);
 }
 
+/**
+ * A config's globs and datasets are relative to its repository, as for `lpo simulate --config`
+ * (src/config/root.ts). With --prompt, paths stay relative to the current folder.
+ */
+export function rootFor(values: { prompt?: string | undefined; config?: string | undefined }): string {
+  const config = values.prompt === undefined ? values.config : undefined;
+  return config === undefined ? process.cwd() : configRoot(config, process.cwd());
+}
+
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags('eval', argv, FLAGS);
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  // A config's globs and datasets are relative to its repository, as for `lpo simulate --config`
-  // (src/config/root.ts). With --prompt, paths stay relative to the current folder.
-  const config = values.prompt === undefined ? values.config : undefined;
-  const rootDir = config === undefined ? process.cwd() : configRoot(config, process.cwd());
+  const rootDir = rootFor(values);
   const which = splitChoice(values.split);
   const endpoint = endpointFromFlags(values);
   // Every task is built (and so every config/prompt error found) before the first model call.

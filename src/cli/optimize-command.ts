@@ -12,7 +12,7 @@ import {
   optimizePrompt,
 } from '../optimize/index.js';
 import { clientFor, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
-import { FLAGS as EVAL_FLAGS, tasksFor } from './eval-command.js';
+import { FLAGS as EVAL_FLAGS, rootFor, tasksFor } from './eval-command.js';
 import { SPLIT_HELP } from './split-flags.js';
 
 const HELP = `usage: lpo optimize [flags] [prompt files...]
@@ -128,7 +128,7 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
   if (values.split !== undefined)
     throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
   const options = optionsFromFlags(values);
-  const rootDir = process.cwd();
+  const rootDir = rootFor(values);
   const endpoint = endpointFromFlags(values);
   const optimizerModel = values['optimizer-model']?.trim() || endpoint.taskModel;
   const tasks = await tasksFor(values, positionals, rootDir);

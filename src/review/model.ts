@@ -2,38 +2,16 @@
 // suggestions) and the JSON report read it. Nothing here knows about GitHub.
 import type { SplitInfo } from '../dataset/split-info.js';
 import type { PairedComparison } from '../eval/stats.js';
+import type { FlippedExample, SplitComparison } from '../eval/comparison.js';
+import type { GatePolicy } from './gate.js';
+
+export type { FlippedExample, SplitComparison } from '../eval/comparison.js';
+export type { FailOn, GatePolicy } from './gate.js';
 import type { SplitName, SplitSummary, UsageSnapshot } from '../types.js';
 
-export type FailOn = 'significant-regression' | 'regression' | 'never';
 
-export interface GatePolicy {
-  failOn: FailOn;
-  /** Percentage points; `regression` fails on a test drop larger than this. */
-  minDelta: number;
-  /** 0..1; the head prompt must reach it on test, whatever the base did. */
-  minAccuracy?: number;
-  /** Significance level for `significant-regression`. */
-  alpha: number;
-}
 
-export interface SplitComparison {
-  split: SplitName;
-  base: SplitSummary | null;
-  head: SplitSummary | null;
-  /** Head vs base on the same examples; null when one side is missing (new or deleted prompt). */
-  paired: PairedComparison | null;
-}
 
-export interface FlippedExample {
-  split: SplitName;
-  line: number;
-  /** 1-based row number, for rows of a JSON array. */
-  row?: number;
-  input: string;
-  target: string;
-  baseOutput: string | null;
-  headOutput: string | null;
-}
 
 /** One replaced span of the prompt, for the summary's old → new list. */
 export interface SpanEdit {

@@ -1,0 +1,22 @@
+// Base against head, per split and per example: what eval's comparison produces and the review reads.
+import type { PairedComparison } from './stats.js';
+import type { SplitName, SplitSummary } from '../types.js';
+
+export interface SplitComparison {
+  split: SplitName;
+  base: SplitSummary | null;
+  head: SplitSummary | null;
+  /** Head vs base on the same examples; null when one side is missing (new or deleted prompt). */
+  paired: PairedComparison | null;
+}
+
+export interface FlippedExample {
+  split: SplitName;
+  line: number;
+  /** 1-based row number, for rows of a JSON array. */
+  row?: number;
+  input: string;
+  target: string;
+  baseOutput: string | null;
+  headOutput: string | null;
+}
