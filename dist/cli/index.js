@@ -39385,20 +39385,30 @@ function printReport(report) {
     if (report.simulated)
         out.write(`${SIMULATED_NOTE}\n`);
 }
+/**
+ * A config's globs and datasets are relative to its repository, as for `lpo simulate --config`
+ * (src/config/root.ts). With --prompt, paths stay relative to the current folder.
+ */
+async function resolveTasks(values, positionals) {
+    const config = values.prompt === undefined ? values.config : undefined;
+    if (config === undefined)
+        return { rootDir: process.cwd(), tasks: await tasksFor(values, positionals, process.cwd()) };
+    const rootDir = configRoot(config, process.cwd());
+    return {
+        rootDir,
+        tasks: await tasksFor({ ...values, config: external_node_path_default().resolve(config) }, positionals, rootDir),
+    };
+}
 async function evalCommand(argv) {
     const { values, positionals } = parseFlags('eval', argv, FLAGS);
     if (values.help) {
         process.stdout.write(`${HELP}\n`);
         return 0;
     }
-    // A config's globs and datasets are relative to its repository, as for `lpo simulate --config`
-    // (src/config/root.ts). With --prompt, paths stay relative to the current folder.
-    const config = values.prompt === undefined ? values.config : undefined;
-    const rootDir = config === undefined ? process.cwd() : configRoot(config, process.cwd());
     const which = splitChoice(values.split);
     const endpoint = endpointFromFlags(values);
     // Every task is built (and so every config/prompt error found) before the first model call.
-    const tasks = await tasksFor(config === undefined ? values : { ...values, config: external_node_path_default().resolve(config) }, positionals, rootDir);
+    const { rootDir, tasks } = await resolveTasks(values, positionals);
     // Datasets too: a bad row in the last task's dataset must not surface after the first task's calls.
     // (A single task reads its rows before its first call anyway.)
     if (tasks.length > 1)
@@ -40954,10 +40964,9 @@ async function optimizeCommand(argv) {
     if (values.split !== undefined)
         throw new errors_ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
     const options = optionsFromFlags(values);
-    const rootDir = process.cwd();
     const endpoint = endpointFromFlags(values);
     const optimizerModel = values['optimizer-model']?.trim() || endpoint.taskModel;
-    const tasks = await tasksFor(values, positionals, rootDir);
+    const { rootDir, tasks } = await resolveTasks(values, positionals);
     const client = clientFor(endpoint, rootDir);
     const results = [];
     for (const task of tasks) {

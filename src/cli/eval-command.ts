@@ -191,9 +191,18 @@ function printReport(report: EvalReport): void {
  * A config's globs and datasets are relative to its repository, as for `lpo simulate --config`
  * (src/config/root.ts). With --prompt, paths stay relative to the current folder.
  */
-export function rootFor(values: { prompt?: string | undefined; config?: string | undefined }): string {
+export async function resolveTasks(
+  values: Values,
+  positionals: string[],
+): Promise<{ rootDir: string; tasks: EvalTask[] }> {
   const config = values.prompt === undefined ? values.config : undefined;
-  return config === undefined ? process.cwd() : configRoot(config, process.cwd());
+  if (config === undefined)
+    return { rootDir: process.cwd(), tasks: await tasksFor(values, positionals, process.cwd()) };
+  const rootDir = configRoot(config, process.cwd());
+  return {
+    rootDir,
+    tasks: await tasksFor({ ...values, config: path.resolve(config) }, positionals, rootDir),
+  };
 }
 
 export async function evalCommand(argv: string[]): Promise<number> {
@@ -202,15 +211,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const rootDir = rootFor(values);
   const which = splitChoice(values.split);
   const endpoint = endpointFromFlags(values);
   // Every task is built (and so every config/prompt error found) before the first model call.
-  const tasks = await tasksFor(
-    config === undefined ? values : { ...values, config: path.resolve(config) },
-    positionals,
-    rootDir,
-  );
+  const { rootDir, tasks } = await resolveTasks(values, positionals);
   // Datasets too: a bad row in the last task's dataset must not surface after the first task's calls.
   // (A single task reads its rows before its first call anyway.)
   if (tasks.length > 1) for (const task of tasks) await checkTaskData(task);

@@ -12,7 +12,7 @@ import {
   optimizePrompt,
 } from '../optimize/index.js';
 import { clientFor, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
-import { FLAGS as EVAL_FLAGS, rootFor, tasksFor } from './eval-command.js';
+import { FLAGS as EVAL_FLAGS, resolveTasks } from './eval-command.js';
 import { SPLIT_HELP } from './split-flags.js';
 
 const HELP = `usage: lpo optimize [flags] [prompt files...]
@@ -128,10 +128,9 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
   if (values.split !== undefined)
     throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
   const options = optionsFromFlags(values);
-  const rootDir = rootFor(values);
   const endpoint = endpointFromFlags(values);
   const optimizerModel = values['optimizer-model']?.trim() || endpoint.taskModel;
-  const tasks = await tasksFor(values, positionals, rootDir);
+  const { rootDir, tasks } = await resolveTasks(values, positionals);
   const client = clientFor(endpoint, rootDir);
   const results = [];
   for (const task of tasks) {
