@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(199);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8441);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 199:
+/***/ 8441:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2535,7 +2535,7 @@ const package_namespaceObject = {"rE":"0.1.0"};
  * A mistake the user can fix (bad config, bad dataset row, bad input). Shown as one plain line,
  * without a stack trace. Anything else that escapes is a bug and is reported with its stack.
  */
-class errors_ConfigError extends Error {
+class ConfigError extends Error {
     name = 'ConfigError';
 }
 function errorMessage(error) {
@@ -13094,7 +13094,7 @@ function fillPlaceholders(template, lookup) {
     return template.replace(PLACEHOLDER, (_whole, name) => {
         const value = lookup(name);
         if (value === undefined)
-            throw new errors_ConfigError(`placeholder {{${name}}} has no value`);
+            throw new ConfigError(`placeholder {{${name}}} has no value`);
         return value;
     });
 }
@@ -13120,21 +13120,21 @@ function readYaml(text, file) {
         const line = error.linePos?.[0].line ?? 1;
         // prettyErrors appends "at line L, column C:" and a code frame; keep the one-line reason.
         const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-        throw new errors_ConfigError(`${file}:${line}: YAML syntax error: ${reason}`);
+        throw new ConfigError(`${file}:${line}: YAML syntax error: ${reason}`);
     }
     try {
         return { file, data: doc.toJS(), doc, lines };
     }
     catch (cause) {
         // toJS refuses alias bombs ("Excessive alias count"); still the user's file to fix.
-        throw new errors_ConfigError(`${file}:1: ${cause instanceof Error ? cause.message : String(cause)}`);
+        throw new ConfigError(`${file}:1: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
 }
 function validateYaml(parsed, schema) {
     const result = schema.safeParse(parsed.data, { reportInput: true });
     if (result.success)
         return result.data;
-    throw new errors_ConfigError(firstProblem(parsed, result.error.issues));
+    throw new ConfigError(firstProblem(parsed, result.error.issues));
 }
 /** The issue nearest the top of the file, as one line; later ones are usually consequences. */
 function firstProblem(parsed, issues) {
@@ -13526,16 +13526,16 @@ async function notFound(file, absolute, rootDir) {
         const exists = await (0,promises_namespaceObject.access)(sibling).then(() => true, () => false);
         if (exists) {
             const other = shown.slice(0, -extension.length) + otherExtension;
-            return new errors_ConfigError(`${shown}: config file not found (found ${other}: rename it, or point config at it: --config ${other} for the CLI, config: ${other} in the Action)`);
+            return new ConfigError(`${shown}: config file not found (found ${other}: rename it, or point config at it: --config ${other} for the CLI, config: ${other} in the Action)`);
         }
     }
-    return new errors_ConfigError(`${shown}: config file not found (create it, or point the config path at yours)`);
+    return new ConfigError(`${shown}: config file not found (create it, or point the config path at yours)`);
 }
 /** Pure: `file` is only used in messages and `rootDir` to resolve dataset paths. */
 function parseConfig(text, file, rootDir) {
     const parsed = readYaml(text, file);
     if (parsed.data === null || parsed.data === undefined) {
-        throw new errors_ConfigError(`${file}:1: expected a mapping with a "prompts" list, got an empty file`);
+        throw new ConfigError(`${file}:1: expected a mapping with a "prompts" list, got an empty file`);
     }
     checkMisplacedKeys(parsed);
     const config = validateYaml(parsed, ConfigFileSchema);
@@ -13568,7 +13568,7 @@ function checkMisplacedKeys(parsed) {
             continue;
         const hint = meant === key ? 'it' : `did you mean "${meant}"? it`;
         const message = `unknown key "${key}" (${hint} belongs inside a prompts[] entry, beside "files")`;
-        throw new errors_ConfigError(problemLine(parsed.file, lineOf(parsed, [key]), [key], message));
+        throw new ConfigError(problemLine(parsed.file, lineOf(parsed, [key]), [key], message));
     }
 }
 const matchers = new WeakMap();
@@ -13686,7 +13686,7 @@ const PromptYmlSchema = yaml_issues_strictObject({
 function parsePromptYml(text, file) {
     const parsed = readYaml(text, file);
     if (parsed.data === null || typeof parsed.data !== 'object' || Array.isArray(parsed.data)) {
-        throw new errors_ConfigError(`${file}:1: expected a mapping with a "messages" list (GitHub Models prompt file)`);
+        throw new ConfigError(`${file}:1: expected a mapping with a "messages" list (GitHub Models prompt file)`);
     }
     const data = validateYaml(parsed, PromptYmlSchema);
     const messages = data.messages.map(({ role, content }) => ({ role, content }));
@@ -13770,16 +13770,16 @@ function responseFormat(type, jsonSchema, file, line) {
             schema = JSON.parse(jsonSchema);
         }
         catch (error) {
-            throw new errors_ConfigError(problemLine(file, line, ['jsonSchema'], `invalid JSON: ${error.message}`));
+            throw new ConfigError(problemLine(file, line, ['jsonSchema'], `invalid JSON: ${error.message}`));
         }
     }
     const record = schema;
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-        throw new errors_ConfigError(problemLine(file, line, ['jsonSchema'], 'expected a JSON object with "name" and "schema"'));
+        throw new ConfigError(problemLine(file, line, ['jsonSchema'], 'expected a JSON object with "name" and "schema"'));
     }
     for (const key of ['name', 'schema']) {
         if (record[key] === undefined)
-            throw new errors_ConfigError(problemLine(file, line, ['jsonSchema'], `missing key "${key}"`));
+            throw new ConfigError(problemLine(file, line, ['jsonSchema'], `missing key "${key}"`));
     }
     return { type, json_schema: record };
 }
@@ -13822,17 +13822,17 @@ function renderMessages(task, fields, prompt) {
             return { role: message.role, content: fillPlaceholders(message.content, lookup) };
         }
         catch (error) {
-            if (error instanceof errors_ConfigError)
-                throw new errors_ConfigError(`${task.promptPath}: ${error.message} in this row`);
+            if (error instanceof ConfigError)
+                throw new ConfigError(`${task.promptPath}: ${error.message} in this row`);
             throw error;
         }
     });
 }
 function textTask(promptPath, { promptText, entry }) {
     if (!entry) {
-        throw new errors_ConfigError(`${promptPath}: no prompts[] entry in the config covers this file; only a .prompt.yml with testData and a string evaluator can be evaluated alone`);
+        throw new ConfigError(`${promptPath}: no prompts[] entry in the config covers this file; only a .prompt.yml with testData and a string evaluator can be evaluated alone`);
     }
-    const at = (message) => new errors_ConfigError(problemLine(entry.source.file, entry.source.line, [entry.source.path], message));
+    const at = (message) => new ConfigError(problemLine(entry.source.file, entry.source.line, [entry.source.path], message));
     for (const key of KEYS_FOR_TEXT_PROMPTS) {
         if (entry[key] === undefined)
             throw at(`${missingForText(key)}; needed by ${promptPath}`);
@@ -13846,7 +13846,7 @@ function textTask(promptPath, { promptText, entry }) {
     for (const name of placeholdersIn(prompt)) {
         if (input.includes(name)) {
             const line = placeholderLine(prompt, name) ?? 1;
-            throw new errors_ConfigError(`${promptPath}:${line}: {{${name}}} in a text prompt is sent literally; put it in the config entry's template instead`);
+            throw new ConfigError(`${promptPath}:${line}: {{${name}}} in a text prompt is sent literally; put it in the config entry's template instead`);
         }
     }
     const messages = [];
@@ -13872,8 +13872,8 @@ function promptYmlTask(promptPath, { promptText, entry }) {
     const text = stripBom(promptText);
     const file = parsePromptYml(text, promptPath);
     const missing = (key, why) => entry
-        ? new errors_ConfigError(problemLine(entry.source.file, entry.source.line, [entry.source.path], `missing key "${key}" (${promptPath} ${why})`))
-        : new errors_ConfigError(`${promptPath}: ${why}, and no prompts[] entry in the config sets "${key}"`);
+        ? new ConfigError(problemLine(entry.source.file, entry.source.line, [entry.source.path], `missing key "${key}" (${promptPath} ${why})`))
+        : new ConfigError(`${promptPath}: ${why}, and no prompts[] entry in the config sets "${key}"`);
     const inline = entry?.dataset === undefined ? file.testData : undefined;
     if (entry?.dataset === undefined && inline === undefined) {
         throw missing('dataset', 'has no testData');
@@ -13889,20 +13889,20 @@ function promptYmlTask(promptPath, { promptText, entry }) {
         }
     }
     if (file.placeholders.length === 0) {
-        throw new errors_ConfigError(`${promptPath}: messages use no {{field}} placeholder, so every example would send the same request`);
+        throw new ConfigError(`${promptPath}: messages use no {{field}} placeholder, so every example would send the same request`);
     }
     const input = entry?.input ?? file.placeholders;
     for (const name of file.placeholders) {
         if (!input.includes(name)) {
             const line = placeholderLine(text, name) ?? 1;
-            throw new errors_ConfigError(`${promptPath}:${line}: placeholder {{${name}}} is not an input field (input: ${input.join(', ')})`);
+            throw new ConfigError(`${promptPath}:${line}: placeholder {{${name}}} is not an input field (input: ${input.join(', ')})`);
         }
     }
     inline?.forEach((row, index) => {
         for (const field of [...input, target]) {
             if (row[field] === undefined || row[field] === null) {
                 const line = file.testDataLines?.[index] ?? 1;
-                throw new errors_ConfigError(`${promptPath}:${line}: testData[${index}]: missing key "${field}"`);
+                throw new ConfigError(`${promptPath}:${line}: testData[${index}]: missing key "${field}"`);
             }
         }
     });
@@ -13979,28 +13979,28 @@ function assignSplits(examples, spec) {
 function planSplit(spec) {
     const { dev, test, seed, maxExamples } = spec;
     if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-        throw new errors_ConfigError(`split.seed must be a number (got ${seed})`);
+        throw new ConfigError(`split.seed must be a number (got ${seed})`);
     }
     if (typeof dev !== 'number' || !Number.isFinite(dev) || dev <= 0) {
-        throw new errors_ConfigError(`split.dev must be a fraction between 0 and 1 or a count of at least 1 (got ${dev})`);
+        throw new ConfigError(`split.dev must be a fraction between 0 and 1 or a count of at least 1 (got ${dev})`);
     }
     if (maxExamples !== undefined && !isCount(maxExamples)) {
-        throw new errors_ConfigError(`split.maxExamples must be a whole number of at least 1 (got ${maxExamples})`);
+        throw new ConfigError(`split.maxExamples must be a whole number of at least 1 (got ${maxExamples})`);
     }
     const cap = maxExamples ?? Number.POSITIVE_INFINITY;
     if (dev < 1) {
         if (test !== undefined) {
-            throw new errors_ConfigError(`split.test needs split.dev as a count, not a fraction (got dev ${dev}, test ${test})`);
+            throw new ConfigError(`split.test needs split.dev as a count, not a fraction (got dev ${dev}, test ${test})`);
         }
         return { devFraction: dev, devCap: cap, testCap: cap };
     }
     if (!Number.isInteger(dev)) {
-        throw new errors_ConfigError(`split.dev of 1 or more is a count and must be whole (got ${dev})`);
+        throw new ConfigError(`split.dev of 1 or more is a count and must be whole (got ${dev})`);
     }
     if (test === undefined)
         return { devFraction: 0.5, devCap: Math.min(dev, cap), testCap: cap };
     if (!isCount(test))
-        throw new errors_ConfigError(`split.test must be a whole number of at least 1 (got ${test})`);
+        throw new ConfigError(`split.test must be a whole number of at least 1 (got ${test})`);
     return { devFraction: dev / (dev + test), devCap: Math.min(dev, cap), testCap: Math.min(test, cap) };
 }
 function isCount(value) {
@@ -16342,7 +16342,7 @@ async function* readJsonRows(file) {
         const detail = oneLine(errorMessage(error));
         const position = /at position (\d+)/.exec(detail);
         const where = position ? `${file}:${lineAt(text, Number(position[1]))}` : file;
-        throw new errors_ConfigError(`${where}: invalid JSON (${detail})`);
+        throw new ConfigError(`${where}: invalid JSON (${detail})`);
     }
     const { rows, start } = locateRows(file, text, data);
     const offsets = elementOffsets(text, start);
@@ -16355,7 +16355,7 @@ async function* readJsonRows(file) {
         counted = offset;
         const raw = { index, line, inArray: true };
         if (!isRecord(row)) {
-            throw new errors_ConfigError(`${rowLocation(file, raw)}: row is not a JSON object (got ${kindOf(row)})`);
+            throw new ConfigError(`${rowLocation(file, raw)}: row is not a JSON object (got ${kindOf(row)})`);
         }
         yield { ...raw, row };
     }
@@ -16368,7 +16368,7 @@ function locateRows(file, text, data) {
         return { rows: data['examples'], start: memberValueStart(text, rootStart, 'examples') };
     }
     const got = isRecord(data) ? `an object without an "examples" array` : kindOf(data);
-    throw new errors_ConfigError(`${file}: expected a JSON array of rows or an object with an "examples" array (got ${got})`);
+    throw new ConfigError(`${file}: expected a JSON array of rows or an object with an "examples" array (got ${got})`);
 }
 /** Offset of the value of `key` in the object starting at `objectStart`; the last one wins, as in JSON.parse. */
 function memberValueStart(text, objectStart, key) {
@@ -16476,7 +16476,7 @@ function datasetFormat(file) {
     const format = FORMATS[ext];
     if (!format) {
         const got = ext ? `"${ext}"` : 'no extension';
-        throw new errors_ConfigError(`${file}: unsupported dataset format (${got}); expected .jsonl, .ndjson, .json or .csv`);
+        throw new ConfigError(`${file}: unsupported dataset format (${got}); expected .jsonl, .ndjson, .json or .csv`);
     }
     return format;
 }
@@ -16493,15 +16493,15 @@ async function* readRows(file) {
 async function assertFile(file) {
     try {
         if (!(await (0,promises_namespaceObject.stat)(file)).isFile())
-            throw new errors_ConfigError(`${file}: not a file (expected a dataset file)`);
+            throw new ConfigError(`${file}: not a file (expected a dataset file)`);
     }
     catch (error) {
-        if (error instanceof errors_ConfigError)
+        if (error instanceof ConfigError)
             throw error;
         const code = error.code;
         if (code === 'ENOENT')
-            throw new errors_ConfigError(`${file}: dataset file not found`);
-        throw new errors_ConfigError(`${file}: cannot read dataset file (${oneLine(errorMessage(error))})`);
+            throw new ConfigError(`${file}: dataset file not found`);
+        throw new ConfigError(`${file}: cannot read dataset file (${oneLine(errorMessage(error))})`);
     }
 }
 async function* readJsonl(file) {
@@ -16530,10 +16530,10 @@ function parseJsonLine(text, where) {
         value = JSON.parse(text);
     }
     catch (error) {
-        throw new errors_ConfigError(`${where}: invalid JSON (${oneLine(errorMessage(error))})`);
+        throw new ConfigError(`${where}: invalid JSON (${oneLine(errorMessage(error))})`);
     }
     if (!isRecord(value))
-        throw new errors_ConfigError(`${where}: row is not a JSON object (got ${kindOf(value)})`);
+        throw new ConfigError(`${where}: row is not a JSON object (got ${kindOf(value)})`);
     return value;
 }
 async function* readCsv(file) {
@@ -16553,7 +16553,7 @@ async function* readCsv(file) {
                 continue;
             }
             if (record.length !== header.length) {
-                throw new errors_ConfigError(`${file}:${line}: row has ${record.length} columns, header has ${header.length}`);
+                throw new ConfigError(`${file}:${line}: row has ${record.length} columns, header has ${header.length}`);
             }
             yield { index: index++, line, row: Object.fromEntries(header.map((name, i) => [name, record[i]])) };
         }
@@ -16562,7 +16562,7 @@ async function* readCsv(file) {
         if (!(error instanceof CsvError))
             throw error;
         const { lines } = error;
-        throw new errors_ConfigError(`${lines ? `${file}:${lines}` : file}: invalid CSV (${oneLine(error.message)})`);
+        throw new ConfigError(`${lines ? `${file}:${lines}` : file}: invalid CSV (${oneLine(error.message)})`);
     }
     finally {
         parser.destroy();
@@ -16573,9 +16573,9 @@ function checkHeader(names, where) {
     const seen = new Set();
     for (const [i, name] of names.entries()) {
         if (name === '')
-            throw new errors_ConfigError(`${where}: header column ${i + 1} has no name`);
+            throw new ConfigError(`${where}: header column ${i + 1} has no name`);
         if (seen.has(name))
-            throw new errors_ConfigError(`${where}: header names column "${name}" twice`);
+            throw new ConfigError(`${where}: header names column "${name}" twice`);
         seen.add(name);
     }
     return names;
@@ -16640,7 +16640,7 @@ async function loadExamples(file, map) {
     for await (const raw of readRows(file))
         examples.push(toExample(raw, map, file, ids));
     if (examples.length === 0)
-        throw new errors_ConfigError(`${file}: dataset is empty`);
+        throw new ConfigError(`${file}: dataset is empty`);
     return examples;
 }
 /**
@@ -16657,7 +16657,7 @@ async function loadSplits(file, map, spec) {
     }
     const result = selector.result();
     if (result.counts.rows === 0)
-        throw new errors_ConfigError(`${file}: dataset is empty`);
+        throw new ConfigError(`${file}: dataset is empty`);
     return result;
 }
 /**
@@ -16673,7 +16673,7 @@ async function streamSplits(file, map, spec) {
     }
     const chosen = selector.result();
     if (chosen.counts.rows === 0)
-        throw new errors_ConfigError(`${file}: dataset is empty`);
+        throw new ConfigError(`${file}: dataset is empty`);
     // row index → slot × 2 + (1 for test): a number per row rather than an object keeps the map small.
     const where = new Map();
     for (const [slot, e] of chosen.dev.entries())
@@ -16703,16 +16703,16 @@ async function streamSplits(file, map, spec) {
  */
 function examplesFromRows(rows, map, source, lines) {
     if (!Array.isArray(rows)) {
-        throw new errors_ConfigError(`${source}: testData must be a list of rows (got ${kindOf(rows)})`);
+        throw new ConfigError(`${source}: testData must be a list of rows (got ${kindOf(rows)})`);
     }
     if (rows.length === 0)
-        throw new errors_ConfigError(`${source}: testData is empty`);
+        throw new ConfigError(`${source}: testData is empty`);
     const ids = new Identities();
     return rows.map((row, index) => {
         const line = lines?.[index];
         const where = `${source}${line === undefined ? '' : `:${line}`}: testData[${index}]`;
         if (!isRecord(row))
-            throw new errors_ConfigError(`${where}: row is not an object (got ${kindOf(row)})`);
+            throw new ConfigError(`${where}: row is not an object (got ${kindOf(row)})`);
         return reduceRow(row, map, where, { index, line: line ?? index + 1 }, ids);
     });
 }
@@ -16740,7 +16740,7 @@ function requireField(row, path, where) {
         return value;
     const keys = Object.keys(row);
     const listed = keys.slice(0, MAX_LISTED_KEYS).join(', ') + (keys.length > MAX_LISTED_KEYS ? ', …' : '');
-    throw new errors_ConfigError(`${where}: missing field "${path}" (${keys.length ? `row has: ${listed}` : 'row is empty'})`);
+    throw new ConfigError(`${where}: missing field "${path}" (${keys.length ? `row has: ${listed}` : 'row is empty'})`);
 }
 /**
  * sha256 hex of the canonical JSON of {fields, target}: keys sorted by code unit, no whitespace.
@@ -16824,884 +16824,6 @@ const EvalReportSchema = object({
     usage: UsageSchema,
     wallMs: schemas_number().nonnegative(),
 });
-
-;// CONCATENATED MODULE: ./src/eval/extract.ts
-// Pulls the final answer out of free-form model output (and out of dataset targets, which use the
-// same cues, e.g. GSM8K's `#### 18`). Model output is untrusted and may be megabytes long, so every
-// pattern here is either anchored, bounded, or a plain literal scan: nothing can backtrack
-// quadratically, and trimming is done with character loops instead of `/…$/` patterns.
-/** `the answer is`, `the final answer is`, and zero-shot-CoT's `the answer (arabic numerals) is`. */
-const ANSWER_IS = /answer\s*(?:\([^()\n]{0,40}\)\s*)?is\b/gi;
-/** A line such as `Answer: x`, `**Final Answer:** x` or a heading `### Final Answer`. */
-const ANSWER_LINE = /^[ \t>*_#]*(?:final[ \t]+)?answer[ \t*_]*(?::|$)/gim;
-const BOXED = '\\boxed{';
-const HASHES = '####';
-/**
- * The final answer in `text`: the content after the LAST cue (`####`, `the answer is`, `\boxed{}`,
- * an `Answer:` line), since models often restate intermediate answers; otherwise the whole text.
- * Surrounding markdown bold, backticks and a trailing period are removed.
- */
-function extractAnswer(text) {
-    const cues = findCues(text).sort((a, b) => b.contentStart - a.contentStart);
-    // An earlier `\boxed{` still open where a later unclosed one starts can never close either, so
-    // its scan stops there: this keeps a run of unclosed boxes linear instead of quadratic.
-    let openBoxFrom = text.length;
-    const lineEnd = lineEndFinder(text);
-    for (const cue of cues) {
-        if (cue.kind === 'boxed') {
-            const close = closingBrace(text, cue.contentStart, openBoxFrom);
-            if (close === -1)
-                openBoxFrom = cue.contentStart;
-            const answer = close === -1 ? '' : tidy(unwrapLatexText(text.slice(cue.contentStart, close)));
-            if (answer !== '')
-                return answer;
-            continue;
-        }
-        const answer = cueContent(text, cue, lineEnd(cue.contentStart));
-        if (answer !== '')
-            return answer;
-    }
-    return tidy(text);
-}
-function findCues(text) {
-    const cues = [];
-    for (const m of text.matchAll(ANSWER_IS))
-        cues.push({ contentStart: m.index + m[0].length, kind: 'sentence' });
-    for (const m of text.matchAll(ANSWER_LINE))
-        cues.push({ contentStart: m.index + m[0].length, kind: 'line' });
-    let from = 0;
-    for (let i = text.indexOf(HASHES); i !== -1; i = text.indexOf(HASHES, from)) {
-        from = i;
-        while (text[from] === '#')
-            from++;
-        // Exactly four: `#####…` is a deeper markdown heading, not GSM8K's answer marker.
-        if (from - i === HASHES.length)
-            cues.push({ contentStart: from, kind: 'line' });
-    }
-    for (let i = text.indexOf(BOXED); i !== -1; i = text.indexOf(BOXED, i + BOXED.length)) {
-        cues.push({ contentStart: i + BOXED.length, kind: 'boxed' });
-    }
-    return cues;
-}
-function cueContent(text, cue, end) {
-    let start = cue.contentStart;
-    let line = text.slice(start, end);
-    // `Answer:` alone on its line (or a `### Final Answer` heading): the answer is on the next non-empty line.
-    while (tidy(line) === '' && start + line.length < text.length) {
-        start += line.length + 1;
-        line = restOfLine(text, start);
-    }
-    return tidy(cue.kind === 'sentence' ? firstSentence(line) : line);
-}
-/** Index of the `}` closing a group whose content starts at `from` (nested braces allowed), or -1 before `limit`. */
-function closingBrace(text, from, limit) {
-    let depth = 1;
-    for (let i = from; i < limit; i++) {
-        const c = text[i];
-        if (c === '{')
-            depth++;
-        else if (c === '}' && --depth === 0)
-            return i;
-    }
-    return -1;
-}
-/** `\text{(B)}` → `(B)`; `\frac` is left for parseNumber, which understands it. */
-function unwrapLatexText(s) {
-    return s.replace(/\\(?:text|textbf|mathrm|mathbf)\{([^{}]*)\}/g, '$1');
-}
-/**
- * End of the line holding a position, for positions queried in decreasing order. A plain indexOf
- * per cue would rescan a long line once per cue on it (quadratic on `the answer is . ` × 60,000);
- * this scans each character once, reusing the last answer when no newline lies in between.
- */
-function lineEndFinder(text) {
-    // Invariant: `knownEnd` is the first newline (or the end of text) at or after `knownFrom`.
-    let knownFrom = text.length;
-    let knownEnd = text.length;
-    return (start) => {
-        if (start > knownFrom) {
-            const newline = text.indexOf('\n', start);
-            return newline === -1 ? text.length : newline;
-        }
-        let i = start;
-        while (i < knownFrom && text[i] !== '\n')
-            i++;
-        if (i < knownFrom)
-            knownEnd = i;
-        knownFrom = start;
-        return knownEnd;
-    };
-}
-function restOfLine(text, start) {
-    const end = text.indexOf('\n', start);
-    return text.slice(start, end === -1 ? text.length : end);
-}
-/** Cuts at the first `.`, `!` or `?` followed by whitespace or the end, so `1.5` and `$1,234.50` survive. */
-function firstSentence(s) {
-    for (let i = 0; i < s.length; i++) {
-        const c = s[i];
-        if ((c === '.' || c === '!' || c === '?') && (i + 1 === s.length || isSpace(s[i + 1]))) {
-            return s.slice(0, i);
-        }
-    }
-    return s;
-}
-/** Removes surrounding whitespace, leading `:`, surrounding `*`/backticks (markdown), a trailing period. */
-function tidy(s) {
-    let start = 0;
-    let end = s.length;
-    for (;;) {
-        const before = end - start;
-        while (start < end && (isSpace(s[start]) || s[start] === ':' || s[start] === '*' || s[start] === '`'))
-            start++;
-        while (start < end &&
-            (isSpace(s[end - 1]) || s[end - 1] === '*' || s[end - 1] === '`' || s[end - 1] === '.')) {
-            end--;
-        }
-        if (end - start === before)
-            return s.slice(start, end);
-    }
-}
-function isSpace(c) {
-    return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0';
-}
-// Characters stripped from the ends by normalizeText: Unicode punctuation and symbols.
-const PUNCT_OR_SYMBOL = /[\p{P}\p{S}]/u;
-const SIGN_OR_POINT = new Set(['-', '+', '\u2212', '.']);
-/**
- * Lower case, NFKC, whitespace runs collapsed, and punctuation/symbols stripped from both ends
- * (`(A)` → `a`, `**Yes.**` → `yes`). A leading sign or point before a digit is kept (`-10` ≠ `10`),
- * and text made only of punctuation (BBH dyck_languages targets such as `) ] >`) is kept whole.
- */
-function normalizeText(s) {
-    const text = s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-    let start = 0;
-    let end = text.length;
-    const strippable = (c) => c === ' ' || PUNCT_OR_SYMBOL.test(c);
-    while (start < end && strippable(text[start])) {
-        if (SIGN_OR_POINT.has(text[start]) && isDigit(text[start + 1]))
-            break;
-        start++;
-    }
-    while (end > start && strippable(text[end - 1]))
-        end--;
-    return start === end ? text : text.slice(start, end);
-}
-function isDigit(c) {
-    return c !== undefined && c >= '0' && c <= '9';
-}
-const UNSIGNED = String.raw `(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+`;
-/** A number with optional sign, thousands separators, decimals, and an optional `/ denominator`. */
-const NUMBER = new RegExp(String.raw `([-+\u2212]?)(${UNSIGNED})(?:[ \t]*\/[ \t]*(${UNSIGNED}))?`, 'g');
-/**
- * The LAST number in `s`, or null. Understands thousands separators (`1,000`), currency (`$1,234.50`),
- * units and percent (`50%` → 50), decimals, simple fractions (`3/4`, `\frac{3}{4}`) and negatives
- * (`-5`; a `-` right after a letter or digit is subtraction or a hyphen, not a sign).
- */
-function parseNumber(s) {
-    const text = s
-        .replace(/\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}/g, '$1/$2')
-        .replace(/\{,\}/g, ',')
-        .replace(/[$€£¥₹]/g, '');
-    let last = null;
-    for (const m of text.matchAll(NUMBER))
-        last = m;
-    if (last === null)
-        return null;
-    const [, sign, numerator, denominator] = last;
-    let value = toNumber(numerator);
-    if (denominator !== undefined) {
-        const d = toNumber(denominator);
-        if (d === 0)
-            return null;
-        value /= d;
-    }
-    const before = last.index > 0 ? text[last.index - 1] : '';
-    if ((sign === '-' || sign === '\u2212') && !/[\p{L}\p{N})]/u.test(before))
-        value = -value;
-    return Number.isFinite(value) ? value : null;
-}
-function toNumber(s) {
-    return Number(s.replaceAll(',', ''));
-}
-
-;// CONCATENATED MODULE: ./src/eval/scorers.ts
-// Verdicts for one model output against one target. Pure: the only state is a cache of compiled
-// regexes, which does not change any result. The target goes through the same extraction as the
-// output, so a GSM8K target `…\n#### 18` is compared as `18`.
-
-
-/** Relative tolerance for numeric equality: absorbs float noise (`0.1 + 0.2`), not rounding (`0.33` ≠ `1/3`). */
-const RELATIVE_TOLERANCE = 1e-6;
-/** Starts of `{` tried by the json scorer; each try scans the rest of the output once, so this bounds the work. */
-const MAX_JSON_CANDIDATES = 8;
-function score(spec, output, target) {
-    const expected = extractAnswer(target);
-    switch (spec.type) {
-        case 'exact': {
-            const extracted = extractAnswer(output);
-            return { correct: sameText(extracted, expected), extracted };
-        }
-        case 'numeric': {
-            const extracted = extractAnswer(output);
-            return { correct: sameNumber(parseNumber(extracted), parseNumber(expected)), extracted };
-        }
-        case 'choice':
-            return scoreChoice(extractAnswer(output), expected);
-        // contains/startsWith/endsWith come from .prompt.yml evaluators, which look at the whole output:
-        // the target may sit anywhere in it, not only after an answer cue.
-        case 'contains':
-        case 'startsWith':
-        case 'endsWith': {
-            const extracted = output.trim();
-            const haystack = normalizeText(extracted);
-            const needle = normalizeText(expected);
-            const correct = needle !== '' &&
-                (spec.type === 'contains'
-                    ? haystack.includes(needle)
-                    : spec.type === 'startsWith'
-                        ? haystack.startsWith(needle)
-                        : haystack.endsWith(needle));
-            return { correct, extracted };
-        }
-        case 'regex':
-            return scoreRegex(spec.pattern, spec.flags, extractAnswer(output), expected);
-        case 'json':
-            return scoreJson(spec.field, output, expected);
-        default:
-            throw unknownType(spec);
-    }
-}
-/** Throws ConfigError for a spec that cannot score anything (bad regex, bad json field path). */
-function validateScorer(spec) {
-    switch (spec.type) {
-        case 'exact':
-        case 'numeric':
-        case 'choice':
-        case 'contains':
-        case 'startsWith':
-        case 'endsWith':
-            return;
-        case 'regex':
-            compileRegex(spec.pattern, spec.flags);
-            return;
-        case 'json':
-            fieldPath(spec.field);
-            return;
-        default:
-            throw unknownType(spec);
-    }
-}
-function unknownType(spec) {
-    const type = spec.type;
-    return new errors_ConfigError(`Unknown scorer type ${JSON.stringify(type)}: expected exact, numeric, choice, contains, startsWith, endsWith, regex or json`);
-}
-function sameText(a, b) {
-    const target = normalizeText(b);
-    return target !== '' && normalizeText(a) === target;
-}
-function sameNumber(a, b) {
-    if (a === null || b === null)
-        return false;
-    return Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
-}
-/** `(A)`, `A`, `A)`, `A.`, `option B` at the start, else the last `(X)` anywhere (the whole-output fallback). */
-function optionLetter(answer) {
-    const leading = /^(?:(?:option|choice)\s*)?(?:\(([a-z])\)|([a-z])(?:[.):]|$))/i.exec(answer);
-    if (leading)
-        return (leading[1] ?? leading[2]).toUpperCase();
-    let last = null;
-    for (const m of answer.matchAll(/\(([a-z])\)/gi))
-        last = m[1];
-    return last === null ? null : last.toUpperCase();
-}
-/** Targets that are not a bare option (BBH's `Yes`, `valid`, `Monsters, Inc`) fall back to exact matching. */
-function scoreChoice(extracted, expected) {
-    const targetIsOption = /^\(?[a-z]\)?$/i.test(expected.trim());
-    if (!targetIsOption)
-        return { correct: sameText(extracted, expected), extracted };
-    return { correct: optionLetter(extracted) === optionLetter(expected.trim()), extracted };
-}
-const compiled = new Map();
-function compileRegex(pattern, flags = '') {
-    const key = `${flags}/${pattern}`;
-    const hit = compiled.get(key);
-    if (hit)
-        return hit;
-    // g and y make exec() stateful through lastIndex; a verdict must not depend on the previous call.
-    const stateless = flags.replace(/[gy]/g, '');
-    let entry;
-    try {
-        const regex = new RegExp(pattern, stateless);
-        // `pattern|` always matches the empty string, and its match lists every capture group.
-        const groups = new RegExp(`${pattern}|`, stateless).exec('').length - 1;
-        entry = { regex, groups };
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new errors_ConfigError(`Invalid regex scorer pattern /${pattern}/${flags}: expected a JavaScript regular expression (${reason})`);
-    }
-    compiled.set(key, entry);
-    return entry;
-}
-/** With a capture group, the first group that took part is compared with the target; without, a match is correct. */
-function scoreRegex(pattern, flags, extracted, expected) {
-    const { regex, groups } = compileRegex(pattern, flags);
-    const match = regex.exec(extracted);
-    if (match === null)
-        return { correct: false, extracted };
-    if (groups === 0)
-        return { correct: true, extracted };
-    const group = match.slice(1).find((g) => g !== undefined);
-    if (group === undefined)
-        return { correct: false, extracted };
-    return { correct: sameText(group, expected), extracted: group };
-}
-function fieldPath(field) {
-    const parts = field.split('.');
-    if (field.trim() === '' || parts.some((p) => p === '')) {
-        throw new errors_ConfigError(`Invalid json scorer field ${JSON.stringify(field)}: expected a dot path such as "answer" or "result.answer"`);
-    }
-    return parts;
-}
-function scoreJson(field, output, expected) {
-    const path = fieldPath(field);
-    let value = parseJsonOutput(output);
-    for (const key of path) {
-        if (Array.isArray(value) && /^\d+$/.test(key))
-            value = value[Number(key)];
-        else if (typeof value === 'object' && value !== null && Object.hasOwn(value, key)) {
-            value = value[key];
-        }
-        else
-            value = undefined;
-    }
-    if (value === undefined || value === null)
-        return { correct: false, extracted: '' };
-    const extracted = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-    const actualNumber = typeof value === 'number' ? value : plainNumber(extracted);
-    const expectedNumber = plainNumber(expected);
-    if (actualNumber !== null && expectedNumber !== null) {
-        return { correct: sameNumber(actualNumber, expectedNumber), extracted };
-    }
-    return { correct: sameText(extracted, expected), extracted };
-}
-/** A string that is nothing but a number (`18`, `-3.5`, `$1,000`), so `"18"` and `18.0` agree but `"18 eggs"` is text. */
-function plainNumber(s) {
-    const t = s.trim().replace(/^([-+]?)[$€£¥₹]/, '$1');
-    if (!/^[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)$/.test(t))
-        return null;
-    return Number(t.replaceAll(',', ''));
-}
-/**
- * The output as JSON: the whole text if it parses, else the first balanced `{…}` that parses, which
- * also covers a ```json fenced block and objects wrapped in prose. Undefined when there is none.
- */
-function parseJsonOutput(output) {
-    const whole = tryParse(output.trim());
-    if (typeof whole === 'object' && whole !== null)
-        return whole;
-    let start = output.indexOf('{');
-    for (let tries = 0; start !== -1 && tries < MAX_JSON_CANDIDATES; tries++) {
-        // An unclosed `{` (a set in prose, a truncated object) may still contain a complete object.
-        const end = closingBraceOutsideStrings(output, start);
-        const parsed = end === -1 ? undefined : tryParse(output.slice(start, end + 1));
-        if (parsed !== undefined)
-            return parsed;
-        start = output.indexOf('{', start + 1);
-    }
-    return undefined;
-}
-function tryParse(s) {
-    try {
-        return JSON.parse(s);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The `}` matching the `{` at `start`, skipping braces inside JSON strings; -1 if it never closes. */
-function closingBraceOutsideStrings(text, start) {
-    let depth = 0;
-    let inString = false;
-    for (let i = start; i < text.length; i++) {
-        const c = text[i];
-        if (inString) {
-            if (c === '\\')
-                i++;
-            else if (c === '"')
-                inString = false;
-        }
-        else if (c === '"')
-            inString = true;
-        else if (c === '{')
-            depth++;
-        else if (c === '}' && --depth === 0)
-            return i;
-    }
-    return -1;
-}
-
-;// CONCATENATED MODULE: ./src/eval/stats.ts
-// Small, exact statistics for accuracy figures. Paired tests matter here: base and head prompts are
-// scored on the same examples, so their errors are correlated and an unpaired test would be wrong.
-const Z95 = 1.959963984540054;
-/** 95 % Wilson score interval: well-behaved at 0 %, 100 % and small n, unlike the normal approximation. */
-function wilsonInterval(correct, n) {
-    if (n <= 0)
-        return null;
-    const p = correct / n;
-    const z2 = Z95 * Z95;
-    const denom = 1 + z2 / n;
-    const centre = (p + z2 / (2 * n)) / denom;
-    const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-    return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-/** log of n choose k, via log-gamma-free summation (n stays in the thousands here). */
-function logChoose(n, k) {
-    let s = 0;
-    const kk = Math.min(k, n - k);
-    for (let i = 1; i <= kk; i++)
-        s += Math.log(n - kk + i) - Math.log(i);
-    return s;
-}
-/**
- * Exact (binomial) McNemar test, two-sided. `b` = examples only the first prompt got right,
- * `c` = examples only the second got right. Returns 1 when nothing flipped.
- */
-function mcnemarExact(b, c) {
-    const n = b + c;
-    if (n === 0)
-        return 1;
-    const k = Math.min(b, c);
-    let tail = 0;
-    for (let i = 0; i <= k; i++)
-        tail += Math.exp(logChoose(n, i) - n * Math.LN2);
-    return Math.min(1, 2 * tail);
-}
-/** Compares two verdict lists aligned by example; `null` marks an errored example, excluded from both. */
-function comparePaired(base, head) {
-    if (base.length !== head.length)
-        throw new Error('comparePaired: lists must be aligned');
-    let n = 0;
-    let baseCorrect = 0;
-    let headCorrect = 0;
-    let lost = 0;
-    let gained = 0;
-    for (let i = 0; i < base.length; i++) {
-        const b = base[i];
-        const h = head[i];
-        if (b === null || h === null || b === undefined || h === undefined)
-            continue;
-        n++;
-        if (b)
-            baseCorrect++;
-        if (h)
-            headCorrect++;
-        if (b && !h)
-            lost++;
-        if (!b && h)
-            gained++;
-    }
-    if (n === 0)
-        return { n, baseCorrect, headCorrect, lost, gained, delta: 0, interval: null, pValue: 1 };
-    const delta = (gained - lost) / n;
-    // Variance of the mean of per-example differences d_i ∈ {-1, 0, 1}.
-    const variance = (gained + lost) / n - delta * delta;
-    const half = Z95 * Math.sqrt(Math.max(0, variance) / n);
-    return {
-        n,
-        baseCorrect,
-        headCorrect,
-        lost,
-        gained,
-        delta,
-        interval: [Math.max(-1, delta - half), Math.min(1, delta + half)],
-        pValue: mcnemarExact(lost, gained),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/eval/run.ts
-
-
-
-
-const DEADLINE_ERROR = 'not run: the deadline was reached';
-/** Builds the exact request for one example, so callers (and tests) can see what is sent. */
-function requestFor(task, example, model, prompt) {
-    const request = {
-        model: task.model ?? model,
-        messages: renderMessages(task, example.fields, prompt),
-        temperature: task.params.temperature ?? 0,
-    };
-    if (task.params.max_tokens !== undefined)
-        request.max_tokens = task.params.max_tokens;
-    if (task.params.top_p !== undefined)
-        request.top_p = task.params.top_p;
-    if (task.responseFormat !== undefined)
-        request.response_format = task.responseFormat;
-    return request;
-}
-function inputText(task, example) {
-    return task.input.map((f) => example.fields[f] ?? '').join('\n');
-}
-/**
- * Every result is built by this one function, with the same fields in the same order, so V8 gives
- * them one shape (spread-built objects each got their own, ~430 bytes apiece on large runs).
- * `lean` drops the texts a caller will not report, which keeps 100,000-row runs small.
- */
-function result(task, example, split, lean, r) {
-    return {
-        id: example.id,
-        line: example.line,
-        row: example.inArray ? example.index + 1 : undefined,
-        split,
-        input: lean ? '' : inputText(task, example),
-        target: lean ? '' : example.target,
-        output: lean ? null : r.output,
-        extracted: lean ? null : r.extracted,
-        verdict: r.verdict,
-        error: r.error,
-        cached: r.cached,
-    };
-}
-async function runOne(task, example, split, opts, lean) {
-    try {
-        const answer = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
-        // A truncated or refused answer is not the model's answer: count it as an error, never as wrong.
-        if (answer.finishReason === 'length' || answer.refusal !== undefined) {
-            const error = answer.refusal === undefined
-                ? 'output truncated (finish_reason: length)'
-                : `model refused: ${answer.refusal.replace(/\s+/g, ' ').slice(0, 200)}`;
-            return result(task, example, split, lean, {
-                output: answer.text,
-                extracted: null,
-                verdict: 'error',
-                error,
-                cached: answer.cached,
-            });
-        }
-        const scored = score(task.scorer, answer.text, example.target);
-        return result(task, example, split, lean, {
-            output: answer.text,
-            extracted: scored.extracted,
-            verdict: scored.correct ? 'correct' : 'wrong',
-            cached: answer.cached,
-        });
-    }
-    catch (error) {
-        return result(task, example, split, lean, {
-            output: null,
-            extracted: null,
-            verdict: 'error',
-            error: errorMessage(error),
-        });
-    }
-}
-/** The same result without its texts (same fields, same order). */
-function withoutTexts(r) {
-    if (r.input === '' && r.target === '' && r.output === null && r.extracted === null)
-        return r;
-    return { ...r, input: '', target: '', output: null, extracted: null };
-}
-function skipped(task, example, split, lean) {
-    return result(task, example, split, lean, {
-        output: null,
-        extracted: null,
-        verdict: 'error',
-        error: DEADLINE_ERROR,
-    });
-}
-function summarize(results) {
-    let correct = 0;
-    let errors = 0;
-    for (const r of results) {
-        if (r.verdict === 'correct')
-            correct++;
-        else if (r.verdict === 'error')
-            errors++;
-    }
-    return summaryOf(results.length, correct, errors);
-}
-/** The summary of two disjoint sets of examples scored together. */
-function combineSummaries(a, b) {
-    return summaryOf(a.total + b.total, a.correct + b.correct, a.errors + b.errors);
-}
-function summaryOf(total, correct, errors) {
-    const answered = total - errors;
-    return {
-        total,
-        correct,
-        errors,
-        accuracy: answered > 0 ? correct / answered : null,
-        interval: wilsonInterval(correct, answered),
-    };
-}
-function* arrayJobs(splits) {
-    for (const split of ['dev', 'test']) {
-        const examples = splits[split] ?? [];
-        for (let slot = 0; slot < examples.length; slot++)
-            yield { split, example: examples[slot], slot };
-    }
-}
-/**
- * Scores a prompt on the given splits. A fixed pool of workers pulls examples one at a time, so
- * memory stays flat on large datasets (no promise per row up front) while the endpoint sees
- * `concurrency` requests in flight.
- */
-function evaluate(task, splits, opts) {
-    const sizes = {};
-    for (const split of ['dev', 'test'])
-        if (splits[split])
-            sizes[split] = splits[split].length;
-    return evaluateStream(task, arrayJobs(splits), sizes, opts);
-}
-/** Per split: the counts as results arrive, and the results a caller will read. */
-class SplitTally {
-    size;
-    lean;
-    correct = 0;
-    errors = 0;
-    done = 0;
-    results;
-    constructor(size, lean) {
-        this.size = size;
-        this.lean = lean;
-        this.results = lean ? [] : new Array(size);
-    }
-    record(slot, result) {
-        this.done++;
-        if (result.verdict === 'correct')
-            this.correct++;
-        else if (result.verdict === 'error')
-            this.errors++;
-        if (!this.lean)
-            this.results[slot] = result;
-        else if (result.verdict === 'error')
-            this.results.push(withoutTexts(result));
-    }
-    run() {
-        const summary = summaryOf(this.done, this.correct, this.errors);
-        // Lean errors arrive in completion order; callers list them in file order.
-        if (this.lean)
-            this.results.sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0));
-        return { summary, results: this.results };
-    }
-}
-/** The same, for examples streamed from a file (see dataset/streamSplits): nothing is held but results. */
-async function evaluateStream(task, jobs, sizes, opts) {
-    const started = Date.now();
-    const lean = opts.lean === true;
-    // Texts are built only when someone reads them: a full run, or a sink writing every example.
-    const texts = !lean || opts.onResult !== undefined;
-    const tallies = {};
-    let total = 0;
-    for (const split of ['dev', 'test']) {
-        if (sizes[split] === undefined)
-            continue;
-        tallies[split] = new SplitTally(sizes[split], lean);
-        total += sizes[split];
-    }
-    let done = 0;
-    let stopped = false;
-    // Concurrent next() calls on an async generator are queued by the language: each job goes to one worker.
-    const worker = async () => {
-        for (;;) {
-            const next = await jobs.next();
-            if (next.done)
-                return;
-            const job = next.value;
-            const late = opts.stopAt !== undefined && Date.now() >= opts.stopAt;
-            if (late)
-                stopped = true;
-            const result = late
-                ? skipped(task, job.example, job.split, !texts)
-                : await runOne(task, job.example, job.split, opts, !texts);
-            opts.onResult?.(job.split, job.slot, result);
-            tallies[job.split].record(job.slot, result);
-            done++;
-            opts.onProgress?.(done, total);
-        }
-    };
-    const workers = Math.max(1, Math.min(opts.concurrency, total));
-    await Promise.all(Array.from({ length: workers }, worker));
-    const run = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
-    for (const name of ['dev', 'test']) {
-        const tally = tallies[name];
-        if (tally)
-            run.splits[name] = tally.run();
-    }
-    return run;
-}
-
-;// CONCATENATED MODULE: ./src/eval/task-run.ts
-
-
-
-
-
-
-
-/**
- * The dataset path as messages should name it: relative to the working directory (the repository
- * root in the Action and usually in the CLI) when inside it, so `data/x.jsonl:7`, not a runner path.
- */
-function shown(file) {
-    return shownFrom(process.cwd(), file);
-}
-function shownFrom(dir, file) {
-    const rel = (0,external_node_path_namespaceObject.relative)(dir, file);
-    return rel && !rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel) ? rel : file;
-}
-/**
- * The task's dev and test examples. A dataset file is streamed once, keeping only the capped
- * selection of each split, so a 100,000-row file never sits in memory whole.
- */
-async function loadTaskSplits(task, which) {
-    const map = { input: task.input, target: task.target };
-    let dev;
-    let test;
-    let counts;
-    if (task.datasetPath) {
-        ({ dev, test, counts } = await loadSplits(shown(task.datasetPath), map, task.split));
-    }
-    else if (task.inlineRows) {
-        const examples = examplesFromRows(task.inlineRows, map, task.inlineSource ?? task.promptPath, task.inlineLines);
-        if (examples.length === 0)
-            throw new errors_ConfigError(`${task.inlineSource ?? task.promptPath}: testData is empty`);
-        ({ dev, test, counts } = assignSplits(examples, task.split));
-    }
-    else {
-        throw new errors_ConfigError(`${task.promptPath}: no dataset configured`);
-    }
-    const chosen = {};
-    if (which !== 'test')
-        chosen.dev = dev;
-    if (which !== 'dev')
-        chosen.test = test;
-    return { splits: chosen, info: splitInfo(task.split, counts) };
-}
-/** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
-async function checkTaskData(task) {
-    if (task.datasetPath)
-        await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
-    else
-        await loadTaskSplits(task, 'all');
-}
-/**
- * A dataset file is streamed (two passes over the file): only the examples in flight and what the
- * evaluator keeps of the results are in memory. Inline rows are few and loaded.
- */
-async function runTask(task, opts) {
-    if (!task.datasetPath) {
-        const { splits, info } = await loadTaskSplits(task, opts.which);
-        return { run: await evaluate(task, splits, opts), info };
-    }
-    const stream = await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
-    const sizes = {};
-    if (opts.which !== 'test')
-        sizes.dev = stream.sizes.dev;
-    if (opts.which !== 'dev')
-        sizes.test = stream.sizes.test;
-    const wanted = async function* () {
-        for await (const job of stream.examples())
-            if (sizes[job.split] !== undefined)
-                yield job;
-    };
-    const run = await evaluateStream(task, wanted(), sizes, opts);
-    return { run, info: splitInfo(task.split, stream.counts) };
-}
-/** Loads, splits and scores one task, and shapes the result as the versioned report. */
-async function evalTask(task, opts) {
-    const before = opts.client.usage();
-    const { run, info } = await runTask(task, opts);
-    const dev = run.splits.dev?.summary;
-    const test = run.splits.test?.summary;
-    const after = opts.client.usage();
-    return {
-        version: EVAL_REPORT_VERSION,
-        kind: 'eval',
-        simulated: opts.simulated(),
-        prompt: task.promptPath,
-        dataset: task.datasetPath ? shownFrom(opts.rootDir, task.datasetPath) : (task.inlineSource ?? null),
-        model: task.model ?? opts.model,
-        scorer: task.scorer.type,
-        split: info,
-        splits: {
-            ...(dev ? { dev } : {}),
-            ...(test ? { test } : {}),
-            // Dev and test are disjoint, so their union scores every selected example exactly once.
-            ...(opts.which === 'all' && dev && test ? { all: combineSummaries(dev, test) } : {}),
-        },
-        examples: [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])],
-        usage: {
-            calls: after.calls - before.calls,
-            cacheHits: after.cacheHits - before.cacheHits,
-            promptTokens: after.promptTokens - before.promptTokens,
-            completionTokens: after.completionTokens - before.completionTokens,
-            failedCalls: after.failedCalls - before.failedCalls,
-        },
-        wallMs: run.wallMs,
-    };
-}
-
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/config/settings.ts
-
-// One typed settings object for everything that talks to the model endpoint. Built once, at the
-// boundary (CLI flags or Action inputs), so nothing below re-reads the environment.
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-const DEFAULT_TASK_MODEL = 'gpt-4.1-mini';
-/** Enough to keep a hosted endpoint busy without tripping typical per-minute rate limits. */
-const DEFAULT_CONCURRENCY = 8;
-/** Above this, one runner's sockets and the endpoint's limits make more parallelism counter-productive. */
-const MAX_CONCURRENCY = 256;
-const DEFAULT_CACHE_DIR = '.lpo-cache';
-/** `what` names the input in errors: `--concurrency` for the CLI, `input concurrency` for the Action. */
-function parsePositiveInt(raw, what, max = Number.MAX_SAFE_INTEGER) {
-    const trimmed = raw.trim();
-    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
-        throw new errors_ConfigError(`${what}: expected an integer from 1 to ${max}, got "${raw}"`);
-    }
-    return Number(trimmed);
-}
-function parseBaseUrl(raw, what) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new errors_ConfigError(`${what}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${raw}"`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new errors_ConfigError(`${what}: expected an http(s) URL, got "${raw}"`);
-    }
-    return url.toString().replace(/\/+$/, '');
-}
-function isLocal(baseURL) {
-    const host = new URL(baseURL).hostname;
-    return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
-}
-/**
- * `names` maps each field to how the user spells it (flag or input name), so errors point at what
- * they typed. A key is required except for local endpoints (Ollama, vLLM, the simulator).
- */
-function endpointSettings(raw, env, names) {
-    const baseURL = parseBaseUrl(raw.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL, names.baseUrl);
-    const apiKey = raw.apiKey || env.OPENAI_API_KEY || '';
-    if (!apiKey && !isLocal(baseURL)) {
-        throw new errors_ConfigError(`${names.apiKey}: no API key for ${baseURL}; pass ${names.apiKey} or set OPENAI_API_KEY`);
-    }
-    const taskModel = (raw.taskModel || DEFAULT_TASK_MODEL).trim();
-    if (!taskModel)
-        throw new errors_ConfigError(`${names.taskModel}: expected a model name`);
-    const concurrency = raw.concurrency
-        ? parsePositiveInt(raw.concurrency, names.concurrency, MAX_CONCURRENCY)
-        : DEFAULT_CONCURRENCY;
-    const cacheDir = raw.noCache ? null : raw.cacheDir || DEFAULT_CACHE_DIR;
-    return { baseURL, apiKey, taskModel, concurrency, cacheDir };
-}
 
 ;// CONCATENATED MODULE: ./node_modules/openai/internal/tslib.mjs
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
@@ -34981,7 +34103,7 @@ const symbolType = types_ZodSymbol.create;
 const undefinedType = types_ZodUndefined.create;
 const nullType = types_ZodNull.create;
 const anyType = types_ZodAny.create;
-const types_unknownType = types_ZodUnknown.create;
+const unknownType = types_ZodUnknown.create;
 const neverType = types_ZodNever.create;
 const voidType = types_ZodVoid.create;
 const arrayType = types_ZodArray.create;
@@ -38548,7 +37670,7 @@ class ResponseCache {
         }
         catch (error) {
             await (0,promises_namespaceObject.rm)(tmp, { force: true }).catch(() => undefined);
-            throw new errors_ConfigError(`cannot write LLM cache file ${path}: ${errorMessage(error)} (expected a writable cacheDir, or cacheDir: null to disable the cache)`);
+            throw new ConfigError(`cannot write LLM cache file ${path}: ${errorMessage(error)} (expected a writable cacheDir, or cacheDir: null to disable the cache)`);
         }
     }
     /** Drops an entry whose answer turned out unusable, so the next run asks the model again. */
@@ -38750,7 +37872,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  */
 const DEFAULT_MAX_RETRIES = 4;
 /** Enough parallelism to make a few hundred examples quick, low enough for entry-tier rate limits and local servers. */
-const client_DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 8;
 /** The SDK insists on a non-empty key; local servers (Ollama, vLLM, LM Studio) ignore whatever is sent. */
 const NO_KEY_PLACEHOLDER = 'none';
 /** Server error texts can be whole HTML pages; one line of this length is enough to diagnose. */
@@ -38788,7 +37910,7 @@ class LlmClient {
         this.endpoint = checkBaseURL(opts.baseURL);
         this.timeoutMs = checkInteger('timeoutMs', opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1);
         this.maxRetries = checkInteger('maxRetries', opts.maxRetries ?? DEFAULT_MAX_RETRIES, 0);
-        const concurrency = checkInteger('concurrency', opts.concurrency ?? client_DEFAULT_CONCURRENCY, 1);
+        const concurrency = checkInteger('concurrency', opts.concurrency ?? DEFAULT_CONCURRENCY, 1);
         this.limit = pLimit(concurrency);
         this.reachability = new Reachability(concurrency);
         this.cache = opts.cacheDir ? new ResponseCache(opts.cacheDir) : null;
@@ -38999,11 +38121,11 @@ function checkBaseURL(baseURL) {
     catch {
         // reported below
     }
-    throw new errors_ConfigError(`LLM baseURL ${JSON.stringify(baseURL)} is not an http(s) URL (expected e.g. https://api.openai.com/v1)`);
+    throw new ConfigError(`LLM baseURL ${JSON.stringify(baseURL)} is not an http(s) URL (expected e.g. https://api.openai.com/v1)`);
 }
 function checkInteger(name, value, min) {
     if (!Number.isInteger(value) || value < min) {
-        throw new errors_ConfigError(`LLM option ${name} is ${value}; expected an integer >= ${min}`);
+        throw new ConfigError(`LLM option ${name} is ${value}; expected an integer >= ${min}`);
     }
     return value;
 }
@@ -39024,9 +38146,890 @@ function causeChain(error) {
 }
 
 
+;// CONCATENATED MODULE: ./src/eval/extract.ts
+// Pulls the final answer out of free-form model output (and out of dataset targets, which use the
+// same cues, e.g. GSM8K's `#### 18`). Model output is untrusted and may be megabytes long, so every
+// pattern here is either anchored, bounded, or a plain literal scan: nothing can backtrack
+// quadratically, and trimming is done with character loops instead of `/…$/` patterns.
+/** `the answer is`, `the final answer is`, and zero-shot-CoT's `the answer (arabic numerals) is`. */
+const ANSWER_IS = /answer\s*(?:\([^()\n]{0,40}\)\s*)?is\b/gi;
+/** A line such as `Answer: x`, `**Final Answer:** x` or a heading `### Final Answer`. */
+const ANSWER_LINE = /^[ \t>*_#]*(?:final[ \t]+)?answer[ \t*_]*(?::|$)/gim;
+const BOXED = '\\boxed{';
+const HASHES = '####';
+/**
+ * The final answer in `text`: the content after the LAST cue (`####`, `the answer is`, `\boxed{}`,
+ * an `Answer:` line), since models often restate intermediate answers; otherwise the whole text.
+ * Surrounding markdown bold, backticks and a trailing period are removed.
+ */
+function extractAnswer(text) {
+    const cues = findCues(text).sort((a, b) => b.contentStart - a.contentStart);
+    // An earlier `\boxed{` still open where a later unclosed one starts can never close either, so
+    // its scan stops there: this keeps a run of unclosed boxes linear instead of quadratic.
+    let openBoxFrom = text.length;
+    const lineEnd = lineEndFinder(text);
+    for (const cue of cues) {
+        if (cue.kind === 'boxed') {
+            const close = closingBrace(text, cue.contentStart, openBoxFrom);
+            if (close === -1)
+                openBoxFrom = cue.contentStart;
+            const answer = close === -1 ? '' : tidy(unwrapLatexText(text.slice(cue.contentStart, close)));
+            if (answer !== '')
+                return answer;
+            continue;
+        }
+        const answer = cueContent(text, cue, lineEnd(cue.contentStart));
+        if (answer !== '')
+            return answer;
+    }
+    return tidy(text);
+}
+function findCues(text) {
+    const cues = [];
+    for (const m of text.matchAll(ANSWER_IS))
+        cues.push({ contentStart: m.index + m[0].length, kind: 'sentence' });
+    for (const m of text.matchAll(ANSWER_LINE))
+        cues.push({ contentStart: m.index + m[0].length, kind: 'line' });
+    let from = 0;
+    for (let i = text.indexOf(HASHES); i !== -1; i = text.indexOf(HASHES, from)) {
+        from = i;
+        while (text[from] === '#')
+            from++;
+        // Exactly four: `#####…` is a deeper markdown heading, not GSM8K's answer marker.
+        if (from - i === HASHES.length)
+            cues.push({ contentStart: from, kind: 'line' });
+    }
+    for (let i = text.indexOf(BOXED); i !== -1; i = text.indexOf(BOXED, i + BOXED.length)) {
+        cues.push({ contentStart: i + BOXED.length, kind: 'boxed' });
+    }
+    return cues;
+}
+function cueContent(text, cue, end) {
+    let start = cue.contentStart;
+    let line = text.slice(start, end);
+    // `Answer:` alone on its line (or a `### Final Answer` heading): the answer is on the next non-empty line.
+    while (tidy(line) === '' && start + line.length < text.length) {
+        start += line.length + 1;
+        line = restOfLine(text, start);
+    }
+    return tidy(cue.kind === 'sentence' ? firstSentence(line) : line);
+}
+/** Index of the `}` closing a group whose content starts at `from` (nested braces allowed), or -1 before `limit`. */
+function closingBrace(text, from, limit) {
+    let depth = 1;
+    for (let i = from; i < limit; i++) {
+        const c = text[i];
+        if (c === '{')
+            depth++;
+        else if (c === '}' && --depth === 0)
+            return i;
+    }
+    return -1;
+}
+/** `\text{(B)}` → `(B)`; `\frac` is left for parseNumber, which understands it. */
+function unwrapLatexText(s) {
+    return s.replace(/\\(?:text|textbf|mathrm|mathbf)\{([^{}]*)\}/g, '$1');
+}
+/**
+ * End of the line holding a position, for positions queried in decreasing order. A plain indexOf
+ * per cue would rescan a long line once per cue on it (quadratic on `the answer is . ` × 60,000);
+ * this scans each character once, reusing the last answer when no newline lies in between.
+ */
+function lineEndFinder(text) {
+    // Invariant: `knownEnd` is the first newline (or the end of text) at or after `knownFrom`.
+    let knownFrom = text.length;
+    let knownEnd = text.length;
+    return (start) => {
+        if (start > knownFrom) {
+            const newline = text.indexOf('\n', start);
+            return newline === -1 ? text.length : newline;
+        }
+        let i = start;
+        while (i < knownFrom && text[i] !== '\n')
+            i++;
+        if (i < knownFrom)
+            knownEnd = i;
+        knownFrom = start;
+        return knownEnd;
+    };
+}
+function restOfLine(text, start) {
+    const end = text.indexOf('\n', start);
+    return text.slice(start, end === -1 ? text.length : end);
+}
+/** Cuts at the first `.`, `!` or `?` followed by whitespace or the end, so `1.5` and `$1,234.50` survive. */
+function firstSentence(s) {
+    for (let i = 0; i < s.length; i++) {
+        const c = s[i];
+        if ((c === '.' || c === '!' || c === '?') && (i + 1 === s.length || isSpace(s[i + 1]))) {
+            return s.slice(0, i);
+        }
+    }
+    return s;
+}
+/** Removes surrounding whitespace, leading `:`, surrounding `*`/backticks (markdown), a trailing period. */
+function tidy(s) {
+    let start = 0;
+    let end = s.length;
+    for (;;) {
+        const before = end - start;
+        while (start < end && (isSpace(s[start]) || s[start] === ':' || s[start] === '*' || s[start] === '`'))
+            start++;
+        while (start < end &&
+            (isSpace(s[end - 1]) || s[end - 1] === '*' || s[end - 1] === '`' || s[end - 1] === '.')) {
+            end--;
+        }
+        if (end - start === before)
+            return s.slice(start, end);
+    }
+}
+function isSpace(c) {
+    return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0';
+}
+// Characters stripped from the ends by normalizeText: Unicode punctuation and symbols.
+const PUNCT_OR_SYMBOL = /[\p{P}\p{S}]/u;
+const SIGN_OR_POINT = new Set(['-', '+', '\u2212', '.']);
+/**
+ * Lower case, NFKC, whitespace runs collapsed, and punctuation/symbols stripped from both ends
+ * (`(A)` → `a`, `**Yes.**` → `yes`). A leading sign or point before a digit is kept (`-10` ≠ `10`),
+ * and text made only of punctuation (BBH dyck_languages targets such as `) ] >`) is kept whole.
+ */
+function normalizeText(s) {
+    const text = s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+    let start = 0;
+    let end = text.length;
+    const strippable = (c) => c === ' ' || PUNCT_OR_SYMBOL.test(c);
+    while (start < end && strippable(text[start])) {
+        if (SIGN_OR_POINT.has(text[start]) && isDigit(text[start + 1]))
+            break;
+        start++;
+    }
+    while (end > start && strippable(text[end - 1]))
+        end--;
+    return start === end ? text : text.slice(start, end);
+}
+function isDigit(c) {
+    return c !== undefined && c >= '0' && c <= '9';
+}
+const UNSIGNED = String.raw `(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+`;
+/** A number with optional sign, thousands separators, decimals, and an optional `/ denominator`. */
+const NUMBER = new RegExp(String.raw `([-+\u2212]?)(${UNSIGNED})(?:[ \t]*\/[ \t]*(${UNSIGNED}))?`, 'g');
+/**
+ * The LAST number in `s`, or null. Understands thousands separators (`1,000`), currency (`$1,234.50`),
+ * units and percent (`50%` → 50), decimals, simple fractions (`3/4`, `\frac{3}{4}`) and negatives
+ * (`-5`; a `-` right after a letter or digit is subtraction or a hyphen, not a sign).
+ */
+function parseNumber(s) {
+    const text = s
+        .replace(/\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}/g, '$1/$2')
+        .replace(/\{,\}/g, ',')
+        .replace(/[$€£¥₹]/g, '');
+    let last = null;
+    for (const m of text.matchAll(NUMBER))
+        last = m;
+    if (last === null)
+        return null;
+    const [, sign, numerator, denominator] = last;
+    let value = toNumber(numerator);
+    if (denominator !== undefined) {
+        const d = toNumber(denominator);
+        if (d === 0)
+            return null;
+        value /= d;
+    }
+    const before = last.index > 0 ? text[last.index - 1] : '';
+    if ((sign === '-' || sign === '\u2212') && !/[\p{L}\p{N})]/u.test(before))
+        value = -value;
+    return Number.isFinite(value) ? value : null;
+}
+function toNumber(s) {
+    return Number(s.replaceAll(',', ''));
+}
+
+;// CONCATENATED MODULE: ./src/eval/scorers.ts
+// Verdicts for one model output against one target. Pure: the only state is a cache of compiled
+// regexes, which does not change any result. The target goes through the same extraction as the
+// output, so a GSM8K target `…\n#### 18` is compared as `18`.
+
+
+/** Relative tolerance for numeric equality: absorbs float noise (`0.1 + 0.2`), not rounding (`0.33` ≠ `1/3`). */
+const RELATIVE_TOLERANCE = 1e-6;
+/** Starts of `{` tried by the json scorer; each try scans the rest of the output once, so this bounds the work. */
+const MAX_JSON_CANDIDATES = 8;
+function score(spec, output, target) {
+    const expected = extractAnswer(target);
+    switch (spec.type) {
+        case 'exact': {
+            const extracted = extractAnswer(output);
+            return { correct: sameText(extracted, expected), extracted };
+        }
+        case 'numeric': {
+            const extracted = extractAnswer(output);
+            return { correct: sameNumber(parseNumber(extracted), parseNumber(expected)), extracted };
+        }
+        case 'choice':
+            return scoreChoice(extractAnswer(output), expected);
+        // contains/startsWith/endsWith come from .prompt.yml evaluators, which look at the whole output:
+        // the target may sit anywhere in it, not only after an answer cue.
+        case 'contains':
+        case 'startsWith':
+        case 'endsWith': {
+            const extracted = output.trim();
+            const haystack = normalizeText(extracted);
+            const needle = normalizeText(expected);
+            const correct = needle !== '' &&
+                (spec.type === 'contains'
+                    ? haystack.includes(needle)
+                    : spec.type === 'startsWith'
+                        ? haystack.startsWith(needle)
+                        : haystack.endsWith(needle));
+            return { correct, extracted };
+        }
+        case 'regex':
+            return scoreRegex(spec.pattern, spec.flags, extractAnswer(output), expected);
+        case 'json':
+            return scoreJson(spec.field, output, expected);
+        default:
+            throw scorers_unknownType(spec);
+    }
+}
+/** Throws ConfigError for a spec that cannot score anything (bad regex, bad json field path). */
+function validateScorer(spec) {
+    switch (spec.type) {
+        case 'exact':
+        case 'numeric':
+        case 'choice':
+        case 'contains':
+        case 'startsWith':
+        case 'endsWith':
+            return;
+        case 'regex':
+            compileRegex(spec.pattern, spec.flags);
+            return;
+        case 'json':
+            fieldPath(spec.field);
+            return;
+        default:
+            throw scorers_unknownType(spec);
+    }
+}
+function scorers_unknownType(spec) {
+    const type = spec.type;
+    return new ConfigError(`Unknown scorer type ${JSON.stringify(type)}: expected exact, numeric, choice, contains, startsWith, endsWith, regex or json`);
+}
+function sameText(a, b) {
+    const target = normalizeText(b);
+    return target !== '' && normalizeText(a) === target;
+}
+function sameNumber(a, b) {
+    if (a === null || b === null)
+        return false;
+    return Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
+}
+/** `(A)`, `A`, `A)`, `A.`, `option B` at the start, else the last `(X)` anywhere (the whole-output fallback). */
+function optionLetter(answer) {
+    const leading = /^(?:(?:option|choice)\s*)?(?:\(([a-z])\)|([a-z])(?:[.):]|$))/i.exec(answer);
+    if (leading)
+        return (leading[1] ?? leading[2]).toUpperCase();
+    let last = null;
+    for (const m of answer.matchAll(/\(([a-z])\)/gi))
+        last = m[1];
+    return last === null ? null : last.toUpperCase();
+}
+/** Targets that are not a bare option (BBH's `Yes`, `valid`, `Monsters, Inc`) fall back to exact matching. */
+function scoreChoice(extracted, expected) {
+    const targetIsOption = /^\(?[a-z]\)?$/i.test(expected.trim());
+    if (!targetIsOption)
+        return { correct: sameText(extracted, expected), extracted };
+    return { correct: optionLetter(extracted) === optionLetter(expected.trim()), extracted };
+}
+const compiled = new Map();
+function compileRegex(pattern, flags = '') {
+    const key = `${flags}/${pattern}`;
+    const hit = compiled.get(key);
+    if (hit)
+        return hit;
+    // g and y make exec() stateful through lastIndex; a verdict must not depend on the previous call.
+    const stateless = flags.replace(/[gy]/g, '');
+    let entry;
+    try {
+        const regex = new RegExp(pattern, stateless);
+        // `pattern|` always matches the empty string, and its match lists every capture group.
+        const groups = new RegExp(`${pattern}|`, stateless).exec('').length - 1;
+        entry = { regex, groups };
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ConfigError(`Invalid regex scorer pattern /${pattern}/${flags}: expected a JavaScript regular expression (${reason})`);
+    }
+    compiled.set(key, entry);
+    return entry;
+}
+/** With a capture group, the first group that took part is compared with the target; without, a match is correct. */
+function scoreRegex(pattern, flags, extracted, expected) {
+    const { regex, groups } = compileRegex(pattern, flags);
+    const match = regex.exec(extracted);
+    if (match === null)
+        return { correct: false, extracted };
+    if (groups === 0)
+        return { correct: true, extracted };
+    const group = match.slice(1).find((g) => g !== undefined);
+    if (group === undefined)
+        return { correct: false, extracted };
+    return { correct: sameText(group, expected), extracted: group };
+}
+function fieldPath(field) {
+    const parts = field.split('.');
+    if (field.trim() === '' || parts.some((p) => p === '')) {
+        throw new ConfigError(`Invalid json scorer field ${JSON.stringify(field)}: expected a dot path such as "answer" or "result.answer"`);
+    }
+    return parts;
+}
+function scoreJson(field, output, expected) {
+    const path = fieldPath(field);
+    let value = parseJsonOutput(output);
+    for (const key of path) {
+        if (Array.isArray(value) && /^\d+$/.test(key))
+            value = value[Number(key)];
+        else if (typeof value === 'object' && value !== null && Object.hasOwn(value, key)) {
+            value = value[key];
+        }
+        else
+            value = undefined;
+    }
+    if (value === undefined || value === null)
+        return { correct: false, extracted: '' };
+    const extracted = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const actualNumber = typeof value === 'number' ? value : plainNumber(extracted);
+    const expectedNumber = plainNumber(expected);
+    if (actualNumber !== null && expectedNumber !== null) {
+        return { correct: sameNumber(actualNumber, expectedNumber), extracted };
+    }
+    return { correct: sameText(extracted, expected), extracted };
+}
+/** A string that is nothing but a number (`18`, `-3.5`, `$1,000`), so `"18"` and `18.0` agree but `"18 eggs"` is text. */
+function plainNumber(s) {
+    const t = s.trim().replace(/^([-+]?)[$€£¥₹]/, '$1');
+    if (!/^[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)$/.test(t))
+        return null;
+    return Number(t.replaceAll(',', ''));
+}
+/**
+ * The output as JSON: the whole text if it parses, else the first balanced `{…}` that parses, which
+ * also covers a ```json fenced block and objects wrapped in prose. Undefined when there is none.
+ */
+function parseJsonOutput(output) {
+    const whole = tryParse(output.trim());
+    if (typeof whole === 'object' && whole !== null)
+        return whole;
+    let start = output.indexOf('{');
+    for (let tries = 0; start !== -1 && tries < MAX_JSON_CANDIDATES; tries++) {
+        // An unclosed `{` (a set in prose, a truncated object) may still contain a complete object.
+        const end = closingBraceOutsideStrings(output, start);
+        const parsed = end === -1 ? undefined : tryParse(output.slice(start, end + 1));
+        if (parsed !== undefined)
+            return parsed;
+        start = output.indexOf('{', start + 1);
+    }
+    return undefined;
+}
+function tryParse(s) {
+    try {
+        return JSON.parse(s);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The `}` matching the `{` at `start`, skipping braces inside JSON strings; -1 if it never closes. */
+function closingBraceOutsideStrings(text, start) {
+    let depth = 0;
+    let inString = false;
+    for (let i = start; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+            if (c === '\\')
+                i++;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if (c === '{')
+            depth++;
+        else if (c === '}' && --depth === 0)
+            return i;
+    }
+    return -1;
+}
+
+;// CONCATENATED MODULE: ./src/eval/stats.ts
+// Small, exact statistics for accuracy figures. Paired tests matter here: base and head prompts are
+// scored on the same examples, so their errors are correlated and an unpaired test would be wrong.
+const Z95 = 1.959963984540054;
+/** 95 % Wilson score interval: well-behaved at 0 %, 100 % and small n, unlike the normal approximation. */
+function wilsonInterval(correct, n) {
+    if (n <= 0)
+        return null;
+    const p = correct / n;
+    const z2 = Z95 * Z95;
+    const denom = 1 + z2 / n;
+    const centre = (p + z2 / (2 * n)) / denom;
+    const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+    return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+/** log of n choose k, via log-gamma-free summation (n stays in the thousands here). */
+function logChoose(n, k) {
+    let s = 0;
+    const kk = Math.min(k, n - k);
+    for (let i = 1; i <= kk; i++)
+        s += Math.log(n - kk + i) - Math.log(i);
+    return s;
+}
+/**
+ * Exact (binomial) McNemar test, two-sided. `b` = examples only the first prompt got right,
+ * `c` = examples only the second got right. Returns 1 when nothing flipped.
+ */
+function mcnemarExact(b, c) {
+    const n = b + c;
+    if (n === 0)
+        return 1;
+    const k = Math.min(b, c);
+    let tail = 0;
+    for (let i = 0; i <= k; i++)
+        tail += Math.exp(logChoose(n, i) - n * Math.LN2);
+    return Math.min(1, 2 * tail);
+}
+/** Compares two verdict lists aligned by example; `null` marks an errored example, excluded from both. */
+function comparePaired(base, head) {
+    if (base.length !== head.length)
+        throw new Error('comparePaired: lists must be aligned');
+    let n = 0;
+    let baseCorrect = 0;
+    let headCorrect = 0;
+    let lost = 0;
+    let gained = 0;
+    for (let i = 0; i < base.length; i++) {
+        const b = base[i];
+        const h = head[i];
+        if (b === null || h === null || b === undefined || h === undefined)
+            continue;
+        n++;
+        if (b)
+            baseCorrect++;
+        if (h)
+            headCorrect++;
+        if (b && !h)
+            lost++;
+        if (!b && h)
+            gained++;
+    }
+    if (n === 0)
+        return { n, baseCorrect, headCorrect, lost, gained, delta: 0, interval: null, pValue: 1 };
+    const delta = (gained - lost) / n;
+    // Variance of the mean of per-example differences d_i ∈ {-1, 0, 1}.
+    const variance = (gained + lost) / n - delta * delta;
+    const half = Z95 * Math.sqrt(Math.max(0, variance) / n);
+    return {
+        n,
+        baseCorrect,
+        headCorrect,
+        lost,
+        gained,
+        delta,
+        interval: [Math.max(-1, delta - half), Math.min(1, delta + half)],
+        pValue: mcnemarExact(lost, gained),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/eval/run.ts
+
+
+
+
+
+const DEADLINE_ERROR = 'not run: the deadline was reached';
+/** Builds the exact request for one example, so callers (and tests) can see what is sent. */
+function requestFor(task, example, model, prompt) {
+    const request = {
+        model: task.model ?? model,
+        messages: renderMessages(task, example.fields, prompt),
+        temperature: task.params.temperature ?? 0,
+    };
+    if (task.params.max_tokens !== undefined)
+        request.max_tokens = task.params.max_tokens;
+    if (task.params.top_p !== undefined)
+        request.top_p = task.params.top_p;
+    if (task.responseFormat !== undefined)
+        request.response_format = task.responseFormat;
+    return request;
+}
+function inputText(task, example) {
+    return task.input.map((f) => example.fields[f] ?? '').join('\n');
+}
+/**
+ * Every result is built by this one function, with the same fields in the same order, so V8 gives
+ * them one shape (spread-built objects each got their own, ~430 bytes apiece on large runs).
+ * `lean` drops the texts a caller will not report, which keeps 100,000-row runs small.
+ */
+function result(task, example, split, lean, r) {
+    return {
+        id: example.id,
+        line: example.line,
+        row: example.inArray ? example.index + 1 : undefined,
+        split,
+        input: lean ? '' : inputText(task, example),
+        target: lean ? '' : example.target,
+        output: lean ? null : r.output,
+        extracted: lean ? null : r.extracted,
+        verdict: r.verdict,
+        error: r.error,
+        cached: r.cached,
+    };
+}
+async function runOne(task, example, split, opts, lean) {
+    try {
+        const answer = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
+        // A truncated or refused answer is not the model's answer: count it as an error, never as wrong.
+        if (answer.finishReason === 'length' || answer.refusal !== undefined) {
+            const error = answer.refusal === undefined
+                ? 'output truncated (finish_reason: length)'
+                : `model refused: ${answer.refusal.replace(/\s+/g, ' ').slice(0, 200)}`;
+            return result(task, example, split, lean, {
+                output: answer.text,
+                extracted: null,
+                verdict: 'error',
+                error,
+                cached: answer.cached,
+            });
+        }
+        const scored = score(task.scorer, answer.text, example.target);
+        return result(task, example, split, lean, {
+            output: answer.text,
+            extracted: scored.extracted,
+            verdict: scored.correct ? 'correct' : 'wrong',
+            cached: answer.cached,
+        });
+    }
+    catch (error) {
+        // A failed model call (after retries) or a row the template cannot fill is this example's error;
+        // anything else is a bug and must not pass for "the endpoint failed".
+        if (!(error instanceof LlmError || error instanceof ConfigError))
+            throw error;
+        return result(task, example, split, lean, {
+            output: null,
+            extracted: null,
+            verdict: 'error',
+            error: errorMessage(error),
+        });
+    }
+}
+/** The same result without its texts (same fields, same order). */
+function withoutTexts(r) {
+    if (r.input === '' && r.target === '' && r.output === null && r.extracted === null)
+        return r;
+    return { ...r, input: '', target: '', output: null, extracted: null };
+}
+function skipped(task, example, split, lean) {
+    return result(task, example, split, lean, {
+        output: null,
+        extracted: null,
+        verdict: 'error',
+        error: DEADLINE_ERROR,
+    });
+}
+function summarize(results) {
+    let correct = 0;
+    let errors = 0;
+    for (const r of results) {
+        if (r.verdict === 'correct')
+            correct++;
+        else if (r.verdict === 'error')
+            errors++;
+    }
+    return summaryOf(results.length, correct, errors);
+}
+/** The summary of two disjoint sets of examples scored together. */
+function combineSummaries(a, b) {
+    return summaryOf(a.total + b.total, a.correct + b.correct, a.errors + b.errors);
+}
+function summaryOf(total, correct, errors) {
+    const answered = total - errors;
+    return {
+        total,
+        correct,
+        errors,
+        accuracy: answered > 0 ? correct / answered : null,
+        interval: wilsonInterval(correct, answered),
+    };
+}
+function* arrayJobs(splits) {
+    for (const split of ['dev', 'test']) {
+        const examples = splits[split] ?? [];
+        for (let slot = 0; slot < examples.length; slot++)
+            yield { split, example: examples[slot], slot };
+    }
+}
+/**
+ * Scores a prompt on the given splits. A fixed pool of workers pulls examples one at a time, so
+ * memory stays flat on large datasets (no promise per row up front) while the endpoint sees
+ * `concurrency` requests in flight.
+ */
+function evaluate(task, splits, opts) {
+    const sizes = {};
+    for (const split of ['dev', 'test'])
+        if (splits[split])
+            sizes[split] = splits[split].length;
+    return evaluateStream(task, arrayJobs(splits), sizes, opts);
+}
+/** Per split: the counts as results arrive, and the results a caller will read. */
+class SplitTally {
+    size;
+    lean;
+    correct = 0;
+    errors = 0;
+    done = 0;
+    results;
+    constructor(size, lean) {
+        this.size = size;
+        this.lean = lean;
+        this.results = lean ? [] : new Array(size);
+    }
+    record(slot, result) {
+        this.done++;
+        if (result.verdict === 'correct')
+            this.correct++;
+        else if (result.verdict === 'error')
+            this.errors++;
+        if (!this.lean)
+            this.results[slot] = result;
+        else if (result.verdict === 'error')
+            this.results.push(withoutTexts(result));
+    }
+    run() {
+        const summary = summaryOf(this.done, this.correct, this.errors);
+        // Lean errors arrive in completion order; callers list them in file order.
+        if (this.lean)
+            this.results.sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0));
+        return { summary, results: this.results };
+    }
+}
+/** The same, for examples streamed from a file (see dataset/streamSplits): nothing is held but results. */
+async function evaluateStream(task, jobs, sizes, opts) {
+    const started = Date.now();
+    const lean = opts.lean === true;
+    // Texts are built only when someone reads them: a full run, or a sink writing every example.
+    const texts = !lean || opts.onResult !== undefined;
+    const tallies = {};
+    let total = 0;
+    for (const split of ['dev', 'test']) {
+        if (sizes[split] === undefined)
+            continue;
+        tallies[split] = new SplitTally(sizes[split], lean);
+        total += sizes[split];
+    }
+    let done = 0;
+    let stopped = false;
+    // Concurrent next() calls on an async generator are queued by the language: each job goes to one worker.
+    const worker = async () => {
+        for (;;) {
+            const next = await jobs.next();
+            if (next.done)
+                return;
+            const job = next.value;
+            const late = opts.stopAt !== undefined && Date.now() >= opts.stopAt;
+            if (late)
+                stopped = true;
+            const result = late
+                ? skipped(task, job.example, job.split, !texts)
+                : await runOne(task, job.example, job.split, opts, !texts);
+            opts.onResult?.(job.split, job.slot, result);
+            tallies[job.split].record(job.slot, result);
+            done++;
+            opts.onProgress?.(done, total);
+        }
+    };
+    const workers = Math.max(1, Math.min(opts.concurrency, total));
+    await Promise.all(Array.from({ length: workers }, worker));
+    const run = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
+    for (const name of ['dev', 'test']) {
+        const tally = tallies[name];
+        if (tally)
+            run.splits[name] = tally.run();
+    }
+    return run;
+}
+
+;// CONCATENATED MODULE: ./src/eval/task-run.ts
+
+
+
+
+
+
+
+/**
+ * The dataset path as messages should name it: relative to the working directory (the repository
+ * root in the Action and usually in the CLI) when inside it, so `data/x.jsonl:7`, not a runner path.
+ */
+function shown(file) {
+    return shownFrom(process.cwd(), file);
+}
+function shownFrom(dir, file) {
+    const rel = (0,external_node_path_namespaceObject.relative)(dir, file);
+    return rel && !rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel) ? rel : file;
+}
+/**
+ * The task's dev and test examples. A dataset file is streamed once, keeping only the capped
+ * selection of each split, so a 100,000-row file never sits in memory whole.
+ */
+async function loadTaskSplits(task, which) {
+    const map = { input: task.input, target: task.target };
+    let dev;
+    let test;
+    let counts;
+    if (task.datasetPath) {
+        ({ dev, test, counts } = await loadSplits(shown(task.datasetPath), map, task.split));
+    }
+    else if (task.inlineRows) {
+        const examples = examplesFromRows(task.inlineRows, map, task.inlineSource ?? task.promptPath, task.inlineLines);
+        if (examples.length === 0)
+            throw new ConfigError(`${task.inlineSource ?? task.promptPath}: testData is empty`);
+        ({ dev, test, counts } = assignSplits(examples, task.split));
+    }
+    else {
+        throw new ConfigError(`${task.promptPath}: no dataset configured`);
+    }
+    const chosen = {};
+    if (which !== 'test')
+        chosen.dev = dev;
+    if (which !== 'dev')
+        chosen.test = test;
+    return { splits: chosen, info: splitInfo(task.split, counts) };
+}
+/** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
+async function checkTaskData(task) {
+    if (task.datasetPath)
+        await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
+    else
+        await loadTaskSplits(task, 'all');
+}
+/**
+ * A dataset file is streamed (two passes over the file): only the examples in flight and what the
+ * evaluator keeps of the results are in memory. Inline rows are few and loaded.
+ */
+async function runTask(task, opts) {
+    if (!task.datasetPath) {
+        const { splits, info } = await loadTaskSplits(task, opts.which);
+        return { run: await evaluate(task, splits, opts), info };
+    }
+    const stream = await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
+    const sizes = {};
+    if (opts.which !== 'test')
+        sizes.dev = stream.sizes.dev;
+    if (opts.which !== 'dev')
+        sizes.test = stream.sizes.test;
+    const wanted = async function* () {
+        for await (const job of stream.examples())
+            if (sizes[job.split] !== undefined)
+                yield job;
+    };
+    const run = await evaluateStream(task, wanted(), sizes, opts);
+    return { run, info: splitInfo(task.split, stream.counts) };
+}
+/** Loads, splits and scores one task, and shapes the result as the versioned report. */
+async function evalTask(task, opts) {
+    const before = opts.client.usage();
+    const { run, info } = await runTask(task, opts);
+    const dev = run.splits.dev?.summary;
+    const test = run.splits.test?.summary;
+    const after = opts.client.usage();
+    return {
+        version: EVAL_REPORT_VERSION,
+        kind: 'eval',
+        simulated: opts.simulated(),
+        prompt: task.promptPath,
+        dataset: task.datasetPath ? shownFrom(opts.rootDir, task.datasetPath) : (task.inlineSource ?? null),
+        model: task.model ?? opts.model,
+        scorer: task.scorer.type,
+        split: info,
+        splits: {
+            ...(dev ? { dev } : {}),
+            ...(test ? { test } : {}),
+            // Dev and test are disjoint, so their union scores every selected example exactly once.
+            ...(opts.which === 'all' && dev && test ? { all: combineSummaries(dev, test) } : {}),
+        },
+        examples: [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])],
+        usage: {
+            calls: after.calls - before.calls,
+            cacheHits: after.cacheHits - before.cacheHits,
+            promptTokens: after.promptTokens - before.promptTokens,
+            completionTokens: after.completionTokens - before.completionTokens,
+            failedCalls: after.failedCalls - before.failedCalls,
+        },
+        wallMs: run.wallMs,
+    };
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/config/settings.ts
+
+// One typed settings object for everything that talks to the model endpoint. Built once, at the
+// boundary (CLI flags or Action inputs), so nothing below re-reads the environment.
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+const DEFAULT_TASK_MODEL = 'gpt-4.1-mini';
+/** Enough to keep a hosted endpoint busy without tripping typical per-minute rate limits. */
+const settings_DEFAULT_CONCURRENCY = 8;
+/** Above this, one runner's sockets and the endpoint's limits make more parallelism counter-productive. */
+const MAX_CONCURRENCY = 256;
+const DEFAULT_CACHE_DIR = '.lpo-cache';
+/** `what` names the input in errors: `--concurrency` for the CLI, `input concurrency` for the Action. */
+function parsePositiveInt(raw, what, max = Number.MAX_SAFE_INTEGER) {
+    const trimmed = raw.trim();
+    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
+        throw new ConfigError(`${what}: expected an integer from 1 to ${max}, got "${raw}"`);
+    }
+    return Number(trimmed);
+}
+function parseBaseUrl(raw, what) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new ConfigError(`${what}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${raw}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new ConfigError(`${what}: expected an http(s) URL, got "${raw}"`);
+    }
+    return url.toString().replace(/\/+$/, '');
+}
+function isLocal(baseURL) {
+    const host = new URL(baseURL).hostname;
+    return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+/**
+ * `names` maps each field to how the user spells it (flag or input name), so errors point at what
+ * they typed. A key is required except for local endpoints (Ollama, vLLM, the simulator).
+ */
+function endpointSettings(raw, env, names) {
+    const baseURL = parseBaseUrl(raw.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL, names.baseUrl);
+    const apiKey = raw.apiKey || env.OPENAI_API_KEY || '';
+    if (!apiKey && !isLocal(baseURL)) {
+        throw new ConfigError(`${names.apiKey}: no API key for ${baseURL}; pass ${names.apiKey} or set OPENAI_API_KEY`);
+    }
+    const taskModel = (raw.taskModel || DEFAULT_TASK_MODEL).trim();
+    if (!taskModel)
+        throw new ConfigError(`${names.taskModel}: expected a model name`);
+    const concurrency = raw.concurrency
+        ? parsePositiveInt(raw.concurrency, names.concurrency, MAX_CONCURRENCY)
+        : settings_DEFAULT_CONCURRENCY;
+    const cacheDir = raw.noCache ? null : raw.cacheDir || DEFAULT_CACHE_DIR;
+    return { baseURL, apiKey, taskModel, concurrency, cacheDir };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/args.ts
-
-
 
 
 
@@ -39038,7 +39041,7 @@ function parseFlags(command, argv, options) {
     }
     catch (error) {
         const message = flagProblem(command, argv, options) ?? nodeMessage(error);
-        throw new errors_ConfigError(`lpo ${command}: ${message}`);
+        throw new ConfigError(`lpo ${command}: ${message}`);
     }
 }
 /**
@@ -39116,6 +39119,182 @@ function endpointFromFlags(values) {
         raw.cacheDir = values['cache-dir'];
     return endpointSettings(raw, process.env, ENDPOINT_NAMES);
 }
+
+;// CONCATENATED MODULE: ./src/optimize/types.ts
+/**
+ * Defaults follow the issue (steps 3, beam 4, candidates 4, 5 words per tag). max-calls 1,000 covers
+ * scoring the head prompt on a default split (at most 200 dev + 200 test examples) and a few dozen
+ * candidate evaluations on a typical 50-100 example dev set; raise it for a full search.
+ */
+const DEFAULT_OPTIONS = {
+    method: 'apo',
+    mode: 'local',
+    steps: 3,
+    beam: 4,
+    candidates: 4,
+    maxEditWords: 5,
+    maxCalls: 1_000,
+    seed: 1,
+};
+
+;// CONCATENATED MODULE: ./src/optimize/options.ts
+
+
+
+/** The optimizer's settings, named alike as CLI flags (`--max-calls`) and Action inputs (`max-calls`). */
+const OPTIMIZE_KEYS = [
+    'method',
+    'mode',
+    'steps',
+    'beam',
+    'candidates',
+    'max-edit-words',
+    'max-calls',
+    'max-tokens',
+    'seed',
+];
+function oneOf(raw, allowed, name, fallback) {
+    if (raw === undefined)
+        return fallback;
+    if (!allowed.includes(raw)) {
+        throw new ConfigError(`${name}: expected ${allowed.join(', ')}, got "${raw}"`);
+    }
+    return raw;
+}
+/**
+ * `get` returns a setting's raw text (undefined when unset); `name` says how the user spells it,
+ * so errors read `--steps: …` on the command line and `input steps: …` in the Action.
+ */
+function parseOptimizeOptions(get, name) {
+    const int = (key, fallback) => {
+        const raw = get(key);
+        return raw === undefined ? fallback : parsePositiveInt(raw, name(key));
+    };
+    const options = {
+        method: oneOf(get('method'), ['ape', 'apo', 'pe2'], name('method'), DEFAULT_OPTIONS.method),
+        mode: oneOf(get('mode'), ['local', 'global'], name('mode'), DEFAULT_OPTIONS.mode),
+        steps: int('steps', DEFAULT_OPTIONS.steps),
+        beam: int('beam', DEFAULT_OPTIONS.beam),
+        candidates: int('candidates', DEFAULT_OPTIONS.candidates),
+        maxEditWords: int('max-edit-words', DEFAULT_OPTIONS.maxEditWords),
+        maxCalls: int('max-calls', DEFAULT_OPTIONS.maxCalls),
+        seed: int('seed', DEFAULT_OPTIONS.seed),
+    };
+    const maxTokens = get('max-tokens');
+    if (maxTokens !== undefined)
+        options.maxTokens = parsePositiveInt(maxTokens, name('max-tokens'));
+    return options;
+}
+
+;// CONCATENATED MODULE: ./src/review/gate.ts
+// The merge gate: the one rule that decides whether a prompt's change fails the check, and the
+// policy both front ends parse into. A change to the rule is made here and nowhere else.
+
+const FAIL_ON = ['significant-regression', 'regression', 'never'];
+const DEFAULT_FAIL_ON = 'significant-regression';
+/** Percentage points a test drop may reach under `fail-on: regression`. */
+const DEFAULT_MIN_DELTA = 2;
+/** The conventional significance level; the paired test is exact, so no further correction is applied. */
+const GATE_ALPHA = 0.05;
+function percentage(raw, what, unit) {
+    const value = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
+        throw new ConfigError(`${what}: expected a number from 0 to 100${unit}, got "${raw}"`);
+    }
+    return value;
+}
+/** Empty or missing values take the defaults, so an empty Action input and an absent flag agree. */
+function parseGate(raw, name) {
+    const failOn = (raw.failOn?.trim() || DEFAULT_FAIL_ON);
+    if (!FAIL_ON.includes(failOn)) {
+        throw new ConfigError(`${name('fail-on')}: expected significant-regression, regression or never, got "${raw.failOn}"`);
+    }
+    const minDelta = raw.minDelta?.trim()
+        ? percentage(raw.minDelta, name('min-delta'), ' (percentage points)')
+        : DEFAULT_MIN_DELTA;
+    const gate = { failOn, minDelta, alpha: GATE_ALPHA };
+    if (raw.minAccuracy?.trim()) {
+        gate.minAccuracy = percentage(raw.minAccuracy, name('min-accuracy'), ' (percent)') / 100;
+    }
+    return gate;
+}
+const pp = (x) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)} pp`;
+/**
+ * The merge gate, on the test split only: dev is what an optimizer may tune on, so only test is an
+ * honest estimate. No verdict is claimed when test has no answered example.
+ */
+function gate(splits, policy) {
+    const test = splits.find((s) => s.split === 'test');
+    const head = test?.head;
+    if (!test || !head || head.accuracy === null) {
+        return { regressed: false, verdict: 'could not evaluate (no answered test example)' };
+    }
+    const reasons = [];
+    const paired = test.paired;
+    if (paired && paired.n > 0) {
+        if (policy.failOn === 'significant-regression' && paired.delta < 0 && paired.pValue < policy.alpha) {
+            reasons.push(`significant regression on test (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`);
+        }
+        if (policy.failOn === 'regression' && paired.delta * 100 < -policy.minDelta) {
+            reasons.push(`regression on test (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
+        }
+    }
+    if (policy.failOn !== 'never' && policy.minAccuracy !== undefined && head.accuracy < policy.minAccuracy) {
+        reasons.push(`regression below the floor: test accuracy ${(head.accuracy * 100).toFixed(1)} % < ${(policy.minAccuracy * 100).toFixed(1)} %`);
+    }
+    if (reasons.length > 0)
+        return { regressed: true, verdict: reasons.join('; ') };
+    if (!paired || paired.n === 0)
+        return { regressed: false, verdict: 'new prompt (no base to compare)' };
+    if (paired.pValue < policy.alpha) {
+        return {
+            regressed: false,
+            verdict: paired.delta > 0
+                ? `improvement (${pp(paired.delta)})`
+                : `worse (${pp(paired.delta)}), within the allowed rule`,
+        };
+    }
+    return {
+        regressed: false,
+        verdict: `no significant change (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/app/settings.ts
+// One typed settings object for a review run, whichever front end reads it: the Action from its
+// inputs, the CLI from its flags. Every default is defined once, here or in the module it belongs
+// to (endpoint: config/settings.ts, gate: review/gate.ts, optimizer: optimize/types.ts).
+
+
+
+
+
+/** The settings both front ends spell alike (`--fail-on` and input `fail-on`). */
+const RUN_KEYS = [
+    'optimizer-model',
+    'config',
+    'fail-on',
+    'min-delta',
+    'min-accuracy',
+    ...OPTIMIZE_KEYS,
+];
+/**
+ * `get(key)` is the raw text a user gave (undefined or empty when unset), `name(key)` how they spell
+ * it, so errors read `--steps: …` on the command line and `input steps: …` in the Action.
+ */
+function runSettings(get, name, endpoint, optimize) {
+    const given = (key) => get(key)?.trim() || undefined;
+    return {
+        endpoint,
+        // An empty value means "unset" in both front ends: the optimizer then uses the task model.
+        optimizerModel: given('optimizer-model') ?? endpoint.taskModel,
+        configPath: given('config') ?? DEFAULT_CONFIG_PATH,
+        gate: parseGate({ failOn: given('fail-on'), minDelta: given('min-delta'), minAccuracy: given('min-accuracy') }, name),
+        optimize,
+        optimizeOptions: parseOptimizeOptions(given, name),
+    };
+}
+/** The one place a client is built from settings; a relative cache folder is under `rootDir`. */
 function clientFor(endpoint, rootDir) {
     return new LlmClient({
         baseURL: endpoint.baseURL,
@@ -39177,7 +39356,7 @@ const FLAG_OF = {
 function numberFlag(raw, flag) {
     const value = Number(raw.trim());
     if (raw.trim() === '' || !Number.isFinite(value)) {
-        throw new errors_ConfigError(`${flag}: expected a number, got "${raw}"`);
+        throw new ConfigError(`${flag}: expected a number, got "${raw}"`);
     }
     return value;
 }
@@ -39195,7 +39374,7 @@ function splitOverride(values) {
     const parsed = SplitOverrideSchema.safeParse(raw);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new errors_ConfigError(`${FLAG_OF[String(issue.path[0])] ?? '--dev'}: ${issue.message}`);
+        throw new ConfigError(`${FLAG_OF[String(issue.path[0])] ?? '--dev'}: ${issue.message}`);
     }
     return parsed.data;
 }
@@ -39208,13 +39387,14 @@ function withSplitFlags(tasks, values, standalone) {
     return tasks.map((task) => {
         const split = applySplit(standalone ? STANDALONE_SPLIT : task.split, override);
         if (split.dev < 1 && split.test !== undefined) {
-            throw new errors_ConfigError(`--test: needs a dev count (--dev 50 --test 50), not a fraction (dev ${split.dev})`);
+            throw new ConfigError(`--test: needs a dev count (--dev 50 --test 50), not a fraction (dev ${split.dev})`);
         }
         return { ...task, split };
     });
 }
 
 ;// CONCATENATED MODULE: ./src/cli/eval-command.ts
+
 
 
 
@@ -39266,7 +39446,7 @@ const STANDALONE = ['dataset', 'input', 'target', 'template', 'system', 'scorer'
 function splitChoice(raw) {
     const value = raw ?? 'all';
     if (value !== 'dev' && value !== 'test' && value !== 'all') {
-        throw new errors_ConfigError(`--split: expected dev, test or all, got "${value}"`);
+        throw new ConfigError(`--split: expected dev, test or all, got "${value}"`);
     }
     return value;
 }
@@ -39276,11 +39456,11 @@ function scorerFlag(raw) {
     if (name === 'regex' || name === 'json') {
         const option = rest.join(':');
         if (!option)
-            throw new errors_ConfigError(`--scorer: ${name} needs an option: --scorer ${name}:<${name === 'regex' ? 'pattern' : 'field'}>`);
+            throw new ConfigError(`--scorer: ${name} needs an option: --scorer ${name}:<${name === 'regex' ? 'pattern' : 'field'}>`);
         return name === 'regex' ? { type: 'regex', pattern: option } : { type: 'json', field: option };
     }
     if (!CONFIG_SCORERS.includes(raw)) {
-        throw new errors_ConfigError(`--scorer: expected one of ${CONFIG_SCORERS.join('|')} (regex:<pattern>, json:<field>), got "${raw}"`);
+        throw new ConfigError(`--scorer: expected one of ${CONFIG_SCORERS.join('|')} (regex:<pattern>, json:<field>), got "${raw}"`);
     }
     return raw;
 }
@@ -39305,7 +39485,7 @@ function entryFromFlags(values, promptPath) {
         const issue = parsed.error.issues[0];
         const key = issue.path[0];
         const flag = typeof key === 'string' && key !== 'files' ? `--${key}` : 'lpo eval';
-        throw new errors_ConfigError(`${flag}: ${issue.message}`);
+        throw new ConfigError(`${flag}: ${issue.message}`);
     }
     const { dataset: _, ...entry } = parsed.data;
     return {
@@ -39321,7 +39501,7 @@ async function readPrompt(rootDir, promptPath) {
     }
     catch (error) {
         if (error.code === 'ENOENT')
-            throw new errors_ConfigError(`${promptPath}: prompt file not found`);
+            throw new ConfigError(`${promptPath}: prompt file not found`);
         throw error;
     }
 }
@@ -39331,12 +39511,12 @@ async function tasksFromConfig(values, positionals, rootDir) {
         ? positionals.map((p) => external_node_path_default().relative(rootDir, external_node_path_default().resolve(p)).split((external_node_path_default()).sep).join('/'))
         : await glob(config.entries.flatMap((e) => e.files), { cwd: rootDir, dot: true, ignore: ['node_modules/**'] });
     if (files.length === 0)
-        throw new errors_ConfigError(`${config.path}: no prompt file matches the "files" globs`);
+        throw new ConfigError(`${config.path}: no prompt file matches the "files" globs`);
     const tasks = [];
     for (const file of files.sort()) {
         const entry = entryFor(config, file);
         if (!entry)
-            throw new errors_ConfigError(`${file}: not covered by any "files" glob in ${config.path}`);
+            throw new ConfigError(`${file}: not covered by any "files" glob in ${config.path}`);
         tasks.push(buildTask({ promptPath: file, promptText: await readPrompt(rootDir, file), entry, rootDir }));
     }
     return tasks;
@@ -39353,7 +39533,7 @@ async function tasksFor(values, positionals, rootDir) {
     if (values.prompt === undefined) {
         const stray = STANDALONE.find((k) => values[k] !== undefined);
         if (stray)
-            throw new errors_ConfigError(`--${stray}: only valid together with --prompt`);
+            throw new ConfigError(`--${stray}: only valid together with --prompt`);
         return withSplitFlags(await tasksFromConfig(values, positionals, rootDir), values, false);
     }
     const promptPath = eval_command_shownPath(rootDir, values.prompt);
@@ -39586,7 +39766,7 @@ async function ask(ctx, meta, values, format, temperature) {
             return { value: parsed };
         }
         catch (error) {
-            if (error instanceof errors_ConfigError || !(error instanceof LlmError))
+            if (error instanceof ConfigError || !(error instanceof LlmError))
                 throw error;
             ctx.tally.discard('optimizer-error');
             return { value: null };
@@ -40587,10 +40767,10 @@ const MIN_NET_GAIN = 2;
 function checkOptions(o) {
     for (const key of ['steps', 'beam', 'candidates', 'maxEditWords', 'maxCalls']) {
         if (!Number.isInteger(o[key]) || o[key] < 1)
-            throw new errors_ConfigError(`optimize ${key}: expected an integer >= 1, got ${o[key]}`);
+            throw new ConfigError(`optimize ${key}: expected an integer >= 1, got ${o[key]}`);
     }
     if (o.maxTokens !== undefined && (!Number.isInteger(o.maxTokens) || o.maxTokens < 1)) {
-        throw new errors_ConfigError(`optimize maxTokens: expected an integer >= 1, got ${o.maxTokens}`);
+        throw new ConfigError(`optimize maxTokens: expected an integer >= 1, got ${o.maxTokens}`);
     }
 }
 const accuracy = (run) => run?.summary.accuracy ?? null;
@@ -40787,23 +40967,6 @@ async function optimizePrompt(args) {
     return finish();
 }
 
-;// CONCATENATED MODULE: ./src/optimize/types.ts
-/**
- * Defaults follow the issue (steps 3, beam 4, candidates 4, 5 words per tag). max-calls 1,000 covers
- * scoring the head prompt on a default split (at most 200 dev + 200 test examples) and a few dozen
- * candidate evaluations on a typical 50-100 example dev set; raise it for a full search.
- */
-const DEFAULT_OPTIONS = {
-    method: 'apo',
-    mode: 'local',
-    steps: 3,
-    beam: 4,
-    candidates: 4,
-    maxEditWords: 5,
-    maxCalls: 1_000,
-    seed: 1,
-};
-
 ;// CONCATENATED MODULE: ./src/optimize/index.ts
 // Local Prompt Optimization (arXiv 2504.20355) on top of APE, APO (ProTeGi) and PE2: the public API.
 
@@ -40811,56 +40974,8 @@ const DEFAULT_OPTIONS = {
 
 
 
-;// CONCATENATED MODULE: ./src/optimize/options.ts
-
-
-
-/** The optimizer's settings, named alike as CLI flags (`--max-calls`) and Action inputs (`max-calls`). */
-const OPTIMIZE_KEYS = (/* unused pure expression or super */ null && ([
-    'method',
-    'mode',
-    'steps',
-    'beam',
-    'candidates',
-    'max-edit-words',
-    'max-calls',
-    'max-tokens',
-    'seed',
-]));
-function oneOf(raw, allowed, name, fallback) {
-    if (raw === undefined)
-        return fallback;
-    if (!allowed.includes(raw)) {
-        throw new errors_ConfigError(`${name}: expected ${allowed.join(', ')}, got "${raw}"`);
-    }
-    return raw;
-}
-/**
- * `get` returns a setting's raw text (undefined when unset); `name` says how the user spells it,
- * so errors read `--steps: …` on the command line and `input steps: …` in the Action.
- */
-function parseOptimizeOptions(get, name) {
-    const int = (key, fallback) => {
-        const raw = get(key);
-        return raw === undefined ? fallback : parsePositiveInt(raw, name(key));
-    };
-    const options = {
-        method: oneOf(get('method'), ['ape', 'apo', 'pe2'], name('method'), DEFAULT_OPTIONS.method),
-        mode: oneOf(get('mode'), ['local', 'global'], name('mode'), DEFAULT_OPTIONS.mode),
-        steps: int('steps', DEFAULT_OPTIONS.steps),
-        beam: int('beam', DEFAULT_OPTIONS.beam),
-        candidates: int('candidates', DEFAULT_OPTIONS.candidates),
-        maxEditWords: int('max-edit-words', DEFAULT_OPTIONS.maxEditWords),
-        maxCalls: int('max-calls', DEFAULT_OPTIONS.maxCalls),
-        seed: int('seed', DEFAULT_OPTIONS.seed),
-    };
-    const maxTokens = get('max-tokens');
-    if (maxTokens !== undefined)
-        options.maxTokens = parsePositiveInt(maxTokens, name('max-tokens'));
-    return options;
-}
-
 ;// CONCATENATED MODULE: ./src/cli/optimize-command.ts
+
 
 
 
@@ -40962,7 +41077,7 @@ async function optimizeCommand(argv) {
         return 0;
     }
     if (values.split !== undefined)
-        throw new errors_ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
+        throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
     const options = optionsFromFlags(values);
     const endpoint = endpointFromFlags(values);
     const optimizerModel = values['optimizer-model']?.trim() || endpoint.taskModel;
@@ -40999,6 +41114,523 @@ async function optimizeCommand(argv) {
         }
     }
     return 0;
+}
+
+;// CONCATENATED MODULE: ./src/review/outcome.ts
+/** Regressions first (they are the gate's reason to exist), then prompts that could not run. */
+function outcomeOf(report) {
+    const regressed = report.prompts.filter((p) => p.regressed);
+    if (regressed.length > 0) {
+        return {
+            kind: 'regressed',
+            failOn: report.gate.failOn,
+            prompts: regressed.map((p) => ({ path: p.path, verdict: p.verdict })),
+        };
+    }
+    const failed = report.prompts.filter((p) => p.state === 'failed');
+    if (failed.length > 0) {
+        return {
+            kind: 'could-not-evaluate',
+            prompts: failed.map((p) => ({ path: p.path, error: p.failure ?? '' })),
+        };
+    }
+    const notRun = report.prompts.filter((p) => p.state === 'not-run');
+    if (notRun.length > 0 || report.partial)
+        return { kind: 'partial', notRun: notRun.map((p) => p.path) };
+    return { kind: 'passed' };
+}
+/** The check's failure line, or undefined when the outcome does not fail it. */
+function failureMessage(outcome) {
+    switch (outcome.kind) {
+        case 'regressed':
+            return `prompt regression (fail-on: ${outcome.failOn}): ${outcome.prompts.map((p) => `${p.path}: ${p.verdict}`).join('; ')}`;
+        case 'could-not-evaluate':
+            return `evaluation could not run for ${outcome.prompts.map((p) => p.path).join(', ')}: ${outcome.prompts[0].error}`;
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/eval/compare.ts
+
+
+const verdictOf = (r) => r.verdict === 'error' ? null : r.verdict === 'correct';
+/** Base and head ran on the same examples in the same order, so results align by index. */
+function compareRuns(base, head) {
+    const out = [];
+    for (const split of ['dev', 'test']) {
+        const b = base?.splits[split];
+        const h = head?.splits[split];
+        if (!b && !h)
+            continue;
+        out.push({
+            split,
+            base: b ? summarize(b.results) : null,
+            head: h ? summarize(h.results) : null,
+            paired: b && h ? comparePaired(b.results.map(verdictOf), h.results.map(verdictOf)) : null,
+        });
+    }
+    return out;
+}
+function flippedExamples(base, head, limit) {
+    const lost = [];
+    const gained = [];
+    for (const split of ['dev', 'test']) {
+        const b = base.splits[split]?.results ?? [];
+        const h = head.splits[split]?.results ?? [];
+        for (let i = 0; i < Math.min(b.length, h.length); i++) {
+            const bv = verdictOf(b[i]);
+            const hv = verdictOf(h[i]);
+            if (bv === null || hv === null || bv === hv)
+                continue;
+            const flipped = {
+                split: split,
+                line: h[i].line,
+                ...(h[i].row !== undefined ? { row: h[i].row } : {}),
+                input: h[i].input,
+                target: h[i].target,
+                baseOutput: b[i].output,
+                headOutput: h[i].output,
+            };
+            const list = bv ? lost : gained;
+            if (list.length < limit)
+                list.push(flipped);
+        }
+    }
+    return { lost, gained };
+}
+
+;// CONCATENATED MODULE: ./src/review/run.ts
+
+
+
+
+
+
+
+
+
+
+const run_BOM = '\uFEFF';
+/** Flipped examples listed per prompt; the counts are always complete. */
+const MAX_FLIPPED = 20;
+const usageDelta = (a, b) => ({
+    calls: b.calls - a.calls,
+    cacheHits: b.cacheHits - a.cacheHits,
+    promptTokens: b.promptTokens - a.promptTokens,
+    completionTokens: b.completionTokens - a.completionTokens,
+    failedCalls: b.failedCalls - a.failedCalls,
+});
+function taskFor(ctx, path, text) {
+    const entry = entryFor(ctx.config, path);
+    return buildTask({ promptPath: path, promptText: text, rootDir: ctx.rootDir, ...(entry ? { entry } : {}) });
+}
+/** The base prompt, scored on the head's dataset and scorer, so both sides see the same examples. */
+function baseTaskFor(ctx, head, path, text) {
+    const own = taskFor(ctx, path, text);
+    const { datasetPath, inlineRows, inlineSource, inlineLines, input, target, scorer, split } = head;
+    return {
+        ...own,
+        datasetPath,
+        input,
+        target,
+        scorer,
+        split,
+        ...(inlineRows ? { inlineRows } : {}),
+        ...(inlineSource ? { inlineSource } : {}),
+        ...(inlineLines ? { inlineLines } : {}),
+    };
+}
+function allErrored(run) {
+    const results = [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])];
+    if (results.length === 0 || results.some((r) => r.verdict !== 'error'))
+        return undefined;
+    return `all ${results.length} model calls failed (${results[0].error})`;
+}
+async function suggest(ctx, head, headRun, splits, headText) {
+    if (!ctx.optimize)
+        return undefined;
+    if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
+        const source = `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`;
+        return {
+            fileText: head.prompt,
+            source,
+            splits: {},
+            vsHead: {},
+            edits: [],
+            withheld: 'the deadline was reached before optimization',
+        };
+    }
+    const result = await optimizePrompt({
+        task: head,
+        splits: { dev: splits.dev ?? [], test: splits.test ?? [] },
+        client: ctx.client,
+        taskModel: ctx.taskModel,
+        optimizerModel: ctx.optimizerModel,
+        concurrency: ctx.concurrency,
+        options: ctx.optimizeOptions,
+        headRun,
+        fileText: headText,
+        ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
+    });
+    const suggestion = toSuggestion(result, headRun);
+    // A text prompt is optimized without its BOM (buildTask strips it); the file keeps it.
+    if (headText.startsWith(run_BOM) && !suggestion.fileText.startsWith(run_BOM)) {
+        suggestion.fileText = run_BOM + suggestion.fileText;
+    }
+    return suggestion;
+}
+function notRun(job, usage) {
+    return {
+        path: job.path,
+        ...(job.previousPath ? { previousPath: job.previousPath } : {}),
+        status: job.status,
+        splits: [],
+        regressed: false,
+        verdict: 'not evaluated',
+        state: 'not-run',
+        flipped: { lost: [], gained: [] },
+        error: 'not evaluated: the deadline was reached before this prompt started',
+        usage: usageDelta(usage, usage),
+        wallMs: 0,
+    };
+}
+/** Reads and checks a job's prompt, config entry and dataset; null for a removed prompt. */
+async function prepare(ctx, job) {
+    if (job.status === 'removed')
+        return null;
+    const headText = await ctx.readHead(job.path);
+    if (headText === null)
+        throw new ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
+    const head = taskFor(ctx, job.path, headText);
+    const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
+    const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
+    const { splits, info } = await loadTaskSplits(head, 'all');
+    for (const warning of splitWarnings(info))
+        ctx.logger.warning(`${job.path}: ${warning}`);
+    return { headText, head, base, splits, info };
+}
+async function reviewPrompt(ctx, job, prepared, headTexts) {
+    const started = Date.now();
+    const before = ctx.client.usage();
+    const review = {
+        path: job.path,
+        status: job.status,
+        splits: [],
+        regressed: false,
+        verdict: '',
+        state: 'evaluated',
+        flipped: { lost: [], gained: [] },
+        usage: usageDelta(before, before),
+        wallMs: 0,
+    };
+    if (job.previousPath)
+        review.previousPath = job.previousPath;
+    if (job.reason)
+        review.reason = job.reason;
+    const finish = () => {
+        review.usage = usageDelta(before, ctx.client.usage());
+        review.wallMs = Date.now() - started;
+        return review;
+    };
+    if (prepared === null) {
+        review.verdict = 'deleted; not evaluated';
+        review.state = 'deleted';
+        return finish();
+    }
+    const { headText, head, base, splits } = prepared;
+    review.split = prepared.info;
+    headTexts.set(job.path, headText);
+    const progress = (side) => (done, total) => ctx.onProgress?.(`${job.path} (${side})`, done, total);
+    const opts = {
+        client: ctx.client,
+        model: ctx.taskModel,
+        concurrency: ctx.concurrency,
+        ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
+    };
+    const baseRun = base ? await evaluate(base, splits, { ...opts, onProgress: progress('base') }) : null;
+    const headRun = await evaluate(head, splits, { ...opts, onProgress: progress('head') });
+    if (headRun.stopped || baseRun?.stopped)
+        review.partial = true;
+    const failure = allErrored(headRun) ?? (baseRun ? allErrored(baseRun) : undefined);
+    review.splits = compareRuns(baseRun, headRun);
+    if (failure) {
+        review.error = `evaluation could not run: ${failure}`;
+        review.failure = failure;
+        review.state = 'failed';
+        review.verdict = 'could not evaluate';
+        return finish();
+    }
+    if (baseRun)
+        review.flipped = flippedExamples(baseRun, headRun, MAX_FLIPPED);
+    const verdict = gate(review.splits, ctx.gate);
+    review.regressed = verdict.regressed;
+    review.verdict = verdict.verdict;
+    const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error) => {
+        // The optimizer's model calls failing withholds the suggestion; a bug in it fails the run.
+        if (!(error instanceof LlmError || error instanceof ConfigError))
+            throw error;
+        return optimizerFailed(ctx, headText, error);
+    });
+    if (suggestion)
+        review.suggestion = suggestion;
+    return finish();
+}
+function optimizerFailed(ctx, headText, error) {
+    return {
+        fileText: headText,
+        source: `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`,
+        splits: {},
+        vsHead: {},
+        edits: [],
+        withheld: `the optimizer failed: ${errorMessage(error)}`,
+    };
+}
+/**
+ * Evaluates every prompt job, one after another (each one already runs its examples concurrently).
+ * A prompt whose evaluation fails entirely is reported as such; it never counts as a regression.
+ */
+async function runReview(ctx) {
+    const started = Date.now();
+    const before = ctx.client.usage();
+    const prompts = [];
+    const headTexts = new Map();
+    let partial = false;
+    // Every prompt, config entry and dataset is checked first: a mistake in the last one must fail the
+    // run before the first one has spent model calls on a review that will never be posted.
+    const prepared = [];
+    for (const job of ctx.jobs)
+        prepared.push(await prepare(ctx, job));
+    for (const [i, job] of ctx.jobs.entries()) {
+        if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
+            partial = true;
+            prompts.push(notRun(job, ctx.client.usage()));
+            continue;
+        }
+        ctx.logger.info(`evaluating ${job.path} (${job.status})`);
+        const review = await reviewPrompt(ctx, job, prepared[i], headTexts);
+        if (review.partial)
+            partial = true;
+        prompts.push(review);
+    }
+    const report = {
+        version: 1,
+        kind: 'review',
+        simulated: ctx.client.simulated(),
+        partial,
+        baseSha: ctx.baseSha,
+        headSha: ctx.headSha,
+        gate: ctx.gate,
+        prompts,
+        notes: ctx.notes,
+        regressed: prompts.some((p) => p.regressed),
+        usage: usageDelta(before, ctx.client.usage()),
+        wallMs: Date.now() - started,
+    };
+    return { report, headTexts };
+}
+
+;// CONCATENATED MODULE: ./src/review/changes.ts
+
+
+
+
+function isPrompt(config, file) {
+    return entryFor(config, file) !== undefined || isPromptYml(file);
+}
+const rel = (config, absolute) => external_node_path_default().relative(config.rootDir, absolute).split((external_node_path_default()).sep).join('/');
+/**
+ * Which prompt files a change set asks us to evaluate: changed prompts themselves, and every prompt
+ * whose config entry or dataset changed. Files that are neither are ignored.
+ */
+function promptJobs(changed, config, configPath, headFiles) {
+    const jobs = new Map();
+    for (const file of changed) {
+        if (!isPrompt(config, file.path) && !(file.previousPath && isPrompt(config, file.previousPath)))
+            continue;
+        const job = { path: file.path, status: file.status };
+        if (file.previousPath)
+            job.previousPath = file.previousPath;
+        if (file.patch !== undefined)
+            job.patch = file.patch;
+        jobs.set(file.path, job);
+    }
+    const reevaluate = (file, reason) => {
+        if (jobs.has(file))
+            return;
+        const patch = changed.find((c) => c.path === file)?.patch;
+        jobs.set(file, { path: file, status: 'reevaluated', reason, ...(patch !== undefined ? { patch } : {}) });
+    };
+    const changedPaths = new Set(changed.map((c) => c.path));
+    const covered = headFiles.filter((f) => entryFor(config, f) !== undefined);
+    if (changedPaths.has(configPath)) {
+        for (const file of covered)
+            reevaluate(file, `config ${configPath} changed`);
+    }
+    for (const entry of config.entries) {
+        if (!entry.dataset)
+            continue;
+        const dataset = rel(config, entry.dataset);
+        if (!changedPaths.has(dataset))
+            continue;
+        const matches = picomatch_default()(entry.files, { dot: true });
+        for (const file of covered) {
+            if (matches(file) && entryFor(config, file) === entry)
+                reevaluate(file, `dataset ${dataset} changed`);
+        }
+    }
+    return [...jobs.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/review/git.ts
+
+
+
+const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Prompt files and datasets can be large; git's default 1 MB buffer would cut them off. */
+const MAX_BUFFER = 512 * 1024 * 1024;
+async function git(repoDir, args) {
+    const { stdout } = await run('git', args, { cwd: repoDir, maxBuffer: MAX_BUFFER, encoding: 'buffer' });
+    return stdout;
+}
+/** Full SHA of a ref, or a ConfigError naming it (a shallow clone is the usual cause). */
+async function resolveRef(repoDir, ref) {
+    try {
+        return (await git(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]))
+            .toString('utf8')
+            .trim();
+    }
+    catch {
+        throw new ConfigError(`git ref "${ref}" not found in ${repoDir} (a shallow checkout? use actions/checkout with fetch-depth: 0)`);
+    }
+}
+/** The file's text at a commit, or null when it does not exist there. */
+async function showFile(repoDir, sha, path) {
+    try {
+        return (await git(repoDir, ['show', `${sha}:${path}`])).toString('utf8');
+    }
+    catch {
+        return null;
+    }
+}
+const STATUS = {
+    A: 'added',
+    M: 'modified',
+    D: 'removed',
+    R: 'renamed',
+    C: 'added',
+    T: 'modified',
+};
+/** `git diff --name-status -M` between two commits, NUL-separated so any file name survives. */
+async function changedFiles(repoDir, base, head) {
+    const out = (await git(repoDir, ['diff', '--name-status', '-M', '-z', base, head])).toString('utf8');
+    const parts = out.split('\0');
+    const files = [];
+    for (let i = 0; i < parts.length - 1;) {
+        const code = parts[i++];
+        const status = STATUS[code[0]] ?? 'modified';
+        if (code[0] === 'R' || code[0] === 'C') {
+            const from = parts[i++];
+            const to = parts[i++];
+            files.push(status === 'renamed' ? { path: to, status, previousPath: from } : { path: to, status });
+        }
+        else {
+            files.push({ path: parts[i++], status });
+        }
+    }
+    return files;
+}
+/** Unified diff hunks of one file, in the shape GitHub's `patch` field has (no file headers). */
+async function filePatch(repoDir, base, head, path, previousPath) {
+    const paths = previousPath ? [previousPath, path] : [path];
+    const out = (await git(repoDir, ['diff', '-M', '--no-color', '--unified=3', base, head, '--', ...paths])).toString('utf8');
+    const start = out.indexOf('\n@@');
+    return start === -1 ? undefined : out.slice(start + 1);
+}
+/** All files tracked at a commit, for finding every prompt a changed config or dataset affects. */
+async function listFiles(repoDir, sha) {
+    const out = (await git(repoDir, ['ls-tree', '-r', '-z', '--name-only', sha])).toString('utf8');
+    return out.split('\0').filter(Boolean);
+}
+
+;// CONCATENATED MODULE: ./src/review/sources.ts
+
+
+/** Everything from a local repository's history: `lpo review`, and the Action with fetch-depth: 0. */
+async function gitSources(repoDir, baseSha, headSha) {
+    const changed = await changedFiles(repoDir, baseSha, headSha);
+    for (const file of changed) {
+        const patch = await filePatch(repoDir, baseSha, headSha, file.path, file.previousPath);
+        if (patch !== undefined)
+            file.patch = patch;
+    }
+    return {
+        changed,
+        headFiles: await listFiles(repoDir, headSha),
+        readBase: (path) => showFile(repoDir, baseSha, path),
+        readHead: (path) => showFile(repoDir, headSha, path),
+        notes: [],
+    };
+}
+function jobsFor(sources, config) {
+    return promptJobs(sources.changed, config, config.path, sources.headFiles);
+}
+
+;// CONCATENATED MODULE: ./src/app/review-app.ts
+
+
+
+const NOTHING_CHANGED = 'no prompt file, config or dataset covered by the config changed';
+const NO_USAGE = { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 };
+async function reviewApp(input) {
+    const { settings, sources } = input;
+    const jobs = jobsFor(sources, input.config);
+    if (jobs.length === 0) {
+        const report = {
+            version: 1,
+            kind: 'review',
+            simulated: false,
+            partial: false,
+            baseSha: input.baseSha,
+            headSha: input.headSha,
+            gate: settings.gate,
+            prompts: [],
+            notes: sources.notes,
+            regressed: false,
+            usage: NO_USAGE,
+            wallMs: 0,
+        };
+        return {
+            report,
+            headTexts: new Map(),
+            client: null,
+            outcome: { kind: 'skipped', reason: NOTHING_CHANGED },
+        };
+    }
+    const client = await input.client();
+    const { report, headTexts } = await runReview({
+        rootDir: input.rootDir,
+        config: input.config,
+        baseSha: input.baseSha,
+        headSha: input.headSha,
+        jobs,
+        notes: sources.notes,
+        readBase: sources.readBase,
+        readHead: sources.readHead,
+        client,
+        taskModel: settings.endpoint.taskModel,
+        optimizerModel: settings.optimizerModel,
+        concurrency: settings.endpoint.concurrency,
+        gate: settings.gate,
+        optimize: settings.optimize,
+        optimizeOptions: settings.optimizeOptions,
+        logger: input.logger,
+        ...(input.stopAt !== undefined ? { stopAt: input.stopAt } : {}),
+        ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    });
+    return { report, headTexts, client, outcome: outcomeOf(report) };
 }
 
 ;// CONCATENATED MODULE: ./src/review/escape.ts
@@ -41592,6 +42224,7 @@ const ReviewJsonSchema = object({
         delta: partialRecord(schemas_enum(['dev', 'test']), DeltaSchema),
         split: SplitInfoSchema.optional(),
         regressed: schemas_boolean(),
+        state: schemas_enum(['evaluated', 'failed', 'not-run', 'deleted']),
         verdict: schemas_string(),
         error: schemas_string().optional(),
         suggestion: object({
@@ -41648,6 +42281,7 @@ function toReviewJson(report) {
             delta: Object.fromEntries(p.splits.flatMap((s) => (s.paired ? [[s.split, delta(s.paired)]] : []))),
             ...(p.split ? { split: p.split } : {}),
             regressed: p.regressed,
+            state: p.state,
             verdict: p.verdict,
             ...(p.error ? { error: p.error } : {}),
             ...(p.suggestion
@@ -41669,493 +42303,6 @@ function toReviewJson(report) {
         usage: report.usage,
         wallMs: report.wallMs,
     };
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/review/git.ts
-
-
-
-const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
-/** Prompt files and datasets can be large; git's default 1 MB buffer would cut them off. */
-const MAX_BUFFER = 512 * 1024 * 1024;
-async function git(repoDir, args) {
-    const { stdout } = await run('git', args, { cwd: repoDir, maxBuffer: MAX_BUFFER, encoding: 'buffer' });
-    return stdout;
-}
-/** Full SHA of a ref, or a ConfigError naming it (a shallow clone is the usual cause). */
-async function resolveRef(repoDir, ref) {
-    try {
-        return (await git(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]))
-            .toString('utf8')
-            .trim();
-    }
-    catch {
-        throw new errors_ConfigError(`git ref "${ref}" not found in ${repoDir} (a shallow checkout? use actions/checkout with fetch-depth: 0)`);
-    }
-}
-/** The file's text at a commit, or null when it does not exist there. */
-async function showFile(repoDir, sha, path) {
-    try {
-        return (await git(repoDir, ['show', `${sha}:${path}`])).toString('utf8');
-    }
-    catch {
-        return null;
-    }
-}
-const STATUS = {
-    A: 'added',
-    M: 'modified',
-    D: 'removed',
-    R: 'renamed',
-    C: 'added',
-    T: 'modified',
-};
-/** `git diff --name-status -M` between two commits, NUL-separated so any file name survives. */
-async function changedFiles(repoDir, base, head) {
-    const out = (await git(repoDir, ['diff', '--name-status', '-M', '-z', base, head])).toString('utf8');
-    const parts = out.split('\0');
-    const files = [];
-    for (let i = 0; i < parts.length - 1;) {
-        const code = parts[i++];
-        const status = STATUS[code[0]] ?? 'modified';
-        if (code[0] === 'R' || code[0] === 'C') {
-            const from = parts[i++];
-            const to = parts[i++];
-            files.push(status === 'renamed' ? { path: to, status, previousPath: from } : { path: to, status });
-        }
-        else {
-            files.push({ path: parts[i++], status });
-        }
-    }
-    return files;
-}
-/** Unified diff hunks of one file, in the shape GitHub's `patch` field has (no file headers). */
-async function filePatch(repoDir, base, head, path, previousPath) {
-    const paths = previousPath ? [previousPath, path] : [path];
-    const out = (await git(repoDir, ['diff', '-M', '--no-color', '--unified=3', base, head, '--', ...paths])).toString('utf8');
-    const start = out.indexOf('\n@@');
-    return start === -1 ? undefined : out.slice(start + 1);
-}
-/** All files tracked at a commit, for finding every prompt a changed config or dataset affects. */
-async function listFiles(repoDir, sha) {
-    const out = (await git(repoDir, ['ls-tree', '-r', '-z', '--name-only', sha])).toString('utf8');
-    return out.split('\0').filter(Boolean);
-}
-
-;// CONCATENATED MODULE: ./src/eval/compare.ts
-
-
-const verdictOf = (r) => r.verdict === 'error' ? null : r.verdict === 'correct';
-/** Base and head ran on the same examples in the same order, so results align by index. */
-function compareRuns(base, head) {
-    const out = [];
-    for (const split of ['dev', 'test']) {
-        const b = base?.splits[split];
-        const h = head?.splits[split];
-        if (!b && !h)
-            continue;
-        out.push({
-            split,
-            base: b ? summarize(b.results) : null,
-            head: h ? summarize(h.results) : null,
-            paired: b && h ? comparePaired(b.results.map(verdictOf), h.results.map(verdictOf)) : null,
-        });
-    }
-    return out;
-}
-function flippedExamples(base, head, limit) {
-    const lost = [];
-    const gained = [];
-    for (const split of ['dev', 'test']) {
-        const b = base.splits[split]?.results ?? [];
-        const h = head.splits[split]?.results ?? [];
-        for (let i = 0; i < Math.min(b.length, h.length); i++) {
-            const bv = verdictOf(b[i]);
-            const hv = verdictOf(h[i]);
-            if (bv === null || hv === null || bv === hv)
-                continue;
-            const flipped = {
-                split: split,
-                line: h[i].line,
-                ...(h[i].row !== undefined ? { row: h[i].row } : {}),
-                input: h[i].input,
-                target: h[i].target,
-                baseOutput: b[i].output,
-                headOutput: h[i].output,
-            };
-            const list = bv ? lost : gained;
-            if (list.length < limit)
-                list.push(flipped);
-        }
-    }
-    return { lost, gained };
-}
-
-;// CONCATENATED MODULE: ./src/review/gate.ts
-// The merge gate: the one rule that decides whether a prompt's change fails the check, and the
-// policy both front ends parse into. A change to the rule is made here and nowhere else.
-
-const FAIL_ON = (/* unused pure expression or super */ null && (['significant-regression', 'regression', 'never']));
-const DEFAULT_FAIL_ON = 'significant-regression';
-/** Percentage points a test drop may reach under `fail-on: regression`. */
-const DEFAULT_MIN_DELTA = 2;
-/** The conventional significance level; the paired test is exact, so no further correction is applied. */
-const GATE_ALPHA = 0.05;
-function percentage(raw, what, unit) {
-    const value = Number(raw.trim());
-    if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
-        throw new ConfigError(`${what}: expected a number from 0 to 100${unit}, got "${raw}"`);
-    }
-    return value;
-}
-/** Empty or missing values take the defaults, so an empty Action input and an absent flag agree. */
-function parseGate(raw, name) {
-    const failOn = (raw.failOn?.trim() || DEFAULT_FAIL_ON);
-    if (!FAIL_ON.includes(failOn)) {
-        throw new ConfigError(`${name('fail-on')}: expected significant-regression, regression or never, got "${raw.failOn}"`);
-    }
-    const minDelta = raw.minDelta?.trim()
-        ? percentage(raw.minDelta, name('min-delta'), ' (percentage points)')
-        : DEFAULT_MIN_DELTA;
-    const gate = { failOn, minDelta, alpha: GATE_ALPHA };
-    if (raw.minAccuracy?.trim()) {
-        gate.minAccuracy = percentage(raw.minAccuracy, name('min-accuracy'), ' (percent)') / 100;
-    }
-    return gate;
-}
-const pp = (x) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)} pp`;
-/**
- * The merge gate, on the test split only: dev is what an optimizer may tune on, so only test is an
- * honest estimate. No verdict is claimed when test has no answered example.
- */
-function gate(splits, policy) {
-    const test = splits.find((s) => s.split === 'test');
-    const head = test?.head;
-    if (!test || !head || head.accuracy === null) {
-        return { regressed: false, verdict: 'could not evaluate (no answered test example)' };
-    }
-    const reasons = [];
-    const paired = test.paired;
-    if (paired && paired.n > 0) {
-        if (policy.failOn === 'significant-regression' && paired.delta < 0 && paired.pValue < policy.alpha) {
-            reasons.push(`significant regression on test (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`);
-        }
-        if (policy.failOn === 'regression' && paired.delta * 100 < -policy.minDelta) {
-            reasons.push(`regression on test (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
-        }
-    }
-    if (policy.failOn !== 'never' && policy.minAccuracy !== undefined && head.accuracy < policy.minAccuracy) {
-        reasons.push(`regression below the floor: test accuracy ${(head.accuracy * 100).toFixed(1)} % < ${(policy.minAccuracy * 100).toFixed(1)} %`);
-    }
-    if (reasons.length > 0)
-        return { regressed: true, verdict: reasons.join('; ') };
-    if (!paired || paired.n === 0)
-        return { regressed: false, verdict: 'new prompt (no base to compare)' };
-    if (paired.pValue < policy.alpha) {
-        return {
-            regressed: false,
-            verdict: paired.delta > 0
-                ? `improvement (${pp(paired.delta)})`
-                : `worse (${pp(paired.delta)}), within the allowed rule`,
-        };
-    }
-    return {
-        regressed: false,
-        verdict: `no significant change (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/review/run.ts
-
-
-
-
-
-
-
-
-
-const run_BOM = '\uFEFF';
-/** Flipped examples listed per prompt; the counts are always complete. */
-const MAX_FLIPPED = 20;
-const usageDelta = (a, b) => ({
-    calls: b.calls - a.calls,
-    cacheHits: b.cacheHits - a.cacheHits,
-    promptTokens: b.promptTokens - a.promptTokens,
-    completionTokens: b.completionTokens - a.completionTokens,
-    failedCalls: b.failedCalls - a.failedCalls,
-});
-function taskFor(ctx, path, text) {
-    const entry = entryFor(ctx.config, path);
-    return buildTask({ promptPath: path, promptText: text, rootDir: ctx.rootDir, ...(entry ? { entry } : {}) });
-}
-/** The base prompt, scored on the head's dataset and scorer, so both sides see the same examples. */
-function baseTaskFor(ctx, head, path, text) {
-    const own = taskFor(ctx, path, text);
-    const { datasetPath, inlineRows, inlineSource, inlineLines, input, target, scorer, split } = head;
-    return {
-        ...own,
-        datasetPath,
-        input,
-        target,
-        scorer,
-        split,
-        ...(inlineRows ? { inlineRows } : {}),
-        ...(inlineSource ? { inlineSource } : {}),
-        ...(inlineLines ? { inlineLines } : {}),
-    };
-}
-function allErrored(run) {
-    const results = [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])];
-    if (results.length === 0 || results.some((r) => r.verdict !== 'error'))
-        return undefined;
-    return `evaluation could not run: all ${results.length} model calls failed (${results[0].error})`;
-}
-async function suggest(ctx, head, headRun, splits, headText) {
-    if (!ctx.optimize)
-        return undefined;
-    if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
-        const source = `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`;
-        return {
-            fileText: head.prompt,
-            source,
-            splits: {},
-            vsHead: {},
-            edits: [],
-            withheld: 'the deadline was reached before optimization',
-        };
-    }
-    const result = await optimizePrompt({
-        task: head,
-        splits: { dev: splits.dev ?? [], test: splits.test ?? [] },
-        client: ctx.client,
-        taskModel: ctx.taskModel,
-        optimizerModel: ctx.optimizerModel,
-        concurrency: ctx.concurrency,
-        options: ctx.optimizeOptions,
-        headRun,
-        fileText: headText,
-        ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
-    });
-    const suggestion = toSuggestion(result, headRun);
-    // A text prompt is optimized without its BOM (buildTask strips it); the file keeps it.
-    if (headText.startsWith(run_BOM) && !suggestion.fileText.startsWith(run_BOM)) {
-        suggestion.fileText = run_BOM + suggestion.fileText;
-    }
-    return suggestion;
-}
-function notRun(job, usage) {
-    return {
-        path: job.path,
-        ...(job.previousPath ? { previousPath: job.previousPath } : {}),
-        status: job.status,
-        splits: [],
-        regressed: false,
-        verdict: 'not evaluated',
-        flipped: { lost: [], gained: [] },
-        error: 'not evaluated: the deadline was reached before this prompt started',
-        usage: usageDelta(usage, usage),
-        wallMs: 0,
-    };
-}
-/** Reads and checks a job's prompt, config entry and dataset; null for a removed prompt. */
-async function prepare(ctx, job) {
-    if (job.status === 'removed')
-        return null;
-    const headText = await ctx.readHead(job.path);
-    if (headText === null)
-        throw new errors_ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
-    const head = taskFor(ctx, job.path, headText);
-    const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
-    const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
-    const { splits, info } = await loadTaskSplits(head, 'all');
-    for (const warning of splitWarnings(info))
-        ctx.logger.warning(`${job.path}: ${warning}`);
-    return { headText, head, base, splits, info };
-}
-async function reviewPrompt(ctx, job, prepared, headTexts) {
-    const started = Date.now();
-    const before = ctx.client.usage();
-    const review = {
-        path: job.path,
-        status: job.status,
-        splits: [],
-        regressed: false,
-        verdict: '',
-        flipped: { lost: [], gained: [] },
-        usage: usageDelta(before, before),
-        wallMs: 0,
-    };
-    if (job.previousPath)
-        review.previousPath = job.previousPath;
-    if (job.reason)
-        review.reason = job.reason;
-    const finish = () => {
-        review.usage = usageDelta(before, ctx.client.usage());
-        review.wallMs = Date.now() - started;
-        return review;
-    };
-    if (prepared === null) {
-        review.verdict = 'deleted; not evaluated';
-        return finish();
-    }
-    const { headText, head, base, splits } = prepared;
-    review.split = prepared.info;
-    headTexts.set(job.path, headText);
-    const progress = (side) => (done, total) => ctx.onProgress?.(`${job.path} (${side})`, done, total);
-    const opts = {
-        client: ctx.client,
-        model: ctx.taskModel,
-        concurrency: ctx.concurrency,
-        ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
-    };
-    const baseRun = base ? await evaluate(base, splits, { ...opts, onProgress: progress('base') }) : null;
-    const headRun = await evaluate(head, splits, { ...opts, onProgress: progress('head') });
-    if (headRun.stopped || baseRun?.stopped)
-        review.partial = true;
-    const failure = allErrored(headRun) ?? (baseRun ? allErrored(baseRun) : undefined);
-    review.splits = compareRuns(baseRun, headRun);
-    if (failure) {
-        review.error = failure;
-        review.verdict = 'could not evaluate';
-        return finish();
-    }
-    if (baseRun)
-        review.flipped = flippedExamples(baseRun, headRun, MAX_FLIPPED);
-    const verdict = gate(review.splits, ctx.gate);
-    review.regressed = verdict.regressed;
-    review.verdict = verdict.verdict;
-    const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error) => ({
-        fileText: headText,
-        source: `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`,
-        splits: {},
-        vsHead: {},
-        edits: [],
-        withheld: `the optimizer failed: ${errorMessage(error)}`,
-    }));
-    if (suggestion)
-        review.suggestion = suggestion;
-    return finish();
-}
-/**
- * Evaluates every prompt job, one after another (each one already runs its examples concurrently).
- * A prompt whose evaluation fails entirely is reported as such; it never counts as a regression.
- */
-async function runReview(ctx) {
-    const started = Date.now();
-    const before = ctx.client.usage();
-    const prompts = [];
-    const headTexts = new Map();
-    let partial = false;
-    // Every prompt, config entry and dataset is checked first: a mistake in the last one must fail the
-    // run before the first one has spent model calls on a review that will never be posted.
-    const prepared = [];
-    for (const job of ctx.jobs)
-        prepared.push(await prepare(ctx, job));
-    for (const [i, job] of ctx.jobs.entries()) {
-        if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
-            partial = true;
-            prompts.push(notRun(job, ctx.client.usage()));
-            continue;
-        }
-        ctx.logger.info(`evaluating ${job.path} (${job.status})`);
-        const review = await reviewPrompt(ctx, job, prepared[i], headTexts);
-        if (review.partial)
-            partial = true;
-        prompts.push(review);
-    }
-    const report = {
-        version: 1,
-        kind: 'review',
-        simulated: ctx.client.simulated(),
-        partial,
-        baseSha: ctx.baseSha,
-        headSha: ctx.headSha,
-        gate: ctx.gate,
-        prompts,
-        notes: ctx.notes,
-        regressed: prompts.some((p) => p.regressed),
-        usage: usageDelta(before, ctx.client.usage()),
-        wallMs: Date.now() - started,
-    };
-    return { report, headTexts };
-}
-
-;// CONCATENATED MODULE: ./src/review/changes.ts
-
-
-
-
-function isPrompt(config, file) {
-    return entryFor(config, file) !== undefined || isPromptYml(file);
-}
-const rel = (config, absolute) => external_node_path_default().relative(config.rootDir, absolute).split((external_node_path_default()).sep).join('/');
-/**
- * Which prompt files a change set asks us to evaluate: changed prompts themselves, and every prompt
- * whose config entry or dataset changed. Files that are neither are ignored.
- */
-function promptJobs(changed, config, configPath, headFiles) {
-    const jobs = new Map();
-    for (const file of changed) {
-        if (!isPrompt(config, file.path) && !(file.previousPath && isPrompt(config, file.previousPath)))
-            continue;
-        const job = { path: file.path, status: file.status };
-        if (file.previousPath)
-            job.previousPath = file.previousPath;
-        if (file.patch !== undefined)
-            job.patch = file.patch;
-        jobs.set(file.path, job);
-    }
-    const reevaluate = (file, reason) => {
-        if (jobs.has(file))
-            return;
-        const patch = changed.find((c) => c.path === file)?.patch;
-        jobs.set(file, { path: file, status: 'reevaluated', reason, ...(patch !== undefined ? { patch } : {}) });
-    };
-    const changedPaths = new Set(changed.map((c) => c.path));
-    const covered = headFiles.filter((f) => entryFor(config, f) !== undefined);
-    if (changedPaths.has(configPath)) {
-        for (const file of covered)
-            reevaluate(file, `config ${configPath} changed`);
-    }
-    for (const entry of config.entries) {
-        if (!entry.dataset)
-            continue;
-        const dataset = rel(config, entry.dataset);
-        if (!changedPaths.has(dataset))
-            continue;
-        const matches = picomatch_default()(entry.files, { dot: true });
-        for (const file of covered) {
-            if (matches(file) && entryFor(config, file) === entry)
-                reevaluate(file, `dataset ${dataset} changed`);
-        }
-    }
-    return [...jobs.values()].sort((a, b) => a.path.localeCompare(b.path));
-}
-
-;// CONCATENATED MODULE: ./src/review/sources.ts
-
-
-/** Everything from a local repository's history: `lpo review`, and the Action with fetch-depth: 0. */
-async function gitSources(repoDir, baseSha, headSha) {
-    const changed = await changedFiles(repoDir, baseSha, headSha);
-    for (const file of changed) {
-        const patch = await filePatch(repoDir, baseSha, headSha, file.path, file.previousPath);
-        if (patch !== undefined)
-            file.patch = patch;
-    }
-    return {
-        changed,
-        headFiles: await listFiles(repoDir, headSha),
-        readBase: (path) => showFile(repoDir, baseSha, path),
-        readHead: (path) => showFile(repoDir, headSha, path),
-        notes: [],
-    };
-}
-function jobsFor(sources, config) {
-    return promptJobs(sources.changed, config, config.path, sources.headFiles);
 }
 
 ;// CONCATENATED MODULE: ./src/review/worktree.ts
@@ -42199,8 +42346,6 @@ async function withHeadTree(repoDir, headSha, fn) {
 
 
 
-/** Exit code when a prompt could not be evaluated (1 is a regression, 2 a usage error). */
-const review_command_EXIT_NOT_EVALUATED = 3;
 const review_command_HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <review.md>] [--json <report.json>]
 
 Runs the pull-request review on a local git repository: evaluates the base and head versions of every
@@ -42233,26 +42378,25 @@ const review_command_FLAGS = {
     ...OPTIMIZE_FLAGS,
     help: { type: 'boolean', short: 'h' },
 };
-function percentFlag(raw, flag) {
-    const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
-        throw new errors_ConfigError(`${flag}: expected a number from 0 to 100, got "${raw}"`);
+/** 1 is a regression, 2 a usage error (from main), 3 a prompt that reached no verdict. */
+function exitCode(outcome) {
+    switch (outcome.kind) {
+        case 'regressed':
+            return 1;
+        case 'could-not-evaluate':
+            for (const p of outcome.prompts)
+                process.stderr.write(`error: evaluation could not run for ${p.path}: ${p.error}\n`);
+            return 3;
+        case 'skipped':
+            process.stderr.write(`${outcome.reason}\n`);
+            return 0;
+        default:
+            return 0;
     }
-    return value;
 }
-function gatePolicy(values) {
-    const failOn = (values['fail-on'] ?? 'significant-regression');
-    if (!['significant-regression', 'regression', 'never'].includes(failOn)) {
-        throw new errors_ConfigError(`--fail-on: expected significant-regression, regression or never, got "${failOn}"`);
-    }
-    const gate = {
-        failOn,
-        minDelta: values['min-delta'] !== undefined ? percentFlag(values['min-delta'], '--min-delta') : 2,
-        alpha: 0.05,
-    };
-    if (values['min-accuracy'] !== undefined)
-        gate.minAccuracy = percentFlag(values['min-accuracy'], '--min-accuracy') / 100;
-    return gate;
+async function writeOut(file, text) {
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(file)), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(file, text);
 }
 async function reviewCommand(argv) {
     const { values } = parseFlags('review', argv, review_command_FLAGS);
@@ -42262,71 +42406,43 @@ async function reviewCommand(argv) {
     }
     for (const flag of ['base', 'head']) {
         if (!values[flag])
-            throw new errors_ConfigError(`lpo review: --${flag} <ref> is required`);
+            throw new ConfigError(`lpo review: --${flag} <ref> is required`);
     }
     const repoDir = external_node_path_default().resolve(values.repo ?? '.');
-    const gate = gatePolicy(values);
-    const optimizeOptions = parseOptimizeOptions((key) => values[key], (key) => `--${key}`);
     const endpoint = endpointFromFlags(values);
+    const settings = runSettings((key) => values[key], (key) => `--${key}`, endpoint, values['no-optimize'] !== true);
     const baseSha = await resolveRef(repoDir, values.base);
     const headSha = await resolveRef(repoDir, values.head);
-    const report = await withHeadTree(repoDir, headSha, async (rootDir) => {
-        const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir);
-        const sources = await gitSources(repoDir, baseSha, headSha);
-        const jobs = jobsFor(sources, config);
-        const client = clientFor(endpoint, process.cwd());
-        const progress = new Map();
-        const result = await runReview({
-            rootDir,
-            config,
-            baseSha,
-            headSha,
-            jobs,
-            notes: sources.notes,
-            readBase: sources.readBase,
-            readHead: sources.readHead,
-            client,
-            taskModel: endpoint.taskModel,
-            optimizerModel: values['optimizer-model'] ?? endpoint.taskModel,
-            concurrency: endpoint.concurrency,
-            gate,
-            optimize: values['no-optimize'] !== true,
-            optimizeOptions,
-            logger: {
-                info: (m) => process.stderr.write(`${m}\n`),
-                warning: (m) => process.stderr.write(`warning: ${m}\n`),
-            },
-            onProgress: (label, done, total) => {
-                if (!progress.has(label))
-                    progress.set(label, progressReporter(label));
-                progress.get(label).update(done, total);
-            },
-        });
-        return result.report;
-    });
+    const progress = new Map();
+    const { report, outcome } = await withHeadTree(repoDir, headSha, async (rootDir) => reviewApp({
+        settings,
+        config: await loadConfig(settings.configPath, rootDir),
+        rootDir,
+        baseSha,
+        headSha,
+        sources: await gitSources(repoDir, baseSha, headSha),
+        client: async () => clientFor(endpoint, process.cwd()),
+        logger: {
+            info: (m) => process.stderr.write(`${m}\n`),
+            warning: (m) => process.stderr.write(`warning: ${m}\n`),
+        },
+        onProgress: (label, done, total) => {
+            if (!progress.has(label))
+                progress.set(label, progressReporter(label));
+            progress.get(label).update(done, total);
+        },
+    }));
     const markdown = renderSummary(report);
     if (values.out) {
-        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(values.out)), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(values.out, `${markdown}\n`);
+        await writeOut(values.out, `${markdown}\n`);
         process.stderr.write(`wrote ${values.out}\n`);
     }
     else {
         process.stdout.write(`${markdown}\n`);
     }
-    if (values.json) {
-        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(values.json)), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(values.json, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
-    }
-    if (report.prompts.length === 0)
-        process.stderr.write('no prompt file, config or dataset covered by the config changed\n');
-    if (report.regressed)
-        return 1;
-    // No verdict could be reached for these: neither a pass nor a regression, so a code of its own.
-    const broken = report.prompts.filter((p) => p.error !== undefined);
-    for (const p of broken) {
-        process.stderr.write(`error: evaluation could not run for ${p.path}: ${p.error.replace(/^evaluation could not run: /, '')}\n`);
-    }
-    return broken.length > 0 ? review_command_EXIT_NOT_EVALUATED : 0;
+    if (values.json)
+        await writeOut(values.json, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
+    return exitCode(outcome);
 }
 
 ;// CONCATENATED MODULE: ./src/llm/sim-schema.ts
@@ -42639,21 +42755,21 @@ const FAULT_KINDS = [
 const CONTENT_KINDS = new Set(['length', 'refusal', 'invalid-json']);
 function checkFaultOptions(opts) {
     if (!Number.isFinite(opts.rate) || opts.rate < 0 || opts.rate > 1) {
-        throw new errors_ConfigError(`simulator fault rate: expected a number from 0 to 1, got ${opts.rate}`);
+        throw new ConfigError(`simulator fault rate: expected a number from 0 to 1, got ${opts.rate}`);
     }
     if (!Number.isFinite(opts.seed))
-        throw new errors_ConfigError(`simulator fault seed: expected a number, got ${opts.seed}`);
+        throw new ConfigError(`simulator fault seed: expected a number, got ${opts.seed}`);
     const kinds = opts.kinds ?? [...FAULT_KINDS];
     if (kinds.length === 0)
-        throw new errors_ConfigError('simulator fault kinds: expected at least one kind');
+        throw new ConfigError('simulator fault kinds: expected at least one kind');
     for (const kind of kinds) {
         if (!FAULT_KINDS.includes(kind)) {
-            throw new errors_ConfigError(`simulator fault kind "${kind}": expected one of ${FAULT_KINDS.join(', ')}`);
+            throw new ConfigError(`simulator fault kind "${kind}": expected one of ${FAULT_KINDS.join(', ')}`);
         }
     }
     const { retryAfterMs } = opts;
     if (retryAfterMs !== undefined && (!Number.isInteger(retryAfterMs) || retryAfterMs < 1)) {
-        throw new errors_ConfigError(`simulator retry-after-ms: expected an integer >= 1, got ${retryAfterMs}`);
+        throw new ConfigError(`simulator retry-after-ms: expected an integer >= 1, got ${retryAfterMs}`);
     }
     return { rate: opts.rate, seed: opts.seed, kinds, ...(retryAfterMs ? { retryAfterMs } : {}) };
 }
@@ -42807,7 +42923,7 @@ async function answerKeyFromConfig(configFile, rootDir) {
     const config = await loadConfig(configFile, rootDir);
     const files = await glob(config.entries.flatMap((e) => e.files), { cwd: rootDir, dot: true, ignore: ['node_modules/**'] });
     if (files.length === 0) {
-        throw new errors_ConfigError(`${config.path}: no prompt file under ${rootDir} matches the "files" globs, so the answer key would be empty`);
+        throw new ConfigError(`${config.path}: no prompt file under ${rootDir} matches the "files" globs, so the answer key would be empty`);
     }
     const rows = [];
     const datasets = new Set();
@@ -42835,8 +42951,8 @@ async function answerKeyFromConfig(configFile, rootDir) {
         }
         catch (error) {
             // The loaders' messages name the dataset; say which prompt needed it, as eval would.
-            if (error instanceof errors_ConfigError)
-                throw new errors_ConfigError(`${error.message} (answer key for ${file}, from ${config.path})`);
+            if (error instanceof ConfigError)
+                throw new ConfigError(`${error.message} (answer key for ${file}, from ${config.path})`);
             throw error;
         }
     }
@@ -43348,9 +43464,9 @@ async function startSimulator(opts = {}) {
     const scenario = opts.scenario ?? sim_model_DEFAULT_SCENARIO;
     const host = opts.host ?? '127.0.0.1';
     if (!Number.isFinite(seed))
-        throw new errors_ConfigError(`simulator seed: expected a number, got ${seed}`);
+        throw new ConfigError(`simulator seed: expected a number, got ${seed}`);
     if (!Number.isFinite(latencyMs) || latencyMs < 0) {
-        throw new errors_ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
+        throw new ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
     }
     const key = new sim_answer_key_AnswerKey(opts.answerKey ?? []);
     const counts = {
@@ -43484,7 +43600,7 @@ async function startSimulator(opts = {}) {
         });
     });
     await new Promise((resolve, reject) => {
-        server.once('error', (error) => reject(new errors_ConfigError(`simulator cannot listen on ${host}:${opts.port ?? 0}: ${errorMessage(error)}`)));
+        server.once('error', (error) => reject(new ConfigError(`simulator cannot listen on ${host}:${opts.port ?? 0}: ${errorMessage(error)}`)));
         server.listen({ port: opts.port ?? 0, host, backlog: LISTEN_BACKLOG }, resolve);
     });
     const address = server.address();
@@ -43542,7 +43658,7 @@ const SIMULATE_FLAGS = {
 function parseArgs(argv) {
     const { values, positionals, tokens } = parseFlags('simulate', argv, SIMULATE_FLAGS);
     if (positionals[0] !== undefined) {
-        throw new errors_ConfigError(`simulator: unexpected argument "${positionals[0]}" (it takes flags only; run "lpo simulate --help")`);
+        throw new ConfigError(`simulator: unexpected argument "${positionals[0]}" (it takes flags only; run "lpo simulate --help")`);
     }
     // parseArgs keeps the last of a repeated flag; two answer keys or ports are a mistake, not an override.
     const seen = new Set();
@@ -43550,7 +43666,7 @@ function parseArgs(argv) {
         if (token.kind !== 'option')
             continue;
         if (seen.has(token.name))
-            throw new errors_ConfigError(`simulator: --${token.name} given twice; give it once`);
+            throw new ConfigError(`simulator: --${token.name} given twice; give it once`);
         seen.add(token.name);
     }
     const args = new Map();
@@ -43564,20 +43680,20 @@ function simulator_main_integer(flag, text) {
     if (text === undefined)
         return undefined;
     if (!/^\d+$/.test(text))
-        throw new errors_ConfigError(`simulator: ${flag} expects a non-negative integer, got ${text}`);
+        throw new ConfigError(`simulator: ${flag} expects a non-negative integer, got ${text}`);
     return Number(text);
 }
 function faultRate(text) {
     const rate = Number(text);
     if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1)
-        throw new errors_ConfigError(`simulator: --fault-rate expects a number from 0 to 1, got ${text}`);
+        throw new ConfigError(`simulator: --fault-rate expects a number from 0 to 1, got ${text}`);
     return rate;
 }
 function faultKinds(text) {
     const kinds = text.split(',').map((k) => k.trim());
     for (const kind of kinds) {
         if (!FAULT_KINDS.includes(kind))
-            throw new errors_ConfigError(`simulator: --faults: unknown kind "${kind}"; expected ${FAULT_KINDS.join(', ')}`);
+            throw new ConfigError(`simulator: --faults: unknown kind "${kind}"; expected ${FAULT_KINDS.join(', ')}`);
     }
     return kinds;
 }
@@ -43600,10 +43716,10 @@ async function startSimulatorFromArgs(argv) {
         };
     }
     else if (args.has('--fault-seed') || args.has('--faults')) {
-        throw new errors_ConfigError('simulator: --fault-seed/--faults need --fault-rate <0..1>');
+        throw new ConfigError('simulator: --fault-seed/--faults need --fault-rate <0..1>');
     }
     if (!args.has('--key') && (args.has('--key-input') || args.has('--key-target'))) {
-        throw new errors_ConfigError('simulator: --key-input/--key-target need --key <file>');
+        throw new ConfigError('simulator: --key-input/--key-target need --key <file>');
     }
     const key = await answerKeyFor({
         config: args.get('--config'),
@@ -43722,7 +43838,7 @@ async function main(argv) {
         return await command(rest);
     }
     catch (error) {
-        if (error instanceof errors_ConfigError) {
+        if (error instanceof ConfigError) {
             process.stderr.write(`error: ${error.message}\n`);
             return 2;
         }

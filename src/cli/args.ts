@@ -1,7 +1,5 @@
-import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type EndpointSettings, endpointSettings } from '../config/settings.js';
-import { LlmClient } from '../llm/client.js';
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 
@@ -98,13 +96,4 @@ export function endpointFromFlags(values: EndpointValues): EndpointSettings {
   if (values.concurrency !== undefined) raw.concurrency = values.concurrency;
   if (values['cache-dir'] !== undefined) raw.cacheDir = values['cache-dir'];
   return endpointSettings(raw, process.env, ENDPOINT_NAMES);
-}
-
-export function clientFor(endpoint: EndpointSettings, rootDir: string): LlmClient {
-  return new LlmClient({
-    baseURL: endpoint.baseURL,
-    apiKey: endpoint.apiKey,
-    concurrency: endpoint.concurrency,
-    cacheDir: endpoint.cacheDir ? path.resolve(rootDir, endpoint.cacheDir) : null,
-  });
 }

@@ -12,7 +12,8 @@ import type { EvalReport } from '../eval/report.js';
 import { ReportFile } from '../eval/report-file.js';
 import { checkTaskData, evalTask, type SplitChoice } from '../eval/task-run.js';
 import type { EvalTask } from '../types.js';
-import { clientFor, ENDPOINT_FLAGS, endpointFromFlags, parseFlags } from './args.js';
+import { ENDPOINT_FLAGS, endpointFromFlags, parseFlags } from './args.js';
+import { clientFor } from '../app/settings.js';
 import { progressReporter } from './progress.js';
 import { SPLIT_FLAGS, SPLIT_HELP, withSplitFlags } from './split-flags.js';
 

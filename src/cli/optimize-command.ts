@@ -11,8 +11,9 @@ import {
   type OptimizeResult,
   optimizePrompt,
 } from '../optimize/index.js';
-import { clientFor, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
+import { endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
 import { FLAGS as EVAL_FLAGS, resolveTasks } from './eval-command.js';
+import { clientFor } from '../app/settings.js';
 import { SPLIT_HELP } from './split-flags.js';
 
 const HELP = `usage: lpo optimize [flags] [prompt files...]

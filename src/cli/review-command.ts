@@ -1,20 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { reviewApp } from '../app/review-app.js';
+import { clientFor, runSettings } from '../app/settings.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { renderSummary } from '../review/comment.js';
 import { toReviewJson } from '../review/json-report.js';
-import type { FailOn, GatePolicy } from '../review/model.js';
-import { parseOptimizeOptions } from '../optimize/options.js';
+import type { ReviewOutcome } from '../review/outcome.js';
 import { resolveRef } from '../review/git.js';
-import { runReview } from '../review/run.js';
-import { gitSources, jobsFor } from '../review/sources.js';
+import { gitSources } from '../review/sources.js';
 import { withHeadTree } from '../review/worktree.js';
-import { clientFor, ENDPOINT_FLAGS, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
+import { ENDPOINT_FLAGS, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
 import { progressReporter } from './progress.js';
-
-/** Exit code when a prompt could not be evaluated (1 is a regression, 2 a usage error). */
-const EXIT_NOT_EVALUATED = 3;
 
 const HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <review.md>] [--json <report.json>]
 
@@ -50,31 +47,26 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function percentFlag(raw: string, flag: string): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
-    throw new ConfigError(`${flag}: expected a number from 0 to 100, got "${raw}"`);
+/** 1 is a regression, 2 a usage error (from main), 3 a prompt that reached no verdict. */
+function exitCode(outcome: ReviewOutcome): number {
+  switch (outcome.kind) {
+    case 'regressed':
+      return 1;
+    case 'could-not-evaluate':
+      for (const p of outcome.prompts)
+        process.stderr.write(`error: evaluation could not run for ${p.path}: ${p.error}\n`);
+      return 3;
+    case 'skipped':
+      process.stderr.write(`${outcome.reason}\n`);
+      return 0;
+    default:
+      return 0;
   }
-  return value;
 }
 
-function gatePolicy(values: {
-  'fail-on'?: string;
-  'min-delta'?: string;
-  'min-accuracy'?: string;
-}): GatePolicy {
-  const failOn = (values['fail-on'] ?? 'significant-regression') as FailOn;
-  if (!['significant-regression', 'regression', 'never'].includes(failOn)) {
-    throw new ConfigError(`--fail-on: expected significant-regression, regression or never, got "${failOn}"`);
-  }
-  const gate: GatePolicy = {
-    failOn,
-    minDelta: values['min-delta'] !== undefined ? percentFlag(values['min-delta'], '--min-delta') : 2,
-    alpha: 0.05,
-  };
-  if (values['min-accuracy'] !== undefined)
-    gate.minAccuracy = percentFlag(values['min-accuracy'], '--min-accuracy') / 100;
-  return gate;
+async function writeOut(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, text);
 }
 
 export async function reviewCommand(argv: string[]): Promise<number> {
@@ -87,36 +79,25 @@ export async function reviewCommand(argv: string[]): Promise<number> {
     if (!values[flag]) throw new ConfigError(`lpo review: --${flag} <ref> is required`);
   }
   const repoDir = path.resolve(values.repo ?? '.');
-  const gate = gatePolicy(values);
-  const optimizeOptions = parseOptimizeOptions(
+  const endpoint = endpointFromFlags(values);
+  const settings = runSettings(
     (key) => values[key],
     (key) => `--${key}`,
+    endpoint,
+    values['no-optimize'] !== true,
   );
-  const endpoint = endpointFromFlags(values);
   const baseSha = await resolveRef(repoDir, values.base!);
   const headSha = await resolveRef(repoDir, values.head!);
-  const report = await withHeadTree(repoDir, headSha, async (rootDir) => {
-    const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir);
-    const sources = await gitSources(repoDir, baseSha, headSha);
-    const jobs = jobsFor(sources, config);
-    const client = clientFor(endpoint, process.cwd());
-    const progress = new Map<string, ReturnType<typeof progressReporter>>();
-    const result = await runReview({
+  const progress = new Map<string, ReturnType<typeof progressReporter>>();
+  const { report, outcome } = await withHeadTree(repoDir, headSha, async (rootDir) =>
+    reviewApp({
+      settings,
+      config: await loadConfig(settings.configPath, rootDir),
       rootDir,
-      config,
       baseSha,
       headSha,
-      jobs,
-      notes: sources.notes,
-      readBase: sources.readBase,
-      readHead: sources.readHead,
-      client,
-      taskModel: endpoint.taskModel,
-      optimizerModel: values['optimizer-model'] ?? endpoint.taskModel,
-      concurrency: endpoint.concurrency,
-      gate,
-      optimize: values['no-optimize'] !== true,
-      optimizeOptions,
+      sources: await gitSources(repoDir, baseSha, headSha),
+      client: async () => clientFor(endpoint, process.cwd()),
       logger: {
         info: (m) => process.stderr.write(`${m}\n`),
         warning: (m) => process.stderr.write(`warning: ${m}\n`),
@@ -125,30 +106,15 @@ export async function reviewCommand(argv: string[]): Promise<number> {
         if (!progress.has(label)) progress.set(label, progressReporter(label));
         progress.get(label)!.update(done, total);
       },
-    });
-    return result.report;
-  });
+    }),
+  );
   const markdown = renderSummary(report);
   if (values.out) {
-    await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
-    await writeFile(values.out, `${markdown}\n`);
+    await writeOut(values.out, `${markdown}\n`);
     process.stderr.write(`wrote ${values.out}\n`);
   } else {
     process.stdout.write(`${markdown}\n`);
   }
-  if (values.json) {
-    await mkdir(path.dirname(path.resolve(values.json)), { recursive: true });
-    await writeFile(values.json, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
-  }
-  if (report.prompts.length === 0)
-    process.stderr.write('no prompt file, config or dataset covered by the config changed\n');
-  if (report.regressed) return 1;
-  // No verdict could be reached for these: neither a pass nor a regression, so a code of its own.
-  const broken = report.prompts.filter((p) => p.error !== undefined);
-  for (const p of broken) {
-    process.stderr.write(
-      `error: evaluation could not run for ${p.path}: ${p.error!.replace(/^evaluation could not run: /, '')}\n`,
-    );
-  }
-  return broken.length > 0 ? EXIT_NOT_EVALUATED : 0;
+  if (values.json) await writeOut(values.json, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
+  return exitCode(outcome);
 }

@@ -1,6 +1,6 @@
 import { renderMessages } from '../config/task.js';
-import { errorMessage } from '../errors.js';
-import type { ChatRequest, LlmClient } from '../llm/client.js';
+import { ConfigError, errorMessage } from '../errors.js';
+import { type ChatRequest, type LlmClient, LlmError } from '../llm/client.js';
 import type { EvalTask, Example, ExampleResult, SplitName, SplitSummary } from '../types.js';
 import { score } from './scorers.js';
 import { wilsonInterval } from './stats.js';
@@ -123,6 +123,9 @@ async function runOne(
       cached: answer.cached,
     });
   } catch (error) {
+    // A failed model call (after retries) or a row the template cannot fill is this example's error;
+    // anything else is a bug and must not pass for "the endpoint failed".
+    if (!(error instanceof LlmError || error instanceof ConfigError)) throw error;
     return result(task, example, split, lean, {
       output: null,
       extracted: null,

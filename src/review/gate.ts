@@ -38,10 +38,15 @@ function percentage(raw: string, what: string, unit: string): number {
 }
 
 /** Empty or missing values take the defaults, so an empty Action input and an absent flag agree. */
-export function parseGate(raw: RawGate, name: (key: 'fail-on' | 'min-delta' | 'min-accuracy') => string): GatePolicy {
+export function parseGate(
+  raw: RawGate,
+  name: (key: 'fail-on' | 'min-delta' | 'min-accuracy') => string,
+): GatePolicy {
   const failOn = (raw.failOn?.trim() || DEFAULT_FAIL_ON) as FailOn;
   if (!FAIL_ON.includes(failOn)) {
-    throw new ConfigError(`${name('fail-on')}: expected significant-regression, regression or never, got "${raw.failOn}"`);
+    throw new ConfigError(
+      `${name('fail-on')}: expected significant-regression, regression or never, got "${raw.failOn}"`,
+    );
   }
   const minDelta = raw.minDelta?.trim()
     ? percentage(raw.minDelta, name('min-delta'), ' (percentage points)')

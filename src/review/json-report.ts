@@ -40,6 +40,7 @@ export const ReviewJsonSchema = z.object({
       delta: z.partialRecord(z.enum(['dev', 'test']), DeltaSchema),
       split: SplitInfoSchema.optional(),
       regressed: z.boolean(),
+      state: z.enum(['evaluated', 'failed', 'not-run', 'deleted']),
       verdict: z.string(),
       error: z.string().optional(),
       suggestion: z
@@ -103,6 +104,7 @@ export function toReviewJson(report: ReviewReport): ReviewJson {
       delta: Object.fromEntries(p.splits.flatMap((s) => (s.paired ? [[s.split, delta(s.paired)]] : []))),
       ...(p.split ? { split: p.split } : {}),
       regressed: p.regressed,
+      state: p.state,
       verdict: p.verdict,
       ...(p.error ? { error: p.error } : {}),
       ...(p.suggestion

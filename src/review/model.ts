@@ -9,10 +9,6 @@ export type { FlippedExample, SplitComparison } from '../eval/comparison.js';
 export type { FailOn, GatePolicy } from './gate.js';
 import type { SplitName, SplitSummary, UsageSnapshot } from '../types.js';
 
-
-
-
-
 /** One replaced span of the prompt, for the summary's old → new list. */
 export interface SpanEdit {
   old: string;
@@ -37,6 +33,8 @@ export interface Suggestion {
   budget?: { calls: number; maxCalls: number; tokens: number; maxTokens: number | null };
 }
 
+export type PromptState = 'evaluated' | 'failed' | 'not-run' | 'deleted';
+
 export type PromptStatus = 'modified' | 'added' | 'removed' | 'renamed' | 'reevaluated';
 
 export interface PromptReview {
@@ -54,8 +52,15 @@ export interface PromptReview {
   verdict: string;
   flipped: { lost: FlippedExample[]; gained: FlippedExample[] };
   suggestion?: Suggestion;
+  /**
+   * How far it got: `evaluated` (a verdict), `failed` (no answered example: no verdict), `not-run`
+   * (the deadline came first), `deleted` (removed by the change). The outcome is decided on this.
+   */
+  state: PromptState;
   /** Set when this prompt could not be evaluated at all; then no verdict is claimed. */
   error?: string;
+  /** For `failed`: what failed, without the "could not run" framing (e.g. "all 38 model calls failed (…)"). */
+  failure?: string;
   /** The deadline stopped its evaluation part-way: figures cover the examples that ran. */
   partial?: boolean;
   usage: UsageSnapshot;

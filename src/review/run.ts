@@ -7,7 +7,7 @@ import { gate } from './gate.js';
 import { type EvalRun, evaluate } from '../eval/run.js';
 import { loadTaskSplits } from '../eval/task-run.js';
 import { type SplitInfo, splitWarnings } from '../dataset/split-info.js';
-import type { LlmClient } from '../llm/client.js';
+import { type LlmClient, LlmError } from '../llm/client.js';
 import { optimizePrompt, type OptimizeOptions, toSuggestion } from '../optimize/index.js';
 import type { EvalTask, Example, SplitName, UsageSnapshot } from '../types.js';
 import type { PromptJob } from './changes.js';
@@ -77,7 +77,7 @@ function baseTaskFor(ctx: ReviewContext, head: EvalTask, path: string, text: str
 function allErrored(run: EvalRun): string | undefined {
   const results = [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])];
   if (results.length === 0 || results.some((r) => r.verdict !== 'error')) return undefined;
-  return `evaluation could not run: all ${results.length} model calls failed (${results[0]!.error})`;
+  return `all ${results.length} model calls failed (${results[0]!.error})`;
 }
 
 async function suggest(
@@ -127,6 +127,7 @@ function notRun(job: PromptJob, usage: UsageSnapshot): PromptReview {
     splits: [],
     regressed: false,
     verdict: 'not evaluated',
+    state: 'not-run',
     flipped: { lost: [], gained: [] },
     error: 'not evaluated: the deadline was reached before this prompt started',
     usage: usageDelta(usage, usage),
@@ -171,6 +172,7 @@ async function reviewPrompt(
     splits: [],
     regressed: false,
     verdict: '',
+    state: 'evaluated',
     flipped: { lost: [], gained: [] },
     usage: usageDelta(before, before),
     wallMs: 0,
@@ -184,6 +186,7 @@ async function reviewPrompt(
   };
   if (prepared === null) {
     review.verdict = 'deleted; not evaluated';
+    review.state = 'deleted';
     return finish();
   }
   const { headText, head, base, splits } = prepared;
@@ -203,7 +206,9 @@ async function reviewPrompt(
   const failure = allErrored(headRun) ?? (baseRun ? allErrored(baseRun) : undefined);
   review.splits = compareRuns(baseRun, headRun);
   if (failure) {
-    review.error = failure;
+    review.error = `evaluation could not run: ${failure}`;
+    review.failure = failure;
+    review.state = 'failed';
     review.verdict = 'could not evaluate';
     return finish();
   }
@@ -211,16 +216,24 @@ async function reviewPrompt(
   const verdict = gate(review.splits, ctx.gate);
   review.regressed = verdict.regressed;
   review.verdict = verdict.verdict;
-  const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error: unknown) => ({
+  const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error: unknown) => {
+    // The optimizer's model calls failing withholds the suggestion; a bug in it fails the run.
+    if (!(error instanceof LlmError || error instanceof ConfigError)) throw error;
+    return optimizerFailed(ctx, headText, error);
+  });
+  if (suggestion) review.suggestion = suggestion;
+  return finish();
+}
+
+function optimizerFailed(ctx: ReviewContext, headText: string, error: Error): Suggestion {
+  return {
     fileText: headText,
     source: `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`,
     splits: {},
     vsHead: {},
     edits: [],
     withheld: `the optimizer failed: ${errorMessage(error)}`,
-  }));
-  if (suggestion) review.suggestion = suggestion;
-  return finish();
+  };
 }
 
 /**

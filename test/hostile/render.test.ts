@@ -93,6 +93,7 @@ function review(t: {
   };
   return {
     path: t.path,
+    state: 'evaluated',
     previousPath: t.text,
     status: t.status,
     reason: t.text,

@@ -14,6 +14,7 @@ const summary = (accuracy: number) => ({
 function promptReview(path: string): PromptReview {
   return {
     path,
+    state: 'evaluated',
     status: 'modified',
     splits: (['dev', 'test'] as const).map((split) => ({
       split,

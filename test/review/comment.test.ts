@@ -42,6 +42,7 @@ const flip = (line: number, over: Partial<FlippedExample> = {}): FlippedExample 
 function prompt(over: Partial<PromptReview> = {}): PromptReview {
   return {
     path: 'prompts/gsm8k.txt',
+    state: 'evaluated',
     status: 'modified',
     splits: [split('dev', 40, 25, 2, 5), split('test', 80, 50, 12, 2)],
     regressed: true,

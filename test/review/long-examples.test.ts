@@ -28,6 +28,7 @@ const summary = (correct: number, total: number) => ({
 function report(output: string): ReviewReport {
   const prompt: PromptReview = {
     path: 'prompts/math.txt',
+    state: 'evaluated',
     status: 'modified',
     splits: [{ split: 'test', base: summary(1, 1), head: summary(0, 1), paired: null }],
     regressed: false,

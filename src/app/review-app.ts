@@ -1,0 +1,87 @@
+// The review as one application call, shared by the Action and `lpo review`: changed files in,
+// report and outcome out. Each front end brings what only it knows (where the two versions come
+// from, how to print progress) and maps the outcome to its own world (outputs and posting, or files
+// and an exit code).
+import type { LpoConfig } from '../config/load.js';
+import type { LlmClient } from '../llm/client.js';
+import type { ReviewReport } from '../review/model.js';
+import { outcomeOf, type ReviewOutcome } from '../review/outcome.js';
+import { type Logger, runReview } from '../review/run.js';
+import { jobsFor, type ReviewSources } from '../review/sources.js';
+import type { RunSettings } from './settings.js';
+
+export const NOTHING_CHANGED = 'no prompt file, config or dataset covered by the config changed';
+
+export interface ReviewAppInput {
+  settings: RunSettings;
+  config: LpoConfig;
+  /** The head version's files, where datasets and prompts of the head are read. */
+  rootDir: string;
+  baseSha: string;
+  headSha: string;
+  sources: ReviewSources;
+  /** Called only when there is something to evaluate (the Action restores its cache first). */
+  client: () => Promise<LlmClient>;
+  logger: Logger;
+  stopAt?: number;
+  onProgress?: (label: string, done: number, total: number) => void;
+}
+
+export interface ReviewAppResult {
+  report: ReviewReport;
+  headTexts: Map<string, string>;
+  outcome: ReviewOutcome;
+  /** Null when nothing needed a model (the run was skipped). */
+  client: LlmClient | null;
+}
+
+const NO_USAGE = { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 };
+
+export async function reviewApp(input: ReviewAppInput): Promise<ReviewAppResult> {
+  const { settings, sources } = input;
+  const jobs = jobsFor(sources, input.config);
+  if (jobs.length === 0) {
+    const report: ReviewReport = {
+      version: 1,
+      kind: 'review',
+      simulated: false,
+      partial: false,
+      baseSha: input.baseSha,
+      headSha: input.headSha,
+      gate: settings.gate,
+      prompts: [],
+      notes: sources.notes,
+      regressed: false,
+      usage: NO_USAGE,
+      wallMs: 0,
+    };
+    return {
+      report,
+      headTexts: new Map(),
+      client: null,
+      outcome: { kind: 'skipped', reason: NOTHING_CHANGED },
+    };
+  }
+  const client = await input.client();
+  const { report, headTexts } = await runReview({
+    rootDir: input.rootDir,
+    config: input.config,
+    baseSha: input.baseSha,
+    headSha: input.headSha,
+    jobs,
+    notes: sources.notes,
+    readBase: sources.readBase,
+    readHead: sources.readHead,
+    client,
+    taskModel: settings.endpoint.taskModel,
+    optimizerModel: settings.optimizerModel,
+    concurrency: settings.endpoint.concurrency,
+    gate: settings.gate,
+    optimize: settings.optimize,
+    optimizeOptions: settings.optimizeOptions,
+    logger: input.logger,
+    ...(input.stopAt !== undefined ? { stopAt: input.stopAt } : {}),
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+  });
+  return { report, headTexts, client, outcome: outcomeOf(report) };
+}
