@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8441);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1850);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8441:
+/***/ 1850:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41430,7 +41430,7 @@ async function runReview(ctx) {
     return { report, headTexts };
 }
 
-;// CONCATENATED MODULE: ./src/review/changes.ts
+;// CONCATENATED MODULE: ./src/vcs/changes.ts
 
 
 
@@ -41484,7 +41484,7 @@ function promptJobs(changed, config, configPath, headFiles) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/review/git.ts
+;// CONCATENATED MODULE: ./src/vcs/git.ts
 
 
 
@@ -41555,7 +41555,7 @@ async function listFiles(repoDir, sha) {
     return out.split('\0').filter(Boolean);
 }
 
-;// CONCATENATED MODULE: ./src/review/sources.ts
+;// CONCATENATED MODULE: ./src/vcs/sources.ts
 
 
 /** Everything from a local repository's history: `lpo review`, and the Action with fetch-depth: 0. */
@@ -41633,7 +41633,7 @@ async function reviewApp(input) {
     return { report, headTexts, client, outcome: outcomeOf(report) };
 }
 
-;// CONCATENATED MODULE: ./src/review/escape.ts
+;// CONCATENATED MODULE: ./src/render/escape.ts
 // Everything shown in a comment that came from the PR, the dataset or a model is hostile until escaped:
 // it must not break the markdown around it, open HTML, ping people, or forge the bot's hidden marker.
 /** Lone surrogates (invalid UTF-16), NUL and other C0 controls, the BOM, and bidi overrides ("Trojan Source"). */
@@ -41796,7 +41796,7 @@ function safeLink(text, url) {
     return `[${label}](${href})`;
 }
 
-;// CONCATENATED MODULE: ./src/review/figures.ts
+;// CONCATENATED MODULE: ./src/render/figures.ts
 const DASH = '—';
 /** 0..1 → "72.5 %", or an em dash when there is no figure. */
 function figures_pct(x) {
@@ -41848,7 +41848,7 @@ function gateText(gate) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/review/sections.ts
+;// CONCATENATED MODULE: ./src/render/sections.ts
 
 
 /** Examples listed per direction; the counts cover all of them. */
@@ -42056,7 +42056,7 @@ function accuracyChart(prompts) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/review/comment.ts
+;// CONCATENATED MODULE: ./src/render/comment.ts
 
 
 
@@ -42189,7 +42189,7 @@ function renderJobSummary(report, opts = {}) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/review/json-report.ts
+;// CONCATENATED MODULE: ./src/render/json-report.ts
 
 
 // The versioned JSON written by `lpo review --json` and the Action's `report` output. Deltas are in
@@ -42305,7 +42305,7 @@ function toReviewJson(report) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/review/worktree.ts
+;// CONCATENATED MODULE: ./src/vcs/worktree.ts
 
 
 
@@ -42445,7 +42445,7 @@ async function reviewCommand(argv) {
     return exitCode(outcome);
 }
 
-;// CONCATENATED MODULE: ./src/llm/sim-schema.ts
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-schema.ts
 /**
  * Builds a simulated JSON answer that validates against a JSON Schema (a `json_schema` response_format),
  * by walking the schema: objects get every property, arrays one element, enums their first value (or the
@@ -42518,7 +42518,7 @@ function jsonFromSchema(schema, answer) {
     return fromSchema(schema, { ...answer, root: schema }, '', 0);
 }
 
-;// CONCATENATED MODULE: ./src/llm/sim-model.ts
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-model.ts
 /**
  * The simulated model's behaviour as pure functions (no I/O, no clock), so the same seed gives the same
  * answers in tests, the demo, the benchmark and CI.
@@ -42716,7 +42716,7 @@ function rewritePrompt(scenario, prompt) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/llm/sim-faults.ts
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-faults.ts
 /**
  * Fault injection for the simulator: the ways a real model endpoint misbehaves, at a configured rate,
  * reproducible from a seed. Used by the fault-injection suite (test/faults) and `lpo simulate --fault-rate`.
@@ -42895,7 +42895,7 @@ function corruptAnswer(kind, answer, unit) {
     throw new Error(`sim-faults: ${kind} is not a content fault`);
 }
 
-;// CONCATENATED MODULE: ./src/llm/sim-keys.ts
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-keys.ts
 
 
 
@@ -42984,7 +42984,7 @@ function describeKey(key) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/llm/sim-answer-key.ts
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-answer-key.ts
 /**
  * Finds which dataset input a simulated request is about. Requests embed the input in a template
  * ("Q: {{question}}\nA:"), so lookup is by substring, and it must stay cheap for 100,000 keys under
@@ -43045,7 +43045,7 @@ class sim_answer_key_AnswerKey {
     }
 }
 
-;// CONCATENATED MODULE: ./src/llm/sim-optimizer.ts
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer.ts
 /**
  * The simulated OPTIMIZER model: answers the meta-prompts of src/optimize (prompts/*.md) from the
  * scenario's rules, deterministically for a seed. Pure functions; simulator.ts routes requests here.
@@ -43281,7 +43281,7 @@ function rewriteN(scenario, prompt, variant) {
     return variant % 3 === 2 ? paraphrase(scenario, out, 0) : out;
 }
 
-;// CONCATENATED MODULE: ./src/llm/sim-request.ts
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-request.ts
 /** A request the simulator rejects; becomes `{"error": {message, type, param, code}}` with this status. */
 class HttpError extends Error {
     status;
@@ -43373,7 +43373,7 @@ function sim_request_parseChatRequest(body) {
     return { model: body.model, messages, responseFormat: sim_request_parseResponseFormat(body.response_format) };
 }
 
-;// CONCATENATED MODULE: ./src/llm/simulator.ts
+;// CONCATENATED MODULE: ./src/tools/simulator/simulator.ts
 /**
  * An offline, OpenAI-compatible chat server that stands in for a real LLM in tests, the demo, the
  * benchmark and CI. The answers come from sim-model.ts (deterministic for a seed); this file is HTTP only.
@@ -43622,7 +43622,7 @@ async function startSimulator(opts = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/llm/simulator-main.ts
+;// CONCATENATED MODULE: ./src/cli/simulator-main.ts
 /**
  * CLI entry for the simulator, for the demo, the benchmark and CI:
  *   lpo simulate --port 8787 --seed 1 --latency 20 \

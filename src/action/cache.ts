@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 
 // The response cache survives across workflow runs through the Actions cache service. Keys hold the
 // config's hash and the models, so a changed config or model starts from the closest older entry

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 
 // The event as the rest of the run needs it. The Actions runtime's context is passed in as plain
 // data, so this is testable with the real webhook payloads.

@@ -1,6 +1,6 @@
 import { runSettings, type RunKey, type RunSettings } from '../app/settings.js';
 import { DEFAULT_BASE_URL, endpointSettings, type EndpointSettings } from '../config/settings.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 
 // Every Action input and every environment variable the Action reads, parsed once into one typed
 // object. `getInput` and `env` are injected so this module can be tested without the Actions runtime;

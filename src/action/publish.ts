@@ -4,10 +4,10 @@ import { botIdentity } from '../github/identity.js';
 import type { GitHubClient } from '../github/octokit.js';
 import { existingSuggestionComments, postReview } from '../github/review.js';
 import type { Logger } from '../github/types.js';
-import { MARKER, renderSummary } from '../review/comment.js';
+import { MARKER, renderSummary } from '../render/comment.js';
 import type { ReviewReport } from '../review/model.js';
-import { planReview } from '../review/plan.js';
-import type { ReviewSources } from '../review/sources.js';
+import { planReview } from '../render/plan.js';
+import type { ReviewSources } from '../vcs/sources.js';
 import type { RunEvent } from './event.js';
 
 /**

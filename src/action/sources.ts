@@ -2,9 +2,9 @@ import { glob } from 'tinyglobby';
 import { getFileAt, listChangedFiles } from '../github/pr.js';
 import type { GitHubClient } from '../github/octokit.js';
 import type { Logger } from '../github/types.js';
-import type { ChangedFile } from '../review/changes.js';
-import { changedFiles, listFiles, resolveRef, showFile } from '../review/git.js';
-import { gitSources, type ReviewSources } from '../review/sources.js';
+import type { ChangedFile } from '../vcs/changes.js';
+import { changedFiles, listFiles, resolveRef, showFile } from '../vcs/git.js';
+import { gitSources, type ReviewSources } from '../vcs/sources.js';
 import type { RunEvent } from './event.js';
 
 const STATUS: Record<string, ChangedFile['status'] | undefined> = {

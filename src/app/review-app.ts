@@ -7,7 +7,7 @@ import type { LlmClient } from '../llm/client.js';
 import type { ReviewReport } from '../review/model.js';
 import { outcomeOf, type ReviewOutcome } from '../review/outcome.js';
 import { type Logger, runReview } from '../review/run.js';
-import { jobsFor, type ReviewSources } from '../review/sources.js';
+import { jobsFor, type ReviewSources } from '../vcs/sources.js';
 import type { RunSettings } from './settings.js';
 
 export const NOTHING_CHANGED = 'no prompt file, config or dataset covered by the config changed';

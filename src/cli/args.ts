@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type EndpointSettings, endpointSettings } from '../config/settings.js';
-import { ConfigError } from '../errors.js';
-import { didYouMean } from '../suggest.js';
+import { ConfigError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -5,13 +5,13 @@ import { DEFAULT_CONFIG_PATH, entryFor, loadConfig, type PromptEntry } from '../
 import { CONFIG_SCORERS, PromptEntrySchema } from '../config/schema.js';
 import { configRoot } from '../config/root.js';
 import { buildTask } from '../config/task.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { splitRule, splitWarnings } from '../dataset/split-info.js';
 import { rowLabel, SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
 import type { EvalReport } from '../eval/report.js';
 import { ReportFile } from '../eval/report-file.js';
 import { checkTaskData, evalTask, type SplitChoice } from '../eval/task-run.js';
-import type { EvalTask } from '../types.js';
+import type { EvalTask } from '../core/types.js';
 import { ENDPOINT_FLAGS, endpointFromFlags, parseFlags } from './args.js';
 import { clientFor } from '../app/settings.js';
 import { progressReporter } from './progress.js';

@@ -1,7 +1,7 @@
 // A JSON import, so ncc inlines the version into the bundle: no package.json lookup at run time.
 import pkg from '../../package.json' with { type: 'json' };
-import { ConfigError, errorMessage } from '../errors.js';
-import { didYouMean } from '../suggest.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { evalCommand } from './eval-command.js';
 import { optimizeCommand } from './optimize-command.js';
 import { reviewCommand } from './review-command.js';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { percent, SIMULATED_NOTE } from '../eval/format.js';
 import { loadTaskSplits } from '../eval/task-run.js';
 import { splitWarnings } from '../dataset/split-info.js';

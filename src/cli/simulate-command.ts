@@ -1,5 +1,5 @@
-import { FAULT_KINDS } from '../llm/sim-faults.js';
-import { SIMULATE_FLAGS, startSimulatorFromArgs } from '../llm/simulator-main.js';
+import { FAULT_KINDS } from '../tools/simulator/sim-faults.js';
+import { SIMULATE_FLAGS, startSimulatorFromArgs } from './simulator-main.js';
 import { parseFlags } from './args.js';
 
 const HELP = `usage: lpo simulate [flags]

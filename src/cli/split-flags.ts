@@ -1,8 +1,8 @@
 // The split flags of `lpo eval` and `lpo optimize`: the config file's `split:` keys, spelled as flags
 // and validated by the same schema. Without a config, nothing caps a run: the user named the data.
 import { applySplit, SplitOverrideSchema, type SplitOverride } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
-import type { EvalTask, SplitSpec } from '../types.js';
+import { ConfigError } from '../core/errors.js';
+import type { EvalTask, SplitSpec } from '../core/types.js';
 
 export const SPLIT_FLAGS = {
   'max-examples': { type: 'string' },

@@ -3,9 +3,9 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { ConfigError } from '../errors.js';
-import { didYouMean } from '../suggest.js';
-import type { ScorerSpec, SplitSpec } from '../types.js';
+import { ConfigError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
+import type { ScorerSpec, SplitSpec } from '../core/types.js';
 import { ConfigFileSchema, PromptEntrySchema } from './schema.js';
 import { formatPath, lineOf, type ParsedYaml, problemLine, readYaml, validateYaml } from './yaml-issues.js';
 

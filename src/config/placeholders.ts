@@ -1,7 +1,7 @@
 // `{{name}}` placeholders, shared by the config checks, the .prompt.yml reader and the renderer, so
 // that what is validated is exactly what is later filled.
 
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 
 /** A field name usable as `{{name}}`; whitespace inside the braces is allowed (`{{ question }}`). */
 export const FIELD_NAME = /^[A-Za-z_][\w.-]*$/;

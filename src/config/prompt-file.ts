@@ -5,8 +5,8 @@
 
 import { isMap, isNode, isScalar, isSeq } from 'yaml';
 import * as z from 'zod';
-import { ConfigError } from '../errors.js';
-import type { ChatMessage, ModelParams, ScorerSpec } from '../types.js';
+import { ConfigError } from '../core/errors.js';
+import type { ChatMessage, ModelParams, ScorerSpec } from '../core/types.js';
 import { placeholdersIn, solePlaceholder } from './placeholders.js';
 import { lineOf, type ParsedYaml, problemLine, readYaml, strictObject, validateYaml } from './yaml-issues.js';
 

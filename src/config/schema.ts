@@ -7,7 +7,7 @@
 
 import posix from 'node:path/posix';
 import * as z from 'zod';
-import type { ScorerSpec, SplitSpec } from '../types.js';
+import type { ScorerSpec, SplitSpec } from '../core/types.js';
 import { FIELD_NAME, PROMPT_PLACEHOLDER, placeholdersIn } from './placeholders.js';
 import { strictObject } from './yaml-issues.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 
 // One typed settings object for everything that talks to the model endpoint. Built once, at the
 // boundary (CLI flags or Action inputs), so nothing below re-reads the environment.

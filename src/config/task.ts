@@ -2,8 +2,8 @@
 // evaluates the base and the head versions of the same file.
 
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
-import type { ChatMessage, EvalTask } from '../types.js';
+import { ConfigError } from '../core/errors.js';
+import type { ChatMessage, EvalTask } from '../core/types.js';
 import { type PromptEntry, normalizePromptPath } from './load.js';
 import {
   fillPlaceholders,

@@ -4,8 +4,8 @@
 
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
-import { ConfigError } from '../errors.js';
-import { didYouMean } from '../suggest.js';
+import { ConfigError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 
 export interface ParsedYaml {
   file: string;

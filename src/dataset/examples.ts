@@ -1,8 +1,8 @@
 // Raw rows to Examples: only the fields a task uses are kept (stringified), so a large file costs
 // memory for what is evaluated, not for every column of every row.
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../errors.js';
-import type { Example, SplitSpec } from '../types.js';
+import { ConfigError } from '../core/errors.js';
+import type { Example, SplitSpec } from '../core/types.js';
 import { type RawRow, readRows } from './read.js';
 import { type SplitCounts, SplitSelector } from './split.js';
 import { isRecord, kindOf, lookupPath, rowLocation, stringifyValue } from './values.js';

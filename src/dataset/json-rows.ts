@@ -2,7 +2,7 @@
 // rows (BIG-Bench Hard's `{canary, examples: [...]}`). JSON.parse keeps no positions, so a small
 // scanner over the (already validated) text finds where each row starts, for `file:line` messages.
 import { readFile } from 'node:fs/promises';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import type { RawRow } from './read.js';
 import { isRecord, kindOf, oneLine, rowLocation, stripBom } from './values.js';
 

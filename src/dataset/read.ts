@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline, Transform } from 'node:stream';
 import { CsvError, type Info, parse } from 'csv-parse';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import { readJsonRows } from './json-rows.js';
 import { isRecord, kindOf, oneLine, stripBom } from './values.js';
 

@@ -1,7 +1,7 @@
 // What a split rule gave on one dataset, in figures a report can carry and a table header can state:
 // a count the user asked for may be out of reach (see split.ts: `dev` alone as a count takes half
 // the rows, then caps), and that should be said, not found out by counting.
-import type { SplitSpec } from '../types.js';
+import type { SplitSpec } from '../core/types.js';
 import { type SplitCounts, planSplit } from './split.js';
 
 export interface SplitSide {

@@ -16,8 +16,8 @@
 // Repeated rows share their content hash (their ids differ only by a `:n` suffix), and the split is
 // decided on the hash, so repeats always land in the same split (all are kept: they are real rows).
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../errors.js';
-import type { Example, SplitSpec } from '../types.js';
+import { ConfigError } from '../core/errors.js';
+import type { Example, SplitSpec } from '../core/types.js';
 
 /** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
 export const DEFAULT_SPLIT: SplitSpec = { dev: 0.5, seed: 1, maxExamples: 200 };

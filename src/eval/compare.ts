@@ -1,5 +1,5 @@
 import type { FlippedExample, SplitComparison } from './comparison.js';
-import type { ExampleResult, SplitName } from '../types.js';
+import type { ExampleResult, SplitName } from '../core/types.js';
 import { type EvalRun, summarize } from './run.js';
 import { comparePaired } from './stats.js';
 

@@ -1,6 +1,6 @@
 // Base against head, per split and per example: what eval's comparison produces and the review reads.
 import type { PairedComparison } from './stats.js';
-import type { SplitName, SplitSummary } from '../types.js';
+import type { SplitName, SplitSummary } from '../core/types.js';
 
 export interface SplitComparison {
   split: SplitName;

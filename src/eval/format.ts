@@ -1,4 +1,4 @@
-import type { SplitName, SplitSummary, UsageSnapshot } from '../types.js';
+import type { SplitName, SplitSummary, UsageSnapshot } from '../core/types.js';
 
 export function percent(x: number | null, digits = 1): string {
   return x === null ? 'n/a' : `${(x * 100).toFixed(digits)} %`;

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ExampleResult, SplitName } from '../types.js';
+import type { ExampleResult, SplitName } from '../core/types.js';
 import type { EvalReport } from './report.js';
 
 /** Results arrive in completion order; this writes them in slot order, holding only the early ones. */

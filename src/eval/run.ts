@@ -1,7 +1,7 @@
 import { renderMessages } from '../config/task.js';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import { type ChatRequest, type LlmClient, LlmError } from '../llm/client.js';
-import type { EvalTask, Example, ExampleResult, SplitName, SplitSummary } from '../types.js';
+import type { EvalTask, Example, ExampleResult, SplitName, SplitSummary } from '../core/types.js';
 import { score } from './scorers.js';
 import { wilsonInterval } from './stats.js';
 

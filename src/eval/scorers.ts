@@ -2,8 +2,8 @@
 // regexes, which does not change any result. The target goes through the same extraction as the
 // output, so a GSM8K target `…\n#### 18` is compared as `18`.
 
-import { ConfigError } from '../errors.js';
-import type { ScorerSpec } from '../types.js';
+import { ConfigError } from '../core/errors.js';
+import type { ScorerSpec } from '../core/types.js';
 import { extractAnswer, normalizeText, parseNumber } from './extract.js';
 
 export interface ScoreResult {

@@ -2,9 +2,9 @@ import { isAbsolute, relative } from 'node:path';
 import { assignSplits, type SplitCounts } from '../dataset/split.js';
 import { type SplitInfo, splitInfo } from '../dataset/split-info.js';
 import { examplesFromRows, loadSplits, streamSplits } from '../dataset/examples.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { LlmClient } from '../llm/client.js';
-import type { EvalTask, Example, SplitName } from '../types.js';
+import type { EvalTask, Example, SplitName } from '../core/types.js';
 import { type EvalReport, EVAL_REPORT_VERSION } from './report.js';
 import { combineSummaries, type EvalOptions, type EvalRun, evaluate, evaluateStream } from './run.js';
 

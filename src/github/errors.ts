@@ -1,6 +1,6 @@
 // Turns Octokit's failures into one line a user can act on: which permission the workflow lacks,
 // which token is wrong, what GitHub said about a rejected review. Never echoes the token.
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 
 /** What the Action was doing when GitHub refused, and the `permissions:` entry that allows it. */
 export const GITHUB_ACTIONS = {

@@ -6,8 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, errorMessage } from '../errors.js';
-import type { ChatMessage } from '../types.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import type { ChatMessage } from '../core/types.js';
 
 /** Bump when the key recipe or the file layout changes, so old entries become misses instead of lies. */
 export const CACHE_FORMAT_VERSION = 1;

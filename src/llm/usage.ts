@@ -1,6 +1,6 @@
 // Token and call accounting for one LlmClient. Reported in the review so users see what a run cost.
 
-import type { UsageSnapshot } from '../types.js';
+import type { UsageSnapshot } from '../core/types.js';
 
 /**
  * Counting rules:

@@ -1,7 +1,7 @@
 // One optimizer request: structured output (zod schema as response_format) where the endpoint supports
 // it, else the meta-prompt's plain-text format read by a tolerant parser. Replies are untrusted.
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { type LlmClient, LlmError } from '../llm/client.js';
 import type { Budget } from './budget.js';
 import { type MetaPromptName, renderMetaPrompt } from './meta-prompts.js';

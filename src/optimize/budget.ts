@@ -2,7 +2,7 @@
 // from the cache do not. Work is reserved BEFORE it is sent, at its worst case (one call per request),
 // so max-calls can never be exceeded; a batch that does not fit is not started.
 import type { LlmClient } from '../llm/client.js';
-import type { UsageSnapshot } from '../types.js';
+import type { UsageSnapshot } from '../core/types.js';
 
 /**
  * Before any call has been seen, a request is assumed to cost this many tokens (prompt + completion).

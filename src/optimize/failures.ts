@@ -1,5 +1,5 @@
 // How failing examples are shown to the optimizer model inside its meta-prompts.
-import type { ExampleResult } from '../types.js';
+import type { ExampleResult } from '../core/types.js';
 
 /** Enough failures to show a pattern without drowning the optimizer's context. */
 const MAX_FAILURES_SHOWN = 5;

@@ -1,5 +1,5 @@
 import { parsePositiveInt } from '../config/settings.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { DEFAULT_OPTIONS, type OptimizeOptions } from './types.js';
 
 /** The optimizer's settings, named alike as CLI flags (`--max-calls`) and Action inputs (`max-calls`). */

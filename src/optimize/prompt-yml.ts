@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { CST, isScalar, parseDocument, type Scalar } from 'yaml';
 import { PROMPT_PLACEHOLDER, placeholdersIn } from '../config/placeholders.js';
-import type { ChatMessage, EvalTask } from '../types.js';
+import type { ChatMessage, EvalTask } from '../core/types.js';
 import type { OptimizeResult } from './types.js';
 
 /** Where a .prompt.yml's optimized message lands in its file. */

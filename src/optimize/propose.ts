@@ -1,7 +1,7 @@
 // One parent's proposals for one step: the method's feedback (APO gradients, PE2 reflection, APE none),
 // then either LPO identify + propose (local) or whole-prompt proposals (global).
 import { createHash } from 'node:crypto';
-import type { EvalTask, ExampleResult } from '../types.js';
+import type { EvalTask, ExampleResult } from '../core/types.js';
 import { type AskContext, ask, PromptsSchema, ReasonsSchema, ReflectionSchema, TaggedSchema } from './ask.js';
 import { failuresText } from './failures.js';
 import { cleanGlobal, enforceLocal, parseTagged, renderTagged } from './tags.js';

@@ -3,7 +3,7 @@
 import type { EvalRun, SplitRun } from '../eval/run.js';
 import { comparePaired, type PairedComparison } from '../eval/stats.js';
 import type { SpanEdit, Suggestion } from '../review/model.js';
-import type { ExampleResult, SplitName } from '../types.js';
+import type { ExampleResult, SplitName } from '../core/types.js';
 import type { FileOptimizeResult } from './prompt-yml.js';
 import type { Candidate } from './types.js';
 import { wordHunks } from './words.js';

@@ -1,11 +1,11 @@
 // Beam search over prompts under a call budget. Selection uses dev only; test is scored for the
 // accepted best of each step and reported, never used to choose.
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { type EvalRun, evaluate, type SplitRun } from '../eval/run.js';
 import { comparePaired } from '../eval/stats.js';
 import { percent } from '../eval/format.js';
 import type { LlmClient } from '../llm/client.js';
-import type { EvalTask, Example, SplitName } from '../types.js';
+import type { EvalTask, Example, SplitName } from '../core/types.js';
 import { type AskContext, BudgetExhausted } from './ask.js';
 import { Budget } from './budget.js';
 import { chooseMessage, type FileOptimizeResult, intoPromptFile } from './prompt-yml.js';

@@ -2,7 +2,7 @@
 import type { SplitRun } from '../eval/run.js';
 import type { PairedComparison } from '../eval/stats.js';
 import type { SpanEdit } from '../review/model.js';
-import type { SplitName } from '../types.js';
+import type { SplitName } from '../core/types.js';
 import type { BudgetUse } from './budget.js';
 
 export type OptimizeMethod = 'ape' | 'apo' | 'pe2';

@@ -1,6 +1,6 @@
 // The merge gate: the one rule that decides whether a prompt's change fails the check, and the
 // policy both front ends parse into. A change to the rule is made here and nowhere else.
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { SplitComparison } from '../eval/comparison.js';
 
 export type FailOn = 'significant-regression' | 'regression' | 'never';

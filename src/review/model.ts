@@ -7,7 +7,7 @@ import type { GatePolicy } from './gate.js';
 
 export type { FlippedExample, SplitComparison } from '../eval/comparison.js';
 export type { FailOn, GatePolicy } from './gate.js';
-import type { SplitName, SplitSummary, UsageSnapshot } from '../types.js';
+import type { SplitName, SplitSummary, UsageSnapshot } from '../core/types.js';
 
 /** One replaced span of the prompt, for the summary's old → new list. */
 export interface SpanEdit {
@@ -35,7 +35,9 @@ export interface Suggestion {
 
 export type PromptState = 'evaluated' | 'failed' | 'not-run' | 'deleted';
 
-export type PromptStatus = 'modified' | 'added' | 'removed' | 'renamed' | 'reevaluated';
+import type { PromptStatus } from '../vcs/changes.js';
+
+export type { PromptStatus } from '../vcs/changes.js';
 
 export interface PromptReview {
   /** Head path (base path for a removed prompt). */

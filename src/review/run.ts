@@ -1,7 +1,7 @@
 import type { LpoConfig } from '../config/load.js';
 import { entryFor } from '../config/load.js';
 import { buildTask } from '../config/task.js';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import { compareRuns, flippedExamples } from '../eval/compare.js';
 import { gate } from './gate.js';
 import { type EvalRun, evaluate } from '../eval/run.js';
@@ -9,8 +9,8 @@ import { loadTaskSplits } from '../eval/task-run.js';
 import { type SplitInfo, splitWarnings } from '../dataset/split-info.js';
 import { type LlmClient, LlmError } from '../llm/client.js';
 import { optimizePrompt, type OptimizeOptions, toSuggestion } from '../optimize/index.js';
-import type { EvalTask, Example, SplitName, UsageSnapshot } from '../types.js';
-import type { PromptJob } from './changes.js';
+import type { EvalTask, Example, SplitName, UsageSnapshot } from '../core/types.js';
+import type { PromptJob } from '../vcs/changes.js';
 import type { GatePolicy, PromptReview, ReviewReport, Suggestion } from './model.js';
 
 const BOM = '\uFEFF';

@@ -7,8 +7,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { startSimulator, type SimulatorHandle } from '../../src/llm/simulator.js';
-import { keyFromConfig } from '../../src/llm/sim-keys.js';
+import { startSimulator, type SimulatorHandle } from '../../src/tools/simulator/simulator.js';
+import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
 import {
   type FakeGitHub,
   type FakeGitHubOptions,

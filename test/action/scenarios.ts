@@ -2,7 +2,7 @@
 // what a run left on the fake GitHub.
 import { readFile } from 'node:fs/promises';
 import type { TestContext } from 'vitest';
-import { ReviewJsonSchema } from '../../src/review/json-report.js';
+import { ReviewJsonSchema } from '../../src/render/json-report.js';
 import { PR, startWorld, type World } from './harness.js';
 
 export const MARKER = '<!-- lpo-review:summary -->';

@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
+import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
 import { EXAMPLES } from '../action/git-fixture.js';
 import { runCli } from '../helpers/cli.js';
 import { type BadCase, CONFIG_CASES, DATASET_CASES, PROMPT_CASES } from './cases.js';

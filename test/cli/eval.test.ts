@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalReportSchema } from '../../src/eval/report.js';
-import { keyFromConfig } from '../../src/llm/sim-keys.js';
-import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
+import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
+import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 const EXAMPLES = path.join(ROOT, 'examples');

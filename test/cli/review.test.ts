@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { keyFromConfig } from '../../src/llm/sim-keys.js';
-import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
-import { ReviewJsonSchema } from '../../src/review/json-report.js';
+import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
+import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
+import { ReviewJsonSchema } from '../../src/render/json-report.js';
 import { ROOT, reviewArgs, runCli } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalReportSchema } from '../../src/eval/report.js';
-import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
+import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
 import { runCli } from '../helpers/cli.js';
 
 let sim: SimulatorHandle;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { entryFor, loadConfig, parseConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const repo = fileURLToPath(new URL('../fixtures/config/repo', import.meta.url));
 const FILE = '.github/lpo.yml';

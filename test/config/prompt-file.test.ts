@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isPromptYml, parsePromptYml } from '../../src/config/prompt-file.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const FILE = 'prompts/boolean_expressions.prompt.yml';
 const fixture = readFileSync(new URL(`../fixtures/config/repo/${FILE}`, import.meta.url), 'utf8');

@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entryFor, loadConfig, parseConfig } from '../../src/config/load.js';
 import { buildTask, renderMessages } from '../../src/config/task.js';
-import { ConfigError } from '../../src/errors.js';
-import type { EvalTask } from '../../src/types.js';
+import { ConfigError } from '../../src/core/errors.js';
+import type { EvalTask } from '../../src/core/types.js';
 
 const repo = fileURLToPath(new URL('../fixtures/config/repo', import.meta.url));
 const read = (file: string) => readFileSync(path.join(repo, file), 'utf8');

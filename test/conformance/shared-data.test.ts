@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EvalReport, EvalReportSchema } from '../../src/eval/report.js';
-import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
-import { ReviewJsonSchema } from '../../src/review/json-report.js';
+import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
+import { ReviewJsonSchema } from '../../src/render/json-report.js';
 import { runBuiltCli } from './bundle.js';
 import { HAVE_SHARED_DATA, reformatted, rowCount, type SharedDataset, sharedDatasets } from './datasets.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { type RawRow, readRows } from '../../src/dataset/read.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'dataset');

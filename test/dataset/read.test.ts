@@ -69,7 +69,12 @@ describe('readRows: BOM, CRLF and blank lines', () => {
     const csv = write('bom.csv', '\ufeffa\n1\n');
     for (const file of [jsonl, json, csv])
       expect(await collect(file)).toEqual([
-        { index: 0, line: 1 + Number(file === csv), row: { a: '1' }, ...(file === json ? { inArray: true } : {}) },
+        {
+          index: 0,
+          line: 1 + Number(file === csv),
+          row: { a: '1' },
+          ...(file === json ? { inArray: true } : {}),
+        },
       ]);
   });
 
@@ -133,7 +138,9 @@ describe('readRows: errors name file:line', () => {
 
   it('rejects a JSON array element that is not an object, at its line', async () => {
     const file = write('scalar.json', '[\n  {"a": "1"},\n  "oops"\n]\n');
-    expect(await configError(() => collect(file))).toBe(`${file}:3 (row 2): row is not a JSON object (got a string)`);
+    expect(await configError(() => collect(file))).toBe(
+      `${file}:3 (row 2): row is not a JSON object (got a string)`,
+    );
   });
 
   it('rejects invalid JSON, with its line when the parser gives a position', async () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { examplesFromRows } from '../../src/dataset/examples.js';
 import { assignSplits, DEFAULT_SPLIT, splitUnit } from '../../src/dataset/split.js';
-import type { Example, SplitSpec } from '../../src/types.js';
+import type { Example, SplitSpec } from '../../src/core/types.js';
 import { configError } from './helpers.js';
 
 /** `count` distinct synthetic rows, numbered from `from`, lines 1..count. */

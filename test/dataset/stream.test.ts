@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSplits, streamSplits } from '../../src/dataset/examples.js';
-import type { SplitSpec } from '../../src/types.js';
+import type { SplitSpec } from '../../src/core/types.js';
 
 const map = { input: ['question'], target: 'answer' };
 

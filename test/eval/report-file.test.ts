@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EvalReport, EvalReportSchema } from '../../src/eval/report.js';
 import { ReportFile } from '../../src/eval/report-file.js';
-import type { ExampleResult, SplitName } from '../../src/types.js';
+import type { ExampleResult, SplitName } from '../../src/core/types.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_ERROR, evaluate } from '../../src/eval/run.js';
 import { LlmClient } from '../../src/llm/client.js';
-import type { EvalTask, Example } from '../../src/types.js';
+import type { EvalTask, Example } from '../../src/core/types.js';
 import { completion, type FakeOpenAI, startFakeOpenAI } from '../llm/helpers/fake-openai.js';
 
 // Real GSM8K test rows (MIT): question, and the number after "####".

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { score, validateScorer } from '../../src/eval/scorers.js';
-import type { ScorerSpec } from '../../src/types.js';
+import type { ScorerSpec } from '../../src/core/types.js';
 
 // Real rows, copied verbatim. GSM8K (test.jsonl lines 1, 3, 147, 490) and BIG-Bench-Hard are MIT
 // licensed (openai/grade-school-math, suzgunmirac/BIG-Bench-Hard). MultiArith (Roy & Roth, 2015) has

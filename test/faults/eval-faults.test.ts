@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EvalReportSchema } from '../../src/eval/report.js';
 import { requestFor } from '../../src/eval/run.js';
 import { evalTask, loadTaskSplits } from '../../src/eval/task-run.js';
-import { FAULT_KINDS, type FaultKind } from '../../src/llm/sim-faults.js';
-import { simulatedTaskAnswer } from '../../src/llm/simulator.js';
+import { FAULT_KINDS, type FaultKind } from '../../src/tools/simulator/sim-faults.js';
+import { simulatedTaskAnswer } from '../../src/tools/simulator/simulator.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import {
   answerKey,

@@ -2,9 +2,13 @@
 // simulator over real HTTP, with faults, through the real LlmClient.
 import { readFileSync } from 'node:fs';
 import { LlmClient } from '../../src/llm/client.js';
-import type { FaultHistoryEntry, FaultOptions } from '../../src/llm/sim-faults.js';
-import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '../../src/llm/simulator.js';
-import type { EvalTask, ExampleResult } from '../../src/types.js';
+import type { FaultHistoryEntry, FaultOptions } from '../../src/tools/simulator/sim-faults.js';
+import {
+  type SimulatorHandle,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/tools/simulator/simulator.js';
+import type { EvalTask, ExampleResult } from '../../src/core/types.js';
 
 export const rows = readFileSync(new URL('../llm/fixtures/gsm8k-test-40.jsonl', import.meta.url), 'utf8')
   .trim()

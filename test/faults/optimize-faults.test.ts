@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/dataset/examples.js';
 import { DEFAULT_OPTIONS, optimizePrompt, toSuggestion } from '../../src/optimize/index.js';
-import type { Example } from '../../src/types.js';
+import type { Example } from '../../src/core/types.js';
 import { closeAll, faultClient, faultySimulator, gsmTask, rows, TASK_MODEL } from './helpers.js';
 
 afterAll(closeAll);

@@ -1,11 +1,11 @@
 // Each fault kind of the simulator, one at a time, as the real LlmClient sees it over HTTP.
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { type ChatRequest, LlmError } from '../../src/llm/client.js';
-import { type FaultKind, FaultPlan } from '../../src/llm/sim-faults.js';
-import { simulatedTaskAnswer, startSimulator } from '../../src/llm/simulator.js';
-import { startSimulatorFromArgs } from '../../src/llm/simulator-main.js';
+import { type FaultKind, FaultPlan } from '../../src/tools/simulator/sim-faults.js';
+import { simulatedTaskAnswer, startSimulator } from '../../src/tools/simulator/simulator.js';
+import { startSimulatorFromArgs } from '../../src/cli/simulator-main.js';
 import { answerKey, closeAll, faultClient, faultySimulator, SIM_SEED } from './helpers.js';
 
 afterAll(closeAll);

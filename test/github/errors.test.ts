@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { describeGitHubError, GitHubApiError, withGitHubError } from '../../src/github/errors.js';
 import { BOT, expectNoViolations, failure, PR, startHarness } from './helpers/setup.js';
 

@@ -3,8 +3,8 @@
 // BOM and CRLF line ends. What reaches GitHub must stay well-formed, within its limits, and apply.
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, it } from 'vitest';
-import { REVIEW_MARKER } from '../../src/review/review-body.js';
-import { applySuggestions } from '../../src/review/lines.js';
+import { REVIEW_MARKER } from '../../src/render/review-body.js';
+import { applySuggestions } from '../../src/render/lines.js';
 import { BOT, PR, removeActionCopy, runAction } from '../action/harness.js';
 import { QUICK_LPO, readReport, summaries, writes } from '../action/scenarios.js';
 import { BAD_BYTES, BOM, HOSTILE_LINE, hostileDataset, hostileModel, MARKER } from './content.js';

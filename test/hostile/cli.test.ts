@@ -2,9 +2,9 @@
 // it writes is the one the Action would post, so it must be well-formed and within GitHub's limit.
 import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyFromConfig } from '../../src/llm/sim-keys.js';
-import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
-import { ReviewJsonSchema } from '../../src/review/json-report.js';
+import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
+import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
+import { ReviewJsonSchema } from '../../src/render/json-report.js';
 import { runCli } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 import { BAD_BYTES, BOM, HOSTILE_LINE, hostileDataset, hostileModel, MARKER } from './content.js';

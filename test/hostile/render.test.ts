@@ -4,13 +4,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { comparePaired, wilsonInterval } from '../../src/eval/stats.js';
-import { COMMENT_LIMIT, MARKER, renderJobSummary, renderSummary } from '../../src/review/comment.js';
-import { applySuggestions, splitLines } from '../../src/review/lines.js';
+import { COMMENT_LIMIT, MARKER, renderJobSummary, renderSummary } from '../../src/render/comment.js';
+import { applySuggestions, splitLines } from '../../src/render/lines.js';
 import type { PromptReview, ReviewReport } from '../../src/review/model.js';
-import { addedFilePatch } from '../../src/review/patch.js';
-import { planReview } from '../../src/review/plan.js';
-import { REVIEW_MARKER } from '../../src/review/review-body.js';
-import { buildSuggestions } from '../../src/review/suggestions.js';
+import { addedFilePatch } from '../../src/render/patch.js';
+import { planReview } from '../../src/render/plan.js';
+import { REVIEW_MARKER } from '../../src/render/review-body.js';
+import { buildSuggestions } from '../../src/render/suggestions.js';
 import { BOM, HOSTILE_BLOCK, HOSTILE_LINE } from './content.js';
 import { checkMarkdown } from './markdown.js';
 

@@ -4,8 +4,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestContext } from 'vitest';
-import { keyFromConfig } from '../../src/llm/sim-keys.js';
-import { startSimulator } from '../../src/llm/simulator.js';
+import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
+import { startSimulator } from '../../src/tools/simulator/simulator.js';
 import { BOT, BOT_TOKEN, PAT_TOKEN, PAT_USER, PR, type World } from '../action/harness.js';
 import { type Edits, makePrRepo, pushToPr, removeRepo } from '../action/git-fixture.js';
 import { startFakeGitHub } from '../github/fake-github.js';

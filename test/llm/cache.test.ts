@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import {
   type CacheKeyInput,
   cacheKey,

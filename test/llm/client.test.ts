@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { cacheKey } from '../../src/llm/cache.js';
 import { type ChatRequest, extractJson, LlmClient, LlmError, type LlmOptions } from '../../src/llm/client.js';
 import { completion, type FakeOpenAI, type Reply, startFakeOpenAI } from './helpers/fake-openai.js';

@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChatRequest, LlmClient, LlmError } from '../../src/llm/client.js';
-import { startSimulator } from '../../src/llm/simulator.js';
+import { startSimulator } from '../../src/tools/simulator/simulator.js';
 import { completion } from './helpers/fake-openai.js';
 
 const req = (i: number): ChatRequest => ({ model: 'm', messages: [{ role: 'user', content: `Q${i}` }] });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { optimizeCommand } from '../../src/cli/optimize-command.js';
 import { answerKey } from './helpers.js';
-import { startSimulator } from '../../src/llm/simulator.js';
+import { startSimulator } from '../../src/tools/simulator/simulator.js';
 
 const sim = await startSimulator({ answerKey, seed: 3 });
 afterAll(() => sim.close());

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { contentHash } from '../../src/dataset/examples.js';
 import { LlmClient } from '../../src/llm/client.js';
-import { type SimulatorOptions, startSimulator } from '../../src/llm/simulator.js';
-import type { EvalTask, Example } from '../../src/types.js';
+import { type SimulatorOptions, startSimulator } from '../../src/tools/simulator/simulator.js';
+import type { EvalTask, Example } from '../../src/core/types.js';
 
 const rows = readFileSync(new URL('../llm/fixtures/gsm8k-test-40.jsonl', import.meta.url), 'utf8')
   .trim()

@@ -5,13 +5,13 @@ import { parsePromptYml } from '../../src/config/prompt-file.js';
 import { buildTask } from '../../src/config/task.js';
 import { loadTaskSplits } from '../../src/eval/task-run.js';
 import { LlmClient } from '../../src/llm/client.js';
-import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
+import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
 import { DEFAULT_OPTIONS, optimizePrompt, toSuggestion } from '../../src/optimize/index.js';
 import { chooseMessage, intoPromptFile, replaceMessageContent } from '../../src/optimize/prompt-yml.js';
-import { applySuggestions } from '../../src/review/lines.js';
-import { addedFilePatch } from '../../src/review/patch.js';
-import { buildSuggestions } from '../../src/review/suggestions.js';
-import type { EvalTask } from '../../src/types.js';
+import { applySuggestions } from '../../src/render/lines.js';
+import { addedFilePatch } from '../../src/render/patch.js';
+import { buildSuggestions } from '../../src/render/suggestions.js';
+import type { EvalTask } from '../../src/core/types.js';
 
 // BBH boolean_expressions (MIT), 40 rows, as shipped in the examples.
 const EXAMPLE = readFileSync(new URL('../../examples/prompts/boolean.prompt.yml', import.meta.url), 'utf8');

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LlmClient } from '../../src/llm/client.js';
-import type { SimulatorHandle } from '../../src/llm/simulator.js';
+import type { SimulatorHandle } from '../../src/tools/simulator/simulator.js';
 import {
   DEFAULT_OPTIONS,
   type OptimizeOptions,

@@ -2,12 +2,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { LlmClient } from '../../src/llm/client.js';
-import { keyFromConfig } from '../../src/llm/sim-keys.js';
-import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
+import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
+import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
 import { DEFAULT_OPTIONS } from '../../src/optimize/types.js';
-import { renderSummary } from '../../src/review/comment.js';
+import { renderSummary } from '../../src/render/comment.js';
 import { runReview } from '../../src/review/run.js';
-import { gitSources, jobsFor } from '../../src/review/sources.js';
+import { gitSources, jobsFor } from '../../src/vcs/sources.js';
 import { ROOT } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 

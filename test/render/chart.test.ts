@@ -1,7 +1,7 @@
 // The accuracy chart in the PR comment: labels must stay readable and distinct for long file names.
 import { describe, expect, it } from 'vitest';
 import type { PromptReview } from '../../src/review/model.js';
-import { accuracyChart } from '../../src/review/sections.js';
+import { accuracyChart } from '../../src/render/sections.js';
 
 const summary = (accuracy: number) => ({
   total: 20,

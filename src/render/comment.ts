@@ -1,6 +1,6 @@
 // The one summary comment on the pull request (found again by its hidden marker) and the job summary.
 // Both must fit a hard size limit, so the text shrinks in steps and is never cut inside a block.
-import type { PromptReview, ReviewReport } from './model.js';
+import type { PromptReview, ReviewReport } from '../review/model.js';
 import { codeSpan, escapeInline, safeLink } from './escape.js';
 import { costLine, gateText } from './figures.js';
 import { type Detail, accuracyChart, promptSection } from './sections.js';

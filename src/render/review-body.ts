@@ -1,6 +1,6 @@
 // The body of the submitted PR review that carries the inline suggestions: one line per prompt file,
 // then the suggestions that could not be anchored on the diff, whole blocks only, within the size limit.
-import type { SplitName, SplitSummary } from '../types.js';
+import type { SplitName, SplitSummary } from '../core/types.js';
 import { COMMENT_LIMIT, SIMULATED_LINE } from './comment.js';
 import { codeSpan, safeLink } from './escape.js';
 import { pct } from './figures.js';

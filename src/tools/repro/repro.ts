@@ -4,15 +4,20 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parsePositiveInt } from '../config/settings.js';
-import { loadExamples } from '../dataset/examples.js';
-import { ConfigError, errorMessage } from '../errors.js';
-import { percent, SIMULATED_NOTE } from '../eval/format.js';
-import { evaluate } from '../eval/run.js';
-import { LlmClient } from '../llm/client.js';
-import { SIMULATED_MODEL, startSimulator } from '../llm/simulator.js';
-import type { EvalTask, Example, ScorerSpec } from '../types.js';
-import { DEFAULT_OPTIONS, type OptimizeMethod, type OptimizeMode, optimizePrompt } from './index.js';
+import { parsePositiveInt } from '../../config/settings.js';
+import { loadExamples } from '../../dataset/examples.js';
+import { ConfigError, errorMessage } from '../../core/errors.js';
+import { percent, SIMULATED_NOTE } from '../../eval/format.js';
+import { evaluate } from '../../eval/run.js';
+import { LlmClient } from '../../llm/client.js';
+import { SIMULATED_MODEL, startSimulator } from '../simulator/simulator.js';
+import type { EvalTask, Example, ScorerSpec } from '../../core/types.js';
+import {
+  DEFAULT_OPTIONS,
+  type OptimizeMethod,
+  type OptimizeMode,
+  optimizePrompt,
+} from '../../optimize/index.js';
 
 const INITIAL_PROMPT = "Let's think step by step.";
 const DEV_SIZE = 100;

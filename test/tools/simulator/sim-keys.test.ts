@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configRoot } from '../../src/config/root.js';
-import { ConfigError } from '../../src/errors.js';
-import { answerKeyFromConfig } from '../../src/llm/sim-keys.js';
-import { startSimulator } from '../../src/llm/simulator.js';
-import { startSimulatorFromArgs } from '../../src/llm/simulator-main.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { configRoot } from '../../../src/config/root.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { answerKeyFromConfig } from '../../../src/tools/simulator/sim-keys.js';
+import { startSimulator } from '../../../src/tools/simulator/simulator.js';
+import { startSimulatorFromArgs } from '../../../src/cli/simulator-main.js';
+import { ROOT, runCli } from '../../helpers/cli.js';
 
 const EXAMPLES = join(ROOT, 'examples');
 const EXAMPLES_CONFIG = join(EXAMPLES, '.github', 'lpo.yml');

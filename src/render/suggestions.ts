@@ -3,7 +3,7 @@
 // goes to the review body as a ```diff block instead, so nothing the optimizer found is lost.
 import { diffArrays } from 'diff';
 import { COMMENT_LIMIT } from './comment.js';
-import type { SpanEdit } from './model.js';
+import type { SpanEdit } from '../review/model.js';
 import { codeSpan, defuseComments, escapeInline, fence, sanitize, truncate } from './escape.js';
 import { type TextLines, parseSuggestion, splitLines } from './lines.js';
 import { anchorable, parseHunks } from './patch.js';

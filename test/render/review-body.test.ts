@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { wilsonInterval } from '../../src/eval/stats.js';
-import { REVIEW_MARKER, renderReviewBody } from '../../src/review/review-body.js';
-import { buildSuggestions } from '../../src/review/suggestions.js';
-import type { SplitSummary } from '../../src/types.js';
+import { REVIEW_MARKER, renderReviewBody } from '../../src/render/review-body.js';
+import { buildSuggestions } from '../../src/render/suggestions.js';
+import type { SplitSummary } from '../../src/core/types.js';
 
 const s = (correct: number, total: number): SplitSummary => ({
   total,

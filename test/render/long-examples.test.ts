@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wilsonInterval } from '../../src/eval/stats.js';
-import { renderSummary } from '../../src/review/comment.js';
-import { escapeBlock, KEPT_END_CHARS } from '../../src/review/escape.js';
+import { renderSummary } from '../../src/render/comment.js';
+import { escapeBlock, KEPT_END_CHARS } from '../../src/render/escape.js';
 import type { PromptReview, ReviewReport } from '../../src/review/model.js';
 
 const GSM8K = '/work/shared/data/gsm8k/test.jsonl';

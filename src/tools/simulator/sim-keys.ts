@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
-import { entryFor, loadConfig } from '../config/load.js';
-import { configRoot } from '../config/root.js';
-import { buildTask } from '../config/task.js';
-import { examplesFromRows, loadExamples } from '../dataset/examples.js';
-import { ConfigError } from '../errors.js';
+import { entryFor, loadConfig } from '../../config/load.js';
+import { configRoot } from '../../config/root.js';
+import { buildTask } from '../../config/task.js';
+import { examplesFromRows, loadExamples } from '../../dataset/examples.js';
+import { ConfigError } from '../../core/errors.js';
 
 export type KeyRow = { input: string; target: string };
 

@@ -5,11 +5,12 @@ import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { finalAnswer } from '../../src/llm/sim-model.js';
-import { type SimulatorHandle, startSimulator } from '../../src/llm/simulator.js';
-import { startSimulatorFromArgs } from '../../src/llm/simulator-main.js';
+import { finalAnswer } from '../../../src/tools/simulator/sim-model.js';
+import { type SimulatorHandle, startSimulator } from '../../../src/tools/simulator/simulator.js';
+import { startSimulatorFromArgs } from '../../../src/cli/simulator-main.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../llm/fixtures/${name}`, import.meta.url), 'utf8');
 const gsm8k = fixture('gsm8k-test-40.jsonl')
   .trim()
   .split('\n')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedFilePatch, anchorable, parseHunks } from '../../src/review/patch.js';
+import { addedFilePatch, anchorable, parseHunks } from '../../src/render/patch.js';
 
 // Shaped like `pulls.listFiles` output: hunks only, no file headers.
 const TWO_HUNKS = [

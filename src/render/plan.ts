@@ -1,4 +1,4 @@
-import type { PromptReview, ReviewReport } from './model.js';
+import type { PromptReview, ReviewReport } from '../review/model.js';
 import { type ReviewBodyFile, renderReviewBody } from './review-body.js';
 import { buildSuggestions, type ExistingComment, type ReviewComment } from './suggestions.js';
 

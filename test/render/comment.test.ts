@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { comparePaired, wilsonInterval } from '../../src/eval/stats.js';
-import { MARKER, renderJobSummary, renderSummary } from '../../src/review/comment.js';
+import { MARKER, renderJobSummary, renderSummary } from '../../src/render/comment.js';
 import type { FlippedExample, PromptReview, ReviewReport, SplitComparison } from '../../src/review/model.js';
-import type { SplitSummary } from '../../src/types.js';
+import type { SplitSummary } from '../../src/core/types.js';
 
 const usage = { calls: 120, cacheHits: 40, promptTokens: 12_345, completionTokens: 2_345, failedCalls: 0 };
 

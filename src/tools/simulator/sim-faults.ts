@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { hashUnit } from './sim-model.js';
 
 export const FAULT_KINDS = [

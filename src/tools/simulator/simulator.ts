@@ -22,9 +22,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../../core/errors.js';
 import { AnswerKey } from './sim-answer-key.js';
-import { SIMULATOR_FINGERPRINT } from './client.js';
+import { SIMULATOR_FINGERPRINT } from '../../llm/client.js';
 import {
   corruptAnswer,
   type FaultHistoryEntry,

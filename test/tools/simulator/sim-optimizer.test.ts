@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO } from '../../src/llm/sim-model.js';
-import { optimizerTask, promptBlock, simulateOptimizer } from '../../src/llm/sim-optimizer.js';
-import { startSimulator } from '../../src/llm/simulator.js';
+import { DEFAULT_SCENARIO } from '../../../src/tools/simulator/sim-model.js';
+import { optimizerTask, promptBlock, simulateOptimizer } from '../../../src/tools/simulator/sim-optimizer.js';
+import { startSimulator } from '../../../src/tools/simulator/simulator.js';
 
 const ask = (task: Parameters<typeof simulateOptimizer>[2]['task'], body: string, json = true, seed = 3) =>
   simulateOptimizer(DEFAULT_SCENARIO, seed, { task, text: `### Task: ${task}\n${body}`, json });

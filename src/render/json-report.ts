@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SplitInfoSchema, SplitSummarySchema, UsageSchema } from '../eval/report.js';
-import type { SplitName, SplitSummary } from '../types.js';
-import type { PromptReview, ReviewReport } from './model.js';
+import type { SplitName, SplitSummary } from '../core/types.js';
+import type { PromptReview, ReviewReport } from '../review/model.js';
 
 // The versioned JSON written by `lpo review --json` and the Action's `report` output. Deltas are in
 // percentage points (head − base) on the same examples, with the exact McNemar p-value.

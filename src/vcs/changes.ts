@@ -2,7 +2,8 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { entryFor, type LpoConfig } from '../config/load.js';
 import { isPromptYml } from '../config/prompt-file.js';
-import type { PromptStatus } from './model.js';
+
+export type PromptStatus = 'modified' | 'added' | 'removed' | 'renamed' | 'reevaluated';
 
 export interface ChangedFile {
   path: string;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applySuggestions, parseSuggestion, splitLines } from '../../src/review/lines.js';
-import { addedFilePatch } from '../../src/review/patch.js';
-import { buildSuggestions } from '../../src/review/suggestions.js';
+import { applySuggestions, parseSuggestion, splitLines } from '../../src/render/lines.js';
+import { addedFilePatch } from '../../src/render/patch.js';
+import { buildSuggestions } from '../../src/render/suggestions.js';
 
 const PATH = 'prompts/gsm8k.txt';
 // A slice of a real GSM8K-style prompt.

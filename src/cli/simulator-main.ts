@@ -10,11 +10,11 @@
  *   lpo simulate --config .github/lpo.yml --fault-rate 0.2 --fault-seed 7 --faults http-503,hang
  * Runs until SIGTERM/SIGINT. The key is read with the project's dataset loaders (JSONL, JSON, CSV).
  */
-import { parseFlags } from '../cli/args.js';
-import { ConfigError } from '../errors.js';
-import { FAULT_KINDS, type FaultKind } from './sim-faults.js';
-import { answerKeyFor, describeKey } from './sim-keys.js';
-import { type SimulatorHandle, type SimulatorOptions, startSimulator } from './simulator.js';
+import { parseFlags } from './args.js';
+import { ConfigError } from '../core/errors.js';
+import { FAULT_KINDS, type FaultKind } from '../tools/simulator/sim-faults.js';
+import { answerKeyFor, describeKey } from '../tools/simulator/sim-keys.js';
+import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '../tools/simulator/simulator.js';
 
 /** Every flag takes a value; the help text is in src/cli/simulate-command.ts. */
 export const SIMULATE_FLAGS = {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AnswerKey } from '../../src/llm/sim-answer-key.js';
+import { AnswerKey } from '../../../src/tools/simulator/sim-answer-key.js';
 import {
   DEFAULT_SCENARIO,
   finalAnswer,
@@ -9,9 +9,9 @@ import {
   rewritePrompt,
   simulateAnswer,
   wrongAnswer,
-} from '../../src/llm/sim-model.js';
+} from '../../../src/tools/simulator/sim-model.js';
 
-const gsm8k = readFileSync(new URL('./fixtures/gsm8k-test-40.jsonl', import.meta.url), 'utf8')
+const gsm8k = readFileSync(new URL('../../llm/fixtures/gsm8k-test-40.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((line) => JSON.parse(line) as { question: string; answer: string })

@@ -1,6 +1,12 @@
 // One prompt's part of the summary, at three levels of detail so the whole comment can shrink to fit
 // GitHub's size limit: 0 = everything, 1 = flipped examples reduced to counts, 2 = heading, verdict, table.
-import type { GatePolicy, FlippedExample, PromptReview, SplitComparison, Suggestion } from './model.js';
+import type {
+  GatePolicy,
+  FlippedExample,
+  PromptReview,
+  SplitComparison,
+  Suggestion,
+} from '../review/model.js';
 import { codeSpan, escapeBlock, escapeInline } from './escape.js';
 import { DASH, costLine, intervalPp, pValue, pct, rowVerdict, signedPp } from './figures.js';
 

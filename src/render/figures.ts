@@ -1,8 +1,8 @@
 // Number formats for the review texts. Percentage points use the ASCII hyphen-minus so a figure
 // copied out of a comment pastes as a number.
 import type { PairedComparison } from '../eval/stats.js';
-import type { GatePolicy } from './model.js';
-import type { UsageSnapshot } from '../types.js';
+import type { GatePolicy } from '../review/model.js';
+import type { UsageSnapshot } from '../core/types.js';
 
 export const DASH = '—';
 

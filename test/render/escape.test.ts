@@ -7,7 +7,7 @@ import {
   safeLink,
   sanitize,
   truncate,
-} from '../../src/review/escape.js';
+} from '../../src/render/escape.js';
 
 /** Markup that would survive escaping as live HTML, a mention, a marker, a table break or a heading. */
 function assertInert(out: string): void {
