@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1850);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5018);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1850:
+/***/ 5018:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2530,7 +2530,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * A mistake the user can fix (bad config, bad dataset row, bad input). Shown as one plain line,
  * without a stack trace. Anything else that escapes is a bug and is reported with its stack.
@@ -2544,7 +2544,7 @@ function errorMessage(error) {
     return String(error);
 }
 
-;// CONCATENATED MODULE: ./src/suggest.ts
+;// CONCATENATED MODULE: ./src/core/suggest.ts
 // "Did you mean" for config keys, CLI flags and commands: the one name the user most likely meant.
 const squash = (text) => text.toLowerCase().replace(/[-_\s]/g, '');
 const parts = (text) => text
@@ -37789,6 +37789,50 @@ class Reachability {
     }
 }
 
+;// CONCATENATED MODULE: ./src/llm/request.ts
+/** Server error texts can be whole HTML pages; one line of this length is enough to diagnose. */
+const MAX_DETAIL_CHARS = 300;
+/** A model call that gave no usable answer. The message is one line and never contains the API key. */
+class LlmError extends Error {
+    name = 'LlmError';
+    status;
+    kind;
+    constructor(kind, message, status) {
+        super(message);
+        this.kind = kind;
+        if (status !== undefined)
+            this.status = status;
+    }
+}
+/** One line, bounded, with the key (and anything shaped like a key) masked. */
+function cleanDetail(text, apiKey) {
+    let out = text;
+    if (apiKey.length >= 4)
+        out = out.split(apiKey).join('***');
+    out = out
+        .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-***')
+        .replace(/Bearer\s+\S+/gi, 'Bearer ***')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return out.length > MAX_DETAIL_CHARS ? `${out.slice(0, MAX_DETAIL_CHARS)}…` : out;
+}
+/** An error and its causes, with their codes (ECONNREFUSED, …), in one line. */
+function causeChain(error) {
+    const parts = [];
+    for (let e = error; e instanceof Error && parts.length < 4; e = e.cause) {
+        const code = e.code;
+        parts.push(typeof code === 'string' ? `${e.message} (${code})` : e.message);
+    }
+    return parts.join(': ');
+}
+function isOpenAIHosted(endpoint) {
+    const host = endpoint.split('/')[0]?.split(':')[0] ?? '';
+    return host === 'api.openai.com' || /\.(openai|services\.ai|cognitiveservices)\.azure\.com$/.test(host);
+}
+function toCount(n) {
+    return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/llm/usage.ts
 // Token and call accounting for one LlmClient. Reported in the review so users see what a run cost.
 /**
@@ -37859,6 +37903,7 @@ function nonNegative(n) {
 
 
 
+
 /**
  * Per attempt. Eval answers are a few hundred tokens at most, which even a slow local model produces
  * well within a minute; a request silent for longer is almost always a dead connection or a stuck
@@ -37875,20 +37920,7 @@ const DEFAULT_MAX_RETRIES = 4;
 const DEFAULT_CONCURRENCY = 8;
 /** The SDK insists on a non-empty key; local servers (Ollama, vLLM, LM Studio) ignore whatever is sent. */
 const NO_KEY_PLACEHOLDER = 'none';
-/** Server error texts can be whole HTML pages; one line of this length is enough to diagnose. */
-const MAX_DETAIL_CHARS = 300;
-/** A model call that gave no usable answer. The message is one line and never contains the API key. */
-class LlmError extends Error {
-    name = 'LlmError';
-    status;
-    kind;
-    constructor(kind, message, status) {
-        super(message);
-        this.kind = kind;
-        if (status !== undefined)
-            this.status = status;
-    }
-}
+
 /** The offline simulator marks its answers with this fingerprint, so reports can label them simulated. */
 const SIMULATOR_FINGERPRINT = 'lpo-simulator';
 class LlmClient {
@@ -38101,15 +38133,7 @@ class LlmClient {
     }
     /** One line, bounded, with the key (and anything shaped like a key) masked. */
     clean(text) {
-        let out = text;
-        if (this.opts.apiKey.length >= 4)
-            out = out.split(this.opts.apiKey).join('***');
-        out = out
-            .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-***')
-            .replace(/Bearer\s+\S+/gi, 'Bearer ***')
-            .replace(/\s+/g, ' ')
-            .trim();
-        return out.length > MAX_DETAIL_CHARS ? `${out.slice(0, MAX_DETAIL_CHARS)}…` : out;
+        return cleanDetail(text, this.opts.apiKey);
     }
 }
 function checkBaseURL(baseURL) {
@@ -38128,21 +38152,6 @@ function checkInteger(name, value, min) {
         throw new ConfigError(`LLM option ${name} is ${value}; expected an integer >= ${min}`);
     }
     return value;
-}
-function isOpenAIHosted(endpoint) {
-    const host = endpoint.split('/')[0]?.split(':')[0] ?? '';
-    return host === 'api.openai.com' || /\.(openai|services\.ai|cognitiveservices)\.azure\.com$/.test(host);
-}
-function toCount(n) {
-    return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
-}
-function causeChain(error) {
-    const parts = [];
-    for (let e = error; e instanceof Error && parts.length < 4; e = e.cause) {
-        const code = e.code;
-        parts.push(typeof code === 'string' ? `${e.message} (${code})` : e.message);
-    }
-    return parts.join(': ');
 }
 
 
@@ -40690,36 +40699,6 @@ function vsHeadOf(head, best) {
     }
     return out;
 }
-/** The review's suggestion for the optimized prompt; `withheld` says why it should not be posted. */
-function toSuggestion(result, headRun) {
-    const vsHead = headRun ? vsHeadOf(headRun.splits, result.runs.best) : result.vsHead;
-    const splits = {};
-    for (const split of ['dev', 'test']) {
-        const run = result.runs.best[split];
-        if (run)
-            splits[split] = run.summary;
-    }
-    let withheld = result.withheld;
-    if (!withheld && vsHead.test && vsHead.test.delta < 0) {
-        withheld = 'the optimized prompt loses to the head prompt on test';
-    }
-    return {
-        // A .prompt.yml's best prompt is one message: the suggestion is the whole file around it.
-        fileText: result.file?.text ?? result.best.prompt,
-        source: `LPO, ${result.method}, ${result.mode} mode`,
-        splits,
-        vsHead,
-        edits: result.spans,
-        steps: result.steps.map(({ step, dev, test }) => ({ step, dev, test })),
-        budget: {
-            calls: result.budget.calls,
-            maxCalls: result.budget.maxCalls,
-            tokens: result.budget.tokens,
-            maxTokens: result.budget.maxTokens,
-        },
-        ...(withheld ? { withheld } : {}),
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/optimize/tally.ts
 // Counts of what the search threw away or fixed, by reason, for the report: a run that discards most
@@ -41200,7 +41179,41 @@ function flippedExamples(base, head, limit) {
     return { lost, gained };
 }
 
+;// CONCATENATED MODULE: ./src/review/suggestion.ts
+
+/** The review's suggestion for the optimized prompt; `withheld` says why it should not be posted. */
+function toSuggestion(result, headRun) {
+    const vsHead = headRun ? vsHeadOf(headRun.splits, result.runs.best) : result.vsHead;
+    const splits = {};
+    for (const split of ['dev', 'test']) {
+        const run = result.runs.best[split];
+        if (run)
+            splits[split] = run.summary;
+    }
+    let withheld = result.withheld;
+    if (!withheld && vsHead.test && vsHead.test.delta < 0) {
+        withheld = 'the optimized prompt loses to the head prompt on test';
+    }
+    return {
+        // A .prompt.yml's best prompt is one message: the suggestion is the whole file around it.
+        fileText: result.file?.text ?? result.best.prompt,
+        source: `LPO, ${result.method}, ${result.mode} mode`,
+        splits,
+        vsHead,
+        edits: result.spans,
+        steps: result.steps.map(({ step, dev, test }) => ({ step, dev, test })),
+        budget: {
+            calls: result.budget.calls,
+            maxCalls: result.budget.maxCalls,
+            tokens: result.budget.tokens,
+            maxTokens: result.budget.maxTokens,
+        },
+        ...(withheld ? { withheld } : {}),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/review/run.ts
+
 
 
 
@@ -43373,52 +43386,14 @@ function sim_request_parseChatRequest(body) {
     return { model: body.model, messages, responseFormat: sim_request_parseResponseFormat(body.response_format) };
 }
 
-;// CONCATENATED MODULE: ./src/tools/simulator/simulator.ts
-/**
- * An offline, OpenAI-compatible chat server that stands in for a real LLM in tests, the demo, the
- * benchmark and CI. The answers come from sim-model.ts (deterministic for a seed); this file is HTTP only.
- *
- * Endpoints: `POST /v1/chat/completions` (no streaming), `GET /v1/models`, `GET /__sim/stats`.
- * Errors use OpenAI's shape, `{"error": {message, type, param, code}}`.
- *
- * Task requests: the system/developer/user text is searched for a known dataset input (the last user
- * message first, since that is where templates usually put the example). No known input → `I don't know.`
- *
- * Rewrite protocol (stands in for the optimizer's LLM until it lands; the PR review uses it for suggestions):
- * the LAST user message starts with the line `### Task: rewrite-prompt` and holds the prompt between a line
- * `<prompt>` and a line `</prompt>`. The reply is the improved prompt (sim-model.ts rewritePrompt), again
- * between `<prompt>` and `</prompt>` lines, and nothing else. A rewrite request without the block is a 400.
- *
- * Optimizer protocol (src/optimize's meta-prompts): the last user message starts with `### Task: <name>`
- * for a name in sim-optimizer.ts OPTIMIZER_TASKS; the reply comes from simulateOptimizer.
- *
- * Faults (option `faults`, see sim-faults.ts): a seeded share of chat requests gets a 429, a 5xx, a hang,
- * a reset or truncated connection, an HTML body, a cut or refused answer, or broken JSON instead. Faulted
- * requests are counted in `stats().faults` by kind, not in `total`/`task`/`correct`.
- */
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-answer.ts
+// How the simulator answers a task or rewrite request, apart from the HTTP server around it.
 
 
 
-
-
-
-
-
-
-const SIMULATED_MODEL = 'simulated-model';
 const REWRITE_MARKER = '### Task: rewrite-prompt';
 // Assistant turns (few-shot answers) are not where the example under test lives.
 const ASKED_ROLES = new Set(['system', 'developer', 'user']);
-// Above Node's default of 511, so a burst of thousands of concurrent connections is not refused.
-const LISTEN_BACKLOG = 4096;
-function sendJson(res, status, body) {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-}
-function simulator_tokens(chars) {
-    return Math.ceil(chars / 4);
-}
 /** The prompt inside a rewrite request, or null when the request is not a rewrite request. */
 function rewriteTarget(request) {
     const lastUser = request.messages.findLast((m) => m.role === 'user');
@@ -43458,6 +43433,52 @@ function simulatedTaskAnswer(opts, request) {
     const { text, correct, input } = taskAnswer(new AnswerKey(opts.answerKey ?? []), opts.seed ?? 0, opts.scenario ?? DEFAULT_SCENARIO, parsed);
     return { text, correct, input };
 }
+
+;// CONCATENATED MODULE: ./src/tools/simulator/simulator.ts
+/**
+ * An offline, OpenAI-compatible chat server that stands in for a real LLM in tests, the demo, the
+ * benchmark and CI. The answers come from sim-model.ts (deterministic for a seed); this file is HTTP only.
+ *
+ * Endpoints: `POST /v1/chat/completions` (no streaming), `GET /v1/models`, `GET /__sim/stats`.
+ * Errors use OpenAI's shape, `{"error": {message, type, param, code}}`.
+ *
+ * Task requests: the system/developer/user text is searched for a known dataset input (the last user
+ * message first, since that is where templates usually put the example). No known input → `I don't know.`
+ *
+ * Rewrite protocol (stands in for the optimizer's LLM until it lands; the PR review uses it for suggestions):
+ * the LAST user message starts with the line `### Task: rewrite-prompt` and holds the prompt between a line
+ * `<prompt>` and a line `</prompt>`. The reply is the improved prompt (sim-model.ts rewritePrompt), again
+ * between `<prompt>` and `</prompt>` lines, and nothing else. A rewrite request without the block is a 400.
+ *
+ * Optimizer protocol (src/optimize's meta-prompts): the last user message starts with `### Task: <name>`
+ * for a name in sim-optimizer.ts OPTIMIZER_TASKS; the reply comes from simulateOptimizer.
+ *
+ * Faults (option `faults`, see sim-faults.ts): a seeded share of chat requests gets a 429, a 5xx, a hang,
+ * a reset or truncated connection, an HTML body, a cut or refused answer, or broken JSON instead. Faulted
+ * requests are counted in `stats().faults` by kind, not in `total`/`task`/`correct`.
+ */
+
+
+
+
+
+
+
+
+
+
+const SIMULATED_MODEL = 'simulated-model';
+// Above Node's default of 511, so a burst of thousands of concurrent connections is not refused.
+const LISTEN_BACKLOG = 4096;
+function sendJson(res, status, body) {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+}
+function simulator_tokens(chars) {
+    return Math.ceil(chars / 4);
+}
+
 async function startSimulator(opts = {}) {
     const seed = opts.seed ?? 0;
     const latencyMs = opts.latencyMs ?? 0;

@@ -6,7 +6,7 @@ import { reviewApp } from '../app/review-app.js';
 import { clientFor } from '../app/settings.js';
 import { loadConfig } from '../config/load.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
-import { createOctokit } from '../github/octokit.js';
+import { createOctokit } from './octokit.js';
 import type { Logger } from '../github/types.js';
 import { renderJobSummary } from '../render/comment.js';
 import { toReviewJson } from '../render/json-report.js';

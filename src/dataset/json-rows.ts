@@ -3,8 +3,7 @@
 // scanner over the (already validated) text finds where each row starts, for `file:line` messages.
 import { readFile } from 'node:fs/promises';
 import { ConfigError, errorMessage } from '../core/errors.js';
-import type { RawRow } from './read.js';
-import { isRecord, kindOf, oneLine, rowLocation, stripBom } from './values.js';
+import { isRecord, kindOf, oneLine, type RawRow, rowLocation, stripBom } from './values.js';
 
 export async function* readJsonRows(file: string): AsyncGenerator<RawRow> {
   const text = stripBom(await readFile(file, 'utf8'));

@@ -10,17 +10,9 @@ import { pipeline, Transform } from 'node:stream';
 import { CsvError, type Info, parse } from 'csv-parse';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { readJsonRows } from './json-rows.js';
-import { isRecord, kindOf, oneLine, stripBom } from './values.js';
+import { isRecord, kindOf, oneLine, type RawRow, stripBom } from './values.js';
 
-export interface RawRow {
-  /** 0-based position among the file's rows (blank lines and a CSV header are not rows). */
-  index: number;
-  /** 1-based line where the row starts. */
-  line: number;
-  row: Record<string, unknown>;
-  /** Set for rows of a JSON array, whose line alone may not tell them apart: messages add `(row N)`. */
-  inArray?: true;
-}
+export type { RawRow } from './values.js';
 
 export type DatasetFormat = 'jsonl' | 'json' | 'csv';
 

@@ -13,6 +13,16 @@ export function kindOf(value: unknown): string {
   return type === 'object' || type === 'undefined' ? type : `a ${type}`;
 }
 
+export interface RawRow {
+  /** 0-based position among the file's rows (blank lines and a CSV header are not rows). */
+  index: number;
+  /** 1-based line where the row starts. */
+  line: number;
+  row: Record<string, unknown>;
+  /** Set for rows of a JSON array, whose line alone may not tell them apart: messages add `(row N)`. */
+  inArray?: true;
+}
+
 /** `data.jsonl:7`, or `data.json:1 (row 17)` for a row of a JSON array (N counts rows from 1). */
 export function rowLocation(file: string, raw: { line: number; index: number; inArray?: true }): string {
   return raw.inArray ? `${file}:${raw.line} (row ${raw.index + 1})` : `${file}:${raw.line}`;

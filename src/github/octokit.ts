@@ -1,8 +1,7 @@
-// The GitHub boundary: the only module that imports @actions/github. It builds one Octokit per run
+// How the GitHub client behaves: retries for GitHub's transient failures and waits for its rate
+// limits. The client itself is built in src/action/octokit.ts, the one place that loads @actions/github
 // with retries for GitHub's transient failures and waits for its rate limits.
-import { getOctokit } from '@actions/github';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
+import type { getOctokit } from '@actions/github';
 import type { Logger } from './types.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
@@ -68,35 +67,27 @@ function rateLimitHandler(logger: Logger, kind: string) {
   };
 }
 
-/** Builds the client once per run; every GitHub call of the Action goes through it. */
-export function createOctokit(token: string, options: OctokitOptions): GitHubClient {
+/** The client's options: where GitHub is, where its log goes, how it retries and waits. */
+export function octokitOptions(options: OctokitOptions) {
   const { baseUrl, logger } = options;
-  return getOctokit(
-    token,
-    {
-      // Not `request`: @actions/github's defaults put its proxy-aware fetch there, and Octokit
-      // merges options shallowly, so setting it would drop proxy support.
-      baseUrl: baseUrl.replace(/\/+$/, ''),
-      log: {
-        debug: (m: string) => logger.debug(m),
-        info: (m: string) => logger.debug(m),
-        warn: (m: string) => logger.warning(m),
-        error: (m: string) => logger.warning(m),
-      },
-      retry: {
-        doNotRetry: DO_NOT_RETRY,
-        retries: SERVER_ERROR_RETRIES,
-        retryAfterBaseValue: options.retryBackoffMs ?? RETRY_BACKOFF_MS,
-      },
-      throttle: {
-        onRateLimit: rateLimitHandler(logger, 'rate limit'),
-        onSecondaryRateLimit: rateLimitHandler(logger, 'secondary rate limit'),
-      },
+  return {
+    // Not `request`: @actions/github's defaults put its proxy-aware fetch there, and Octokit
+    // merges options shallowly, so setting it would drop proxy support.
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    log: {
+      debug: (m: string) => logger.debug(m),
+      info: (m: string) => logger.debug(m),
+      warn: (m: string) => logger.warning(m),
+      error: (m: string) => logger.warning(m),
     },
-    // Order matters: a plugin listed later wraps the ones before it. Throttling innermost means a
-    // rate-limited 403/429 first waits the time GitHub asks for; the retry plugin only sees what
-    // throttling gave up on, instead of hammering a rate limit with its own 1 s, 4 s backoff.
-    throttling,
-    retry,
-  );
+    retry: {
+      doNotRetry: DO_NOT_RETRY,
+      retries: SERVER_ERROR_RETRIES,
+      retryAfterBaseValue: options.retryBackoffMs ?? RETRY_BACKOFF_MS,
+    },
+    throttle: {
+      onRateLimit: rateLimitHandler(logger, 'rate limit'),
+      onSecondaryRateLimit: rateLimitHandler(logger, 'secondary rate limit'),
+    },
+  };
 }

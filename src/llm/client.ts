@@ -9,9 +9,19 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { z } from 'zod';
 import { ConfigError, errorMessage } from '../core/errors.js';
-import type { ChatMessage, UsageSnapshot } from '../core/types.js';
+import type { UsageSnapshot } from '../core/types.js';
 import { type CachedResponse, cacheKey, endpointId, ResponseCache } from './cache.js';
 import { Reachability } from './reachability.js';
+import {
+  type ChatRequest,
+  type ChatResult,
+  causeChain,
+  cleanDetail,
+  isOpenAIHosted,
+  LlmError,
+  type LlmOptions,
+  toCount,
+} from './request.js';
 import { UsageCounter } from './usage.js';
 
 /**
@@ -30,52 +40,9 @@ export const DEFAULT_MAX_RETRIES = 4;
 export const DEFAULT_CONCURRENCY = 8;
 /** The SDK insists on a non-empty key; local servers (Ollama, vLLM, LM Studio) ignore whatever is sent. */
 const NO_KEY_PLACEHOLDER = 'none';
-/** Server error texts can be whole HTML pages; one line of this length is enough to diagnose. */
-const MAX_DETAIL_CHARS = 300;
 
-export interface ChatRequest {
-  model: string;
-  messages: ChatMessage[];
-  temperature?: number;
-  max_tokens?: number;
-  top_p?: number;
-  seed?: number;
-  response_format?: unknown;
-}
-
-export interface ChatResult {
-  text: string;
-  finishReason: string;
-  cached: boolean;
-  promptTokens: number;
-  completionTokens: number;
-  refusal?: string;
-}
-
-export interface LlmOptions {
-  baseURL: string;
-  apiKey: string;
-  timeoutMs?: number;
-  maxRetries?: number;
-  concurrency?: number;
-  cacheDir?: string | null;
-  fetch?: typeof fetch;
-}
-
-export type LlmErrorKind = 'http' | 'timeout' | 'connection' | 'refusal' | 'length' | 'empty' | 'invalid';
-
-/** A model call that gave no usable answer. The message is one line and never contains the API key. */
-export class LlmError extends Error {
-  override name = 'LlmError';
-  status?: number;
-  kind: LlmErrorKind;
-
-  constructor(kind: LlmErrorKind, message: string, status?: number) {
-    super(message);
-    this.kind = kind;
-    if (status !== undefined) this.status = status;
-  }
-}
+export type { ChatRequest, ChatResult, LlmErrorKind, LlmOptions } from './request.js';
+export { LlmError } from './request.js';
 
 /** The offline simulator marks its answers with this fingerprint, so reports can label them simulated. */
 export const SIMULATOR_FINGERPRINT = 'lpo-simulator';
@@ -302,14 +269,7 @@ export class LlmClient {
 
   /** One line, bounded, with the key (and anything shaped like a key) masked. */
   private clean(text: string): string {
-    let out = text;
-    if (this.opts.apiKey.length >= 4) out = out.split(this.opts.apiKey).join('***');
-    out = out
-      .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-***')
-      .replace(/Bearer\s+\S+/gi, 'Bearer ***')
-      .replace(/\s+/g, ' ')
-      .trim();
-    return out.length > MAX_DETAIL_CHARS ? `${out.slice(0, MAX_DETAIL_CHARS)}…` : out;
+    return cleanDetail(text, this.opts.apiKey);
   }
 }
 
@@ -330,24 +290,6 @@ function checkInteger(name: string, value: number, min: number): number {
     throw new ConfigError(`LLM option ${name} is ${value}; expected an integer >= ${min}`);
   }
   return value;
-}
-
-function isOpenAIHosted(endpoint: string): boolean {
-  const host = endpoint.split('/')[0]?.split(':')[0] ?? '';
-  return host === 'api.openai.com' || /\.(openai|services\.ai|cognitiveservices)\.azure\.com$/.test(host);
-}
-
-function toCount(n: unknown): number {
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
-}
-
-function causeChain(error: Error): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e instanceof Error && parts.length < 4; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    parts.push(typeof code === 'string' ? `${e.message} (${code})` : e.message);
-  }
-  return parts.join(': ');
 }
 
 export { extractJson } from './extract-json.js';

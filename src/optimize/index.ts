@@ -7,7 +7,8 @@ export {
   type OptimizeArgs,
   optimizePrompt,
 } from './search.js';
-export { spansFor, toSuggestion } from './result.js';
+export { spansFor, vsHeadOf } from './result.js';
+export type { FileOptimizeResult } from './prompt-yml.js';
 export { Budget, type BudgetUse } from './budget.js';
 export {
   type Candidate,

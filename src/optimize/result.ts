@@ -1,11 +1,10 @@
 // From the search's winner to what a reviewer sees: old → new spans with reasons, paired figures
-// against the head prompt, and a review Suggestion (or why none is made).
+// against the head prompt.
 import type { EvalRun, SplitRun } from '../eval/run.js';
 import { comparePaired, type PairedComparison } from '../eval/stats.js';
-import type { SpanEdit, Suggestion } from '../review/model.js';
 import type { ExampleResult, SplitName } from '../core/types.js';
 import type { FileOptimizeResult } from './prompt-yml.js';
-import type { Candidate } from './types.js';
+import type { Candidate, SpanEdit } from './types.js';
 import { wordHunks } from './words.js';
 
 const FALLBACK_REASON = 'proposed by the optimizer';
@@ -63,34 +62,4 @@ export function vsHeadOf(
     if (h && b) out[split] = pairedById(h, b);
   }
   return out;
-}
-
-/** The review's suggestion for the optimized prompt; `withheld` says why it should not be posted. */
-export function toSuggestion(result: FileOptimizeResult, headRun?: EvalRun): Suggestion {
-  const vsHead = headRun ? vsHeadOf(headRun.splits, result.runs.best) : result.vsHead;
-  const splits: Suggestion['splits'] = {};
-  for (const split of ['dev', 'test'] as const) {
-    const run = result.runs.best[split];
-    if (run) splits[split] = run.summary;
-  }
-  let withheld = result.withheld;
-  if (!withheld && vsHead.test && vsHead.test.delta < 0) {
-    withheld = 'the optimized prompt loses to the head prompt on test';
-  }
-  return {
-    // A .prompt.yml's best prompt is one message: the suggestion is the whole file around it.
-    fileText: result.file?.text ?? result.best.prompt,
-    source: `LPO, ${result.method}, ${result.mode} mode`,
-    splits,
-    vsHead,
-    edits: result.spans,
-    steps: result.steps.map(({ step, dev, test }) => ({ step, dev, test })),
-    budget: {
-      calls: result.budget.calls,
-      maxCalls: result.budget.maxCalls,
-      tokens: result.budget.tokens,
-      maxTokens: result.budget.maxTokens,
-    },
-    ...(withheld ? { withheld } : {}),
-  };
 }

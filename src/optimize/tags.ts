@@ -1,7 +1,7 @@
 // <edit>-tagged spans: reading the optimizer's tags (identify) and holding its proposals to them
 // (propose). Model output is untrusted, so the rules are enforced here, not only asked for.
 import { placeholdersIn } from '../config/placeholders.js';
-import type { SpanEdit } from '../review/model.js';
+import type { SpanEdit } from './types.js';
 import type { Tally } from './tally.js';
 import { countWords } from './words.js';
 

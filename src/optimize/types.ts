@@ -1,9 +1,15 @@
 // Plain data of one optimization run: its options, its candidates and its result.
 import type { SplitRun } from '../eval/run.js';
 import type { PairedComparison } from '../eval/stats.js';
-import type { SpanEdit } from '../review/model.js';
 import type { SplitName } from '../core/types.js';
 import type { BudgetUse } from './budget.js';
+
+/** One replaced span of the prompt, for the summary's old → new list. */
+export interface SpanEdit {
+  old: string;
+  new: string;
+  reason: string;
+}
 
 export type OptimizeMethod = 'ape' | 'apo' | 'pe2';
 export type OptimizeMode = 'local' | 'global';

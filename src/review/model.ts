@@ -4,17 +4,13 @@ import type { SplitInfo } from '../dataset/split-info.js';
 import type { PairedComparison } from '../eval/stats.js';
 import type { FlippedExample, SplitComparison } from '../eval/comparison.js';
 import type { GatePolicy } from './gate.js';
+import type { SpanEdit } from '../optimize/types.js';
+
+export type { SpanEdit } from '../optimize/types.js';
 
 export type { FlippedExample, SplitComparison } from '../eval/comparison.js';
 export type { FailOn, GatePolicy } from './gate.js';
 import type { SplitName, SplitSummary, UsageSnapshot } from '../core/types.js';
-
-/** One replaced span of the prompt, for the summary's old → new list. */
-export interface SpanEdit {
-  old: string;
-  new: string;
-  reason: string;
-}
 
 export interface Suggestion {
   /** The full suggested text of the prompt file. */

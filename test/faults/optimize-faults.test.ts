@@ -2,7 +2,8 @@
 // search goes on, stays within max-calls, and still returns a result.
 import { afterAll, describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/dataset/examples.js';
-import { DEFAULT_OPTIONS, optimizePrompt, toSuggestion } from '../../src/optimize/index.js';
+import { DEFAULT_OPTIONS, optimizePrompt } from '../../src/optimize/index.js';
+import { toSuggestion } from '../../src/review/suggestion.js';
 import type { Example } from '../../src/core/types.js';
 import { closeAll, faultClient, faultySimulator, gsmTask, rows, TASK_MODEL } from './helpers.js';
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { upsertSummaryComment } from '../../src/github/comment.js';
 import { GitHubApiError } from '../../src/github/errors.js';
 import { botIdentity } from '../../src/github/identity.js';
-import { createOctokit, RATE_LIMIT_RETRIES, SERVER_ERROR_RETRIES } from '../../src/github/octokit.js';
+import { createOctokit } from '../../src/action/octokit.js';
+import { RATE_LIMIT_RETRIES, SERVER_ERROR_RETRIES } from '../../src/github/octokit.js';
 import { listChangedFiles } from '../../src/github/pr.js';
 import { expectNoViolations, failure, PR, recordingLogger, startHarness } from './helpers/setup.js';
 

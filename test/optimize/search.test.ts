@@ -1,12 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LlmClient } from '../../src/llm/client.js';
 import type { SimulatorHandle } from '../../src/tools/simulator/simulator.js';
-import {
-  DEFAULT_OPTIONS,
-  type OptimizeOptions,
-  optimizePrompt,
-  toSuggestion,
-} from '../../src/optimize/index.js';
+import { DEFAULT_OPTIONS, type OptimizeOptions, optimizePrompt } from '../../src/optimize/index.js';
+import { toSuggestion } from '../../src/review/suggestion.js';
 import { gsmSplits, simulated, textTask } from './helpers.js';
 
 const handles: SimulatorHandle[] = [];

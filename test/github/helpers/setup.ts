@@ -1,7 +1,8 @@
 // Shared set-up for the GitHub layer's tests: a fake GitHub over HTTP, a client built by
 // createOctokit (the real plugins), and a logger that keeps what it was told.
 import { afterEach, expect } from 'vitest';
-import { createOctokit, type GitHubClient } from '../../../src/github/octokit.js';
+import { createOctokit } from '../../../src/action/octokit.js';
+import type { GitHubClient } from '../../../src/github/octokit.js';
 import type { Logger } from '../../../src/github/types.js';
 import {
   type FakeGitHub,

@@ -1,0 +1,72 @@
+// How the simulator answers a task or rewrite request, apart from the HTTP server around it.
+import { AnswerKey } from './sim-answer-key.js';
+import { DEFAULT_SCENARIO, type Scenario, simulateAnswer, simulateJson } from './sim-model.js';
+import { HttpError, parseChatRequest, type SimRequest } from './sim-request.js';
+
+const REWRITE_MARKER = '### Task: rewrite-prompt';
+// Assistant turns (few-shot answers) are not where the example under test lives.
+const ASKED_ROLES = new Set(['system', 'developer', 'user']);
+
+/** The prompt inside a rewrite request, or null when the request is not a rewrite request. */
+export function rewriteTarget(request: SimRequest): string | null {
+  const lastUser = request.messages.findLast((m) => m.role === 'user');
+  if (!lastUser) return null;
+  const lines = lastUser.content.split(/\r?\n/);
+  if (lines[0]?.trim() !== REWRITE_MARKER) return null;
+  const open = lines.findIndex((line) => line.trim() === '<prompt>');
+  const close = lines.findLastIndex((line) => line.trim() === '</prompt>');
+  if (open < 0 || close <= open) {
+    throw new HttpError(400, 'rewrite-prompt request has no <prompt> ... </prompt> block', 'messages');
+  }
+  return lines.slice(open + 1, close).join('\n');
+}
+
+/** A request as the simulator reads it, for simulatedTaskAnswer. */
+export interface TaskRequest {
+  model: string;
+  messages: { role: string; content: string }[];
+  /** The `response_format` sent, if any (as in the request body). */
+  response_format?: unknown;
+}
+
+export interface Answered {
+  text: string;
+  category: 'rewrite' | 'optimizer' | 'task' | 'unknown';
+  correct: boolean;
+  /** The dataset input the request was found to be about. */
+  input: string | null;
+}
+
+export function taskAnswer(key: AnswerKey, seed: number, scenario: Scenario, request: SimRequest): Answered {
+  const asked = request.messages.filter((m) => ASKED_ROLES.has(m.role));
+  const requestText = asked.map((m) => m.content).join('\n');
+  const lastUser = asked.findLast((m) => m.role === 'user')?.content ?? '';
+  const found = key.find(lastUser) ?? key.find(requestText);
+  const args = { seed, model: request.model, scenario, requestText, key: found };
+  const format = request.responseFormat;
+  const result = format.type === 'text' ? simulateAnswer(args) : simulateJson(args, format.schema);
+  return {
+    text: result.text,
+    category: found ? 'task' : 'unknown',
+    correct: result.correct,
+    input: found?.input ?? null,
+  };
+}
+
+/**
+ * The answer a fault-free simulator with these options gives to a task request, and whether sim-model's
+ * rule counts it correct: the ground truth a test compares an evaluation against. Pure (no server).
+ */
+export function simulatedTaskAnswer(
+  opts: { seed?: number; scenario?: Scenario; answerKey?: { input: string; target: string }[] },
+  request: TaskRequest,
+): { text: string; correct: boolean; input: string | null } {
+  const parsed = parseChatRequest(request);
+  const { text, correct, input } = taskAnswer(
+    new AnswerKey(opts.answerKey ?? []),
+    opts.seed ?? 0,
+    opts.scenario ?? DEFAULT_SCENARIO,
+    parsed,
+  );
+  return { text, correct, input };
+}
