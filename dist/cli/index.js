@@ -39287,6 +39287,10 @@ const RUN_KEYS = [
     'min-accuracy',
     ...OPTIMIZE_KEYS,
 ];
+/** An empty or unset optimizer model means the task model, in every front end. */
+function optimizerModelOf(raw, taskModel) {
+    return raw?.trim() || taskModel;
+}
 /**
  * `get(key)` is the raw text a user gave (undefined or empty when unset), `name(key)` how they spell
  * it, so errors read `--steps: …` on the command line and `input steps: …` in the Action.
@@ -39295,8 +39299,7 @@ function runSettings(get, name, endpoint, optimize) {
     const given = (key) => get(key)?.trim() || undefined;
     return {
         endpoint,
-        // An empty value means "unset" in both front ends: the optimizer then uses the task model.
-        optimizerModel: given('optimizer-model') ?? endpoint.taskModel,
+        optimizerModel: optimizerModelOf(get('optimizer-model'), endpoint.taskModel),
         configPath: given('config') ?? DEFAULT_CONFIG_PATH,
         gate: parseGate({ failOn: given('fail-on'), minDelta: given('min-delta'), minAccuracy: given('min-accuracy') }, name),
         optimize,
@@ -41059,15 +41062,19 @@ async function optimizeCommand(argv) {
         throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
     const options = optionsFromFlags(values);
     const endpoint = endpointFromFlags(values);
-    const optimizerModel = values['optimizer-model']?.trim() || endpoint.taskModel;
+    const optimizerModel = optimizerModelOf(values['optimizer-model'], endpoint.taskModel);
     const { rootDir, tasks } = await resolveTasks(values, positionals);
-    const client = clientFor(endpoint, rootDir);
-    const results = [];
+    // Every dataset is read (and every bad row found) before the first prompt spends a call.
+    const loaded = [];
     for (const task of tasks) {
-        const { splits: loaded, info } = await loadTaskSplits(task, 'all');
+        const { splits, info } = await loadTaskSplits(task, 'all');
         for (const warning of splitWarnings(info))
             process.stderr.write(`warning: ${task.promptPath}: ${warning}\n`);
-        const splits = { dev: loaded.dev ?? [], test: loaded.test ?? [] };
+        loaded.push({ task, splits: { dev: splits.dev ?? [], test: splits.test ?? [] } });
+    }
+    const client = clientFor(endpoint, rootDir);
+    const results = [];
+    for (const { task, splits } of loaded) {
         const result = await optimizePrompt({
             task,
             splits,

@@ -30,6 +30,11 @@ export const RUN_KEYS = [
 ] as const;
 export type RunKey = (typeof RUN_KEYS)[number];
 
+/** An empty or unset optimizer model means the task model, in every front end. */
+export function optimizerModelOf(raw: string | undefined, taskModel: string): string {
+  return raw?.trim() || taskModel;
+}
+
 /**
  * `get(key)` is the raw text a user gave (undefined or empty when unset), `name(key)` how they spell
  * it, so errors read `--steps: …` on the command line and `input steps: …` in the Action.
@@ -43,8 +48,7 @@ export function runSettings(
   const given = (key: RunKey) => get(key)?.trim() || undefined;
   return {
     endpoint,
-    // An empty value means "unset" in both front ends: the optimizer then uses the task model.
-    optimizerModel: given('optimizer-model') ?? endpoint.taskModel,
+    optimizerModel: optimizerModelOf(get('optimizer-model'), endpoint.taskModel),
     configPath: given('config') ?? DEFAULT_CONFIG_PATH,
     gate: parseGate(
       { failOn: given('fail-on'), minDelta: given('min-delta'), minAccuracy: given('min-accuracy') },

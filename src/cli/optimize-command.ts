@@ -13,7 +13,7 @@ import {
 } from '../optimize/index.js';
 import { endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
 import { FLAGS as EVAL_FLAGS, resolveTasks } from './eval-command.js';
-import { clientFor } from '../app/settings.js';
+import { clientFor, optimizerModelOf } from '../app/settings.js';
 import { SPLIT_HELP } from './split-flags.js';
 
 const HELP = `usage: lpo optimize [flags] [prompt files...]
@@ -130,15 +130,19 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
     throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
   const options = optionsFromFlags(values);
   const endpoint = endpointFromFlags(values);
-  const optimizerModel = values['optimizer-model']?.trim() || endpoint.taskModel;
+  const optimizerModel = optimizerModelOf(values['optimizer-model'], endpoint.taskModel);
   const { rootDir, tasks } = await resolveTasks(values, positionals);
-  const client = clientFor(endpoint, rootDir);
-  const results = [];
+  // Every dataset is read (and every bad row found) before the first prompt spends a call.
+  const loaded = [];
   for (const task of tasks) {
-    const { splits: loaded, info } = await loadTaskSplits(task, 'all');
+    const { splits, info } = await loadTaskSplits(task, 'all');
     for (const warning of splitWarnings(info))
       process.stderr.write(`warning: ${task.promptPath}: ${warning}\n`);
-    const splits = { dev: loaded.dev ?? [], test: loaded.test ?? [] };
+    loaded.push({ task, splits: { dev: splits.dev ?? [], test: splits.test ?? [] } });
+  }
+  const client = clientFor(endpoint, rootDir);
+  const results = [];
+  for (const { task, splits } of loaded) {
     const result = await optimizePrompt({
       task,
       splits,

@@ -18,8 +18,16 @@ export function runCli(
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
+  return runNode(['--import', TSX, ENTRY, ...args], opts);
+}
+
+/** Node with these arguments, no endpoint settings inherited from the environment, output collected. */
+export function runNode(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
