@@ -14,7 +14,12 @@ const CLI = [
   'test/llm/http-fetch-tls.test.ts',
   'test/tools/simulator/sim-keys.test.ts',
 ];
-const E2E = ['test/**/*.e2e.test.ts', 'test/conformance/**/*.test.ts', 'test/package/**/*.test.ts', 'test/readme/**/*.test.ts'];
+const E2E = [
+  'test/**/*.e2e.test.ts',
+  'test/conformance/**/*.test.ts',
+  'test/package/**/*.test.ts',
+  'test/readme/**/*.test.ts',
+];
 
 const shared = { testTimeout: 30_000, hookTimeout: 30_000 };
 

@@ -1,9 +1,8 @@
 // From the search's winner to what a reviewer sees: old → new spans with reasons, paired figures
 // against the head prompt.
-import type { EvalRun, SplitRun } from '../eval/run.js';
+import type { SplitRun } from '../eval/run.js';
 import { comparePaired, type PairedComparison } from '../eval/stats.js';
 import type { ExampleResult, SplitName } from '../core/types.js';
-import type { FileOptimizeResult } from './prompt-yml.js';
 import type { Candidate, SpanEdit } from './types.js';
 import { wordHunks } from './words.js';
 

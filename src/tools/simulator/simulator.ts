@@ -34,7 +34,7 @@ import {
   isContentFault,
   sendTransportFault,
 } from './sim-faults.js';
-import { DEFAULT_SCENARIO, rewritePrompt, type Scenario, simulateAnswer, simulateJson } from './sim-model.js';
+import { DEFAULT_SCENARIO, rewritePrompt, type Scenario } from './sim-model.js';
 import { optimizerTask, simulateOptimizer } from './sim-optimizer.js';
 import { HttpError, parseChatRequest, readJsonBody, type SimRequest } from './sim-request.js';
 import { type Answered, rewriteTarget, taskAnswer } from './sim-answer.js';
