@@ -13312,6 +13312,7 @@ function yaml_issues_strictObject(shape) {
 
 
 const CONFIG_SCORERS = ['exact', 'numeric', 'choice', 'contains', 'regex', 'json'];
+/** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
 const DEFAULT_SPLIT = { dev: 0.5, seed: 1, maxExamples: 200 };
 /** A repository-relative posix path: the action runs on pull requests, which must not read outside the checkout. */
 function insideRepo(what) {
@@ -13950,8 +13951,7 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 // decided on the hash, so repeats always land in the same split (all are kept: they are real rows).
 
 
-/** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
-const split_DEFAULT_SPLIT = { dev: 0.5, seed: 1, maxExamples: 200 };
+
 /** The content hash of an id (see Example.id): what decides the split, so repeats stay together. */
 function contentOf(id) {
     const colon = id.indexOf(':');
@@ -37556,6 +37556,62 @@ function validateConcurrency(concurrency) {
 	}
 }
 
+;// CONCATENATED MODULE: ./src/config/settings.ts
+
+// One typed settings object for everything that talks to the model endpoint. Built once, at the
+// boundary (CLI flags or Action inputs), so nothing below re-reads the environment.
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+const DEFAULT_TASK_MODEL = 'gpt-4.1-mini';
+/** Enough to keep a hosted endpoint busy without tripping typical per-minute rate limits. */
+const DEFAULT_CONCURRENCY = 8;
+/** Above this, one runner's sockets and the endpoint's limits make more parallelism counter-productive. */
+const MAX_CONCURRENCY = 256;
+const DEFAULT_CACHE_DIR = '.lpo-cache';
+/** `what` names the input in errors: `--concurrency` for the CLI, `input concurrency` for the Action. */
+function parsePositiveInt(raw, what, max = Number.MAX_SAFE_INTEGER) {
+    const trimmed = raw.trim();
+    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
+        throw new ConfigError(`${what}: expected an integer from 1 to ${max}, got "${raw}"`);
+    }
+    return Number(trimmed);
+}
+function parseBaseUrl(raw, what) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new ConfigError(`${what}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${raw}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new ConfigError(`${what}: expected an http(s) URL, got "${raw}"`);
+    }
+    return url.toString().replace(/\/+$/, '');
+}
+function isLocal(baseURL) {
+    const host = new URL(baseURL).hostname;
+    return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+/**
+ * `names` maps each field to how the user spells it (flag or input name), so errors point at what
+ * they typed. A key is required except for local endpoints (Ollama, vLLM, the simulator).
+ */
+function endpointSettings(raw, env, names) {
+    const baseURL = parseBaseUrl(raw.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL, names.baseUrl);
+    const apiKey = raw.apiKey || env.OPENAI_API_KEY || '';
+    if (!apiKey && !isLocal(baseURL)) {
+        throw new ConfigError(`${names.apiKey}: no API key for ${baseURL}; pass ${names.apiKey} or set OPENAI_API_KEY`);
+    }
+    const taskModel = (raw.taskModel || DEFAULT_TASK_MODEL).trim();
+    if (!taskModel)
+        throw new ConfigError(`${names.taskModel}: expected a model name`);
+    const concurrency = raw.concurrency
+        ? parsePositiveInt(raw.concurrency, names.concurrency, MAX_CONCURRENCY)
+        : DEFAULT_CONCURRENCY;
+    const cacheDir = raw.noCache ? null : raw.cacheDir || DEFAULT_CACHE_DIR;
+    return { baseURL, apiKey, taskModel, concurrency, cacheDir };
+}
+
 ;// CONCATENATED MODULE: ./src/llm/cache.ts
 // On-disk response cache: re-running a review on an unchanged prompt costs nothing and gives the
 // same numbers. One JSON file per request, so concurrent runs and partial writes cannot corrupt
@@ -37904,6 +37960,7 @@ function nonNegative(n) {
 
 
 
+
 /**
  * Per attempt. Eval answers are a few hundred tokens at most, which even a slow local model produces
  * well within a minute; a request silent for longer is almost always a dead connection or a stuck
@@ -37916,8 +37973,6 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * a CI job for long.
  */
 const DEFAULT_MAX_RETRIES = 4;
-/** Enough parallelism to make a few hundred examples quick, low enough for entry-tier rate limits and local servers. */
-const DEFAULT_CONCURRENCY = 8;
 /** The SDK insists on a non-empty key; local servers (Ollama, vLLM, LM Studio) ignore whatever is sent. */
 const NO_KEY_PLACEHOLDER = 'none';
 
@@ -38982,62 +39037,6 @@ async function evalTask(task, opts) {
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/config/settings.ts
-
-// One typed settings object for everything that talks to the model endpoint. Built once, at the
-// boundary (CLI flags or Action inputs), so nothing below re-reads the environment.
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-const DEFAULT_TASK_MODEL = 'gpt-4.1-mini';
-/** Enough to keep a hosted endpoint busy without tripping typical per-minute rate limits. */
-const settings_DEFAULT_CONCURRENCY = 8;
-/** Above this, one runner's sockets and the endpoint's limits make more parallelism counter-productive. */
-const MAX_CONCURRENCY = 256;
-const DEFAULT_CACHE_DIR = '.lpo-cache';
-/** `what` names the input in errors: `--concurrency` for the CLI, `input concurrency` for the Action. */
-function parsePositiveInt(raw, what, max = Number.MAX_SAFE_INTEGER) {
-    const trimmed = raw.trim();
-    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
-        throw new ConfigError(`${what}: expected an integer from 1 to ${max}, got "${raw}"`);
-    }
-    return Number(trimmed);
-}
-function parseBaseUrl(raw, what) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new ConfigError(`${what}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${raw}"`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new ConfigError(`${what}: expected an http(s) URL, got "${raw}"`);
-    }
-    return url.toString().replace(/\/+$/, '');
-}
-function isLocal(baseURL) {
-    const host = new URL(baseURL).hostname;
-    return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
-}
-/**
- * `names` maps each field to how the user spells it (flag or input name), so errors point at what
- * they typed. A key is required except for local endpoints (Ollama, vLLM, the simulator).
- */
-function endpointSettings(raw, env, names) {
-    const baseURL = parseBaseUrl(raw.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL, names.baseUrl);
-    const apiKey = raw.apiKey || env.OPENAI_API_KEY || '';
-    if (!apiKey && !isLocal(baseURL)) {
-        throw new ConfigError(`${names.apiKey}: no API key for ${baseURL}; pass ${names.apiKey} or set OPENAI_API_KEY`);
-    }
-    const taskModel = (raw.taskModel || DEFAULT_TASK_MODEL).trim();
-    if (!taskModel)
-        throw new ConfigError(`${names.taskModel}: expected a model name`);
-    const concurrency = raw.concurrency
-        ? parsePositiveInt(raw.concurrency, names.concurrency, MAX_CONCURRENCY)
-        : settings_DEFAULT_CONCURRENCY;
-    const cacheDir = raw.noCache ? null : raw.cacheDir || DEFAULT_CACHE_DIR;
-    return { baseURL, apiKey, taskModel, concurrency, cacheDir };
-}
-
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
 

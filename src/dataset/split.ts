@@ -19,8 +19,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 import type { Example, SplitSpec } from '../core/types.js';
 
-/** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
-export const DEFAULT_SPLIT: SplitSpec = { dev: 0.5, seed: 1, maxExamples: 200 };
+export { DEFAULT_SPLIT } from '../config/schema.js';
 
 /** The content hash of an id (see Example.id): what decides the split, so repeats stay together. */
 function contentOf(id: string): string {

@@ -8,6 +8,7 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { z } from 'zod';
+import { DEFAULT_CONCURRENCY } from '../config/settings.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import type { UsageSnapshot } from '../core/types.js';
 import { type CachedResponse, cacheKey, endpointId, ResponseCache } from './cache.js';
@@ -36,8 +37,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
  * a CI job for long.
  */
 export const DEFAULT_MAX_RETRIES = 4;
-/** Enough parallelism to make a few hundred examples quick, low enough for entry-tier rate limits and local servers. */
-export const DEFAULT_CONCURRENCY = 8;
+
 /** The SDK insists on a non-empty key; local servers (Ollama, vLLM, LM Studio) ignore whatever is sent. */
 const NO_KEY_PLACEHOLDER = 'none';
 
