@@ -43439,6 +43439,10 @@ function simulatedTaskAnswer(opts, request) {
     const { text, correct, input } = taskAnswer(new AnswerKey(opts.answerKey ?? []), opts.seed ?? 0, opts.scenario ?? DEFAULT_SCENARIO, parsed);
     return { text, correct, input };
 }
+/** Token counts the simulator reports: about four characters a token. */
+function sim_answer_tokens(chars) {
+    return Math.ceil(chars / 4);
+}
 
 ;// CONCATENATED MODULE: ./src/tools/simulator/simulator.ts
 /**
@@ -43481,22 +43485,14 @@ function sendJson(res, status, body) {
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
 }
-function simulator_tokens(chars) {
-    return Math.ceil(chars / 4);
-}
 
-async function startSimulator(opts = {}) {
-    const seed = opts.seed ?? 0;
-    const latencyMs = opts.latencyMs ?? 0;
-    const scenario = opts.scenario ?? sim_model_DEFAULT_SCENARIO;
-    const host = opts.host ?? '127.0.0.1';
-    if (!Number.isFinite(seed))
-        throw new ConfigError(`simulator seed: expected a number, got ${seed}`);
-    if (!Number.isFinite(latencyMs) || latencyMs < 0) {
-        throw new ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
-    }
-    const key = new sim_answer_key_AnswerKey(opts.answerKey ?? []);
-    const counts = {
+/** The simulator's state and its answers; startSimulator puts an HTTP server in front of it. */
+class Simulator {
+    opts;
+    seed;
+    latencyMs;
+    scenario;
+    counts = {
         total: 0,
         task: 0,
         rewrite: 0,
@@ -43508,42 +43504,51 @@ async function startSimulator(opts = {}) {
         maxInFlight: 0,
         faults: {},
     };
-    const plan = opts.faults ? new FaultPlan(opts.faults) : null;
     // Responses a `hang` fault never answers; close() destroys their sockets.
-    const hanging = new Set();
-    let nextId = 0;
-    function answer(request) {
+    hanging = new Set();
+    plan;
+    key;
+    nextId = 0;
+    constructor(opts, seed, latencyMs, scenario) {
+        this.opts = opts;
+        this.seed = seed;
+        this.latencyMs = latencyMs;
+        this.scenario = scenario;
+        this.key = new sim_answer_key_AnswerKey(opts.answerKey ?? []);
+        this.plan = opts.faults ? new FaultPlan(opts.faults) : null;
+    }
+    answer(request) {
         const prompt = rewriteTarget(request);
         if (prompt !== null) {
-            const text = `<prompt>\n${rewritePrompt(scenario, prompt)}\n</prompt>`;
+            const text = `<prompt>\n${rewritePrompt(this.scenario, prompt)}\n</prompt>`;
             return { text, category: 'rewrite', correct: false, input: null };
         }
         const optimizerText = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
         const task = optimizerTask(optimizerText);
         if (task !== null) {
             const json = request.responseFormat.type !== 'text';
-            if (json && opts.rejectResponseFormat) {
+            if (json && this.opts.rejectResponseFormat) {
                 throw new HttpError(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", 'response_format');
             }
-            const text = simulateOptimizer(scenario, seed, { task, text: optimizerText, json });
+            const text = simulateOptimizer(this.scenario, this.seed, { task, text: optimizerText, json });
             return { text, category: 'optimizer', correct: false, input: null };
         }
-        return taskAnswer(key, seed, scenario, request);
+        return taskAnswer(this.key, this.seed, this.scenario, request);
     }
-    function count(answered) {
-        counts.total++;
-        counts[answered.category]++;
+    count(answered) {
+        this.counts.total++;
+        this.counts[answered.category]++;
         if (answered.category === 'task' && answered.correct)
-            counts.correct++;
+            this.counts.correct++;
     }
-    function completion(request, message, finishReason) {
+    completion(request, message, finishReason) {
         const promptChars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
         const usage = {
-            prompt_tokens: simulator_tokens(promptChars),
-            completion_tokens: simulator_tokens(message.content?.length ?? 0),
+            prompt_tokens: sim_answer_tokens(promptChars),
+            completion_tokens: sim_answer_tokens(message.content?.length ?? 0),
         };
         return {
-            id: `chatcmpl-sim-${++nextId}`,
+            id: `chatcmpl-sim-${++this.nextId}`,
             object: 'chat.completion',
             created: Math.floor(Date.now() / 1000),
             model: request.model,
@@ -43560,63 +43565,76 @@ async function startSimulator(opts = {}) {
         };
     }
     /** Answers with a fault when the plan draws one; returns false when the request should be answered normally. */
-    function injectFault(plan, request, body, res) {
+    injectFault(plan, request, body, res) {
         const { key: bodyKey, kind } = plan.decide(JSON.stringify(body), request.responseFormat.type !== 'text');
         // The answer is computed even for transport faults, so the history can name the example.
-        const answered = answer(request);
+        const answered = this.answer(request);
         if (kind === null) {
             plan.record(bodyKey, answered.input, 'ok');
             return false;
         }
         plan.record(bodyKey, answered.input, kind);
-        counts.faults = plan.counts();
+        this.counts.faults = plan.counts();
         if (isContentFault(kind)) {
             const bad = corruptAnswer(kind, answered.text, plan.unit(bodyKey, kind));
-            sendJson(res, 200, completion(request, bad, bad.finishReason));
+            sendJson(res, 200, this.completion(request, bad, bad.finishReason));
             return true;
         }
         if (kind === 'hang') {
-            hanging.add(res);
-            res.on('close', () => hanging.delete(res));
+            this.hanging.add(res);
+            res.on('close', () => this.hanging.delete(res));
         }
-        const full = JSON.stringify(completion(request, { content: answered.text, refusal: null }, 'stop'));
+        const full = JSON.stringify(this.completion(request, { content: answered.text, refusal: null }, 'stop'));
         sendTransportFault(kind, res, full, plan.retryAfterMs);
         return true;
     }
-    async function chat(req, res) {
-        counts.inFlight++;
-        counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
+    async chat(req, res) {
+        this.counts.inFlight++;
+        this.counts.maxInFlight = Math.max(this.counts.maxInFlight, this.counts.inFlight);
         try {
             const body = await readJsonBody(req);
             const request = sim_request_parseChatRequest(body);
-            if (latencyMs > 0)
-                await (0,external_node_timers_promises_namespaceObject.setTimeout)(latencyMs);
-            if (plan && injectFault(plan, request, body, res))
+            if (this.latencyMs > 0)
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(this.latencyMs);
+            if (this.plan && this.injectFault(this.plan, request, body, res))
                 return;
-            const answered = answer(request);
-            count(answered);
-            sendJson(res, 200, completion(request, { content: answered.text, refusal: null }, 'stop'));
+            const answered = this.answer(request);
+            this.count(answered);
+            sendJson(res, 200, this.completion(request, { content: answered.text, refusal: null }, 'stop'));
         }
         finally {
-            counts.inFlight--;
+            this.counts.inFlight--;
         }
     }
-    async function route(req, res) {
+    async route(req, res) {
         const path = (req.url ?? '/').split('?')[0];
         const endpoint = `${req.method} ${path}`;
         if (endpoint === 'POST /v1/chat/completions')
-            return chat(req, res);
+            return this.chat(req, res);
         req.resume(); // drain any body so the connection can be reused
         if (endpoint === 'GET /v1/models') {
             const model = { id: SIMULATED_MODEL, object: 'model', created: 0, owned_by: 'lpo-simulator' };
             return sendJson(res, 200, { object: 'list', data: [model] });
         }
         if (endpoint === 'GET /__sim/stats')
-            return sendJson(res, 200, { ...counts, faults: { ...counts.faults } });
+            return sendJson(res, 200, { ...this.counts, faults: { ...this.counts.faults } });
         throw new HttpError(404, `Unknown request URL: ${endpoint}. Please check the URL and method.`, null, 'unknown_url');
     }
+}
+async function startSimulator(opts = {}) {
+    const seed = opts.seed ?? 0;
+    const latencyMs = opts.latencyMs ?? 0;
+    const scenario = opts.scenario ?? sim_model_DEFAULT_SCENARIO;
+    const host = opts.host ?? '127.0.0.1';
+    if (!Number.isFinite(seed))
+        throw new ConfigError(`simulator seed: expected a number, got ${seed}`);
+    if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+        throw new ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
+    }
+    const sim = new Simulator(opts, seed, latencyMs, scenario);
+    const { counts, hanging, plan } = sim;
     const server = (0,external_node_http_namespaceObject.createServer)((req, res) => {
-        route(req, res).catch((error) => {
+        sim.route(req, res).catch((error) => {
             counts.errors++;
             const status = error instanceof HttpError ? error.status : 500;
             const type = status >= 500 ? 'server_error' : 'invalid_request_error';

@@ -70,3 +70,8 @@ export function simulatedTaskAnswer(
   );
   return { text, correct, input };
 }
+
+/** Token counts the simulator reports: about four characters a token. */
+export function tokens(chars: number): number {
+  return Math.ceil(chars / 4);
+}

@@ -37,7 +37,7 @@ import {
 import { DEFAULT_SCENARIO, rewritePrompt, type Scenario } from './sim-model.js';
 import { optimizerTask, simulateOptimizer } from './sim-optimizer.js';
 import { HttpError, parseChatRequest, readJsonBody, type SimRequest } from './sim-request.js';
-import { type Answered, rewriteTarget, taskAnswer } from './sim-answer.js';
+import { type Answered, rewriteTarget, taskAnswer, tokens } from './sim-answer.js';
 
 export interface SimulatorOptions {
   seed?: number;
@@ -95,23 +95,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function tokens(chars: number): number {
-  return Math.ceil(chars / 4);
-}
-
 export { simulatedTaskAnswer, type TaskRequest } from './sim-answer.js';
 
-export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorHandle> {
-  const seed = opts.seed ?? 0;
-  const latencyMs = opts.latencyMs ?? 0;
-  const scenario = opts.scenario ?? DEFAULT_SCENARIO;
-  const host = opts.host ?? '127.0.0.1';
-  if (!Number.isFinite(seed)) throw new ConfigError(`simulator seed: expected a number, got ${seed}`);
-  if (!Number.isFinite(latencyMs) || latencyMs < 0) {
-    throw new ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
-  }
-  const key = new AnswerKey(opts.answerKey ?? []);
-  const counts: SimulatorStats = {
+/** The simulator's state and its answers; startSimulator puts an HTTP server in front of it. */
+class Simulator {
+  readonly counts: SimulatorStats = {
     total: 0,
     task: 0,
     rewrite: 0,
@@ -123,41 +111,52 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     maxInFlight: 0,
     faults: {},
   };
-  const plan = opts.faults ? new FaultPlan(opts.faults) : null;
   // Responses a `hang` fault never answers; close() destroys their sockets.
-  const hanging = new Set<ServerResponse>();
-  let nextId = 0;
+  readonly hanging = new Set<ServerResponse>();
+  readonly plan: FaultPlan | null;
+  private readonly key: AnswerKey;
+  private nextId = 0;
 
-  function answer(request: SimRequest): Answered {
+  constructor(
+    private readonly opts: SimulatorOptions,
+    private readonly seed: number,
+    private readonly latencyMs: number,
+    private readonly scenario: Scenario,
+  ) {
+    this.key = new AnswerKey(opts.answerKey ?? []);
+    this.plan = opts.faults ? new FaultPlan(opts.faults) : null;
+  }
+
+  answer(request: SimRequest): Answered {
     const prompt = rewriteTarget(request);
     if (prompt !== null) {
-      const text = `<prompt>\n${rewritePrompt(scenario, prompt)}\n</prompt>`;
+      const text = `<prompt>\n${rewritePrompt(this.scenario, prompt)}\n</prompt>`;
       return { text, category: 'rewrite', correct: false, input: null };
     }
     const optimizerText = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
     const task = optimizerTask(optimizerText);
     if (task !== null) {
       const json = request.responseFormat.type !== 'text';
-      if (json && opts.rejectResponseFormat) {
+      if (json && this.opts.rejectResponseFormat) {
         throw new HttpError(
           400,
           "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
           'response_format',
         );
       }
-      const text = simulateOptimizer(scenario, seed, { task, text: optimizerText, json });
+      const text = simulateOptimizer(this.scenario, this.seed, { task, text: optimizerText, json });
       return { text, category: 'optimizer', correct: false, input: null };
     }
-    return taskAnswer(key, seed, scenario, request);
+    return taskAnswer(this.key, this.seed, this.scenario, request);
   }
 
-  function count(answered: Answered): void {
-    counts.total++;
-    counts[answered.category]++;
-    if (answered.category === 'task' && answered.correct) counts.correct++;
+  private count(answered: Answered): void {
+    this.counts.total++;
+    this.counts[answered.category]++;
+    if (answered.category === 'task' && answered.correct) this.counts.correct++;
   }
 
-  function completion(
+  private completion(
     request: SimRequest,
     message: { content: string | null; refusal: string | null },
     finishReason: string,
@@ -168,7 +167,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       completion_tokens: tokens(message.content?.length ?? 0),
     };
     return {
-      id: `chatcmpl-sim-${++nextId}`,
+      id: `chatcmpl-sim-${++this.nextId}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: request.model,
@@ -186,57 +185,57 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   }
 
   /** Answers with a fault when the plan draws one; returns false when the request should be answered normally. */
-  function injectFault(plan: FaultPlan, request: SimRequest, body: unknown, res: ServerResponse): boolean {
+  private injectFault(plan: FaultPlan, request: SimRequest, body: unknown, res: ServerResponse): boolean {
     const { key: bodyKey, kind } = plan.decide(JSON.stringify(body), request.responseFormat.type !== 'text');
     // The answer is computed even for transport faults, so the history can name the example.
-    const answered = answer(request);
+    const answered = this.answer(request);
     if (kind === null) {
       plan.record(bodyKey, answered.input, 'ok');
       return false;
     }
     plan.record(bodyKey, answered.input, kind);
-    counts.faults = plan.counts();
+    this.counts.faults = plan.counts();
     if (isContentFault(kind)) {
       const bad = corruptAnswer(kind, answered.text, plan.unit(bodyKey, kind));
-      sendJson(res, 200, completion(request, bad, bad.finishReason));
+      sendJson(res, 200, this.completion(request, bad, bad.finishReason));
       return true;
     }
     if (kind === 'hang') {
-      hanging.add(res);
-      res.on('close', () => hanging.delete(res));
+      this.hanging.add(res);
+      res.on('close', () => this.hanging.delete(res));
     }
-    const full = JSON.stringify(completion(request, { content: answered.text, refusal: null }, 'stop'));
+    const full = JSON.stringify(this.completion(request, { content: answered.text, refusal: null }, 'stop'));
     sendTransportFault(kind, res, full, plan.retryAfterMs);
     return true;
   }
 
-  async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    counts.inFlight++;
-    counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
+  private async chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.counts.inFlight++;
+    this.counts.maxInFlight = Math.max(this.counts.maxInFlight, this.counts.inFlight);
     try {
       const body = await readJsonBody(req);
       const request = parseChatRequest(body);
-      if (latencyMs > 0) await sleep(latencyMs);
-      if (plan && injectFault(plan, request, body, res)) return;
-      const answered = answer(request);
-      count(answered);
-      sendJson(res, 200, completion(request, { content: answered.text, refusal: null }, 'stop'));
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
+      if (this.plan && this.injectFault(this.plan, request, body, res)) return;
+      const answered = this.answer(request);
+      this.count(answered);
+      sendJson(res, 200, this.completion(request, { content: answered.text, refusal: null }, 'stop'));
     } finally {
-      counts.inFlight--;
+      this.counts.inFlight--;
     }
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     const endpoint = `${req.method} ${path}`;
-    if (endpoint === 'POST /v1/chat/completions') return chat(req, res);
+    if (endpoint === 'POST /v1/chat/completions') return this.chat(req, res);
     req.resume(); // drain any body so the connection can be reused
     if (endpoint === 'GET /v1/models') {
       const model = { id: SIMULATED_MODEL, object: 'model', created: 0, owned_by: 'lpo-simulator' };
       return sendJson(res, 200, { object: 'list', data: [model] });
     }
     if (endpoint === 'GET /__sim/stats')
-      return sendJson(res, 200, { ...counts, faults: { ...counts.faults } });
+      return sendJson(res, 200, { ...this.counts, faults: { ...this.counts.faults } });
     throw new HttpError(
       404,
       `Unknown request URL: ${endpoint}. Please check the URL and method.`,
@@ -244,9 +243,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       'unknown_url',
     );
   }
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  const seed = opts.seed ?? 0;
+  const latencyMs = opts.latencyMs ?? 0;
+  const scenario = opts.scenario ?? DEFAULT_SCENARIO;
+  const host = opts.host ?? '127.0.0.1';
+  if (!Number.isFinite(seed)) throw new ConfigError(`simulator seed: expected a number, got ${seed}`);
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+    throw new ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
+  }
+  const sim = new Simulator(opts, seed, latencyMs, scenario);
+  const { counts, hanging, plan } = sim;
 
   const server: Server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
+    sim.route(req, res).catch((error: unknown) => {
       counts.errors++;
       const status = error instanceof HttpError ? error.status : 500;
       const type = status >= 500 ? 'server_error' : 'invalid_request_error';
