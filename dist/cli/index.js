@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5018);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5018:
+/***/ 8500:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3514,6 +3514,19 @@ function globSync(globInput, options) {
 }
 //#endregion
 
+
+;// CONCATENATED MODULE: ./src/core/paths.ts
+
+/**
+ * `file` (resolved against `dir`) as a posix path relative to `dir` when it lies inside it, else null:
+ * how messages and reports name a path in the user's repository, so `data/x.jsonl:7`, not a runner path.
+ */
+function insideDir(dir, file) {
+    const relative = external_node_path_default().relative(dir, external_node_path_default().resolve(dir, file));
+    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative)
+        ? relative.split((external_node_path_default()).sep).join('/')
+        : null;
+}
 
 ;// CONCATENATED MODULE: external "node:path/posix"
 const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
@@ -13495,10 +13508,11 @@ function checkTemplates(entry, ctx) {
 
 
 
+
 const DEFAULT_CONFIG_PATH = '.github/lpo.yml';
 async function loadConfig(file, rootDir) {
     const absolute = external_node_path_default().resolve(rootDir, file);
-    const shown = shownPath(file, absolute, rootDir);
+    const shown = insideDir(rootDir, absolute) ?? file;
     let text;
     try {
         text = await (0,promises_namespaceObject.readFile)(absolute, 'utf8');
@@ -13510,16 +13524,9 @@ async function loadConfig(file, rootDir) {
     }
     return parseConfig(text, shown, rootDir);
 }
-/** Relative to rootDir when inside it, as the user reads paths in their repository. */
-function shownPath(file, absolute, rootDir) {
-    const relative = external_node_path_default().relative(rootDir, absolute);
-    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative)
-        ? relative.split((external_node_path_default()).sep).join('/')
-        : file;
-}
 /** `lpo.yaml` for `lpo.yml` is the usual slip; the same words must fit the CLI flag and the Action input. */
 async function notFound(file, absolute, rootDir) {
-    const shown = shownPath(file, absolute, rootDir);
+    const shown = insideDir(rootDir, absolute) ?? file;
     const extension = /\.ya?ml$/i.exec(file)?.[0];
     if (extension) {
         const otherExtension = extension.toLowerCase() === '.yml' ? '.yaml' : '.yml';
@@ -38940,8 +38947,7 @@ function shown(file) {
     return shownFrom(process.cwd(), file);
 }
 function shownFrom(dir, file) {
-    const rel = (0,external_node_path_namespaceObject.relative)(dir, file);
-    return rel && !rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel) ? rel : file;
+    return insideDir(dir, file) ?? file;
 }
 /**
  * The task's dev and test examples. A dataset file is streamed once, keeping only the capped
@@ -39421,6 +39427,7 @@ function withSplitFlags(tasks, values, standalone) {
 
 
 
+
 /** Exit code when no example of a prompt could be evaluated (2 is a usage or input error). */
 const EXIT_NOT_EVALUATED = 3;
 const HELP = `usage: lpo eval [flags] [prompt files...]
@@ -39532,14 +39539,6 @@ async function tasksFromConfig(values, positionals, rootDir) {
     }
     return tasks;
 }
-/** A path as messages and reports name it: repo-relative posix inside rootDir, absolute outside it. */
-function eval_command_shownPath(rootDir, file) {
-    const absolute = external_node_path_default().resolve(rootDir, file);
-    const relative = external_node_path_default().relative(rootDir, absolute);
-    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative)
-        ? relative.split((external_node_path_default()).sep).join('/')
-        : absolute;
-}
 async function tasksFor(values, positionals, rootDir) {
     if (values.prompt === undefined) {
         const stray = STANDALONE.find((k) => values[k] !== undefined);
@@ -39547,7 +39546,8 @@ async function tasksFor(values, positionals, rootDir) {
             throw new ConfigError(`--${stray}: only valid together with --prompt`);
         return withSplitFlags(await tasksFromConfig(values, positionals, rootDir), values, false);
     }
-    const promptPath = eval_command_shownPath(rootDir, values.prompt);
+    // Repo-relative inside the folder, absolute outside it.
+    const promptPath = insideDir(rootDir, values.prompt) ?? external_node_path_default().resolve(rootDir, values.prompt);
     const promptText = await readPrompt(rootDir, promptPath);
     if (values.config !== undefined || STANDALONE.every((k) => values[k] === undefined)) {
         // --prompt alone: a self-sufficient .prompt.yml, or the config's entry for that file.

@@ -4,6 +4,7 @@ import { glob } from 'tinyglobby';
 import { DEFAULT_CONFIG_PATH, entryFor, loadConfig, type PromptEntry } from '../config/load.js';
 import { CONFIG_SCORERS, PromptEntrySchema } from '../config/schema.js';
 import { configRoot } from '../config/root.js';
+import { insideDir } from '../core/paths.js';
 import { buildTask } from '../config/task.js';
 import { ConfigError } from '../core/errors.js';
 import { splitRule, splitWarnings } from '../dataset/split-info.js';
@@ -143,22 +144,14 @@ async function tasksFromConfig(values: Values, positionals: string[], rootDir: s
   return tasks;
 }
 
-/** A path as messages and reports name it: repo-relative posix inside rootDir, absolute outside it. */
-function shownPath(rootDir: string, file: string): string {
-  const absolute = path.resolve(rootDir, file);
-  const relative = path.relative(rootDir, absolute);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
-    ? relative.split(path.sep).join('/')
-    : absolute;
-}
-
 export async function tasksFor(values: Values, positionals: string[], rootDir: string): Promise<EvalTask[]> {
   if (values.prompt === undefined) {
     const stray = STANDALONE.find((k) => values[k] !== undefined);
     if (stray) throw new ConfigError(`--${stray}: only valid together with --prompt`);
     return withSplitFlags(await tasksFromConfig(values, positionals, rootDir), values, false);
   }
-  const promptPath = shownPath(rootDir, values.prompt);
+  // Repo-relative inside the folder, absolute outside it.
+  const promptPath = insideDir(rootDir, values.prompt) ?? path.resolve(rootDir, values.prompt);
   const promptText = await readPrompt(rootDir, promptPath);
   if (values.config !== undefined || STANDALONE.every((k) => values[k] === undefined)) {
     // --prompt alone: a self-sufficient .prompt.yml, or the config's entry for that file.

@@ -3,6 +3,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { insideDir } from '../core/paths.js';
 import { ConfigError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import type { ScorerSpec, SplitSpec } from '../core/types.js';
@@ -39,7 +40,7 @@ export interface LpoConfig {
 
 export async function loadConfig(file: string, rootDir: string): Promise<LpoConfig> {
   const absolute = path.resolve(rootDir, file);
-  const shown = shownPath(file, absolute, rootDir);
+  const shown = insideDir(rootDir, absolute) ?? file;
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
@@ -50,17 +51,9 @@ export async function loadConfig(file: string, rootDir: string): Promise<LpoConf
   return parseConfig(text, shown, rootDir);
 }
 
-/** Relative to rootDir when inside it, as the user reads paths in their repository. */
-function shownPath(file: string, absolute: string, rootDir: string): string {
-  const relative = path.relative(rootDir, absolute);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
-    ? relative.split(path.sep).join('/')
-    : file;
-}
-
 /** `lpo.yaml` for `lpo.yml` is the usual slip; the same words must fit the CLI flag and the Action input. */
 async function notFound(file: string, absolute: string, rootDir: string): Promise<ConfigError> {
-  const shown = shownPath(file, absolute, rootDir);
+  const shown = insideDir(rootDir, absolute) ?? file;
   const extension = /\.ya?ml$/i.exec(file)?.[0];
   if (extension) {
     const otherExtension = extension.toLowerCase() === '.yml' ? '.yaml' : '.yml';

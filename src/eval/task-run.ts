@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { insideDir } from '../core/paths.js';
 import { assignSplits, type SplitCounts } from '../dataset/split.js';
 import { type SplitInfo, splitInfo } from '../dataset/split-info.js';
 import { examplesFromRows, loadSplits, streamSplits } from '../dataset/examples.js';
@@ -19,8 +19,7 @@ function shown(file: string): string {
 }
 
 function shownFrom(dir: string, file: string): string {
-  const rel = relative(dir, file);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  return insideDir(dir, file) ?? file;
 }
 
 /**
