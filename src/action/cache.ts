@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
+import { DEFAULT_CACHE_DIR } from '../config/settings.js';
 import { errorMessage } from '../core/errors.js';
+import type { UsageSnapshot } from '../core/types.js';
+import { ignoredEntriesText } from '../llm/cache.js';
 
 // The response cache survives across workflow runs through the Actions cache service. Keys hold the
 // config's hash and the models, so a changed config or model starts from the closest older entry
 // (the restore keys) and never from an unrelated one. Entries are immutable, so each run saves under
 // a key of its own.
-
-const VERSION = 'lpo-review-v1';
+//
+// v2: entries carry an HMAC of the API key and the folder moved out of the workspace (see
+// cache-dir.ts); v1 archives would only restore entries that no longer authenticate.
+const VERSION = 'lpo-review-v2';
 
 export interface CacheKeys {
   primary: string;
@@ -62,8 +69,14 @@ export class PersistentCache {
   }
 
   /** Saves only when this run made new calls: otherwise the restored entry already holds everything. */
-  async save(newCalls: number): Promise<void> {
-    if (newCalls === 0 || !cache.isFeatureAvailable()) return;
+  async save(usage: UsageSnapshot): Promise<void> {
+    const ignored = ignoredEntriesText(usage.cacheIgnored);
+    if (ignored) {
+      core.warning(
+        `LPO review: ${ignored}: treated as misses, so entries forged or written with another API key or endpoint never decide a verdict`,
+      );
+    }
+    if (usage.calls === 0 || !cache.isFeatureAvailable()) return;
     try {
       await cache.saveCache([this.dir], this.keys.primary);
       core.info(`response cache saved as ${this.keys.primary}`);
@@ -71,4 +84,16 @@ export class PersistentCache {
       this.once(`response cache: save failed (${errorMessage(error)}); the next run starts cold`);
     }
   }
+}
+
+/**
+ * A `.lpo-cache` in the checkout (the CLI's default folder) is the pull request's to fill: say it is
+ * not used, so nobody takes its entries for the run's or wonders why it gives no hits.
+ */
+export async function noteWorkspaceCache(workspace: string, cacheDir: string): Promise<void> {
+  const there = await lstat(path.join(workspace, DEFAULT_CACHE_DIR)).catch(() => null);
+  if (!there) return;
+  core.notice(
+    `LPO review: ${DEFAULT_CACHE_DIR}${there.isSymbolicLink() ? ' (a symlink)' : ''} in the workspace is not used: the pull request controls every file in the checkout, so the response cache lives in ${cacheDir}, outside it.`,
+  );
 }

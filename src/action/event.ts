@@ -12,8 +12,13 @@ export interface RunEvent {
   baseRef: string;
   /** PR: the PR head SHA from the payload (never GITHUB_SHA, which is the test-merge commit). */
   headSha: string;
-  /** A PR from a fork: no secrets, read-only token. */
+  /** A PR whose head repository is not the base repository. */
   fromFork: boolean;
+  /**
+   * pull_request_target: the run has the base repository's secrets and a write token even for a
+   * fork PR, so the fork's files must not be evaluated with them (see run.ts).
+   */
+  target: boolean;
 }
 
 interface Context {
@@ -31,6 +36,12 @@ type Pull = {
   head: { sha: string; repo?: { full_name?: string } | null };
 };
 
+/** Owner/name of the PR's head, lower-cased (GitHub names are case-insensitive); '' when deleted. */
+function headRepo(pr: Pull): string {
+  // A deleted fork leaves `head.repo` null: the head is still not this repository's.
+  return (pr.head.repo?.full_name ?? '').toLowerCase();
+}
+
 export function readEvent(context: Context, baseRefInput: string | undefined): RunEvent {
   const { owner, repo } = context.repo;
   if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
@@ -44,7 +55,8 @@ export function readEvent(context: Context, baseRefInput: string | undefined): R
       pullNumber: pr.number,
       baseRef: pr.base.sha,
       headSha: pr.head.sha,
-      fromFork: (pr.head.repo?.full_name ?? '') !== (pr.base.repo?.full_name ?? `${owner}/${repo}`),
+      fromFork: headRepo(pr) !== (pr.base.repo?.full_name ?? `${owner}/${repo}`).toLowerCase(),
+      target: context.eventName === 'pull_request_target',
     };
   }
   if (context.eventName === 'push') {
@@ -52,7 +64,7 @@ export function readEvent(context: Context, baseRefInput: string | undefined): R
     const after = String(context.payload.after ?? context.sha);
     // A new branch's push has no `before`: compare with the previous commit instead.
     const baseRef = baseRefInput || (before && !ZERO_SHA.test(before) ? before : `${after}~1`);
-    return { kind: 'push', owner, repo, baseRef, headSha: after, fromFork: false };
+    return { kind: 'push', owner, repo, baseRef, headSha: after, fromFork: false, target: false };
   }
   if (context.eventName === 'workflow_dispatch') {
     return {
@@ -62,6 +74,7 @@ export function readEvent(context: Context, baseRefInput: string | undefined): R
       baseRef: baseRefInput || `${context.sha}~1`,
       headSha: context.sha,
       fromFork: false,
+      target: false,
     };
   }
   throw new ConfigError(

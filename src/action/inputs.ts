@@ -1,6 +1,7 @@
 import { runSettings, type RunKey, type RunSettings } from '../app/settings.js';
 import { DEFAULT_BASE_URL, endpointSettings, type EndpointSettings } from '../config/settings.js';
 import { ConfigError } from '../core/errors.js';
+import { actionCacheDir } from './cache-dir.js';
 
 // Every Action input and every environment variable the Action reads, parsed once into one typed
 // object. `getInput` and `env` are injected so this module can be tested without the Actions runtime;
@@ -24,6 +25,8 @@ export interface ActionSettings {
   hasApiKey: boolean;
   githubToken: string;
   baseRef?: string;
+  /** allow-pull-request-target: evaluate fork PRs on pull_request_target, with the secrets. */
+  allowPullRequestTarget: boolean;
   /** From deadline-minutes: the run stops starting new work in time to post what it has. */
   deadlineMs?: number;
   runner: RunnerEnv;
@@ -53,6 +56,7 @@ const NAMES = {
   apiKey: 'input api-key',
   taskModel: 'input task-model',
   concurrency: 'input concurrency',
+  maxResponseBytes: 'input max-response-bytes',
 };
 
 /** The endpoint, and whether a key is there at all: a missing key skips the run (fork PRs). */
@@ -63,7 +67,9 @@ function endpointOf(input: (name: string) => string, env: NodeJS.ProcessEnv): [E
     apiKey,
     taskModel: input('task-model'),
     concurrency: input('concurrency'),
-    cacheDir: input('cache-dir'),
+    maxResponseBytes: input('max-response-bytes'),
+    // Outside the workspace, which the PR controls (see cache-dir.ts).
+    cacheDir: actionCacheDir(input('cache-dir'), env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP),
   };
   try {
     return [endpointSettings(raw, env, NAMES), true];
@@ -91,16 +97,20 @@ export function readSettings(getInput: GetInput, env: NodeJS.ProcessEnv): Action
   const input = (name: string) => getInput(name).trim();
   const [endpoint, hasApiKey] = endpointOf(input, env);
   const optimize = input('optimize') ? bool(input('optimize'), 'optimize') : true;
+  const trustPrConfig = input('trust-pr-config') ? bool(input('trust-pr-config'), 'trust-pr-config') : false;
   const run = runSettings(
     (key: RunKey) => input(key),
     (key) => `input ${key}`,
     endpoint,
-    optimize,
+    { optimize, trustPrConfig },
   );
   const settings: ActionSettings = {
     run,
     hasApiKey,
     githubToken: input('github-token'),
+    allowPullRequestTarget: input('allow-pull-request-target')
+      ? bool(input('allow-pull-request-target'), 'allow-pull-request-target')
+      : false,
     runner: runnerEnv(env),
   };
   if (input('base-ref')) settings.baseRef = input('base-ref');

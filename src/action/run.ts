@@ -1,23 +1,20 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { reviewApp } from '../app/review-app.js';
-import { clientFor } from '../app/settings.js';
-import { loadConfig } from '../config/load.js';
+import { clientFor, reviewCeilings } from '../app/settings.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { createOctokit } from './octokit.js';
-import type { Logger } from '../github/types.js';
 import { renderJobSummary } from '../render/comment.js';
 import { toReviewJson } from '../render/json-report.js';
-import { failureMessage } from '../review/outcome.js';
-import { cacheKeys, PersistentCache } from './cache.js';
+import { failureMessage, inconclusiveWarning } from '../review/outcome.js';
+import { cacheKeys, noteWorkspaceCache, PersistentCache } from './cache.js';
 import { readEvent, type RunEvent } from './event.js';
+import { logger, maskApiKey, redact, redactData, redactRequests } from './mask.js';
 import { type ActionSettings, readSettings } from './inputs.js';
 import { publishToPullRequest } from './publish.js';
 import { commitSources, pullRequestSources } from './sources.js';
-
-const logger: Logger = { info: core.info, warning: core.warning, debug: core.debug };
 
 function jobSummaryUrl(settings: ActionSettings, event: RunEvent): string | undefined {
   const { serverUrl, runId } = settings.runner;
@@ -37,8 +34,8 @@ async function writeJobSummary(write: () => Promise<unknown>): Promise<void> {
 }
 
 async function skip(reason: string): Promise<undefined> {
-  core.notice(reason);
-  await writeJobSummary(() => core.summary.addHeading('LPO review', 2).addRaw(reason, true).write());
+  core.notice(redact(reason));
+  await writeJobSummary(() => core.summary.addHeading('LPO review', 2).addRaw(redact(reason), true).write());
   core.setOutput('regressed', 'false');
   return undefined;
 }
@@ -53,6 +50,8 @@ function stopAt(started: number, deadlineMs: number): number {
 
 const NO_KEY_FORK =
   'LPO review skipped: this pull request comes from a fork, and GitHub gives fork PRs no secrets, so no API key is available. A maintainer can run the review from a branch in this repository.';
+const FORK_TARGET =
+  "LPO review skipped: this pull_request_target run is for a pull request from a fork. pull_request_target runs with this repository's secrets and a write token, and the evaluation would use the fork's prompts, config and datasets (whatever the workflow checked out), so the fork could get the secrets or the verdict it wants. Review the PR and run it from a branch here, or set allow-pull-request-target: true if the workflow never checks out or reads the fork's files.";
 const NO_KEY =
   'LPO review skipped: no API key. Set the api-key input (for example from secrets.OPENAI_API_KEY) or the OPENAI_API_KEY environment variable.';
 
@@ -61,16 +60,17 @@ async function review(): Promise<string | undefined> {
   const started = Date.now();
   const settings = readSettings(core.getInput, process.env);
   const { run, runner } = settings;
-  if (run.endpoint.apiKey) core.setSecret(run.endpoint.apiKey);
+  maskApiKey(run.endpoint.apiKey);
   const event = readEvent(github.context, settings.baseRef);
-  if (!settings.hasApiKey) return skip(event.fromFork ? NO_KEY_FORK : NO_KEY);
+  // Before any file of the checkout is read: on pull_request_target those are the fork's.
+  if (event.target && event.fromFork && !settings.allowPullRequestTarget) return skip(FORK_TARGET);
+  if (!settings.hasApiKey) return skip(event.fromFork && !event.target ? NO_KEY_FORK : NO_KEY);
   const workspace = runner.workspace;
-  // Config errors surface here, before any model call or any write to the PR.
-  const config = await loadConfig(run.configPath, workspace);
   const octokit =
     event.kind === 'pull_request'
       ? createOctokit(settings.githubToken, { baseUrl: runner.apiUrl, logger })
       : null;
+  if (octokit) redactRequests(octokit);
   const sources = octokit
     ? await pullRequestSources(octokit, event, workspace, logger)
     : await commitSources(event, workspace);
@@ -79,15 +79,16 @@ async function review(): Promise<string | undefined> {
   let persistent: PersistentCache | null = null;
   const result = await reviewApp({
     settings: run,
-    config,
-    rootDir: workspace,
     baseSha: event.baseRef,
     headSha: event.headSha,
     sources,
     logger,
     client: async () => {
       if (cacheDir) {
-        const configText = await readFile(path.resolve(workspace, run.configPath), 'utf8');
+        await noteWorkspaceCache(workspace, cacheDir);
+        // From the commits, like everything the review reads: the checkout is the PR's to shape.
+        const configText =
+          (await sources.readBase(run.configPath)) ?? (await sources.readHead(run.configPath)) ?? '';
         const models = [endpoint.baseURL, endpoint.taskModel, run.optimizerModel];
         persistent = new PersistentCache(
           cacheDir,
@@ -95,25 +96,27 @@ async function review(): Promise<string | undefined> {
         );
         await persistent.restore();
       }
-      return clientFor(endpoint, workspace);
+      return clientFor(endpoint, workspace, reviewCeilings(run));
     },
     ...(settings.deadlineMs !== undefined ? { stopAt: stopAt(started, settings.deadlineMs) } : {}),
   });
   const { report, outcome, headTexts } = result;
   if (outcome.kind === 'skipped') return skip(`LPO review: ${outcome.reason}.`);
-  await (persistent as PersistentCache | null)?.save(report.usage.calls);
+  await (persistent as PersistentCache | null)?.save(report.usage);
   if (report.partial) core.warning('LPO review: the deadline was reached; the results are partial');
   report.repository = `${event.owner}/${event.repo}`;
   if (event.pullNumber !== undefined) report.pullNumber = event.pullNumber;
   const reportPath = path.join(runner.tempDir, 'lpo-review', 'report.json');
   await mkdir(path.dirname(reportPath), { recursive: true });
-  await writeFile(reportPath, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
+  await writeFile(reportPath, `${JSON.stringify(redactData(toReviewJson(report)), null, 2)}\n`);
   core.setOutput('report', reportPath);
-  await writeJobSummary(() => core.summary.addRaw(renderJobSummary(report), true).write());
+  await writeJobSummary(() => core.summary.addRaw(redact(renderJobSummary(report)), true).write());
   // Outputs and the verdict come before posting, so a GitHub failure cannot hide them.
   core.setOutput('regressed', String(outcome.kind === 'regressed'));
   const verdict = failureMessage(outcome);
-  if (octokit && event.fromFork) {
+  const unsure = inconclusiveWarning(outcome);
+  if (unsure) core.warning(redact(`LPO review: ${unsure}`));
+  if (octokit && event.fromFork && !event.target) {
     core.notice(
       'LPO review: fork pull request, so the token is read-only; the results are in the job summary.',
     );
@@ -131,7 +134,7 @@ async function review(): Promise<string | undefined> {
       });
     } catch (error) {
       // The step fails with GitHub's error; the regression must not vanish behind it.
-      if (verdict) core.error(verdict);
+      if (verdict) core.error(redact(verdict));
       throw error;
     }
   }
@@ -142,12 +145,14 @@ async function review(): Promise<string | undefined> {
 export async function run(): Promise<void> {
   try {
     const failure = await review();
-    if (failure) core.setFailed(failure);
+    if (failure) core.setFailed(redact(failure));
   } catch (error) {
-    if (error instanceof ConfigError) core.setFailed(error.message);
+    if (error instanceof ConfigError) core.setFailed(redact(error.message));
     else
       core.setFailed(
-        `LPO review failed unexpectedly (a bug): ${error instanceof Error ? error.stack : errorMessage(error)}`,
+        redact(
+          `LPO review failed unexpectedly (a bug): ${error instanceof Error ? error.stack : errorMessage(error)}`,
+        ),
       );
   }
 }

@@ -2,21 +2,19 @@
 // report and outcome out. Each front end brings what only it knows (where the two versions come
 // from, how to print progress) and maps the outcome to its own world (outputs and posting, or files
 // and an exit code).
-import type { LpoConfig } from '../config/load.js';
 import type { LlmClient } from '../llm/client.js';
 import type { ReviewReport } from '../review/model.js';
 import { outcomeOf, type ReviewOutcome } from '../review/outcome.js';
 import { type Logger, runReview } from '../review/run.js';
-import { jobsFor, type ReviewSources } from '../vcs/sources.js';
-import type { RunSettings } from './settings.js';
+import { promptJobs } from '../vcs/changes.js';
+import type { ReviewSources } from '../vcs/sources.js';
+import { loadReviewConfigs, type ReviewConfigs } from './review-configs.js';
+import { allowedModels, type RunSettings } from './settings.js';
 
 export const NOTHING_CHANGED = 'no prompt file, config or dataset covered by the config changed';
 
 export interface ReviewAppInput {
   settings: RunSettings;
-  config: LpoConfig;
-  /** The head version's files, where datasets and prompts of the head are read. */
-  rootDir: string;
   baseSha: string;
   headSha: string;
   sources: ReviewSources;
@@ -37,9 +35,39 @@ export interface ReviewAppResult {
 
 const NO_USAGE = { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 };
 
+/** The changed prompts, and those whose config entry or dataset changed, under either config. */
+function jobsFor(sources: ReviewSources, configs: ReviewConfigs) {
+  const jobs = promptJobs(sources.changed, configs.gate, configs.gate.path, sources.headFiles);
+  if (configs.head !== configs.gate) {
+    const known = new Set(jobs.map((j) => j.path));
+    for (const job of promptJobs(sources.changed, configs.head, configs.head.path, sources.headFiles)) {
+      if (!known.has(job.path)) jobs.push(job);
+    }
+    jobs.sort((a, b) => a.path.localeCompare(b.path));
+  }
+  return jobs;
+}
+
 export async function reviewApp(input: ReviewAppInput): Promise<ReviewAppResult> {
   const { settings, sources } = input;
-  const jobs = jobsFor(sources, input.config);
+  // Read before anything else: a config error fails the run before any model call or post.
+  const configs = await loadReviewConfigs({
+    sources,
+    configPath: settings.configPath,
+    baseSha: input.baseSha,
+    headSha: input.headSha,
+    trustPrConfig: settings.trustPrConfig,
+  });
+  try {
+    return await review(input, configs);
+  } finally {
+    await configs.dispose();
+  }
+}
+
+async function review(input: ReviewAppInput, configs: ReviewConfigs): Promise<ReviewAppResult> {
+  const { settings, sources } = input;
+  const jobs = jobsFor(sources, configs);
   if (jobs.length === 0) {
     const report: ReviewReport = {
       version: 1,
@@ -49,6 +77,7 @@ export async function reviewApp(input: ReviewAppInput): Promise<ReviewAppResult>
       baseSha: input.baseSha,
       headSha: input.headSha,
       gate: settings.gate,
+      configOrigin: configs.origin,
       prompts: [],
       notes: sources.notes,
       regressed: false,
@@ -64,8 +93,8 @@ export async function reviewApp(input: ReviewAppInput): Promise<ReviewAppResult>
   }
   const client = await input.client();
   const { report, headTexts } = await runReview({
-    rootDir: input.rootDir,
-    config: input.config,
+    configs,
+    limits: { models: allowedModels(settings), maxExamples: settings.limits.maxExamples },
     baseSha: input.baseSha,
     headSha: input.headSha,
     jobs,

@@ -3,6 +3,8 @@
 // to (endpoint: config/settings.ts, gate: review/gate.ts, optimizer: optimize/types.ts).
 import path from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
+import { parseLimits, type RunLimits } from '../config/limits.js';
+import type { Ceilings } from '../llm/ceiling.js';
 import { LlmClient } from '../llm/client.js';
 import type { EndpointSettings } from '../config/settings.js';
 import { OPTIMIZE_KEYS, parseOptimizeOptions } from '../optimize/options.js';
@@ -17,6 +19,19 @@ export interface RunSettings {
   gate: GatePolicy;
   optimize: boolean;
   optimizeOptions: OptimizeOptions;
+  /**
+   * Off (the default): the base commit's config defines each prompt's test, so the PR under review
+   * cannot change its own test. On: the PR's config is used, for repositories whose PR authors the
+   * owner trusts with the gate.
+   */
+  trustPrConfig: boolean;
+  limits: RunLimits;
+}
+
+/** The switches each front end reads its own way (a boolean flag, or a true/false input). */
+export interface RunSwitches {
+  optimize: boolean;
+  trustPrConfig: boolean;
 }
 
 /** The settings both front ends spell alike (`--fail-on` and input `fail-on`). */
@@ -26,6 +41,10 @@ export const RUN_KEYS = [
   'fail-on',
   'min-delta',
   'min-accuracy',
+  'fail-on-inconclusive',
+  'allowed-models',
+  'max-output-tokens',
+  'max-examples',
   ...OPTIMIZE_KEYS,
 ] as const;
 export type RunKey = (typeof RUN_KEYS)[number];
@@ -43,7 +62,7 @@ export function runSettings(
   get: (key: RunKey) => string | undefined,
   name: (key: RunKey) => string,
   endpoint: EndpointSettings,
-  optimize: boolean,
+  switches: RunSwitches,
 ): RunSettings {
   const given = (key: RunKey) => get(key)?.trim() || undefined;
   return {
@@ -51,20 +70,49 @@ export function runSettings(
     optimizerModel: optimizerModelOf(get('optimizer-model'), endpoint.taskModel),
     configPath: given('config') ?? DEFAULT_CONFIG_PATH,
     gate: parseGate(
-      { failOn: given('fail-on'), minDelta: given('min-delta'), minAccuracy: given('min-accuracy') },
+      {
+        failOn: given('fail-on'),
+        minDelta: given('min-delta'),
+        minAccuracy: given('min-accuracy'),
+        failOnInconclusive: given('fail-on-inconclusive'),
+      },
       name,
     ),
-    optimize,
+    optimize: switches.optimize,
     optimizeOptions: parseOptimizeOptions(given, name),
+    trustPrConfig: switches.trustPrConfig,
+    limits: parseLimits(given, name),
+  };
+}
+
+/** The models a run may call: the two the owner named, and those it allows besides. */
+export function allowedModels(settings: RunSettings): string[] {
+  const { endpoint, optimizerModel, limits } = settings;
+  return [...new Set([endpoint.taskModel, optimizerModel, ...limits.allowedModels])];
+}
+
+/**
+ * A review's ceilings: max-calls and max-tokens bound every request of the run, evaluation and
+ * optimizer alike; the models and the output length are held where every request passes.
+ */
+export function reviewCeilings(settings: RunSettings): Ceilings {
+  const { maxCalls, maxTokens } = settings.optimizeOptions;
+  return {
+    maxCalls,
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+    maxOutputTokens: settings.limits.maxOutputTokens,
+    models: allowedModels(settings),
   };
 }
 
 /** The one place a client is built from settings; a relative cache folder is under `rootDir`. */
-export function clientFor(endpoint: EndpointSettings, rootDir: string): LlmClient {
+export function clientFor(endpoint: EndpointSettings, rootDir: string, ceilings?: Ceilings): LlmClient {
   return new LlmClient({
     baseURL: endpoint.baseURL,
     apiKey: endpoint.apiKey,
     concurrency: endpoint.concurrency,
     cacheDir: endpoint.cacheDir ? path.resolve(rootDir, endpoint.cacheDir) : null,
+    maxResponseBytes: endpoint.maxResponseBytes,
+    ...(ceilings ? { ceilings } : {}),
   });
 }

@@ -55,6 +55,7 @@ export const ENDPOINT_FLAGS = {
   concurrency: { type: 'string' },
   'cache-dir': { type: 'string' },
   'no-cache': { type: 'boolean' },
+  'max-response-bytes': { type: 'string' },
 } as const;
 
 export const ENDPOINT_NAMES = {
@@ -62,6 +63,7 @@ export const ENDPOINT_NAMES = {
   apiKey: '--api-key',
   taskModel: '--task-model',
   concurrency: '--concurrency',
+  maxResponseBytes: '--max-response-bytes',
 } as const;
 
 /** The optimizer's settings, as `lpo optimize` and `lpo review` take them (see src/optimize/options.ts). */
@@ -85,6 +87,7 @@ type EndpointValues = {
   concurrency?: string | undefined;
   'cache-dir'?: string | undefined;
   'no-cache'?: boolean | undefined;
+  'max-response-bytes'?: string | undefined;
 };
 
 /** The endpoint flags, then OPENAI_* from the environment, then the defaults. */
@@ -95,5 +98,6 @@ export function endpointFromFlags(values: EndpointValues): EndpointSettings {
   if (values['task-model'] !== undefined) raw.taskModel = values['task-model'];
   if (values.concurrency !== undefined) raw.concurrency = values.concurrency;
   if (values['cache-dir'] !== undefined) raw.cacheDir = values['cache-dir'];
+  if (values['max-response-bytes'] !== undefined) raw.maxResponseBytes = values['max-response-bytes'];
   return endpointSettings(raw, process.env, ENDPOINT_NAMES);
 }

@@ -35,6 +35,7 @@ ${SPLIT_HELP}
   --task-model <name>    model that answers the examples
   --concurrency <n>      requests in flight (default 8)
   --cache-dir <dir>      response cache (default .lpo-cache); --no-cache turns it off
+  --max-response-bytes <n>  largest response body read (default 1048576); larger is an error
   --json <path>          write the versioned JSON report (one report, or {reports: [...]} for several)`;
 
 export const FLAGS = {

@@ -1,15 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { reviewApp } from '../app/review-app.js';
-import { clientFor, runSettings } from '../app/settings.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
+import { clientFor, reviewCeilings, runSettings } from '../app/settings.js';
+import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { renderSummary } from '../render/comment.js';
 import { toReviewJson } from '../render/json-report.js';
-import type { ReviewOutcome } from '../review/outcome.js';
+import { failureMessage, inconclusiveWarning, type ReviewOutcome } from '../review/outcome.js';
 import { resolveRef } from '../vcs/git.js';
 import { gitSources } from '../vcs/sources.js';
-import { withHeadTree } from '../vcs/worktree.js';
 import { ENDPOINT_FLAGS, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
 import { progressReporter } from './progress.js';
 
@@ -18,18 +17,25 @@ const HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <r
 Runs the pull-request review on a local git repository: evaluates the base and head versions of every
 prompt the change touches (or whose config entry or dataset it touches), and writes the comment the
 Action would post. Exits 1 when a prompt regresses by the --fail-on rule, 3 when a prompt could not
-be evaluated (e.g. every model call failed), 2 on a usage or input error.
+be evaluated (e.g. every model call failed), 4 when a test split is too small to detect a drop of
+--min-delta (inconclusive; see --fail-on-inconclusive), 2 on a usage or input error.
 
   --config <file>        config path inside the repo (default ${DEFAULT_CONFIG_PATH})
   --fail-on <rule>       significant-regression (default) | regression | never
-  --min-delta <pp>       for --fail-on regression: largest allowed test drop (default 2)
+  --min-delta <pp>       largest allowed test drop for --fail-on regression, and the drop the test
+                         split must be able to detect, else the verdict is inconclusive (default 2)
+  --fail-on-inconclusive <true|false>
+                         exit 4 when a prompt is inconclusive (default true; never with --fail-on never)
   --min-accuracy <pct>   fail when the head's test accuracy is below this percentage
+  --trust-pr-config      judge with the head's config and datasets (default: the base commit's,
+                         so a change cannot rewrite its own test)
   --no-optimize          skip the LPO suggestion
   --optimizer-model <m>  model that proposes edits (default: the task model)
   --method ape|apo|pe2 --mode local|global --steps <n> --beam <n> --candidates <n>
   --max-edit-words <n> --max-calls <n> --max-tokens <n> --seed <n>
                          the optimizer's settings, as for lpo optimize
-  plus --base-url --api-key --task-model --concurrency --cache-dir --no-cache, as for lpo eval`;
+  plus --base-url --api-key --task-model --concurrency --cache-dir --no-cache --max-response-bytes,
+  as for lpo eval`;
 
 const FLAGS = {
   ...ENDPOINT_FLAGS,
@@ -42,12 +48,20 @@ const FLAGS = {
   'fail-on': { type: 'string' },
   'min-delta': { type: 'string' },
   'min-accuracy': { type: 'string' },
+  'fail-on-inconclusive': { type: 'string' },
+  'allowed-models': { type: 'string' },
+  'max-output-tokens': { type: 'string' },
+  'max-examples': { type: 'string' },
   'no-optimize': { type: 'boolean' },
+  'trust-pr-config': { type: 'boolean' },
   ...OPTIMIZE_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** 1 is a regression, 2 a usage error (from main), 3 a prompt that reached no verdict. */
+/**
+ * 1 is a regression, 2 a usage error (from main), 3 a prompt that reached no verdict (every call failed,
+ * or the ceiling cut its evaluation), 4 too little test data.
+ */
 function exitCode(outcome: ReviewOutcome): number {
   switch (outcome.kind) {
     case 'regressed':
@@ -56,11 +70,20 @@ function exitCode(outcome: ReviewOutcome): number {
       for (const p of outcome.prompts)
         process.stderr.write(`error: evaluation could not run for ${p.path}: ${p.error}\n`);
       return 3;
+    case 'over-budget':
+      process.stderr.write(`error: ${failureMessage(outcome)}\n`);
+      return 3;
+    case 'inconclusive':
+      for (const p of outcome.prompts) process.stderr.write(`error: ${p.path}: ${p.verdict}\n`);
+      return 4;
     case 'skipped':
       process.stderr.write(`${outcome.reason}\n`);
       return 0;
-    default:
+    default: {
+      const unsure = inconclusiveWarning(outcome);
+      if (unsure) process.stderr.write(`warning: ${unsure}\n`);
       return 0;
+    }
   }
 }
 
@@ -84,30 +107,27 @@ export async function reviewCommand(argv: string[]): Promise<number> {
     (key) => values[key],
     (key) => `--${key}`,
     endpoint,
-    values['no-optimize'] !== true,
+    { optimize: values['no-optimize'] !== true, trustPrConfig: values['trust-pr-config'] === true },
   );
   const baseSha = await resolveRef(repoDir, values.base!);
   const headSha = await resolveRef(repoDir, values.head!);
   const progress = new Map<string, ReturnType<typeof progressReporter>>();
-  const { report, outcome } = await withHeadTree(repoDir, headSha, async (rootDir) =>
-    reviewApp({
-      settings,
-      config: await loadConfig(settings.configPath, rootDir),
-      rootDir,
-      baseSha,
-      headSha,
-      sources: await gitSources(repoDir, baseSha, headSha),
-      client: async () => clientFor(endpoint, process.cwd()),
-      logger: {
-        info: (m) => process.stderr.write(`${m}\n`),
-        warning: (m) => process.stderr.write(`warning: ${m}\n`),
-      },
-      onProgress: (label, done, total) => {
-        if (!progress.has(label)) progress.set(label, progressReporter(label));
-        progress.get(label)!.update(done, total);
-      },
-    }),
-  );
+  // Everything is read from the two commits' objects: no checkout of the head is needed.
+  const { report, outcome } = await reviewApp({
+    settings,
+    baseSha,
+    headSha,
+    sources: await gitSources(repoDir, baseSha, headSha),
+    client: async () => clientFor(endpoint, process.cwd(), reviewCeilings(settings)),
+    logger: {
+      info: (m) => process.stderr.write(`${m}\n`),
+      warning: (m) => process.stderr.write(`warning: ${m}\n`),
+    },
+    onProgress: (label, done, total) => {
+      if (!progress.has(label)) progress.set(label, progressReporter(label));
+      progress.get(label)!.update(done, total);
+    },
+  });
   const markdown = renderSummary(report);
   if (values.out) {
     await writeOut(values.out, `${markdown}\n`);

@@ -2,11 +2,11 @@
 
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { insideDir } from '../core/paths.js';
 import { ConfigError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import type { ScorerSpec, SplitSpec } from '../core/types.js';
+import { globMatcher } from './globs.js';
 import { ConfigFileSchema, PromptEntrySchema } from './schema.js';
 import { formatPath, lineOf, type ParsedYaml, problemLine, readYaml, validateYaml } from './yaml-issues.js';
 
@@ -51,18 +51,20 @@ export async function loadConfig(file: string, rootDir: string): Promise<LpoConf
   return parseConfig(text, shown, rootDir);
 }
 
-/** `lpo.yaml` for `lpo.yml` is the usual slip; the same words must fit the CLI flag and the Action input. */
-async function notFound(file: string, absolute: string, rootDir: string): Promise<ConfigError> {
-  const shown = insideDir(rootDir, absolute) ?? file;
-  const extension = /\.ya?ml$/i.exec(file)?.[0];
+/**
+ * `lpo.yaml` for `lpo.yml` is the usual slip; the same words must fit the CLI flag and the Action
+ * input. `exists` says whether a path (as given, or absolute) is there: the file system for `lpo eval`,
+ * a commit for a review.
+ */
+export async function configNotFound(
+  shown: string,
+  exists: (sibling: string) => Promise<boolean>,
+  absolute = shown,
+): Promise<ConfigError> {
+  const extension = /\.ya?ml$/i.exec(shown)?.[0];
   if (extension) {
     const otherExtension = extension.toLowerCase() === '.yml' ? '.yaml' : '.yml';
-    const sibling = absolute.slice(0, -extension.length) + otherExtension;
-    const exists = await access(sibling).then(
-      () => true,
-      () => false,
-    );
-    if (exists) {
+    if (await exists(absolute.slice(0, -extension.length) + otherExtension)) {
       const other = shown.slice(0, -extension.length) + otherExtension;
       return new ConfigError(
         `${shown}: config file not found (found ${other}: rename it, or point config at it: --config ${other} for the CLI, config: ${other} in the Action)`,
@@ -70,6 +72,16 @@ async function notFound(file: string, absolute: string, rootDir: string): Promis
     }
   }
   return new ConfigError(`${shown}: config file not found (create it, or point the config path at yours)`);
+}
+
+async function notFound(file: string, absolute: string, rootDir: string): Promise<ConfigError> {
+  const shown = insideDir(rootDir, absolute) ?? file;
+  const onDisk = (sibling: string) =>
+    access(sibling).then(
+      () => true,
+      () => false,
+    );
+  return configNotFound(shown, onDisk, absolute);
 }
 
 /** Pure: `file` is only used in messages and `rootDir` to resolve dataset paths. */
@@ -120,8 +132,7 @@ export function entryFor(config: LpoConfig, promptPath: string): PromptEntry | u
   return config.entries.find((entry) => {
     let matches = matchers.get(entry);
     if (!matches) {
-      // dot: prompts often live under dot-folders such as .github/prompts.
-      matches = picomatch(entry.files, { dot: true });
+      matches = globMatcher(entry.files);
       matchers.set(entry, matches);
     }
     return matches(normal);

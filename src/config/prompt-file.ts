@@ -6,6 +6,7 @@
 import { isMap, isNode, isScalar, isSeq } from 'yaml';
 import * as z from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { tooDeepAt, tooDeepReason } from '../core/nesting.js';
 import type { ChatMessage, ModelParams, ScorerSpec } from '../core/types.js';
 import { placeholdersIn, solePlaceholder } from './placeholders.js';
 import { lineOf, type ParsedYaml, problemLine, readYaml, strictObject, validateYaml } from './yaml-issues.js';
@@ -177,6 +178,9 @@ function responseFormat(
   if (type !== 'json_schema') return { type };
   let schema: unknown = jsonSchema;
   if (typeof jsonSchema === 'string') {
+    if (tooDeepAt(jsonSchema) !== -1) {
+      throw new ConfigError(problemLine(file, line, ['jsonSchema'], tooDeepReason()));
+    }
     try {
       schema = JSON.parse(jsonSchema);
     } catch (error) {

@@ -7,7 +7,9 @@
 
 import posix from 'node:path/posix';
 import * as z from 'zod';
+import { compileLinear, whyNot } from '../core/linear-regex.js';
 import type { ScorerSpec, SplitSpec } from '../core/types.js';
+import { compileGlob } from './globs.js';
 import { FIELD_NAME, PROMPT_PLACEHOLDER, placeholdersIn } from './placeholders.js';
 import { strictObject } from './yaml-issues.js';
 
@@ -35,7 +37,17 @@ function insideRepo(what: string) {
     });
 }
 
-const Glob = insideRepo('a glob');
+// Checked at load so that a glob that could hang matching is one line naming it, before any call.
+const Glob = insideRepo('a glob').transform((glob, ctx) => {
+  const compiled = compileGlob(glob);
+  if (compiled.ok) return glob;
+  ctx.issues.push({
+    code: 'custom',
+    message: `glob ${JSON.stringify(glob)} ${compiled.problem}`,
+    input: glob,
+  });
+  return z.NEVER;
+});
 const GlobList = z
   .union([Glob, z.array(Glob).min(1)], { error: 'expected a glob string or a list of glob strings' })
   .transform((value) => (typeof value === 'string' ? [value] : value));
@@ -76,17 +88,16 @@ const ScorerObject = z.discriminatedUnion('type', [
   strictObject({ type: z.literal('json'), field: z.string().min(1) }),
 ]);
 
+// Refused here, at load, so a pattern that could hang the scorer never reaches a model call.
 export const ScorerSchema = z.union([ScorerName, ScorerObject]).superRefine((scorer, ctx) => {
   if (scorer.type !== 'regex') return;
-  try {
-    new RegExp(scorer.pattern, scorer.flags);
-  } catch (error) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['pattern'],
-      message: `invalid regular expression: ${(error as Error).message}`,
-    });
-  }
+  const compiled = compileLinear(scorer.pattern, scorer.flags);
+  if (compiled.ok) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['pattern'],
+    message: whyNot(scorer.pattern, scorer.flags, compiled),
+  });
 });
 
 /** The split keys as written; `maxExamples: null` is an explicit `max-examples: all` (no cap). */

@@ -10,6 +10,9 @@ export const DEFAULT_CONCURRENCY = 8;
 /** Above this, one runner's sockets and the endpoint's limits make more parallelism counter-productive. */
 const MAX_CONCURRENCY = 256;
 export const DEFAULT_CACHE_DIR = '.lpo-cache';
+/** 1 MiB: far above any chat completion, far below what would strain a runner (see llm/http-fetch.ts). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+const MAX_RESPONSE_BYTES_CEILING = 1024 * 1024 * 1024;
 
 export interface EndpointSettings {
   baseURL: string;
@@ -18,6 +21,8 @@ export interface EndpointSettings {
   concurrency: number;
   /** null turns the response cache off. */
   cacheDir: string | null;
+  /** A response body over this size is an error of its request, and is not read further. */
+  maxResponseBytes: number;
 }
 
 export interface RawEndpointInput {
@@ -27,6 +32,7 @@ export interface RawEndpointInput {
   concurrency?: string;
   cacheDir?: string;
   noCache?: boolean;
+  maxResponseBytes?: string;
 }
 
 /** `what` names the input in errors: `--concurrency` for the CLI, `input concurrency` for the Action. */
@@ -63,7 +69,7 @@ function isLocal(baseURL: string): boolean {
 export function endpointSettings(
   raw: RawEndpointInput,
   env: NodeJS.ProcessEnv,
-  names: Record<'baseUrl' | 'apiKey' | 'taskModel' | 'concurrency', string>,
+  names: Record<'baseUrl' | 'apiKey' | 'taskModel' | 'concurrency' | 'maxResponseBytes', string>,
 ): EndpointSettings {
   const baseURL = parseBaseUrl(raw.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL, names.baseUrl);
   const apiKey = raw.apiKey || env.OPENAI_API_KEY || '';
@@ -78,5 +84,8 @@ export function endpointSettings(
     ? parsePositiveInt(raw.concurrency, names.concurrency, MAX_CONCURRENCY)
     : DEFAULT_CONCURRENCY;
   const cacheDir = raw.noCache ? null : raw.cacheDir || DEFAULT_CACHE_DIR;
-  return { baseURL, apiKey, taskModel, concurrency, cacheDir };
+  const maxResponseBytes = raw.maxResponseBytes
+    ? parsePositiveInt(raw.maxResponseBytes, names.maxResponseBytes, MAX_RESPONSE_BYTES_CEILING)
+    : DEFAULT_MAX_RESPONSE_BYTES;
+  return { baseURL, apiKey, taskModel, concurrency, cacheDir, maxResponseBytes };
 }

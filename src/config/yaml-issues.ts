@@ -22,6 +22,12 @@ export function readYaml(text: string, file: string): ParsedYaml {
     const line = error.linePos?.[0].line ?? 1;
     // prettyErrors appends "at line L, column C:" and a code frame; keep the one-line reason.
     const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    // The parser recurses per level and reports its own stack overflow as an error of the document.
+    if (/call stack/i.test(reason)) {
+      throw new ConfigError(
+        `${file}:${line}: YAML nested too deeply to read (collections inside each other)`,
+      );
+    }
     throw new ConfigError(`${file}:${line}: YAML syntax error: ${reason}`);
   }
   try {

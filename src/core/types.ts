@@ -84,6 +84,14 @@ export interface EvalTask {
 
 export type Verdict = 'correct' | 'wrong' | 'error';
 
+/**
+ * An answer the prompt caused to be unusable: cut off at max_tokens, blocked by the content filter,
+ * refused, empty, or not JSON under a JSON response_format. Such an example counts as wrong; only a
+ * call that brought no answer at all (transport, HTTP, protocol) is an error.
+ */
+export const ANSWER_FAILURES = ['truncated', 'filtered', 'refused', 'empty', 'invalid-json'] as const;
+export type AnswerFailure = (typeof ANSWER_FAILURES)[number];
+
 export interface ExampleResult {
   id: string;
   line: number;
@@ -96,6 +104,8 @@ export interface ExampleResult {
   extracted: string | null;
   verdict: Verdict;
   error?: string;
+  /** Why a `wrong` answer was unusable, when it was (see AnswerFailure). */
+  failure?: AnswerFailure;
   cached?: boolean;
 }
 
@@ -107,11 +117,15 @@ export interface SplitSummary {
   accuracy: number | null;
   /** 95 % Wilson interval of accuracy. */
   interval: [number, number] | null;
+  /** Of the wrong answers, those the prompt made unusable, by kind; absent when there are none. */
+  failures?: Partial<Record<AnswerFailure, number>>;
 }
 
 export interface UsageSnapshot {
   calls: number;
   cacheHits: number;
+  /** Cache entries found but not written with this run's key (forged, or another key's); absent = 0. */
+  cacheIgnored?: number;
   promptTokens: number;
   completionTokens: number;
   failedCalls: number;

@@ -3,10 +3,13 @@
 // scanner over the (already validated) text finds where each row starts, for `file:line` messages.
 import { readFile } from 'node:fs/promises';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { tooDeepAt, tooDeepReason } from '../core/nesting.js';
 import { isRecord, kindOf, oneLine, type RawRow, rowLocation, stripBom } from './values.js';
 
 export async function* readJsonRows(file: string): AsyncGenerator<RawRow> {
   const text = stripBom(await readFile(file, 'utf8'));
+  const deep = tooDeepAt(text);
+  if (deep !== -1) throw new ConfigError(`${deepWhere(file, text, deep)}: ${tooDeepReason()}`);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -32,6 +35,15 @@ export async function* readJsonRows(file: string): AsyncGenerator<RawRow> {
     }
     yield { ...raw, row };
   }
+}
+
+/** `file:line`, and the row when the rows are the root array (the scanner below does not recurse). */
+function deepWhere(file: string, text: string, offset: number): string {
+  const line = lineAt(text, offset);
+  const start = skipWhitespace(text, 0);
+  if (text[start] !== '[') return `${file}:${line}`;
+  const index = elementOffsets(text, start).findLastIndex((at) => at <= offset);
+  return index < 0 ? `${file}:${line}` : rowLocation(file, { line, index, inArray: true });
 }
 
 function locateRows(file: string, text: string, data: unknown): { rows: unknown[]; start: number } {

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { pipeline, Transform } from 'node:stream';
 import { CsvError, type Info, parse } from 'csv-parse';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { tooDeepAt, tooDeepReason } from '../core/nesting.js';
 import { readJsonRows } from './json-rows.js';
 import { isRecord, kindOf, oneLine, type RawRow, stripBom } from './values.js';
 
@@ -74,6 +75,7 @@ async function* readJsonl(file: string): AsyncGenerator<RawRow> {
 }
 
 function parseJsonLine(text: string, where: string): Record<string, unknown> {
+  if (tooDeepAt(text) !== -1) throw new ConfigError(`${where}: ${tooDeepReason()}`);
   let value: unknown;
   try {
     value = JSON.parse(text);

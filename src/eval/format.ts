@@ -1,4 +1,5 @@
-import type { SplitName, SplitSummary, UsageSnapshot } from '../core/types.js';
+import { ANSWER_FAILURES, type SplitName, type SplitSummary, type UsageSnapshot } from '../core/types.js';
+import { ignoredEntriesText } from '../llm/cache.js';
 
 export function percent(x: number | null, digits = 1): string {
   return x === null ? 'n/a' : `${(x * 100).toFixed(digits)} %`;
@@ -17,7 +18,16 @@ function pad(cells: string[][]): string {
     .join('\n');
 }
 
-/** The per-split table `lpo eval` prints: n, correct, errors, accuracy, 95 % interval. */
+/** `12 truncated, 3 filtered, counted wrong`; empty when every wrong answer was a real answer. */
+export function failuresText(failures: SplitSummary['failures']): string {
+  const parts = ANSWER_FAILURES.filter((k) => (failures?.[k] ?? 0) > 0).map((k) => `${failures![k]} ${k}`);
+  return parts.length === 0 ? '' : `${parts.join(', ')}, counted wrong`;
+}
+
+/**
+ * The per-split table `lpo eval` prints: n, correct, errors, accuracy, 95 % interval; then, per
+ * split, the wrong answers the prompt made unusable (`test: 12 truncated, counted wrong`).
+ */
 export function splitTable(splits: Partial<Record<SplitName | 'all', SplitSummary>>): string {
   const rows = [['split', 'n', 'correct', 'errors', 'accuracy', '95 % interval']];
   for (const name of ['dev', 'test', 'all'] as const) {
@@ -32,7 +42,12 @@ export function splitTable(splits: Partial<Record<SplitName | 'all', SplitSummar
       intervalText(s.interval),
     ]);
   }
-  return pad(rows);
+  const notes: string[] = [];
+  for (const name of ['dev', 'test'] as const) {
+    const text = failuresText(splits[name]?.failures);
+    if (text) notes.push(`${name}: ${text}`);
+  }
+  return [pad(rows), ...notes].join('\n');
 }
 
 /** `line 7`, or `line 1 (row 17)` for a row of a JSON array, whose line may hold many rows. */
@@ -44,7 +59,8 @@ export function usageLine(u: UsageSnapshot, wallMs: number): string {
   const fmt = (n: number) => n.toLocaleString('en-US');
   return (
     `usage: ${fmt(u.calls)} calls, ${fmt(u.promptTokens)} prompt + ${fmt(u.completionTokens)} completion tokens, ` +
-    `${fmt(u.cacheHits)} cache hits, ${fmt(u.failedCalls)} failed calls, ${(wallMs / 1000).toFixed(1)} s`
+    `${fmt(u.cacheHits)} cache hits, ${fmt(u.failedCalls)} failed calls, ${(wallMs / 1000).toFixed(1)} s` +
+    (u.cacheIgnored ? `; ${ignoredEntriesText(u.cacheIgnored)}` : '')
   );
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANSWER_FAILURES } from '../core/types.js';
 
 // The versioned JSON written by `lpo eval --json`. Consumers should check `version` before reading.
 export const EVAL_REPORT_VERSION = 1;
@@ -10,6 +11,8 @@ export const SplitSummarySchema = z.object({
   /** correct / (total − errors), 0..1; null when every example errored. */
   accuracy: z.number().min(0).max(1).nullable(),
   interval: z.tuple([z.number(), z.number()]).nullable(),
+  /** Of the wrong answers, those the prompt made unusable (cut off, filtered, …), by kind. */
+  failures: z.partialRecord(z.enum(ANSWER_FAILURES), z.number().int().positive()).optional(),
 });
 
 const SplitSideSchema = z.object({
@@ -40,12 +43,16 @@ export const ExampleResultSchema = z.object({
   extracted: z.string().nullable(),
   verdict: z.enum(['correct', 'wrong', 'error']),
   error: z.string().optional(),
+  /** Set on a `wrong` answer the prompt made unusable: the answer came back, but not one to score. */
+  failure: z.enum(ANSWER_FAILURES).optional(),
   cached: z.boolean().optional(),
 });
 
 export const UsageSchema = z.object({
   calls: z.number().int().nonnegative(),
   cacheHits: z.number().int().nonnegative(),
+  /** Cache entries not written with the run's key (forged or another key's); absent in older reports. */
+  cacheIgnored: z.number().int().nonnegative().optional(),
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   failedCalls: z.number().int().nonnegative(),

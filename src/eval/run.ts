@@ -1,9 +1,17 @@
 import { renderMessages } from '../config/task.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { type ChatRequest, type LlmClient, LlmError } from '../llm/client.js';
-import type { EvalTask, Example, ExampleResult, SplitName, SplitSummary } from '../core/types.js';
+import { answerFailure } from '../llm/reply.js';
+import type {
+  AnswerFailure,
+  EvalTask,
+  Example,
+  ExampleResult,
+  SplitName,
+  SplitSummary,
+} from '../core/types.js';
 import { score } from './scorers.js';
-import { wilsonInterval } from './stats.js';
+import { addFailure, type Failures, summaryOf } from './summary.js';
 
 export interface SplitRun {
   summary: SplitSummary;
@@ -15,6 +23,8 @@ export interface EvalRun {
   wallMs: number;
   /** True when the deadline stopped the run: unstarted examples are errors saying so. */
   stopped?: boolean;
+  /** Set when the owner's ceiling (max-calls, max-tokens) stopped it: what was refused, and why. */
+  overBudget?: string;
 }
 
 export const DEADLINE_ERROR = 'not run: the deadline was reached';
@@ -74,6 +84,7 @@ function result(
     extracted: string | null;
     verdict: ExampleResult['verdict'];
     error?: string;
+    failure?: AnswerFailure;
     cached?: boolean;
   },
 ): ExampleResult {
@@ -88,6 +99,7 @@ function result(
     extracted: lean ? null : r.extracted,
     verdict: r.verdict,
     error: r.error,
+    failure: r.failure,
     cached: r.cached,
   };
 }
@@ -100,18 +112,17 @@ async function runOne(
   lean: boolean,
 ): Promise<ExampleResult> {
   try {
-    const answer = await opts.client.chat(requestFor(task, example, opts.model, opts.prompt));
-    // A truncated or refused answer is not the model's answer: count it as an error, never as wrong.
-    if (answer.finishReason === 'length' || answer.refusal !== undefined) {
-      const error =
-        answer.refusal === undefined
-          ? 'output truncated (finish_reason: length)'
-          : `model refused: ${answer.refusal.replace(/\s+/g, ' ').slice(0, 200)}`;
+    const request = requestFor(task, example, opts.model, opts.prompt);
+    const answer = await opts.client.chat(request);
+    // The prompt got an answer, just not a usable one: that counts against it, as wrong, never as an
+    // error (errors leave accuracy, so a prompt that gets itself filtered would look flawless).
+    const failure = answerFailure(answer, request.response_format);
+    if (failure !== undefined) {
       return result(task, example, split, lean, {
-        output: answer.text,
+        output: answer.text || (answer.refusal ?? ''),
         extracted: null,
-        verdict: 'error',
-        error,
+        verdict: 'wrong',
+        failure,
         cached: answer.cached,
       });
     }
@@ -141,40 +152,17 @@ function withoutTexts(r: ExampleResult): ExampleResult {
   return { ...r, input: '', target: '', output: null, extracted: null };
 }
 
-function skipped(task: EvalTask, example: Example, split: SplitName, lean: boolean): ExampleResult {
-  return result(task, example, split, lean, {
-    output: null,
-    extracted: null,
-    verdict: 'error',
-    error: DEADLINE_ERROR,
-  });
+function skipped(
+  task: EvalTask,
+  example: Example,
+  split: SplitName,
+  lean: boolean,
+  why = DEADLINE_ERROR,
+): ExampleResult {
+  return result(task, example, split, lean, { output: null, extracted: null, verdict: 'error', error: why });
 }
 
-export function summarize(results: ExampleResult[]): SplitSummary {
-  let correct = 0;
-  let errors = 0;
-  for (const r of results) {
-    if (r.verdict === 'correct') correct++;
-    else if (r.verdict === 'error') errors++;
-  }
-  return summaryOf(results.length, correct, errors);
-}
-
-/** The summary of two disjoint sets of examples scored together. */
-export function combineSummaries(a: SplitSummary, b: SplitSummary): SplitSummary {
-  return summaryOf(a.total + b.total, a.correct + b.correct, a.errors + b.errors);
-}
-
-function summaryOf(total: number, correct: number, errors: number): SplitSummary {
-  const answered = total - errors;
-  return {
-    total,
-    correct,
-    errors,
-    accuracy: answered > 0 ? correct / answered : null,
-    interval: wilsonInterval(correct, answered),
-  };
-}
+export { combineSummaries, summarize } from './summary.js';
 
 type Job = { split: SplitName; example: Example; slot: number };
 
@@ -205,6 +193,7 @@ class SplitTally {
   correct = 0;
   errors = 0;
   done = 0;
+  readonly failures: Failures = {};
   readonly results: ExampleResult[];
 
   constructor(
@@ -218,12 +207,13 @@ class SplitTally {
     this.done++;
     if (result.verdict === 'correct') this.correct++;
     else if (result.verdict === 'error') this.errors++;
+    else addFailure(this.failures, result.failure);
     if (!this.lean) this.results[slot] = result;
     else if (result.verdict === 'error') this.results.push(withoutTexts(result));
   }
 
   run(): SplitRun {
-    const summary = summaryOf(this.done, this.correct, this.errors);
+    const summary = summaryOf(this.done, this.correct, this.errors, this.failures);
     // Lean errors arrive in completion order; callers list them in file order.
     if (this.lean) this.results.sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0));
     return { summary, results: this.results };
@@ -258,9 +248,13 @@ export async function evaluateStream(
       const job = next.value;
       const late = opts.stopAt !== undefined && Date.now() >= opts.stopAt;
       if (late) stopped = true;
+      // Once the run's ceiling refused a request, nothing new starts: the rest would be refused too.
+      const spent = opts.client.exhausted();
       const result = late
         ? skipped(task, job.example, job.split, !texts)
-        : await runOne(task, job.example, job.split, opts, !texts);
+        : spent
+          ? skipped(task, job.example, job.split, !texts, `not run: ${spent.message}`)
+          : await runOne(task, job.example, job.split, opts, !texts);
       opts.onResult?.(job.split, job.slot, result);
       tallies[job.split]!.record(job.slot, result);
       done++;
@@ -270,6 +264,8 @@ export async function evaluateStream(
   const workers = Math.max(1, Math.min(opts.concurrency, total));
   await Promise.all(Array.from({ length: workers }, worker));
   const run: EvalRun = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
+  const spent = opts.client.exhausted();
+  if (spent) run.overBudget = spent.message;
   for (const name of ['dev', 'test'] as const) {
     const tally = tallies[name];
     if (tally) run.splits[name] = tally.run();

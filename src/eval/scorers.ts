@@ -3,6 +3,7 @@
 // output, so a GSM8K target `…\n#### 18` is compared as `18`.
 
 import { ConfigError } from '../core/errors.js';
+import { compileLinear, type LinearRegex, whyNot } from '../core/linear-regex.js';
 import type { ScorerSpec } from '../core/types.js';
 import { extractAnswer, normalizeText, parseNumber } from './extract.js';
 
@@ -110,28 +111,17 @@ function scoreChoice(extracted: string, expected: string): ScoreResult {
   return { correct: optionLetter(extracted) === optionLetter(expected.trim()), extracted };
 }
 
-const compiled = new Map<string, { regex: RegExp; groups: number }>();
+const compiled = new Map<string, LinearRegex>();
 
-function compileRegex(pattern: string, flags = ''): { regex: RegExp; groups: number } {
+/** Patterns come from the config, which a pull request controls: they run on RE2, in linear time. */
+function compileRegex(pattern: string, flags = ''): LinearRegex {
   const key = `${flags}/${pattern}`;
   const hit = compiled.get(key);
   if (hit) return hit;
-  // g and y make exec() stateful through lastIndex; a verdict must not depend on the previous call.
-  const stateless = flags.replace(/[gy]/g, '');
-  let entry: { regex: RegExp; groups: number };
-  try {
-    const regex = new RegExp(pattern, stateless);
-    // `pattern|` always matches the empty string, and its match lists every capture group.
-    const groups = new RegExp(`${pattern}|`, stateless).exec('')!.length - 1;
-    entry = { regex, groups };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(
-      `Invalid regex scorer pattern /${pattern}/${flags}: expected a JavaScript regular expression (${reason})`,
-    );
-  }
-  compiled.set(key, entry);
-  return entry;
+  const result = compileLinear(pattern, flags);
+  if (!result.ok) throw new ConfigError(`Regex scorer: ${whyNot(pattern, flags, result)}`);
+  compiled.set(key, result.regex);
+  return result.regex;
 }
 
 /** With a capture group, the first group that took part is compared with the target; without, a match is correct. */
@@ -141,11 +131,12 @@ function scoreRegex(
   extracted: string,
   expected: string,
 ): ScoreResult {
-  const { regex, groups } = compileRegex(pattern, flags);
+  const regex = compileRegex(pattern, flags);
+  // The DFA answers "no match" fastest; captures need the slower NFA, so only when there is a match.
+  if (!regex.test(extracted)) return { correct: false, extracted };
+  if (regex.groups === 0) return { correct: true, extracted };
   const match = regex.exec(extracted);
-  if (match === null) return { correct: false, extracted };
-  if (groups === 0) return { correct: true, extracted };
-  const group = match.slice(1).find((g) => g !== undefined);
+  const group = match?.slice(1).find((g) => g !== undefined);
   if (group === undefined) return { correct: false, extracted };
   return { correct: sameText(group, expected), extracted: group };
 }

@@ -128,6 +128,7 @@ export async function evalTask(task: EvalTask, opts: TaskEvalOptions): Promise<E
     usage: {
       calls: after.calls - before.calls,
       cacheHits: after.cacheHits - before.cacheHits,
+      cacheIgnored: (after.cacheIgnored ?? 0) - (before.cacheIgnored ?? 0),
       promptTokens: after.promptTokens - before.promptTokens,
       completionTokens: after.completionTokens - before.completionTokens,
       failedCalls: after.failedCalls - before.failedCalls,

@@ -1,5 +1,6 @@
 // Reading a pull request through the API: its changed files (with GitHub's 3,000-file cap made
 // explicit) and a file's text at a given commit.
+import { ConfigError } from '../core/errors.js';
 import { asGitHubApiError, httpStatus, withGitHubError } from './errors.js';
 import type { GitHubClient } from './octokit.js';
 import type { Logger, PullRef, RepoRef } from './types.js';
@@ -73,8 +74,11 @@ export async function getFileAt(octokit: GitHubClient, file: FileRef): Promise<s
     throw asGitHubApiError(error, 'read a file');
   }
   if (Array.isArray(data) || (data as { type?: string }).type !== 'file') {
-    const type = Array.isArray(data) ? 'dir' : (data as { type?: string }).type;
-    throw new Error(`${path} at ${ref} is a ${type}, not a file`);
+    // GitHub answers a symlink whose target is outside the repository with `type: symlink`.
+    const type = Array.isArray(data) ? 'folder' : (data as { type?: string }).type;
+    throw new ConfigError(
+      `${path}: a ${type} at ${ref.slice(0, 7)}; prompts, configs and datasets must be regular files in the repository`,
+    );
   }
   const { content, encoding } = data as { content?: string; encoding?: string };
   if (encoding === 'base64' && content !== undefined) return Buffer.from(content, 'base64').toString('utf8');

@@ -1,7 +1,7 @@
 // The one place that talks to a model: any OpenAI-compatible endpoint through the official SDK,
 // with bounded concurrency, a disk cache, usage accounting and errors safe to print.
 
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import OpenAI from 'openai';
 import { extractJson } from './extract-json.js';
 import { httpFetch } from './http-fetch.js';
 import { zodResponseFormat } from 'openai/helpers/zod';
@@ -12,17 +12,18 @@ import { DEFAULT_CONCURRENCY } from '../config/settings.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import type { UsageSnapshot } from '../core/types.js';
 import { type CachedResponse, cacheKey, endpointId, ResponseCache } from './cache.js';
+import { Ceiling, type Ceilings } from './ceiling.js';
 import { Reachability } from './reachability.js';
 import {
   type ChatRequest,
   type ChatResult,
-  causeChain,
   cleanDetail,
   isOpenAIHosted,
   LlmError,
   type LlmOptions,
-  toCount,
+  scrubAnswer,
 } from './request.js';
+import { answerFailure, readReply, sdkFailure } from './reply.js';
 import { UsageCounter } from './usage.js';
 
 /**
@@ -61,14 +62,21 @@ export class LlmClient {
   /** Made once the endpoint is known to be down (see reachability.ts): every later call fails with it. */
   private unreachable: LlmError | null = null;
 
-  constructor(private readonly opts: LlmOptions) {
+  private readonly ceiling: Ceiling | null;
+
+  constructor(private readonly opts: LlmOptions & { ceilings?: Ceilings }) {
+    this.ceiling = opts.ceilings ? new Ceiling(opts.ceilings, () => this.counter.snapshot()) : null;
     this.endpoint = checkBaseURL(opts.baseURL);
     this.timeoutMs = checkInteger('timeoutMs', opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1);
     this.maxRetries = checkInteger('maxRetries', opts.maxRetries ?? DEFAULT_MAX_RETRIES, 0);
     const concurrency = checkInteger('concurrency', opts.concurrency ?? DEFAULT_CONCURRENCY, 1);
     this.limit = pLimit(concurrency);
     this.reachability = new Reachability(concurrency);
-    this.cache = opts.cacheDir ? new ResponseCache(opts.cacheDir) : null;
+    this.cache = opts.cacheDir
+      ? new ResponseCache(opts.cacheDir, { apiKey: opts.apiKey, baseURL: opts.baseURL }, () =>
+          this.counter.recordCacheIgnored(),
+        )
+      : null;
     this.sdk = new OpenAI({
       baseURL: opts.baseURL,
       apiKey: opts.apiKey || NO_KEY_PLACEHOLDER,
@@ -78,12 +86,23 @@ export class LlmClient {
       timeout: this.timeoutMs,
       maxRetries: this.maxRetries,
       // Only tests inject a fetch; the default reads bodies under the timeout (see http-fetch.ts).
-      fetch: opts.fetch ?? httpFetch(),
+      fetch:
+        opts.fetch ??
+        httpFetch(opts.maxResponseBytes === undefined ? {} : { maxResponseBytes: opts.maxResponseBytes }),
     });
   }
 
-  /** Throws LlmError after retries. A `length` finish is returned, not thrown: the caller decides. */
-  chat(req: ChatRequest): Promise<ChatResult> {
+  /**
+   * Throws LlmError after retries, or for a reply that breaks the API. An answer the prompt made
+   * unusable (cut off, filtered, refused, empty) is returned: see answerFailure in reply.ts.
+   */
+  chat(request: ChatRequest): Promise<ChatResult> {
+    let req: ChatRequest;
+    try {
+      req = this.ceiling ? this.ceiling.shape(request) : request;
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const key = this.keyOf(req);
     const pending = this.inflight.get(key);
     if (pending) {
@@ -109,15 +128,17 @@ export class LlmClient {
   ): Promise<{ value: T; result: ChatResult }> {
     const full: ChatRequest = { ...req, response_format: zodResponseFormat(schema, name) };
     const result = await this.chat(full);
-    if (result.refusal !== undefined) {
-      throw new LlmError('refusal', `${this.where(req.model)} refused: ${this.clean(result.refusal)}`);
+    const failure = answerFailure(result);
+    if (failure === 'refused' || failure === 'filtered') {
+      const why = result.refusal ?? 'blocked by the content filter';
+      throw new LlmError('refusal', `${this.where(req.model)} refused: ${this.clean(why)}`);
     }
     const json = extractJson(result.text);
     const parsed = json === undefined ? undefined : schema.safeParse(json);
     if (parsed?.success) return { value: parsed.data, result };
     // A bad answer must not be replayed from the cache forever: the next run asks again.
     await this.cache?.delete(this.keyOf(full));
-    if (result.finishReason === 'length') {
+    if (failure === 'truncated') {
       throw new LlmError(
         'length',
         `${this.where(req.model)}: answer cut off at max_tokens before the JSON ended`,
@@ -134,6 +155,16 @@ export class LlmClient {
 
   usage(): UsageSnapshot {
     return this.counter.snapshot();
+  }
+
+  /** The ceiling's refusal once the run's requests or tokens ran out (then nothing new should start). */
+  exhausted(): LlmError | null {
+    return this.ceiling?.exhausted() ?? null;
+  }
+
+  /** What the run's ceilings still allow; null where there is none. */
+  remaining(): { calls: number | null; tokens: number | null } {
+    return { calls: this.ceiling?.remainingCalls() ?? null, tokens: this.ceiling?.remainingTokens() ?? null };
   }
 
   /** True once any answer (fresh or cached) came from the offline simulator. */
@@ -161,13 +192,10 @@ export class LlmClient {
     }
     // Here and again in complete(): calls queued behind the deciding ones must not wait for a slot.
     if (this.reachability.down) throw this.unreachable;
-    const result = await this.limit(() => this.complete(req));
-    // Only complete answers: a truncated or refused one says more about this run than about the prompt.
-    if (
-      this.cache &&
-      result.refusal === undefined &&
-      !['length', 'content_filter'].includes(result.finishReason)
-    ) {
+    // Masked before it is cached or shown: an endpoint can echo the key in any form (core/secrets.ts).
+    const result = scrubAnswer(await this.limit(() => this.complete(req)), this.opts.apiKey);
+    // Only usable answers: a cut-off, filtered, refused or empty one is asked again next run.
+    if (this.cache && answerFailure(result, req.response_format) === undefined) {
       const entry: CachedResponse = {
         text: result.text,
         finishReason: result.finishReason,
@@ -184,6 +212,7 @@ export class LlmClient {
     await this.reachability.turn();
     // Not sent, so not a failed call in the usage: only the requests that decided count.
     if (this.reachability.down) throw this.unreachable;
+    this.ceiling?.admit();
     this.reachability.sending();
     let completion: OpenAI.ChatCompletion;
     try {
@@ -197,28 +226,17 @@ export class LlmClient {
       throw failure;
     }
     this.reachability.answered();
-    // From here on the body is the server's word, typed or not: check every field we use.
-    if (completion?.system_fingerprint === SIMULATOR_FINGERPRINT) this.sawSimulator = true;
-    const usage = completion?.usage;
-    const promptTokens = toCount(usage?.prompt_tokens);
-    const completionTokens = toCount(usage?.completion_tokens);
-    this.counter.recordCall(promptTokens, completionTokens);
-    const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
-    const message = choice?.message;
-    const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : 'unknown';
-    const base = { finishReason, cached: false, promptTokens, completionTokens };
-    if (typeof message?.refusal === 'string' && message.refusal !== '') {
-      return {
-        ...base,
-        text: typeof message.content === 'string' ? message.content : '',
-        refusal: message.refusal,
-      };
+    // From here on the body is the server's word, typed or not (see reply.ts).
+    let reply: ReturnType<typeof readReply>;
+    try {
+      reply = readReply(completion, this.where(req.model));
+    } catch (error) {
+      this.counter.recordFailure();
+      throw error;
     }
-    if (typeof message?.content === 'string') return { ...base, text: message.content };
-    // Reasoning models can spend the whole budget thinking and return no content: that is a length finish.
-    if (finishReason === 'length') return { ...base, text: '' };
-    this.counter.recordFailure();
-    throw new LlmError('empty', `${this.where(req.model)}: response has no message content`);
+    if (reply.fingerprint === SIMULATOR_FINGERPRINT) this.sawSimulator = true;
+    this.counter.recordCall(reply.result.promptTokens, reply.result.completionTokens);
+    return reply.result;
   }
 
   private body(req: ChatRequest): ChatCompletionCreateParamsNonStreaming {
@@ -241,26 +259,12 @@ export class LlmClient {
   }
 
   private toLlmError(error: unknown, model: string): unknown {
-    const where = this.where(model);
-    const attempts = `${this.maxRetries + 1} attempt${this.maxRetries === 0 ? '' : 's'}`;
-    if (error instanceof APIConnectionTimeoutError) {
-      return new LlmError('timeout', `${where}: no answer within ${this.timeoutMs} ms (${attempts})`);
-    }
-    if (error instanceof APIConnectionError) {
-      return new LlmError(
-        'connection',
-        `${where}: connection failed (${attempts}): ${this.clean(causeChain(error))}`,
-      );
-    }
-    if (error instanceof APIError && error.status !== undefined) {
-      const body = error.error as { message?: unknown } | undefined;
-      const detail = typeof body?.message === 'string' ? body.message : error.message;
-      return new LlmError('http', `${where}: HTTP ${error.status}: ${this.clean(detail)}`, error.status);
-    }
-    // A 200 whose body is not JSON: the server is broken, not our code.
-    if (error instanceof SyntaxError)
-      return new LlmError('empty', `${where}: response body is not valid JSON`);
-    return error;
+    return sdkFailure(error, {
+      where: this.where(model),
+      attempts: this.maxRetries + 1,
+      timeoutMs: this.timeoutMs,
+      clean: (text) => this.clean(text),
+    });
   }
 
   private where(model: string): string {

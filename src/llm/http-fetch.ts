@@ -5,17 +5,36 @@
 // times the CPU of node:http and leaves enough short-lived garbage to double the process's peak
 // memory (measured in bench/). Chat completions are small JSON documents, so this fetch reads the
 // whole body before it resolves; that also puts the body under the SDK's own timeout, which
-// otherwise stops counting once the headers arrive.
+// otherwise stops counting once the headers arrive. A body over the size limit is not read on: the
+// socket is dropped as soon as the limit is passed (or when Content-Length announces more).
 
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
 
-/** Far above any chat completion; a server streaming without end must not fill the runner's memory. */
-export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/**
+ * Far above any chat completion (a 16k-token answer is under 100 KB); a server streaming without end,
+ * or a 31 MB answer per request, must not fill the runner's memory. Input `max-response-bytes`.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 export interface HttpFetchOptions {
   maxResponseBytes?: number;
+}
+
+/**
+ * A body over the limit. It is not a connection failure, so it must not be retried (the SDK retries
+ * every rejected fetch): the fetch resolves with a Response whose body fails with this error.
+ */
+export class ResponseTooLargeError extends Error {
+  override name = 'ResponseTooLargeError';
+
+  constructor(
+    readonly origin: string,
+    readonly limit: number,
+  ) {
+    super(`response body from ${origin} exceeds ${limit} bytes`);
+  }
 }
 
 /** A `fetch` for JSON APIs: no redirects (a 3xx is returned as is), the body read in full. */
@@ -27,7 +46,7 @@ export function httpFetch(options: HttpFetchOptions = {}): typeof fetch {
     ...(usesEnvProxy() ? { proxyEnv: process.env } : {}),
   };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
-  const limit = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {
@@ -69,13 +88,31 @@ export function httpFetch(options: HttpFetchOptions = {}): typeof fetch {
       signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', fail);
       request.on('response', (response) => {
-        const chunks: Buffer[] = [];
+        const status = response.statusCode ?? 0;
+        const meta = {
+          status,
+          statusText: response.statusMessage ?? '',
+          headers: responseHeaders(response.headers),
+        };
+        // A Response may not carry a body for these statuses.
+        const empty = status === 204 || status === 205 || status === 304 || init?.method === 'HEAD';
+        // Stops reading at once (the socket is dropped, not drained) and holds none of the body.
+        const tooLarge = () => {
+          if (!settle()) return;
+          request.destroy();
+          resolve(new Response(failingBody(new ResponseTooLargeError(url.origin, limit)), meta));
+        };
+        if (!empty && Number(response.headers['content-length']) > limit) return tooLarge();
+        let chunks: Buffer[] = [];
         let size = 0;
         const stream = decoded(response, fail);
         stream.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > limit) fail(new Error(`response body from ${url.origin} exceeds ${limit} bytes`));
-          else chunks.push(chunk);
+          if (size <= limit) chunks.push(chunk);
+          else {
+            chunks = [];
+            tooLarge();
+          }
         });
         stream.on('error', fail);
         response.on('close', () => {
@@ -83,20 +120,15 @@ export function httpFetch(options: HttpFetchOptions = {}): typeof fetch {
         });
         stream.on('end', () => {
           if (!settle()) return;
-          const status = response.statusCode ?? 0;
-          // A Response may not carry a body for these statuses.
-          const empty = status === 204 || status === 205 || status === 304 || init?.method === 'HEAD';
-          resolve(
-            new Response(empty ? null : Buffer.concat(chunks), {
-              status,
-              statusText: response.statusMessage ?? '',
-              headers: responseHeaders(response.headers),
-            }),
-          );
+          resolve(new Response(empty ? null : Buffer.concat(chunks), meta));
         });
       });
       request.end(body);
     });
+}
+
+function failingBody(error: Error): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.error(error) });
 }
 
 function requestBody(body: RequestInit['body']): string | Uint8Array | undefined {

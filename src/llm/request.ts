@@ -1,5 +1,6 @@
 // What a model call sends and gets back, and how it fails: the shapes the client and its callers
 // share, apart from the client's own machinery.
+import { maskKeyLike, Redactor } from '../core/secrets.js';
 import type { ChatMessage } from '../core/types.js';
 
 /** Server error texts can be whole HTML pages; one line of this length is enough to diagnose. */
@@ -32,9 +33,21 @@ export interface LlmOptions {
   concurrency?: number;
   cacheDir?: string | null;
   fetch?: typeof fetch;
+  /** Largest response body read; a larger one is a `protocol` error (see http-fetch.ts). */
+  maxResponseBytes?: number;
 }
 
-export type LlmErrorKind = 'http' | 'timeout' | 'connection' | 'refusal' | 'length' | 'empty' | 'invalid';
+/** `protocol`: a reply that breaks the API (not JSON, no choices, bad token counts, over the size limit). */
+/** `budget`: not sent, because the owner's ceiling on the run's requests or tokens was reached (ceiling.ts). */
+export type LlmErrorKind =
+  | 'http'
+  | 'timeout'
+  | 'connection'
+  | 'protocol'
+  | 'refusal'
+  | 'length'
+  | 'invalid'
+  | 'budget';
 
 /** A model call that gave no usable answer. The message is one line and never contains the API key. */
 export class LlmError extends Error {
@@ -49,16 +62,39 @@ export class LlmError extends Error {
   }
 }
 
-/** One line, bounded, with the key (and anything shaped like a key) masked. */
+let lastRedactor: { key: string; redactor: Redactor } | undefined;
+
+/** The redactor for one API key; a run has one key, so the last one is kept. */
+export function redactorFor(apiKey: string): Redactor {
+  if (lastRedactor?.key !== apiKey) lastRedactor = { key: apiKey, redactor: new Redactor([apiKey]) };
+  return lastRedactor.redactor;
+}
+
+/** C0/C1 controls (terminal escapes), bidi controls and line separators: none belong in one log line. */
+const UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * One line, bounded, with the key in any form (base64, spaced out, see core/secrets.ts) and anything
+ * shaped like a key masked. Masking comes first, so no cut can leave half a key behind.
+ */
 export function cleanDetail(text: string, apiKey: string): string {
-  let out = text;
-  if (apiKey.length >= 4) out = out.split(apiKey).join('***');
-  out = out
-    .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-***')
-    .replace(/Bearer\s+\S+/gi, 'Bearer ***')
+  const out = maskKeyLike(redactorFor(apiKey).redact(text))
+    .replace(UNPRINTABLE, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return out.length > MAX_DETAIL_CHARS ? `${out.slice(0, MAX_DETAIL_CHARS)}…` : out;
+  if (out.length <= MAX_DETAIL_CHARS) return out;
+  const cut = /[\uD800-\uDBFF]/.test(out[MAX_DETAIL_CHARS - 1]!) ? MAX_DETAIL_CHARS - 1 : MAX_DETAIL_CHARS;
+  return `${out.slice(0, cut)}…`;
+}
+
+/** An answer with the key masked in any form: an endpoint can echo it, and answers are shown and cached. */
+export function scrubAnswer(result: ChatResult, apiKey: string): ChatResult {
+  const redactor = redactorFor(apiKey);
+  if (redactor.empty) return result;
+  const text = redactor.redact(result.text);
+  const refusal = result.refusal === undefined ? undefined : redactor.redact(result.refusal);
+  if (text === result.text && refusal === result.refusal) return result;
+  return { ...result, text, ...(refusal === undefined ? {} : { refusal }) };
 }
 
 /** An error and its causes, with their codes (ECONNREFUSED, …), in one line. */

@@ -1,6 +1,7 @@
 // The one summary comment on the pull request (found again by its hidden marker) and the job summary.
 // Both must fit a hard size limit, so the text shrinks in steps and is never cut inside a block.
 import type { PromptReview, ReviewReport } from '../review/model.js';
+import { inconclusiveFails } from '../review/outcome.js';
 import { codeSpan, escapeInline, safeLink } from './escape.js';
 import { costLine, gateText } from './figures.js';
 import { type Detail, accuracyChart, promptSection } from './sections.js';
@@ -36,6 +37,16 @@ function overallVerdict(report: ReviewReport): string {
   if (regressed > 0) return `❌ **${plural(regressed, 'prompt')} regressed**`;
   if (report.regressed) return '❌ **regression** (see the gate below)';
   if (evaluated === 0 && (errored > 0 || report.partial)) return '⚠️ **evaluation could not run**';
+  const unsure = report.prompts.filter(
+    (p) => p.verdictKind === 'inconclusive' && p.error === undefined,
+  ).length;
+  if (unsure > 0) {
+    const effect = inconclusiveFails(report.gate)
+      ? 'the check fails (fail-on-inconclusive)'
+      : 'not failing the check';
+    const failed = errored > 0 ? `; ${plural(errored, 'prompt')} could not be evaluated` : '';
+    return `⚠️ **inconclusive**: ${plural(unsure, 'prompt')} with too little test data to detect a ${report.gate.minDelta} pp drop; ${effect}${failed}`;
+  }
   if (errored > 0) {
     return `⚠️ **no regression among the evaluated prompts**; ${plural(errored, 'prompt')} could not be evaluated`;
   }
@@ -90,7 +101,13 @@ const join = (parts: string[]) => parts.filter((p) => p !== '').join('\n\n');
 
 /** Regressions and failures are what a reader must see, so they are the last to be cut. */
 const priority = (p: PromptReview) =>
-  p.regressed ? 0 : p.error !== undefined ? 1 : p.status === 'removed' ? 3 : 2;
+  p.regressed
+    ? 0
+    : p.error !== undefined || p.verdictKind === 'inconclusive'
+      ? 1
+      : p.status === 'removed'
+        ? 3
+        : 2;
 
 function render(report: ReviewReport, o: RenderOptions): string {
   if (o.budget < MIN_BUDGET) throw new RangeError(`summary size limit ${o.budget} is below ${MIN_BUDGET}`);

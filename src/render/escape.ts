@@ -1,9 +1,13 @@
 // Everything shown in a comment that came from the PR, the dataset or a model is hostile until escaped:
 // it must not break the markdown around it, open HTML, ping people, or forge the bot's hidden marker.
 
-/** Lone surrogates (invalid UTF-16), NUL and other C0 controls, the BOM, and bidi overrides ("Trojan Source"). */
+/**
+ * Lone surrogates (invalid UTF-16), NUL and other C0 controls, the BOM, and every bidi control: the
+ * embeddings, overrides and isolates of "Trojan Source" and the marks (LRM, RLM, ALM) that reorder
+ * neutral characters just as invisibly.
+ */
 const UNSAFE =
-  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFEFF\u202A-\u202E\u2066-\u2069]/g;
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFEFF\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 export function sanitize(s: string): string {
   return s.replace(UNSAFE, '');
@@ -66,8 +70,22 @@ export function escapeInline(s: string, max = 300): string {
     }
   });
   t = t.replace(/\bGH-(?=[0-9])/gi, (m) => `${m}\u200B`);
+  t = unlink(t);
   // A line starting with these would become a list item, a heading underline or a numbered list.
   return t.replace(/^([-+=])/, '\\$1').replace(/^([0-9]+)([.)])/, '$1\\$2');
+}
+
+/**
+ * GitHub turns a bare `https://…/o/r/issues/1` (or `www.…`) into a link and backlinks the issue, in
+ * any repository, notifying its subscribers. A zero-width space after the scheme's colon, in `www.`
+ * and before the number of an issue, pull request or discussion path keeps the text readable and
+ * inert on any host (GitHub Enterprise Server too).
+ */
+function unlink(s: string): string {
+  return s
+    .replace(/\b([a-z][a-z0-9+.-]*):(?=\/\/)/gi, '$1:\u200B')
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200B.`)
+    .replace(/\/(issues|pull|pulls|discussions)\/(?=[0-9])/gi, '/$1/\u200B');
 }
 
 /**
@@ -125,8 +143,15 @@ export function escapeBlock(s: string, lang = 'text', max = 2000): string {
   return fence(defuseComments(keepEnds(s, max)), lang.replace(/[^A-Za-z0-9_+.-]/g, ''));
 }
 
+/** Line and paragraph separators break lines in some viewers and not in others: shown, not obeyed. */
+const SEPARATORS: Record<string, string> = { '\u2028': '<U+2028>', '\u2029': '<U+2029>' };
+
+export function showSeparators(s: string): string {
+  return s.replace(/[\u2028\u2029]/g, (ch) => SEPARATORS[ch]!);
+}
+
 function keepEnds(s: string, max: number): string {
-  const clean = (part: string) => sanitize(part).replace(/\r\n?/g, '\n');
+  const clean = (part: string) => showSeparators(sanitize(part).replace(/\r\n?/g, '\n'));
   // As in head(): a 1 MB output costs a regex pass over the two windows shown, not over all of it.
   const window = max * 2 + 2;
   const whole = s.length <= window * 2;

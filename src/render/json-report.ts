@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SplitInfoSchema, SplitSummarySchema, UsageSchema } from '../eval/report.js';
 import type { SplitName, SplitSummary } from '../core/types.js';
+import { VERDICT_KINDS } from '../review/gate.js';
 import type { PromptReview, ReviewReport } from '../review/model.js';
 
 // The versioned JSON written by `lpo review --json` and the Action's `report` output. Deltas are in
@@ -11,6 +12,8 @@ const DeltaSchema = z.object({
   pp: z.number(),
   interval: z.tuple([z.number(), z.number()]).nullable(),
   pValue: z.number(),
+  /** The smallest drop these pairs could show as significant, in pp; null when none could. */
+  detectableDropPp: z.number().nullable(),
   lost: z.number().int(),
   gained: z.number().int(),
 });
@@ -28,6 +31,8 @@ export const ReviewJsonSchema = z.object({
   pullNumber: z.number().int().optional(),
   baseSha: z.string(),
   headSha: z.string(),
+  /** Whose config defined the tests: the base commit's unless trust-pr-config or no base config. */
+  configOrigin: z.enum(['base', 'head-trusted', 'head-new']).optional(),
   regressed: z.boolean(),
   prompts: z.array(
     z.object({
@@ -35,6 +40,8 @@ export const ReviewJsonSchema = z.object({
       previousPath: z.string().optional(),
       status: z.string(),
       reason: z.string().optional(),
+      definedBy: z.enum(['base', 'head']).optional(),
+      testChanges: z.array(z.string()).optional(),
       base: SideSchema,
       head: SideSchema,
       delta: z.partialRecord(z.enum(['dev', 'test']), DeltaSchema),
@@ -42,6 +49,7 @@ export const ReviewJsonSchema = z.object({
       regressed: z.boolean(),
       state: z.enum(['evaluated', 'failed', 'not-run', 'deleted']),
       verdict: z.string(),
+      verdictKind: z.enum(VERDICT_KINDS),
       error: z.string().optional(),
       suggestion: z
         .object({
@@ -70,6 +78,7 @@ const delta = (p: Paired) => ({
   pp: p.delta * 100,
   interval: p.interval ? ([p.interval[0] * 100, p.interval[1] * 100] as [number, number]) : null,
   pValue: p.pValue,
+  detectableDropPp: p.detectableDrop === null ? null : p.detectableDrop * 100,
   lost: p.lost,
   gained: p.gained,
 });
@@ -93,12 +102,15 @@ export function toReviewJson(report: ReviewReport): ReviewJson {
     ...(report.pullNumber !== undefined ? { pullNumber: report.pullNumber } : {}),
     baseSha: report.baseSha,
     headSha: report.headSha,
+    ...(report.configOrigin ? { configOrigin: report.configOrigin } : {}),
     regressed: report.regressed,
     prompts: report.prompts.map((p) => ({
       path: p.path,
       ...(p.previousPath ? { previousPath: p.previousPath } : {}),
       status: p.status,
       ...(p.reason ? { reason: p.reason } : {}),
+      ...(p.definedBy ? { definedBy: p.definedBy } : {}),
+      ...(p.testChanges ? { testChanges: p.testChanges } : {}),
       base: side(p, 'base'),
       head: side(p, 'head'),
       delta: Object.fromEntries(p.splits.flatMap((s) => (s.paired ? [[s.split, delta(s.paired)]] : []))),
@@ -106,6 +118,7 @@ export function toReviewJson(report: ReviewReport): ReviewJson {
       regressed: p.regressed,
       state: p.state,
       verdict: p.verdict,
+      verdictKind: p.verdictKind,
       ...(p.error ? { error: p.error } : {}),
       ...(p.suggestion
         ? {

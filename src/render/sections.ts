@@ -7,6 +7,7 @@ import type {
   SplitComparison,
   Suggestion,
 } from '../review/model.js';
+import { failuresText } from '../eval/format.js';
 import { codeSpan, escapeBlock, escapeInline } from './escape.js';
 import { DASH, costLine, intervalPp, pValue, pct, rowVerdict, signedPp } from './figures.js';
 
@@ -34,7 +35,14 @@ function verdictLine(p: PromptReview): string {
   const verdict = escapeInline(p.verdict, 400);
   // The word "regression" must be there whatever the gate wrote, so a reader (or a grep) never misses it.
   if (p.regressed) return `❌ **regression**: ${verdict}`;
-  return /could not|no answered/i.test(p.verdict) ? `⚠️ ${verdict}` : `✅ ${verdict}`;
+  switch (p.verdictKind) {
+    case 'inconclusive':
+    case 'could-not-evaluate':
+    case 'not-evaluated':
+      return `⚠️ ${verdict}`;
+    default:
+      return `✅ ${verdict}`;
+  }
 }
 
 const showSuggestion = (s: Suggestion | undefined): s is Suggestion => !!s && !s.withheld;
@@ -71,6 +79,21 @@ function row(s: SplitComparison, gate: GatePolicy, sug: Suggestion | undefined):
     cells.push(vs && vs.n > 0 ? `${signedPp(vs.delta)} (p ${pValue(vs.pValue)})` : DASH);
   }
   return cells;
+}
+
+/** Answers the table counts as wrong because the prompt made them unusable: the reader must see why. */
+function failureLines(p: PromptReview): string[] {
+  const parts: string[] = [];
+  for (const s of p.splits) {
+    for (const [side, summary] of [
+      ['base', s.base],
+      ['head', s.head],
+    ] as const) {
+      const text = failuresText(summary?.failures);
+      if (text) parts.push(`${side} ${s.split}: ${text}`);
+    }
+  }
+  return parts.length > 0 ? [`⚠️ Unusable answers: ${parts.join('; ')}.`] : [];
 }
 
 function budgetLine(s: Suggestion): string[] {
@@ -170,6 +193,7 @@ export function promptSection(p: PromptReview, gate: GatePolicy, detail: Detail)
   } else {
     parts.push(verdictLine(p));
     parts.push(p.splits.length > 0 ? table(p, gate) : 'No split was evaluated.');
+    parts.push(...failureLines(p));
     parts.push(...suggestionLines(p.suggestion, detail));
     if (detail < 2) parts.push(...flippedLines(p, detail));
   }

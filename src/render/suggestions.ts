@@ -4,7 +4,15 @@
 import { diffArrays } from 'diff';
 import { COMMENT_LIMIT } from './comment.js';
 import type { SpanEdit } from '../review/model.js';
-import { codeSpan, defuseComments, escapeInline, fence, sanitize, truncate } from './escape.js';
+import {
+  codeSpan,
+  defuseComments,
+  escapeInline,
+  fence,
+  sanitize,
+  showSeparators,
+  truncate,
+} from './escape.js';
 import { type TextLines, parseSuggestion, splitLines } from './lines.js';
 import { anchorable, parseHunks } from './patch.js';
 
@@ -137,7 +145,8 @@ function diffBlock(path: string, head: TextLines, sugg: TextLines, c: Change, wh
   while (post < old.length - pre && post < neu.length - pre && old.at(-1 - post) === neu.at(-1 - post))
     post++;
   // Display only, so a forged marker can be broken up, as everywhere else in the bot's text.
-  const clean = (l: string) => defuseComments(truncate(sanitize(l).replace(/\r/g, '␍'), MAX_DIFF_ROW));
+  const clean = (l: string) =>
+    defuseComments(truncate(showSeparators(sanitize(l).replace(/\r/g, '␍')), MAX_DIFF_ROW));
   const rows = [
     ...old.slice(0, pre).map((l) => ` ${clean(l)}`),
     ...old.slice(pre, old.length - post).map((l) => `-${clean(l)}`),

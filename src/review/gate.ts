@@ -2,31 +2,68 @@
 // policy both front ends parse into. A change to the rule is made here and nowhere else.
 import { ConfigError } from '../core/errors.js';
 import type { SplitComparison } from '../eval/comparison.js';
+import { mcnemarExact, PAIRED_ALPHA, type PairedComparison } from '../eval/stats.js';
 
 export type FailOn = 'significant-regression' | 'regression' | 'never';
 
 export interface GatePolicy {
   failOn: FailOn;
-  /** Percentage points; `regression` fails on a test drop larger than this. */
+  /**
+   * Percentage points. `regression` fails on a test drop larger than this; under any rule, a test
+   * split that could not detect a drop this large makes the verdict inconclusive.
+   */
   minDelta: number;
   /** 0..1; the head prompt must reach it on test, whatever the base did. */
   minAccuracy?: number;
   /** Significance level for `significant-regression`. */
   alpha: number;
+  /** An inconclusive prompt fails the check (unless fail-on is `never`). */
+  failOnInconclusive: boolean;
 }
 
 export const FAIL_ON: readonly FailOn[] = ['significant-regression', 'regression', 'never'];
 export const DEFAULT_FAIL_ON: FailOn = 'significant-regression';
-/** Percentage points a test drop may reach under `fail-on: regression`. */
+/** Percentage points: the drop `fail-on: regression` allows, and the drop the test split must be able to detect. */
 export const DEFAULT_MIN_DELTA = 2;
 /** The conventional significance level; the paired test is exact, so no further correction is applied. */
-export const GATE_ALPHA = 0.05;
+export const GATE_ALPHA = PAIRED_ALPHA;
+/** Too little data is not a pass: by default an inconclusive prompt fails the check. */
+export const DEFAULT_FAIL_ON_INCONCLUSIVE = true;
+
+/**
+ * What the gate concluded for one prompt. `regression` fails the check; `inconclusive` fails it when
+ * failOnInconclusive is set; `tolerated-drop` is a significant drop the rule allows (fail-on never or
+ * regression within min-delta). `could-not-evaluate` and `not-evaluated` are set by the review.
+ */
+export type VerdictKind =
+  | 'regression'
+  | 'improvement'
+  | 'no-change'
+  | 'tolerated-drop'
+  | 'inconclusive'
+  | 'new'
+  | 'could-not-evaluate'
+  | 'not-evaluated';
+
+export const VERDICT_KINDS: readonly VerdictKind[] = [
+  'regression',
+  'improvement',
+  'no-change',
+  'tolerated-drop',
+  'inconclusive',
+  'new',
+  'could-not-evaluate',
+  'not-evaluated',
+];
+
+type GateKey = 'fail-on' | 'min-delta' | 'min-accuracy' | 'fail-on-inconclusive';
 
 /** The gate's settings as written (a flag or an input); `name(key)` is how the user spells `key`. */
 export interface RawGate {
   failOn?: string | undefined;
   minDelta?: string | undefined;
   minAccuracy?: string | undefined;
+  failOnInconclusive?: string | undefined;
 }
 
 function percentage(raw: string, what: string, unit: string): number {
@@ -37,11 +74,16 @@ function percentage(raw: string, what: string, unit: string): number {
   return value;
 }
 
+/** The spellings the Action's other boolean inputs accept, so `--fail-on-inconclusive false` reads alike. */
+function boolean(raw: string, what: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (['true', 'on', 'yes', '1'].includes(value)) return true;
+  if (['false', 'off', 'no', '0'].includes(value)) return false;
+  throw new ConfigError(`${what}: expected true or false, got "${raw}"`);
+}
+
 /** Empty or missing values take the defaults, so an empty Action input and an absent flag agree. */
-export function parseGate(
-  raw: RawGate,
-  name: (key: 'fail-on' | 'min-delta' | 'min-accuracy') => string,
-): GatePolicy {
+export function parseGate(raw: RawGate, name: (key: GateKey) => string): GatePolicy {
   const failOn = (raw.failOn?.trim() || DEFAULT_FAIL_ON) as FailOn;
   if (!FAIL_ON.includes(failOn)) {
     throw new ConfigError(
@@ -51,7 +93,10 @@ export function parseGate(
   const minDelta = raw.minDelta?.trim()
     ? percentage(raw.minDelta, name('min-delta'), ' (percentage points)')
     : DEFAULT_MIN_DELTA;
-  const gate: GatePolicy = { failOn, minDelta, alpha: GATE_ALPHA };
+  const failOnInconclusive = raw.failOnInconclusive?.trim()
+    ? boolean(raw.failOnInconclusive, name('fail-on-inconclusive'))
+    : DEFAULT_FAIL_ON_INCONCLUSIVE;
+  const gate: GatePolicy = { failOn, minDelta, alpha: GATE_ALPHA, failOnInconclusive };
   if (raw.minAccuracy?.trim()) {
     gate.minAccuracy = percentage(raw.minAccuracy, name('min-accuracy'), ' (percent)') / 100;
   }
@@ -59,6 +104,8 @@ export function parseGate(
 }
 
 export interface GateResult {
+  kind: VerdictKind;
+  /** kind === 'regression'. */
   regressed: boolean;
   verdict: string;
 }
@@ -66,17 +113,32 @@ export interface GateResult {
 const pp = (x: number) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)} pp`;
 
 /**
- * The merge gate, on the test split only: dev is what an optimizer may tune on, so only test is an
- * honest estimate. No verdict is claimed when test has no answered example.
+ * Whether a paired comparison could have caught a drop of `minDelta` pp at all: it needs at least
+ * minDetectableLoss answered pairs' worth of drop (see eval/stats.ts). Compared in examples, not in
+ * rounded percentages: k/n ≤ minDelta/100.
  */
-export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult {
-  const test = splits.find((s) => s.split === 'test');
-  const head = test?.head;
-  if (!test || !head || head.accuracy === null) {
-    return { regressed: false, verdict: 'could not evaluate (no answered test example)' };
+export function canDetect(paired: PairedComparison | null | undefined, minDelta: number): boolean {
+  if (!paired || paired.n === 0 || paired.detectableDrop === null) return false;
+  return Math.round(paired.detectableDrop * paired.n) * 100 <= minDelta * paired.n;
+}
+
+/**
+ * What a split could detect, in words: "n = 30 can only detect drops ≥ 20 pp (6 of 30 examples)", or,
+ * when no drop could be significant, "n = 3 cannot detect any drop (losing all 3 gives p = 0.250)".
+ */
+export function powerText(paired: PairedComparison | null | undefined): string {
+  if (!paired || paired.n === 0) return 'no answered test example, so no drop can be detected';
+  const { n, detectableDrop } = paired;
+  if (detectableDrop === null) {
+    return `n = ${n} cannot detect any drop (losing all ${n} gives p = ${mcnemarExact(n, 0).toPrecision(3)})`;
   }
+  const k = Math.round(detectableDrop * n);
+  const shown = Number((detectableDrop * 100).toFixed(1));
+  return `n = ${n} can only detect drops ≥ ${shown} pp (${k} of ${n} examples)`;
+}
+
+function failures(paired: PairedComparison | null, accuracy: number, policy: GatePolicy): string[] {
   const reasons: string[] = [];
-  const paired = test.paired;
   if (paired && paired.n > 0) {
     if (policy.failOn === 'significant-regression' && paired.delta < 0 && paired.pValue < policy.alpha) {
       reasons.push(
@@ -87,24 +149,59 @@ export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult 
       reasons.push(`regression on test (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
     }
   }
-  if (policy.failOn !== 'never' && policy.minAccuracy !== undefined && head.accuracy < policy.minAccuracy) {
+  if (policy.failOn !== 'never' && policy.minAccuracy !== undefined && accuracy < policy.minAccuracy) {
     reasons.push(
-      `regression below the floor: test accuracy ${(head.accuracy * 100).toFixed(1)} % < ${(policy.minAccuracy * 100).toFixed(1)} %`,
+      `regression below the floor: test accuracy ${(accuracy * 100).toFixed(1)} % < ${(policy.minAccuracy * 100).toFixed(1)} %`,
     );
   }
-  if (reasons.length > 0) return { regressed: true, verdict: reasons.join('; ') };
-  if (!paired || paired.n === 0) return { regressed: false, verdict: 'new prompt (no base to compare)' };
-  if (paired.pValue < policy.alpha) {
+  return reasons;
+}
+
+/**
+ * The merge gate, on the test split only: dev is what an optimizer may tune on, so only test is an
+ * honest estimate. A regression is decided first; otherwise a test split too small to detect a drop
+ * of min-delta claims nothing ("inconclusive"), whatever it happened to show, unless it showed a
+ * significant difference (which it then could detect).
+ */
+export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult {
+  const test = splits.find((s) => s.split === 'test');
+  const head = test?.head;
+  const target = `a ${policy.minDelta} pp drop (min-delta)`;
+  if (!test || !head || head.accuracy === null) {
     return {
+      kind: 'inconclusive',
       regressed: false,
-      verdict:
-        paired.delta > 0
-          ? `improvement (${pp(paired.delta)})`
-          : `worse (${pp(paired.delta)}), within the allowed rule`,
+      verdict: `inconclusive: no answered test example, so ${target} cannot be detected`,
     };
   }
-  return {
-    regressed: false,
-    verdict: `no significant change (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`,
-  };
+  const paired = test.paired;
+  const reasons = failures(paired, head.accuracy, policy);
+  if (reasons.length > 0) return { kind: 'regression', regressed: true, verdict: reasons.join('; ') };
+  if (!paired) return { kind: 'new', regressed: false, verdict: 'new prompt (no base to compare)' };
+  if (paired.n === 0) {
+    const none = 'no test example answered by both base and head';
+    return {
+      kind: 'inconclusive',
+      regressed: false,
+      verdict: `inconclusive: ${none}, so ${target} cannot be detected`,
+    };
+  }
+  const observed = `${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)}`;
+  if (paired.pValue < policy.alpha) {
+    return paired.delta > 0
+      ? { kind: 'improvement', regressed: false, verdict: `improvement (${pp(paired.delta)})` }
+      : {
+          kind: 'tolerated-drop',
+          regressed: false,
+          verdict: `worse (${pp(paired.delta)}), within the allowed rule`,
+        };
+  }
+  if (!canDetect(paired, policy.minDelta)) {
+    return {
+      kind: 'inconclusive',
+      regressed: false,
+      verdict: `inconclusive: ${powerText(paired)}, so ${target} could go unseen (observed ${observed})`,
+    };
+  }
+  return { kind: 'no-change', regressed: false, verdict: `no significant change (${observed})` };
 }

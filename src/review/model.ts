@@ -3,13 +3,13 @@
 import type { SplitInfo } from '../dataset/split-info.js';
 import type { PairedComparison } from '../eval/stats.js';
 import type { FlippedExample, SplitComparison } from '../eval/comparison.js';
-import type { GatePolicy } from './gate.js';
+import type { GatePolicy, VerdictKind } from './gate.js';
 import type { SpanEdit } from '../optimize/types.js';
 
 export type { SpanEdit } from '../optimize/types.js';
 
 export type { FlippedExample, SplitComparison } from '../eval/comparison.js';
-export type { FailOn, GatePolicy } from './gate.js';
+export type { FailOn, GatePolicy, VerdictKind } from './gate.js';
 import type { SplitName, SplitSummary, UsageSnapshot } from '../core/types.js';
 
 export interface Suggestion {
@@ -31,6 +31,12 @@ export interface Suggestion {
 
 export type PromptState = 'evaluated' | 'failed' | 'not-run' | 'deleted';
 
+/**
+ * Which commit's config defined the test: `base` (the default: the PR cannot change its own test),
+ * `head-trusted` (the owner set trust-pr-config), `head-new` (the base commit has no config).
+ */
+export type ConfigOrigin = 'base' | 'head-trusted' | 'head-new';
+
 import type { PromptStatus } from '../vcs/changes.js';
 
 export type { PromptStatus } from '../vcs/changes.js';
@@ -43,11 +49,17 @@ export interface PromptReview {
   /** Why a prompt whose text did not change was evaluated, e.g. "dataset data/x.jsonl changed". */
   reason?: string;
   splits: SplitComparison[];
+  /** `head` when the gate config does not cover this prompt and the PR's own entry defined its test. */
+  definedBy?: 'base' | 'head';
+  /** What the PR changed in this prompt's test (scorer, split, rows), which the gate did not use. */
+  testChanges?: string[];
   /** How the dataset was split for this prompt (base and head share it). */
   split?: SplitInfo;
   regressed: boolean;
   /** Human verdict; uses the word "regression" when regressed. */
   verdict: string;
+  /** What the gate concluded, as a value: the outcome and the renderers read this, never `verdict`. */
+  verdictKind: VerdictKind;
   flipped: { lost: FlippedExample[]; gained: FlippedExample[] };
   suggestion?: Suggestion;
   /**
@@ -59,6 +71,8 @@ export interface PromptReview {
   error?: string;
   /** For `failed`: what failed, without the "could not run" framing (e.g. "all 38 model calls failed (…)"). */
   failure?: string;
+  /** The owner's ceiling (max-calls, max-tokens) stopped its evaluation: why, in one line. */
+  overBudget?: string;
   /** The deadline stopped its evaluation part-way: figures cover the examples that ran. */
   partial?: boolean;
   usage: UsageSnapshot;
@@ -76,6 +90,8 @@ export interface ReviewReport {
   baseSha: string;
   headSha: string;
   gate: GatePolicy;
+  /** Absent in reports that predate it. */
+  configOrigin?: ConfigOrigin;
   prompts: PromptReview[];
   /** Prompts that changed but were removed, or notes like the 3,000-file cap. */
   notes: string[];

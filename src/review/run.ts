@@ -1,6 +1,3 @@
-import type { LpoConfig } from '../config/load.js';
-import { entryFor } from '../config/load.js';
-import { buildTask } from '../config/task.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { compareRuns, flippedExamples } from '../eval/compare.js';
 import { gate } from './gate.js';
@@ -8,13 +5,13 @@ import { type EvalRun, evaluate } from '../eval/run.js';
 import { loadTaskSplits } from '../eval/task-run.js';
 import { type SplitInfo, splitWarnings } from '../dataset/split-info.js';
 import { type LlmClient, LlmError } from '../llm/client.js';
-import { optimizePrompt, type OptimizeOptions } from '../optimize/index.js';
-import { toSuggestion } from './suggestion.js';
+import type { OptimizeOptions } from '../optimize/index.js';
+import { addSuggestion, type Pending } from './suggest.js';
+import { type ReviewConfigSet, type ReviewTasks, reviewTasks, type TaskLimits, testNotes } from './tasks.js';
 import type { EvalTask, Example, SplitName, UsageSnapshot } from '../core/types.js';
 import type { PromptJob } from '../vcs/changes.js';
 import type { GatePolicy, PromptReview, ReviewReport, Suggestion } from './model.js';
 
-const BOM = '\uFEFF';
 /** Flipped examples listed per prompt; the counts are always complete. */
 const MAX_FLIPPED = 20;
 
@@ -24,8 +21,8 @@ export interface Logger {
 }
 
 export interface ReviewContext {
-  rootDir: string;
-  config: LpoConfig;
+  configs: ReviewConfigSet;
+  limits: TaskLimits;
   baseSha: string;
   headSha: string;
   jobs: PromptJob[];
@@ -48,76 +45,16 @@ export interface ReviewContext {
 const usageDelta = (a: UsageSnapshot, b: UsageSnapshot): UsageSnapshot => ({
   calls: b.calls - a.calls,
   cacheHits: b.cacheHits - a.cacheHits,
+  cacheIgnored: (b.cacheIgnored ?? 0) - (a.cacheIgnored ?? 0),
   promptTokens: b.promptTokens - a.promptTokens,
   completionTokens: b.completionTokens - a.completionTokens,
   failedCalls: b.failedCalls - a.failedCalls,
 });
 
-function taskFor(ctx: ReviewContext, path: string, text: string): EvalTask {
-  const entry = entryFor(ctx.config, path);
-  return buildTask({ promptPath: path, promptText: text, rootDir: ctx.rootDir, ...(entry ? { entry } : {}) });
-}
-
-/** The base prompt, scored on the head's dataset and scorer, so both sides see the same examples. */
-function baseTaskFor(ctx: ReviewContext, head: EvalTask, path: string, text: string): EvalTask {
-  const own = taskFor(ctx, path, text);
-  const { datasetPath, inlineRows, inlineSource, inlineLines, input, target, scorer, split } = head;
-  return {
-    ...own,
-    datasetPath,
-    input,
-    target,
-    scorer,
-    split,
-    ...(inlineRows ? { inlineRows } : {}),
-    ...(inlineSource ? { inlineSource } : {}),
-    ...(inlineLines ? { inlineLines } : {}),
-  };
-}
-
 function allErrored(run: EvalRun): string | undefined {
   const results = [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])];
   if (results.length === 0 || results.some((r) => r.verdict !== 'error')) return undefined;
   return `all ${results.length} model calls failed (${results[0]!.error})`;
-}
-
-async function suggest(
-  ctx: ReviewContext,
-  head: EvalTask,
-  headRun: EvalRun,
-  splits: Partial<Record<SplitName, Example[]>>,
-  headText: string,
-): Promise<Suggestion | undefined> {
-  if (!ctx.optimize) return undefined;
-  if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
-    const source = `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`;
-    return {
-      fileText: head.prompt,
-      source,
-      splits: {},
-      vsHead: {},
-      edits: [],
-      withheld: 'the deadline was reached before optimization',
-    };
-  }
-  const result = await optimizePrompt({
-    task: head,
-    splits: { dev: splits.dev ?? [], test: splits.test ?? [] },
-    client: ctx.client,
-    taskModel: ctx.taskModel,
-    optimizerModel: ctx.optimizerModel,
-    concurrency: ctx.concurrency,
-    options: ctx.optimizeOptions,
-    headRun,
-    fileText: headText,
-    ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
-  });
-  const suggestion = toSuggestion(result, headRun);
-  // A text prompt is optimized without its BOM (buildTask strips it); the file keeps it.
-  if (headText.startsWith(BOM) && !suggestion.fileText.startsWith(BOM)) {
-    suggestion.fileText = BOM + suggestion.fileText;
-  }
-  return suggestion;
 }
 
 function notRun(job: PromptJob, usage: UsageSnapshot): PromptReview {
@@ -128,6 +65,7 @@ function notRun(job: PromptJob, usage: UsageSnapshot): PromptReview {
     splits: [],
     regressed: false,
     verdict: 'not evaluated',
+    verdictKind: 'not-evaluated',
     state: 'not-run',
     flipped: { lost: [], gained: [] },
     error: 'not evaluated: the deadline was reached before this prompt started',
@@ -137,10 +75,8 @@ function notRun(job: PromptJob, usage: UsageSnapshot): PromptReview {
 }
 
 /** What a prompt's evaluation needs, read and validated before any prompt makes a model call. */
-interface Prepared {
+interface Prepared extends ReviewTasks {
   headText: string;
-  head: EvalTask;
-  base: EvalTask | null;
   splits: Partial<Record<SplitName, Example[]>>;
   info: SplitInfo;
 }
@@ -151,12 +87,11 @@ async function prepare(ctx: ReviewContext, job: PromptJob): Promise<Prepared | n
   const headText = await ctx.readHead(job.path);
   if (headText === null)
     throw new ConfigError(`${job.path}: not found at the head commit ${ctx.headSha.slice(0, 7)}`);
-  const head = taskFor(ctx, job.path, headText);
   const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
-  const base = baseText === null ? null : baseTaskFor(ctx, head, job.previousPath ?? job.path, baseText);
-  const { splits, info } = await loadTaskSplits(head, 'all');
+  const tasks = await reviewTasks(ctx.configs, job, headText, baseText, ctx.limits);
+  const { splits, info } = await loadTaskSplits(tasks.head, 'all');
   for (const warning of splitWarnings(info)) ctx.logger.warning(`${job.path}: ${warning}`);
-  return { headText, head, base, splits, info };
+  return { ...tasks, headText, splits, info };
 }
 
 async function reviewPrompt(
@@ -164,6 +99,7 @@ async function reviewPrompt(
   job: PromptJob,
   prepared: Prepared | null,
   headTexts: Map<string, string>,
+  pending?: Pending[],
 ): Promise<PromptReview> {
   const started = Date.now();
   const before = ctx.client.usage();
@@ -173,6 +109,7 @@ async function reviewPrompt(
     splits: [],
     regressed: false,
     verdict: '',
+    verdictKind: 'not-evaluated',
     state: 'evaluated',
     flipped: { lost: [], gained: [] },
     usage: usageDelta(before, before),
@@ -192,6 +129,8 @@ async function reviewPrompt(
   }
   const { headText, head, base, splits } = prepared;
   review.split = prepared.info;
+  if (prepared.definedBy === 'head' && ctx.configs.origin === 'base') review.definedBy = 'head';
+  if (prepared.changes.length > 0) review.testChanges = prepared.changes;
   headTexts.set(job.path, headText);
   const progress = (side: string) => (done: number, total: number) =>
     ctx.onProgress?.(`${job.path} (${side})`, done, total);
@@ -204,6 +143,11 @@ async function reviewPrompt(
   const baseRun = base ? await evaluate(base, splits, { ...opts, onProgress: progress('base') }) : null;
   const headRun = await evaluate(head, splits, { ...opts, onProgress: progress('head') });
   if (headRun.stopped || baseRun?.stopped) review.partial = true;
+  const overBudget = baseRun?.overBudget ?? headRun.overBudget;
+  if (overBudget) {
+    review.partial = true;
+    review.overBudget = overBudget;
+  }
   const failure = allErrored(headRun) ?? (baseRun ? allErrored(baseRun) : undefined);
   review.splits = compareRuns(baseRun, headRun);
   if (failure) {
@@ -211,30 +155,48 @@ async function reviewPrompt(
     review.failure = failure;
     review.state = 'failed';
     review.verdict = 'could not evaluate';
+    review.verdictKind = 'could-not-evaluate';
     return finish();
   }
   if (baseRun) review.flipped = flippedExamples(baseRun, headRun, MAX_FLIPPED);
   const verdict = gate(review.splits, ctx.gate);
   review.regressed = verdict.regressed;
   review.verdict = verdict.verdict;
-  const suggestion = await suggest(ctx, head, headRun, splits, headText).catch((error: unknown) => {
-    // The optimizer's model calls failing withholds the suggestion; a bug in it fails the run.
-    if (!(error instanceof LlmError || error instanceof ConfigError)) throw error;
-    return optimizerFailed(ctx, headText, error);
-  });
-  if (suggestion) review.suggestion = suggestion;
+  review.verdictKind = verdict.kind;
+  if (overBudget && !verdict.regressed) {
+    // The figures cover only what ran before the ceiling: they show, but they decide nothing.
+    review.verdict = `not decided: ${overBudget} part-way (${verdict.verdict} on what ran)`;
+    review.verdictKind = 'not-evaluated';
+    return finish();
+  }
+  pending?.push({ review, head, headRun, splits, headText });
   return finish();
 }
 
-function optimizerFailed(ctx: ReviewContext, headText: string, error: Error): Suggestion {
-  return {
-    fileText: headText,
-    source: `LPO, ${ctx.optimizeOptions.method}, ${ctx.optimizeOptions.mode} mode`,
-    splits: {},
-    vsHead: {},
-    edits: [],
-    withheld: `the optimizer failed: ${errorMessage(error)}`,
-  };
+/**
+ * At most what the run will send, before it sends anything: one request per example and side, and
+ * the optimizer's budget, all under the run's ceiling (answers from the cache cost nothing).
+ */
+function planLine(ctx: ReviewContext, prepared: (Prepared | null)[]): string {
+  let evaluation = 0;
+  let prompts = 0;
+  for (const p of prepared) {
+    if (!p) continue;
+    prompts++;
+    const examples = (p.splits.dev?.length ?? 0) + (p.splits.test?.length ?? 0);
+    evaluation += examples * (p.base ? 2 : 1);
+  }
+  const ceiling = ctx.optimizeOptions.maxCalls;
+  const optimizer = ctx.optimize ? Math.max(0, ceiling - evaluation) : 0;
+  const most = Math.min(ceiling, evaluation + optimizer);
+  const n = (x: number) => x.toLocaleString('en-US');
+  const parts = [`${n(evaluation)} to evaluate ${prompts} prompt${prompts === 1 ? '' : 's'}`];
+  if (ctx.optimize) parts.push(`up to ${n(optimizer)} for suggestions`);
+  const over =
+    evaluation > ceiling
+      ? ` — evaluation alone exceeds it, so the check will fail closed unless the cache answers`
+      : '';
+  return `Plan: at most ${n(most)} model requests (${parts.join(', ')}), under the ceiling of ${n(ceiling)} (max-calls)${over}.`;
 }
 
 /**
@@ -252,7 +214,10 @@ export async function runReview(
   // Every prompt, config entry and dataset is checked first: a mistake in the last one must fail the
   // run before the first one has spent model calls on a review that will never be posted.
   const prepared: (Prepared | null)[] = [];
+  const pending: Pending[] = [];
   for (const job of ctx.jobs) prepared.push(await prepare(ctx, job));
+  const plan = planLine(ctx, prepared);
+  ctx.logger.info(plan);
   for (const [i, job] of ctx.jobs.entries()) {
     if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
       partial = true;
@@ -260,10 +225,12 @@ export async function runReview(
       continue;
     }
     ctx.logger.info(`evaluating ${job.path} (${job.status})`);
-    const review = await reviewPrompt(ctx, job, prepared[i]!, headTexts);
+    const review = await reviewPrompt(ctx, job, prepared[i]!, headTexts, pending);
     if (review.partial) partial = true;
     prompts.push(review);
   }
+  // Suggestions only after every prompt has its verdict: the optimizer spends what evaluation left.
+  for (const work of pending) await addSuggestion(ctx, work);
   const report: ReviewReport = {
     version: 1,
     kind: 'review',
@@ -272,8 +239,9 @@ export async function runReview(
     baseSha: ctx.baseSha,
     headSha: ctx.headSha,
     gate: ctx.gate,
+    configOrigin: ctx.configs.origin,
     prompts,
-    notes: ctx.notes,
+    notes: [...ctx.notes, plan, ...testNotes(prompts, ctx.configs.origin)],
     regressed: prompts.some((p) => p.regressed),
     usage: usageDelta(before, ctx.client.usage()),
     wallMs: Date.now() - started,

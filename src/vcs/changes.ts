@@ -1,5 +1,5 @@
 import path from 'node:path';
-import picomatch from 'picomatch';
+import { globMatcher } from '../config/globs.js';
 import { entryFor, type LpoConfig } from '../config/load.js';
 import { isPromptYml } from '../config/prompt-file.js';
 
@@ -60,7 +60,7 @@ export function promptJobs(
     if (!entry.dataset) continue;
     const dataset = rel(config, entry.dataset);
     if (!changedPaths.has(dataset)) continue;
-    const matches = picomatch(entry.files, { dot: true });
+    const matches = globMatcher(entry.files);
     for (const file of covered) {
       if (matches(file) && entryFor(config, file) === entry) reevaluate(file, `dataset ${dataset} changed`);
     }

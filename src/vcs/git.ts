@@ -25,13 +25,28 @@ export async function resolveRef(repoDir: string, ref: string): Promise<string> 
   }
 }
 
-/** The file's text at a commit, or null when it does not exist there. */
+/**
+ * The file's text at a commit, or null when it does not exist there. Read from git's objects, never
+ * the working tree: the commit is what is reviewed, and a committed symlink (mode 120000) is refused
+ * instead of followed, so it cannot pull in a file from outside the repository.
+ */
 export async function showFile(repoDir: string, sha: string, path: string): Promise<string | null> {
-  try {
-    return (await git(repoDir, ['show', `${sha}:${path}`])).toString('utf8');
-  } catch {
-    return null;
+  const entry = (await git(repoDir, ['--literal-pathspecs', 'ls-tree', '-z', sha, '--', path]))
+    .toString('utf8')
+    .split('\0')[0];
+  const match = entry ? /^(\d+) (\w+) ([0-9a-f]+)\t/.exec(entry) : null;
+  if (!match) return null;
+  const [, mode, type, oid] = match;
+  if (mode === '120000') {
+    throw new ConfigError(
+      `${path}: a symlink at ${sha.slice(0, 7)}; prompts, configs and datasets must be regular files in the repository`,
+    );
   }
+  if (type !== 'blob')
+    throw new ConfigError(
+      `${path}: a ${type === 'tree' ? 'folder' : type} at ${sha.slice(0, 7)}, not a file`,
+    );
+  return (await git(repoDir, ['cat-file', 'blob', oid!])).toString('utf8');
 }
 
 const STATUS: Record<string, ChangedFile['status']> = {

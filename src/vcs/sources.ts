@@ -1,6 +1,4 @@
-import type { LpoConfig } from '../config/load.js';
-import type { ChangedFile, PromptJob } from './changes.js';
-import { promptJobs } from './changes.js';
+import type { ChangedFile } from './changes.js';
 import { changedFiles, filePatch, listFiles, showFile } from './git.js';
 
 /** Where a review reads its two versions from. The Action backs this with the API where git lacks history. */
@@ -26,8 +24,4 @@ export async function gitSources(repoDir: string, baseSha: string, headSha: stri
     readHead: (path) => showFile(repoDir, headSha, path),
     notes: [],
   };
-}
-
-export function jobsFor(sources: ReviewSources, config: LpoConfig): PromptJob[] {
-  return promptJobs(sources.changed, config, config.path, sources.headFiles);
 }

@@ -3,7 +3,7 @@
 // actions/checkout leaves it: HEAD detached at the merge commit (fetch-depth: 0), or a depth-1 clone
 // of the merge commit where base and head are absent (the default fetch-depth: 1).
 import { execFile } from 'node:child_process';
-import { cp, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -32,7 +32,8 @@ export async function git(cwd: string, ...args: string[]): Promise<string> {
 }
 
 /** path -> new text, or null to delete the file. */
-export type Edits = Record<string, string | null>;
+/** A file's new text, null to delete it, or a symlink (committed as one, mode 120000) to `target`. */
+export type Edits = Record<string, string | null | { symlink: string }>;
 
 export interface PrRepo {
   /** The workspace: cwd and GITHUB_WORKSPACE of the Action. */
@@ -51,7 +52,12 @@ async function applyEdits(dir: string, edits: Edits): Promise<void> {
   for (const [file, text] of Object.entries(edits)) {
     const target = path.join(dir, file);
     if (text === null) await rm(target);
-    else {
+    // Raw bytes (test/hostile passes Buffers) are file contents, not a symlink.
+    else if (typeof text === 'object' && !Buffer.isBuffer(text)) {
+      await mkdir(path.dirname(target), { recursive: true });
+      await rm(target, { force: true });
+      await symlink(text.symlink, target);
+    } else {
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, text);
     }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { startSimulator, type SimulatorHandle } from '../../src/tools/simulator/simulator.js';
 import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
+import type { FaultOptions } from '../../src/tools/simulator/sim-faults.js';
 import {
   type FakeGitHub,
   type FakeGitHubOptions,
@@ -94,6 +95,8 @@ export async function startWorld(opts: {
   fake?: Partial<FakeGitHubOptions>;
   /** Simulated model latency, to see requests overlap. */
   latencyMs?: number;
+  /** Endpoint faults (see sim-faults.ts), e.g. filtered answers for one prompt's requests. */
+  faults?: FaultOptions;
 }): Promise<World> {
   const repo = await makePrRepo(opts);
   const pull: FakePull = {
@@ -113,7 +116,12 @@ export async function startWorld(opts: {
     ...opts.fake,
   });
   answerKey ??= keyFromConfig('.github/lpo.yml', EXAMPLES);
-  const sim = await startSimulator({ answerKey: await answerKey, seed: 7, latencyMs: opts.latencyMs ?? 0 });
+  const sim = await startSimulator({
+    answerKey: await answerKey,
+    seed: 7,
+    latencyMs: opts.latencyMs ?? 0,
+    ...(opts.faults ? { faults: opts.faults } : {}),
+  });
   const temps: string[] = [];
   return {
     repo,

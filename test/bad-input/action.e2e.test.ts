@@ -37,6 +37,7 @@ const FILE_CASES = [
   'YAML syntax error',
   'unknown scorer',
   'bad JSON line',
+  'JSONL row nested 100,000 deep',
   '.prompt.yml that is not YAML',
 ].map(byName);
 

@@ -28,12 +28,19 @@ const withLine = (at: number, text: string) => {
   return lines.join('\n');
 };
 const BOOLEAN = 'prompts/boolean.prompt.yml';
+/** An array inside an array, 100,000 deep: JSON.parse takes it, what walks it later overflows. */
+const DEEP = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
 
 export const CONFIG_CASES: BadCase[] = [
   {
     name: 'YAML syntax error',
     files: { [CONFIG]: configWith('files: "prompts/*.txt"', 'files: "prompts/*.txt') },
     message: /^\.github\/lpo\.yml:\d+(:\d+)?: .*/,
+  },
+  {
+    name: 'config nested 100,000 deep',
+    files: { [CONFIG]: `${original(CONFIG)}\nextra: ${DEEP}\n` },
+    message: /^\.github\/lpo\.yml:\d+: YAML nested too deeply to read/,
   },
   {
     name: 'unknown key',
@@ -81,6 +88,19 @@ export const CONFIG_CASES: BadCase[] = [
 ];
 
 export const DATASET_CASES: BadCase[] = [
+  {
+    name: 'JSONL row nested 100,000 deep',
+    files: { [DATA]: withLine(5, `{"question": ${DEEP}, "answer": "1"}`) },
+    message: /^data\/gsm8k\.jsonl:5: JSON nested deeper than 100 levels/,
+  },
+  {
+    name: 'JSON dataset row nested 100,000 deep',
+    files: {
+      'data/deep.json': `[{"question": "What is 1+1?", "answer": "2"},\n {"question": ${DEEP}, "answer": "4"}]\n`,
+      [CONFIG]: configWith('dataset: data/gsm8k.jsonl', 'dataset: data/deep.json'),
+    },
+    message: /^data\/deep\.json:2 \(row 2\): JSON nested deeper than 100 levels/,
+  },
   {
     name: 'bad JSON line',
     files: { [DATA]: withLine(7, '{"question": "How many?", "answer": ') },

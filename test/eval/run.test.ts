@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_ERROR, evaluate } from '../../src/eval/run.js';
 import { LlmClient } from '../../src/llm/client.js';
 import type { EvalTask, Example } from '../../src/core/types.js';
-import { completion, type FakeOpenAI, startFakeOpenAI } from '../llm/helpers/fake-openai.js';
+import { completion, type FakeOpenAI, type Reply, startFakeOpenAI } from '../llm/helpers/fake-openai.js';
 
 // Real GSM8K test rows (MIT): question, and the number after "####".
 const ROWS: [string, string][] = [
@@ -61,14 +61,18 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('evaluate', () => {
-  it('counts failed calls and truncated answers as errors, excluded from accuracy, never as wrong', async () => {
+  it('counts a failed call as an error, excluded from accuracy, and a truncated answer as wrong', async () => {
     const run = await evaluate(task, { test: examples }, { client, model: 'm', concurrency: 2 });
     const { summary, results } = run.splits.test!;
-    expect(results.map((r) => r.verdict)).toEqual(['correct', 'wrong', 'error', 'error']);
+    expect(results.map((r) => r.verdict)).toEqual(['correct', 'wrong', 'error', 'wrong']);
     expect(results[2]!.error).toMatch(/400/);
     expect(results[2]!.error).toMatch(/context too long/);
-    expect(results[3]!.error).toMatch(/finish_reason: length/);
-    expect(summary).toMatchObject({ total: 4, correct: 1, errors: 2, accuracy: 0.5 });
+    // The prompt's answer, cut off: its own kind, the text kept for the optimizer and the report.
+    expect(results[3]).toMatchObject({ failure: 'truncated', output: 'He runs 3 * 3 = 9 sprints, 9 * 60 =' });
+    expect(results[3]!.error).toBeUndefined();
+    expect(results[1]!.failure).toBeUndefined();
+    expect(summary).toMatchObject({ total: 4, correct: 1, errors: 1, failures: { truncated: 1 } });
+    expect(summary.accuracy).toBeCloseTo(1 / 3, 12);
     expect(results[0]!.extracted).toBe('$18');
   });
 
@@ -78,13 +82,11 @@ describe('evaluate', () => {
     const lean = await evaluate(task, splits, { client, model: 'm', concurrency: 3, lean: true });
     expect(lean.splits.dev!.summary).toEqual(full.splits.dev!.summary);
     expect(lean.splits.test!.summary).toEqual(full.splits.test!.summary);
-    expect(lean.splits.test!.summary).toMatchObject({ total: 4, correct: 1, errors: 2 });
+    expect(lean.splits.test!.summary).toMatchObject({ total: 4, correct: 1, errors: 1 });
+    expect(lean.splits.test!.summary.failures).toEqual({ truncated: 1 });
     expect(lean.splits.dev!.results).toEqual([]);
     const errors = lean.splits.test!.results;
-    expect(errors.map((r) => [r.line, r.verdict])).toEqual([
-      [3, 'error'],
-      [4, 'error'],
-    ]);
+    expect(errors.map((r) => [r.line, r.verdict])).toEqual([[3, 'error']]);
     expect(errors[0]!.error).toMatch(/context too long/);
     expect(errors.every((r) => r.input === '' && r.output === null)).toBe(true);
   });
@@ -115,5 +117,66 @@ describe('evaluate', () => {
     expect(body.temperature).toBe(0);
     // The override is placed literally: a prompt's own braces are never expanded.
     expect(body.messages[0].content).toBe(`Think {{x}}.\n\n${ROWS[0]![0]}`);
+  });
+});
+
+describe('answers the prompt made unusable', () => {
+  // One question per kind of reply; each comes back over real HTTP, as an endpoint would send it.
+  const replies: Record<string, Reply> = {
+    filtered: { json: completion(null, { finishReason: 'content_filter' }) },
+    refused: { json: completion(null, { refusal: 'I cannot help with that.' }) },
+    truncated: { json: completion('{"answer": 1', { finishReason: 'length' }) },
+    empty: { json: completion('') },
+    'invalid-json': { json: completion('The answer is 4.') },
+    good: { json: completion('{"answer": 4}') },
+    'bad-usage': { json: { ...(completion('{"answer": 4}') as object), usage: { prompt_tokens: 1e308 } } },
+  };
+  const jsonTask: EvalTask = {
+    ...task,
+    scorer: { type: 'json', field: 'answer' },
+    responseFormat: { type: 'json_object' },
+  };
+  const rows: Example[] = Object.keys(replies).map((kind, i) => ({
+    id: kind,
+    index: i,
+    line: i + 1,
+    fields: { question: `case ${kind}` },
+    target: '4',
+  }));
+
+  it('counts each as wrong with its kind; only a reply that breaks the API is an error', async () => {
+    const endpoint = await startFakeOpenAI((req) => {
+      const text: string = req.body.messages.at(-1).content;
+      return replies[text.slice(text.indexOf('case ') + 5)]!;
+    });
+    try {
+      const llm = new LlmClient({ baseURL: endpoint.baseURL, apiKey: 'test', maxRetries: 0, cacheDir: null });
+      const run = await evaluate(jsonTask, { test: rows }, { client: llm, model: 'm', concurrency: 4 });
+      const { summary, results } = run.splits.test!;
+      const by = Object.fromEntries(results.map((r) => [r.id, r]));
+      for (const kind of ['filtered', 'refused', 'truncated', 'empty', 'invalid-json']) {
+        expect(by[kind], kind).toMatchObject({ verdict: 'wrong', failure: kind, extracted: null });
+      }
+      expect(by.refused!.output).toBe('I cannot help with that.');
+      expect(by.good).toMatchObject({ verdict: 'correct' });
+      expect(by.good!.failure).toBeUndefined();
+      expect(by['bad-usage']).toMatchObject({ verdict: 'error' });
+      expect(by['bad-usage']!.error).toMatch(
+        /usage\.prompt_tokens is 1e\+308; expected a whole number of tokens/,
+      );
+      expect(summary).toMatchObject({ total: 7, correct: 1, errors: 1 });
+      expect(summary.accuracy).toBeCloseTo(1 / 6, 12);
+      expect(summary.failures).toEqual({
+        filtered: 1,
+        refused: 1,
+        truncated: 1,
+        empty: 1,
+        'invalid-json': 1,
+      });
+      // The unusable answers were billed; the broken reply is a failed call, its tokens not counted.
+      expect(llm.usage()).toMatchObject({ calls: 6, failedCalls: 1, promptTokens: 60, completionTokens: 30 });
+    } finally {
+      await endpoint.close();
+    }
   });
 });

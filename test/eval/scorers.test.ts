@@ -391,6 +391,71 @@ describe('regex scorer', () => {
   });
 });
 
+describe('regex scorer on patterns a pull request controls', () => {
+  const nested: ScorerSpec = { type: 'regex', pattern: '(a+)+$' };
+  const noCapture: ScorerSpec = { type: 'regex', pattern: '(?:a+)+$' };
+
+  /** Mean ms per call over at least 20 ms of calls, best of three: timer resolution and load spikes stay out. */
+  function msPerCall(call: () => void): number {
+    let best = Number.POSITIVE_INFINITY;
+    for (let trial = 0; trial < 3; trial++) {
+      const start = performance.now();
+      let calls = 0;
+      do {
+        call();
+        calls++;
+      } while (performance.now() - start < 20);
+      best = Math.min(best, (performance.now() - start) / calls);
+    }
+    return best;
+  }
+
+  it('scores (a+)+$ against aaaa…a! (which backtracks ~2^n steps in JavaScript) in linear time', () => {
+    const short = `${'a'.repeat(40)}!`;
+    const long = `${'a'.repeat(40_000)}!`;
+    for (const spec of [nested, noCapture]) {
+      expect(score(spec, short, 'a').correct).toBe(false);
+      const ratio = msPerCall(() => score(spec, long, 'a')) / msPerCall(() => score(spec, short, 'a'));
+      // Linear is ~1,000 (less with fixed costs); anything exponential or quadratic is far beyond.
+      expect(ratio).toBeLessThan(10_000);
+    }
+  });
+
+  it('extracts a capture from a long match in linear time', () => {
+    const capture: ScorerSpec = { type: 'regex', pattern: '(a+)+$' };
+    expect(score(capture, 'aaaa', 'aaaa')).toEqual({ correct: true, extracted: 'aaaa' });
+    const ratio =
+      msPerCall(() => score(capture, 'a'.repeat(40_000), 'a')) /
+      msPerCall(() => score(capture, 'a'.repeat(40), 'a'));
+    expect(ratio).toBeLessThan(10_000);
+  });
+
+  it.each([
+    ['a backreference', '(a+)\\1', /invalid escape sequence: `\\1`/],
+    ['a lookahead', 'answer(?=:)', /unsupported Perl syntax: `\(\?=`/],
+    ['a negative lookbehind', '(?<!not )valid', /RE2: /],
+    ['a repeat over 1000', 'a{1001}', /invalid repeat count/],
+    ['a repeat that compiles large', '[a-z]{300}', /instructions, more than 256/],
+  ])('refuses %s with a ConfigError naming the pattern', (_name, pattern, reason) => {
+    const run = () => validateScorer({ type: 'regex', pattern });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(`Regex scorer: regex /${pattern}/ `);
+    expect(run).toThrow(reason);
+    expect(() => score({ type: 'regex', pattern }, 'x', 'x')).toThrow(ConfigError);
+  });
+
+  it('keeps the flags users write: i, m, s', () => {
+    expect(
+      score({ type: 'regex', pattern: 'VERDICT: (\\w+)', flags: 'i' }, 'verdict: yes', 'Yes').correct,
+    ).toBe(true);
+    const lastLine: ScorerSpec = { type: 'regex', pattern: '^(\\d+)$', flags: 'm' };
+    expect(score(lastLine, 'so\n42\ndone', '42').extracted).toBe('42');
+    const across: ScorerSpec = { type: 'regex', pattern: 'begin(.*)end', flags: 's' };
+    expect(score(across, 'begin\nX\nend', 'x').extracted).toBe('\nX\n');
+    expect(score({ type: 'regex', pattern: 'begin(.*)end' }, 'begin\nX\nend', 'x').correct).toBe(false);
+  });
+});
+
 describe('json scorer', () => {
   const answer: ScorerSpec = { type: 'json', field: 'result.answer' };
 

@@ -19,8 +19,9 @@ function splits(devN: number, testN: number): { dev: Example[]; test: Example[] 
 
 describe('LPO with 20 % faulty model calls', () => {
   it('completes within max-calls, discards broken optimizer replies and still returns a result', async () => {
-    // Seed chosen so that optimizer requests (few, next to the task requests) get faults of their own.
-    const sim = await faultySimulator({ rate: 0.2, seed: 9, retryAfterMs: 20 });
+    // Seed chosen so that optimizer requests (few, next to the task requests) get faults of their own,
+    // and the head's dev run gets an unusable answer (cut off, filtered, …) the optimizer must see.
+    const sim = await faultySimulator({ rate: 0.2, seed: 24, retryAfterMs: 20 });
     const client = faultClient(sim);
     const maxCalls = 200;
     const result = await optimizePrompt({
@@ -66,6 +67,10 @@ describe('LPO with 20 % faulty model calls', () => {
     for (const run of [result.runs.head.dev, result.runs.best.dev]) {
       for (const r of run?.results ?? []) if (r.output === null) expect(r.verdict).toBe('error');
     }
+    // An unusable answer is a failure of the prompt, which the search took in its stride.
+    const unusable = (result.runs.head.dev?.results ?? []).filter((r) => r.failure !== undefined);
+    expect(unusable.length).toBeGreaterThan(0);
+    for (const r of unusable) expect(r).toMatchObject({ verdict: 'wrong', output: expect.any(String) });
     // It still finds the known fix, and the suggestion is made.
     expect(result.improved).toBe(true);
     expect(result.best.prompt).not.toMatch(/guess/i);

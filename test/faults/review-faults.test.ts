@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evalTask } from '../../src/eval/task-run.js';
-import { FAULT_KINDS } from '../../src/tools/simulator/sim-faults.js';
+import { FAULT_KINDS, isContentFault } from '../../src/tools/simulator/sim-faults.js';
 import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
 import { startSimulator } from '../../src/tools/simulator/simulator.js';
 import { ReviewJsonSchema } from '../../src/render/json-report.js';
@@ -18,8 +18,9 @@ afterAll(closeAll);
 
 describe('every model call failing', () => {
   it('the evaluator reports every example as an error and no accuracy', async () => {
-    // Hangs cost a timeout per attempt; they are covered one by one in simulator-faults.test.ts.
-    const kinds = FAULT_KINDS.filter((k) => k !== 'hang');
+    // Hangs cost a timeout per attempt; they are covered one by one in simulator-faults.test.ts. Content
+    // faults (cut off, refused, …) bring an answer, which counts as wrong (eval-faults.test.ts).
+    const kinds = FAULT_KINDS.filter((k) => k !== 'hang' && !isContentFault(k));
     const sim = await faultySimulator({ rate: 1, seed: 1, kinds, retryAfterMs: 5 });
     const client = faultClient(sim, { maxRetries: 1 });
     const report = await evalTask(gsmTask('Think step by step.'), {
@@ -52,8 +53,9 @@ describe('every model call failing', () => {
       const sim = await startSimulator({
         answerKey: await keyFromConfig('.github/lpo.yml', path.join(ROOT, 'examples')),
         seed: 1,
-        // Kinds the CLI's production retries (4, with backoff) get through quickly.
-        faults: { rate: 1, seed: 1, kinds: ['rate-limit', 'non-json', 'refusal', 'length'], retryAfterMs: 5 },
+        // Kinds the CLI's production retries (4, with backoff) get through quickly; no content kinds,
+        // which bring answers (counted wrong), not failed calls.
+        faults: { rate: 1, seed: 1, kinds: ['rate-limit', 'non-json'], retryAfterMs: 5 },
       });
       try {
         repo = new TempRepo();

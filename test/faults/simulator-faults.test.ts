@@ -39,7 +39,7 @@ describe('simulator fault kinds', () => {
     ['hang', 'timeout', undefined],
     ['reset', 'connection', undefined],
     ['truncated', 'connection', undefined],
-    ['non-json', 'empty', undefined],
+    ['non-json', 'protocol', undefined],
   ] as const)('%s fails the call as %s', async (kind, errorKind, status) => {
     const { sim, client } = await only(kind);
     const error = await failure(client.chat(request()));
@@ -82,6 +82,29 @@ describe('simulator fault kinds', () => {
     const refused = await (await only('refusal')).client.chat(request());
     expect(refused.refusal).toMatch(/can't help/);
     expect(refused.text).toBe('');
+  });
+
+  it('filters with finish_reason content_filter, and answers empty', async () => {
+    const filtered = await (await only('content-filter')).client.chat(request());
+    expect(filtered).toMatchObject({ finishReason: 'content_filter', text: '' });
+    expect(filtered.refusal).toBeUndefined();
+    const empty = await (await only('empty')).client.chat(request());
+    expect(empty).toMatchObject({ finishReason: 'stop', text: '' });
+  });
+
+  it('faults only the requests that contain the `only` text', async () => {
+    const sim = await faultySimulator({
+      rate: 1,
+      seed: 1,
+      kinds: ['content-filter'],
+      only: answerKey[1]!.input,
+    });
+    const client = faultClient(sim, { maxRetries: 0 });
+    const [plain, hit] = await Promise.all([client.chat(request(0)), client.chat(request(1))]);
+    expect(plain.text).toBe(simulatedTaskAnswer({ seed: SIM_SEED, answerKey }, request(0)).text);
+    expect(hit.finishReason).toBe('content_filter');
+    expect(sim.stats().faults).toEqual({ 'content-filter': 1 });
+    await expect(faultySimulator({ rate: 1, seed: 1, only: '' })).rejects.toThrow(ConfigError);
   });
 
   it('breaks JSON only for requests that ask for JSON', async () => {

@@ -56,6 +56,8 @@ describe.concurrent('the bundled Action on hostile content', () => {
     expect(body).toContain('onerror');
     expect(body).toContain('@\u200Boctocat');
     expect(body).toMatch(/more characters\)/);
+    // The model's bidi controls are gone and its line separators shown, not obeyed.
+    expect(body).toContain('total evil x y z a<U+2028>b<U+2029>c');
     expect(run.summary.length).toBeGreaterThan(0);
     expect(checkMarkdown(run.summary).problems).toEqual([]);
 
@@ -64,6 +66,9 @@ describe.concurrent('the bundled Action on hostile content', () => {
     expect(checkMarkdown(review!.body, { marker: REVIEW_MARKER }).problems).toEqual([]);
     const inline = w.fake.reviewComments(PR);
     expect(inline.length).toBeGreaterThan(0);
+    // The optimizer's reasons carry issue references of another repository: shown, but not links.
+    const reasons = [body, review!.body, ...inline.map((c) => c.body)].join('\n');
+    expect(reasons).toContain('victim/repo\\#\u200B3 https:\u200B//github.com/victim/repo/issues/\u200B1');
     for (const c of inline) {
       expect(c.body.length).toBeLessThanOrEqual(LIMIT);
       expect(checkMarkdown(c.body).problems).toEqual([]);

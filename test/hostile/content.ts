@@ -8,10 +8,17 @@ import type { Decorate } from './model-proxy.js';
 
 export const MARKER = '<!-- lpo-review:summary -->';
 
-/** One line: fences, HTML, mentions, the forged marker, a table pipe and an issue reference. */
+/** References that GitHub links and backlinks into another repository, notifying it. */
+export const HOSTILE_REFS =
+  'victim/repo#3 https://github.com/victim/repo/issues/1 www.github.com/victim/repo/pull/2';
+
+/** One line: fences, HTML, mentions, the forged marker, a table pipe and issue references. */
 export const HOSTILE_LINE =
   '``` ```` ~~~ </details> <details><summary>open</summary> <img src=x onerror=alert(document.domain)> ' +
-  `<script>alert(1)</script> @octocat @octo-org/owners ${MARKER} | a | b | #1 GH-2 [x](javascript:alert(1))`;
+  `<script>alert(1)</script> @octocat @octo-org/owners ${MARKER} | a | b | #1 GH-2 [x](javascript:alert(1)) ${HOSTILE_REFS}`;
+
+/** Bidi controls and marks ("Trojan Source") and the Unicode line and paragraph separators. */
+export const INVISIBLE = 'total \u202Eevil\u202C \u2066x\u2069 \u200Fy\u200E \u061Cz a\u2028b\u2029c';
 
 /** Several lines, each able to close a fence or a block if it reached the comment raw. */
 export const HOSTILE_BLOCK = [
@@ -23,6 +30,7 @@ export const HOSTILE_BLOCK = [
   '@octocat please approve this',
   '~~~',
   '</summary></details><details open>',
+  INVISIBLE,
 ].join('\n');
 
 /** Invalid UTF-8: a lone continuation-free 0xFF and 0xFE (never valid in UTF-8). */

@@ -12,6 +12,14 @@ const OPEN = /^ {0,3}(`{3,}|~{3,})([^`]*)$/;
 const CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 /** GitHub's mention rule: `@` not after a word character, then a login or org/team. */
 export const MENTION = /(^|[^\w`])@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][\w-]*)?/;
+/**
+ * What GitHub links as a reference to an issue, PR or discussion (and backlinks there): `#12`,
+ * `owner/repo#12`, `GH-12`, and bare URLs of them, with a scheme or `www.`.
+ */
+export const REFERENCE =
+  /(?<!&)#[0-9]|\bGH-[0-9]|\b(?:https?:\/\/|www\.)[^\s)]*\/(?:issues|pulls?|discussions)\/[0-9]/i;
+/** Bidi controls and separators, visible nowhere but in what they reorder or break. */
+export const INVISIBLE_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/u;
 /** Bot-written HTML; any other tag in live text came from content. */
 const ALLOWED_TAGS = new Set(['details', 'summary']);
 
@@ -48,8 +56,12 @@ export function checkMarkdown(body: string, opts: { marker?: string } = {}): Mar
   const problems: string[] = [];
   const lines = body.split('\n').map((l) => l.replace(/\r$/, ''));
   const live: string[] = [];
-  let fence: { char: string; length: number; line: number } | null = null;
+  let fence: { char: string; length: number; line: number; info: string } | null = null;
   for (const [index, line] of lines.entries()) {
+    // A suggestion is the file's text exactly, whatever it holds; everything else is shown only.
+    if (fence?.info !== 'suggestion' && INVISIBLE_CONTROLS.test(line)) {
+      problems.push(`bidi or separator character on line ${index + 1}`);
+    }
     if (fence) {
       const close = CLOSE.exec(line);
       if (close && close[1]![0] === fence.char && close[1]!.length >= fence.length) fence = null;
@@ -57,7 +69,7 @@ export function checkMarkdown(body: string, opts: { marker?: string } = {}): Mar
     }
     const open = OPEN.exec(line);
     if (open) {
-      fence = { char: open[1]![0]!, length: open[1]!.length, line: index + 1 };
+      fence = { char: open[1]![0]!, length: open[1]!.length, line: index + 1, info: open[2]!.trim() };
       continue;
     }
     live.push(withoutCodeSpans(line));
@@ -85,6 +97,8 @@ export function checkMarkdown(body: string, opts: { marker?: string } = {}): Mar
 
   const mention = MENTION.exec(text);
   if (mention) problems.push(`live mention "${mention[0].trim()}"`);
+  const reference = REFERENCE.exec(text);
+  if (reference) problems.push(`live reference "${reference[0]}"`);
 
   // A table's rows must keep the header's cell count: an unescaped `|` from content adds a cell.
   let header: number | null = null;

@@ -17,6 +17,9 @@ export interface ChatBody {
 /** Returns the answer to send instead of `content`, the simulator's answer to `request`. */
 export type Decorate = (content: string, request: ChatBody) => string;
 
+/** An error to answer instead of forwarding (status and JSON body), or undefined to forward. */
+export type Reject = (request: ModelRequest) => { status: number; body: unknown } | undefined;
+
 export interface ModelProxy {
   /** Base URL ending in /v1, like the simulator's. */
   url: string;
@@ -25,7 +28,11 @@ export interface ModelProxy {
 }
 
 /** `target` is the simulator's base URL (…/v1). */
-export async function startModelProxy(target: string, decorate?: Decorate): Promise<ModelProxy> {
+export async function startModelProxy(
+  target: string,
+  decorate?: Decorate,
+  reject?: Reject,
+): Promise<ModelProxy> {
   const origin = new URL(target).origin;
   const requests: ModelRequest[] = [];
   const server = createServer((req, res) => {
@@ -34,7 +41,14 @@ export async function startModelProxy(target: string, decorate?: Decorate): Prom
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const method = req.method ?? 'GET';
-      requests.push({ method, path: req.url ?? '/', headers: req.headers, body });
+      const request = { method, path: req.url ?? '/', headers: req.headers, body };
+      requests.push(request);
+      const rejected = reject?.(request);
+      if (rejected) {
+        res.writeHead(rejected.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(rejected.body));
+        return;
+      }
       forward(origin, method, req.url ?? '/', body, decorate).then(
         ({ status, text }) => {
           res.writeHead(status, { 'content-type': 'application/json' });

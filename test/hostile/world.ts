@@ -9,7 +9,7 @@ import { startSimulator } from '../../src/tools/simulator/simulator.js';
 import { BOT, BOT_TOKEN, PAT_TOKEN, PAT_USER, PR, type World } from '../action/harness.js';
 import { type Edits, makePrRepo, pushToPr, removeRepo } from '../action/git-fixture.js';
 import { startFakeGitHub } from '../github/fake-github.js';
-import { type Decorate, type ModelProxy, startModelProxy } from './model-proxy.js';
+import { type Decorate, type ModelProxy, type Reject, startModelProxy } from './model-proxy.js';
 
 export type ByteEdits = Record<string, string | Buffer | null>;
 
@@ -23,7 +23,7 @@ const asEdits = (edits: ByteEdits | undefined) => edits as Edits | undefined;
 
 export async function proxiedWorld(
   ctx: TestContext,
-  opts: { edits: ByteEdits; baseEdits?: ByteEdits; decorate?: Decorate },
+  opts: { edits: ByteEdits; baseEdits?: ByteEdits; decorate?: Decorate; reject?: Reject },
 ): Promise<ProxiedWorld> {
   const repo = await makePrRepo({
     edits: asEdits(opts.edits)!,
@@ -47,7 +47,7 @@ export async function proxiedWorld(
     answerKey: await keyFromConfig('.github/lpo.yml', repo.workspace),
     seed: 7,
   });
-  const proxy = await startModelProxy(sim.url, opts.decorate);
+  const proxy = await startModelProxy(sim.url, opts.decorate, opts.reject);
   const temps: string[] = [];
   const w: ProxiedWorld = {
     repo,

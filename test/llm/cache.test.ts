@@ -23,6 +23,7 @@ const base: CacheKeyInput = {
   params: { temperature: 0, max_tokens: 256 },
 };
 const answer = { text: '5', finishReason: 'stop', promptTokens: 21, completionTokens: 1 };
+const AUTH = { apiKey: 'sk-cache-test', baseURL: base.baseURL };
 
 let dir: string;
 beforeEach(async () => {
@@ -79,7 +80,7 @@ describe('cacheKey', () => {
 
 describe('ResponseCache', () => {
   it('round-trips an entry in <dir>/<2 hex>/<key>.json without leaving temp files', async () => {
-    const cache = new ResponseCache(dir);
+    const cache = new ResponseCache(dir, AUTH);
     const key = cacheKey(base);
     expect(await cache.get(key)).toBeNull();
     await cache.set(key, answer);
@@ -91,7 +92,7 @@ describe('ResponseCache', () => {
   });
 
   it('treats corrupt, foreign or malformed files as misses and overwrites them', async () => {
-    const cache = new ResponseCache(dir);
+    const cache = new ResponseCache(dir, AUTH);
     const key = cacheKey(base);
     await cache.set(key, answer);
     const path = cache.pathFor(key);
@@ -111,7 +112,7 @@ describe('ResponseCache', () => {
   });
 
   it('keeps the file whole under concurrent writers of the same key', async () => {
-    const cache = new ResponseCache(dir);
+    const cache = new ResponseCache(dir, AUTH);
     const key = cacheKey(base);
     const texts = Array.from({ length: 20 }, (_, i) => `answer ${i} ${'x'.repeat(5000)}`);
     await Promise.all(texts.map((text) => cache.set(key, { ...answer, text })));
@@ -121,7 +122,7 @@ describe('ResponseCache', () => {
   });
 
   it('deletes entries, and deleting a missing one is fine', async () => {
-    const cache = new ResponseCache(dir);
+    const cache = new ResponseCache(dir, AUTH);
     const key = cacheKey(base);
     await cache.set(key, answer);
     await cache.delete(key);
@@ -130,14 +131,14 @@ describe('ResponseCache', () => {
   });
 
   it('refuses keys that are not sha256 hex, so nothing escapes the directory', () => {
-    const cache = new ResponseCache(dir);
+    const cache = new ResponseCache(dir, AUTH);
     expect(() => cache.pathFor('../../etc/passwd')).toThrow(/invalid cache key/);
   });
 
   it('reports an unwritable cache directory as a one-line ConfigError', async () => {
     const file = join(dir, 'not-a-dir');
     await writeFile(file, 'x');
-    const cache = new ResponseCache(file);
+    const cache = new ResponseCache(file, AUTH);
     const error = await cache.set(cacheKey(base), answer).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/cannot write LLM cache file .*not-a-dir/);

@@ -54,6 +54,7 @@ describe('LlmClient.chat', () => {
     expect(llm.usage()).toEqual({
       calls: 1,
       cacheHits: 0,
+      cacheIgnored: 0,
       promptTokens: 17,
       completionTokens: 2,
       failedCalls: 0,
@@ -86,7 +87,7 @@ describe('LlmClient.chat', () => {
     expect(server.requests[0]!.headers.authorization).toBe('Bearer none');
   });
 
-  it('serves an identical second request from the disk cache, across instances and keys', async () => {
+  it('serves an identical second request from the disk cache, across instances with the same key', async () => {
     const first = client({ cacheDir: dir });
     expect((await first.chat(req)).cached).toBe(false);
     const again = await first.chat(req);
@@ -94,15 +95,27 @@ describe('LlmClient.chat', () => {
     expect(server.requests).toHaveLength(1);
     expect(first.usage()).toMatchObject({ calls: 1, cacheHits: 1, promptTokens: 10, completionTokens: 5 });
 
-    const second = client({ cacheDir: dir, apiKey: 'sk-another-key' });
+    const second = client({ cacheDir: dir });
     expect((await second.chat(req)).cached).toBe(true);
-    expect(second.usage()).toMatchObject({ calls: 0, cacheHits: 1, promptTokens: 0 });
+    expect(second.usage()).toMatchObject({ calls: 0, cacheHits: 1, cacheIgnored: 0, promptTokens: 0 });
     expect(server.requests).toHaveLength(1);
 
     await second.chat({ ...req, model: 'other-model' });
     await second.chat({ ...req, messages: [{ role: 'user', content: 'What is 2 + 4?' }] });
     await second.chat({ ...req, temperature: 0.5 });
     expect(server.requests).toHaveLength(4);
+  });
+
+  it('ignores and counts entries written with another key, then replaces them', async () => {
+    await client({ cacheDir: dir, apiKey: 'sk-another-key' }).chat(req);
+    expect(server.requests).toHaveLength(1);
+    const llm = client({ cacheDir: dir });
+    expect((await llm.chat(req)).cached).toBe(false);
+    expect(server.requests).toHaveLength(2);
+    expect(llm.usage()).toMatchObject({ calls: 1, cacheHits: 0, cacheIgnored: 1 });
+    // Rewritten under this key: the next ask is a hit, and the old entry is not counted twice.
+    expect((await llm.chat(req)).cached).toBe(true);
+    expect(llm.usage()).toMatchObject({ calls: 1, cacheHits: 1, cacheIgnored: 1 });
   });
 
   it('does not cache truncated answers, and replaces a corrupt cache file', async () => {
@@ -232,13 +245,65 @@ describe('LlmClient.chat', () => {
     await wide.close();
   });
 
-  it('returns refusals and rejects contentless answers as empty', async () => {
+  it('returns refusals, filtered and contentless answers as answers, and caches none of them', async () => {
+    const llm = client({ cacheDir: dir });
     server.setHandler(() => ({ json: completion(null, { refusal: 'I cannot help with that.' }) }));
-    expect(await client().chat(req)).toMatchObject({ text: '', refusal: 'I cannot help with that.' });
+    expect(await llm.chat(req)).toMatchObject({ text: '', refusal: 'I cannot help with that.' });
+    server.setHandler(() => ({ json: completion(null, { finishReason: 'content_filter' }) }));
+    expect(await llm.chat(req)).toMatchObject({ text: '', finishReason: 'content_filter' });
     server.setHandler(() => ({ json: completion(null) }));
-    const llm = client();
-    expect((await failure(llm.chat(req))).kind).toBe('empty');
-    expect(llm.usage()).toMatchObject({ calls: 1, failedCalls: 1 });
+    expect(await llm.chat(req)).toMatchObject({ text: '', finishReason: 'stop', cached: false });
+    expect(llm.usage()).toMatchObject({ calls: 3, failedCalls: 0, cacheHits: 0 });
+    expect(await findCacheFiles(dir)).toEqual([]);
+  });
+
+  it('rejects a reply that breaks the API as a protocol error, with one line naming what', async () => {
+    const cases: [unknown, RegExp][] = [
+      [
+        { ...(completion('5') as object), usage: { prompt_tokens: 1e308 } },
+        /usage\.prompt_tokens is 1e\+308;/,
+      ],
+      [
+        { ...(completion('5') as object), usage: { completion_tokens: -1 } },
+        /usage\.completion_tokens is -1;/,
+      ],
+      [{ ...(completion('5') as object), usage: { prompt_tokens: '12' } }, /usage\.prompt_tokens is "12";/],
+      [{ ...(completion('5') as object), usage: { prompt_tokens: 2.5 } }, /usage\.prompt_tokens is 2\.5;/],
+      [{ ...(completion('5') as object), usage: 7 }, /usage is 7; expected an object/],
+      [{ id: 'x', choices: [] }, /response has no choices\[0\]\.message/],
+      [
+        { choices: [{ message: { content: { text: '5' } } }] },
+        /message content is \{"text":"5"\}; expected text/,
+      ],
+    ];
+    for (const [json, message] of cases) {
+      server.setHandler(() => ({ json }));
+      const llm = client();
+      const error = await failure(llm.chat(req));
+      expect(error.kind).toBe('protocol');
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain('\n');
+      // Nothing of a reply that cannot be trusted reaches the totals: no NaN, no Infinity, no call.
+      expect(llm.usage()).toMatchObject({ calls: 0, failedCalls: 1, promptTokens: 0, completionTokens: 0 });
+    }
+    // Absent usage is a server that does not count (many local ones), not a broken reply.
+    server.setHandler(() => ({ json: { ...(completion('5') as object), usage: undefined } }));
+    expect(await client().chat(req)).toMatchObject({ text: '5', promptTokens: 0, completionTokens: 0 });
+  });
+
+  it('rejects an oversized body once, without retrying or reading it all', async () => {
+    const huge = completion('x'.repeat(200_000));
+    server.setHandler(() => ({ json: huge }));
+    const llm = client({ maxResponseBytes: 50_000 });
+    const error = await failure(llm.chat(req));
+    expect(error.kind).toBe('protocol');
+    expect(error.message).toBe(
+      `LLM fake-model at ${server.baseURL.replace(/^http:\/\//, '')}: response body exceeds 50000 bytes (max-response-bytes); not read further`,
+    );
+    expect(server.requests).toHaveLength(1);
+    expect(llm.usage()).toMatchObject({ calls: 0, failedCalls: 1 });
+    // The same answer under a higher limit is an answer.
+    expect((await client({ maxResponseBytes: 500_000 }).chat(req)).text).toHaveLength(200_000);
   });
 
   it('rejects bad options with a ConfigError', () => {

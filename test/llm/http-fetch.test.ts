@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpFetch } from '../../src/llm/http-fetch.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, httpFetch, ResponseTooLargeError } from '../../src/llm/http-fetch.js';
 
 type Route = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -28,6 +28,19 @@ const routes: Record<string, Route> = {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('x'.repeat(5_000));
   },
+  // Chunked, no Content-Length, never ending: only the client hanging up stops it.
+  '/endless': (_req, _body, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk)) endless.sent += chunk.length;
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    res.on('close', () => {
+      endless.closed = true;
+    });
+    pump();
+  },
   '/stall': (_req, _body, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write('{"choices": [');
@@ -43,6 +56,7 @@ const routes: Record<string, Route> = {
   },
 };
 
+const endless = { sent: 0, closed: false };
 let server: Server;
 let base: string;
 let connections = 0;
@@ -115,9 +129,21 @@ describe('httpFetch', () => {
     expect([moved.status, moved.headers.get('location')]).toEqual([301, 'https://example.com/v1']);
   });
 
-  it('rejects a body larger than the limit, naming the server', async () => {
-    const error = await rejection(httpFetch({ maxResponseBytes: 1_000 })(`${base}/huge`));
+  it('fails the body of a response larger than the limit, naming the server, without reading it', async () => {
+    // Resolved, not rejected: the SDK retries every rejected fetch, and the answer would be as large again.
+    const announced = await httpFetch({ maxResponseBytes: 1_000 })(`${base}/huge`);
+    expect(announced.status).toBe(200);
+    const error = await rejection(announced.text());
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect(error.message).toBe(`response body from ${base} exceeds 1000 bytes`);
+
+    const streamed = await httpFetch({ maxResponseBytes: 100_000 })(`${base}/endless`);
+    expect((await rejection(streamed.json())).message).toBe(
+      `response body from ${base} exceeds 100000 bytes`,
+    );
+    // The connection was dropped, so the server stopped sending: nothing but socket buffers got out.
+    await expect.poll(() => endless.closed).toBe(true);
+    expect(endless.sent).toBeLessThan(100 * DEFAULT_MAX_RESPONSE_BYTES);
   });
 
   it('aborts a stalled body with an AbortError, which the SDK reports as a timeout', async () => {

@@ -24,6 +24,7 @@ function promptReview(path: string): PromptReview {
     })),
     regressed: true,
     verdict: 'significant regression on test',
+    verdictKind: 'regression',
     flipped: { lost: [], gained: [] },
     usage: { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 },
     wallMs: 0,

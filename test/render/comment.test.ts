@@ -47,6 +47,7 @@ function prompt(over: Partial<PromptReview> = {}): PromptReview {
     splits: [split('dev', 40, 25, 2, 5), split('test', 80, 50, 12, 2)],
     regressed: true,
     verdict: 'significant regression on test (-12.5 pp, p = 0.0129)',
+    verdictKind: 'regression',
     flipped: { lost: [flip(12), flip(30)], gained: [flip(7, { baseOutput: '48', headOutput: '72' })] },
     usage,
     wallMs: 12_300,
@@ -62,7 +63,7 @@ function report(prompts: PromptReview[], over: Partial<ReviewReport> = {}): Revi
     partial: false,
     baseSha: 'a'.repeat(40),
     headSha: 'b'.repeat(40),
-    gate: { failOn: 'significant-regression', minDelta: 0, alpha: 0.05 },
+    gate: { failOn: 'significant-regression', minDelta: 2, alpha: 0.05, failOnInconclusive: true },
     prompts,
     notes: [],
     regressed: prompts.some((p) => p.regressed),
@@ -111,9 +112,10 @@ describe('renderSummary', () => {
     expect(md).toContain('### `prompts/gsm8k.txt`');
     expect(md).toContain('❌ **regression**: significant regression on test');
     expect(md).toContain('| split | n | base | head | Δ (pp) | p | 95 % CI (pp) | verdict |');
-    // test: 62/80 → 52/80, 12 lost, 2 gained: -12.5 pp, exact McNemar p = 0.0129.
+    // test: 62/80 → 52/80, 12 lost, 2 gained: -12.5 pp, exact McNemar p = 0.0129, and the exact
+    // interval of the same test: Clopper–Pearson for 2 of 14 flips gained, [0.0178, 0.4281], as Δ.
     expect(md).toMatch(
-      /\| test \| 80 \| 77\.5 % \| 65\.0 % \| -12\.5 \| 0\.0129 \| \[-21\.\d, -3\.\d\] \| significant drop \|/,
+      /\| test \| 80 \| 77\.5 % \| 65\.0 % \| -12\.5 \| 0\.0129 \| \[-16\.9, -2\.5\] \| significant drop \|/,
     );
     expect(md).toMatch(/\| dev \| 40 \| 67\.5 % \| 75\.0 % \| \+7\.5 \| 0\.453 \|/);
     expect(md).toContain('<details><summary>14 examples flipped right → wrong</summary>');
@@ -127,7 +129,11 @@ describe('renderSummary', () => {
   });
 
   it('reports no regression, simulated and partial runs', () => {
-    const ok = prompt({ regressed: false, verdict: 'no significant change (+1.0 pp, p = 0.8)' });
+    const ok = prompt({
+      regressed: false,
+      verdict: 'no significant change (+1.0 pp, p = 0.8)',
+      verdictKind: 'no-change',
+    });
     const md = renderSummary(report([ok], { simulated: true, partial: true }));
     expect(md).toContain('✅ **no regression**');
     expect(md).toContain('**Simulated**: these figures come from the offline simulator, not a real model.');
@@ -139,6 +145,7 @@ describe('renderSummary', () => {
     const broken = prompt({
       regressed: false,
       verdict: 'could not evaluate',
+      verdictKind: 'could-not-evaluate',
       error: 'all 80 calls failed (401 <b>@admin</b>)',
     });
     const md = renderSummary(report([broken]));
@@ -157,24 +164,28 @@ describe('renderSummary', () => {
           splits: [],
           regressed: false,
           verdict: 'deleted; not evaluated',
+          verdictKind: 'not-evaluated',
         }),
         prompt({
           status: 'renamed',
           previousPath: 'prompts/math.txt',
           regressed: false,
           verdict: 'improvement',
+          verdictKind: 'improvement',
         }),
         prompt({
           path: 'new.txt',
           status: 'added',
           regressed: false,
           verdict: 'new prompt (no base to compare)',
+          verdictKind: 'new',
         }),
         prompt({
           path: 'r.txt',
           status: 'reevaluated',
           reason: 'dataset data/gsm8k.jsonl changed',
           regressed: false,
+          verdictKind: 'no-change',
         }),
       ]),
     );
@@ -238,8 +249,15 @@ describe('renderSummary', () => {
   it('formats p below 0.001 and zero deltas', () => {
     const md = renderSummary(report([prompt({ splits: [split('test', 200, 100, 60, 0)] })]));
     expect(md).toMatch(/\| -30\.0 \| < 0\.001 \|/);
-    const flat = renderSummary(report([prompt({ splits: [split('test', 10, 5, 0, 0)], regressed: false })]));
-    expect(flat).toMatch(/\| 0\.0 \| 1\.00 \| \[0\.0, 0\.0\] \| no significant change \|/);
+    const flat = (n: number) =>
+      renderSummary(
+        report([
+          prompt({ splits: [split('test', n, n / 2, 0, 0)], regressed: false, verdictKind: 'no-change' }),
+        ]),
+      );
+    // 400 pairs can detect a drop of 6 examples (1.5 pp), under the 2 pp min-delta; 10 pairs only 60 pp.
+    expect(flat(400)).toMatch(/\| 0\.0 \| 1\.00 \| \[0\.0, 0\.0\] \| no significant change \|/);
+    expect(flat(10)).toMatch(/\| 0\.0 \| 1\.00 \| \[0\.0, 0\.0\] \| ⚠️ inconclusive: detects ≥ 60 pp \|/);
   });
 
   it('leaves the chart out beyond six prompts', () => {
@@ -293,7 +311,7 @@ describe('renderSummary', () => {
 
   it('keeps regressed prompts when whole sections must go', () => {
     const fine = Array.from({ length: 60 }, (_, i) =>
-      prompt({ path: `ok${i}.txt`, regressed: false, verdict: 'fine' }),
+      prompt({ path: `ok${i}.txt`, regressed: false, verdict: 'fine', verdictKind: 'no-change' }),
     );
     const bad = prompt({ path: 'bad.txt' });
     const md = renderSummary(report([...fine, bad]), { maxChars: 8000 });

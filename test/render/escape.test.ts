@@ -46,6 +46,25 @@ describe('escapeInline', () => {
     ['valid pair kept', 'a😀b', 'a😀b'],
     ['bidi override', 'a\u202Eb', 'ab'],
     ['GH reference', 'GH-12', 'GH-\u200B12'],
+    ['cross-repository reference', 'see victim/repo#12', 'see victim/repo\\#\u200B12'],
+    [
+      'issue URL of another repository',
+      'https://github.com/victim/repo/issues/1',
+      'https:\u200B//github.com/victim/repo/issues/\u200B1',
+    ],
+    [
+      'pull request URL without a scheme',
+      'www.github.com/victim/repo/pull/2/files',
+      'www\u200B.github.com/victim/repo/pull/\u200B2/files',
+    ],
+    [
+      'discussion URL on GitHub Enterprise',
+      'http://ghe.corp/o/r/discussions/3',
+      'http:\u200B//ghe.corp/o/r/discussions/\u200B3',
+    ],
+    ['bidi isolates', 'a\u2066b\u2069c\u2067d\u2068', 'abcd'],
+    ['bidi marks', 'a\u200Eb\u200Fc\u061Cd', 'abcd'],
+    ['line and paragraph separators', 'a\u2028b\u2029c', 'a b c'],
   ];
   it.each(cases)('%s', (_name, input, expected) => {
     const out = escapeInline(input);
@@ -137,6 +156,10 @@ describe('fence and escapeBlock', () => {
   });
   it('removes lone surrogates and NULs', () => {
     expect(escapeBlock('a\uD800\u0000b')).toBe('```text\nab\n```');
+  });
+  it('strips bidi controls and shows line and paragraph separators escaped', () => {
+    expect(escapeBlock('a\u202Eb\u200Fc\u061Cd\u2066e\u2069')).toBe('```text\nabcde\n```');
+    expect(escapeBlock('a\u2028b\u2029c')).toBe('```text\na<U+2028>b<U+2029>c\n```');
   });
 });
 

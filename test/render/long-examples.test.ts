@@ -33,6 +33,7 @@ function report(output: string): ReviewReport {
     splits: [{ split: 'test', base: summary(1, 1), head: summary(0, 1), paired: null }],
     regressed: false,
     verdict: 'no significant change on test',
+    verdictKind: 'no-change',
     flipped: {
       lost: [
         {
@@ -56,7 +57,7 @@ function report(output: string): ReviewReport {
     partial: false,
     baseSha: 'a'.repeat(40),
     headSha: 'b'.repeat(40),
-    gate: { failOn: 'significant-regression', minDelta: 0, alpha: 0.05 },
+    gate: { failOn: 'significant-regression', minDelta: 0, alpha: 0.05, failOnInconclusive: true },
     prompts: [prompt],
     notes: [],
     regressed: false,

@@ -7,7 +7,8 @@ import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/
 import { DEFAULT_OPTIONS } from '../../src/optimize/types.js';
 import { renderSummary } from '../../src/render/comment.js';
 import { runReview } from '../../src/review/run.js';
-import { gitSources, jobsFor } from '../../src/vcs/sources.js';
+import { promptJobs } from '../../src/vcs/changes.js';
+import { gitSources } from '../../src/vcs/sources.js';
 import { ROOT } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 
@@ -32,11 +33,12 @@ describe('runReview with a deadline', () => {
       const client = new LlmClient({ baseURL: sim.url, apiKey: 'x', cacheDir: null });
       const before = sim.stats().total;
       const { report } = await runReview({
-        rootDir: repo.dir,
-        config,
+        // The working copy holds the datasets already, so nothing needs copying from the commits.
+        configs: { gate: config, head: config, origin: 'base', dataset: async () => {} },
+        limits: { models: ['m'], maxExamples: 1000 },
         baseSha: base,
         headSha: head,
-        jobs: jobsFor(sources, config),
+        jobs: promptJobs(sources.changed, config, config.path, sources.headFiles),
         notes: [],
         readBase: sources.readBase,
         readHead: sources.readHead,
@@ -44,7 +46,7 @@ describe('runReview with a deadline', () => {
         taskModel: 'm',
         optimizerModel: 'm',
         concurrency: 4,
-        gate: { failOn: 'significant-regression', minDelta: 2, alpha: 0.05 },
+        gate: { failOn: 'significant-regression', minDelta: 2, alpha: 0.05, failOnInconclusive: true },
         optimize: true,
         optimizeOptions: DEFAULT_OPTIONS,
         logger: { info: () => {}, warning: () => {} },

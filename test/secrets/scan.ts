@@ -13,18 +13,21 @@ export interface Scan {
   leaks: Leak[];
 }
 
-export async function scanTree(root: string, secret: string): Promise<Scan> {
+/** Any of `secrets` (the key, or each of its forms) in a name or in the bytes is a leak. */
+export async function scanTree(root: string, secret: string | readonly string[]): Promise<Scan> {
   const scan: Scan = { files: 0, leaks: [] };
-  const needle = Buffer.from(secret);
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  const needles = secrets.map((s) => Buffer.from(s));
   async function walk(dir: string): Promise<void> {
     for (const entry of await readdir(dir)) {
       const full = path.join(dir, entry);
-      if (entry.includes(secret)) scan.leaks.push({ where: full, kind: 'name' });
+      if (secrets.some((s) => entry.includes(s))) scan.leaks.push({ where: full, kind: 'name' });
       const info = await lstat(full);
       if (info.isDirectory()) await walk(full);
       else if (info.isFile()) {
         scan.files++;
-        if ((await readFile(full)).includes(needle)) scan.leaks.push({ where: full, kind: 'content' });
+        const bytes = await readFile(full);
+        if (needles.some((n) => bytes.includes(n))) scan.leaks.push({ where: full, kind: 'content' });
       }
     }
   }

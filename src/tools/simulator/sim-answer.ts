@@ -1,25 +1,10 @@
-// How the simulator answers a task or rewrite request, apart from the HTTP server around it.
+// How the simulator answers a task request, apart from the HTTP server around it.
 import { AnswerKey } from './sim-answer-key.js';
 import { DEFAULT_SCENARIO, type Scenario, simulateAnswer, simulateJson } from './sim-model.js';
-import { HttpError, parseChatRequest, type SimRequest } from './sim-request.js';
+import { parseChatRequest, type SimRequest } from './sim-request.js';
 
-const REWRITE_MARKER = '### Task: rewrite-prompt';
 // Assistant turns (few-shot answers) are not where the example under test lives.
 const ASKED_ROLES = new Set(['system', 'developer', 'user']);
-
-/** The prompt inside a rewrite request, or null when the request is not a rewrite request. */
-export function rewriteTarget(request: SimRequest): string | null {
-  const lastUser = request.messages.findLast((m) => m.role === 'user');
-  if (!lastUser) return null;
-  const lines = lastUser.content.split(/\r?\n/);
-  if (lines[0]?.trim() !== REWRITE_MARKER) return null;
-  const open = lines.findIndex((line) => line.trim() === '<prompt>');
-  const close = lines.findLastIndex((line) => line.trim() === '</prompt>');
-  if (open < 0 || close <= open) {
-    throw new HttpError(400, 'rewrite-prompt request has no <prompt> ... </prompt> block', 'messages');
-  }
-  return lines.slice(open + 1, close).join('\n');
-}
 
 /** A request as the simulator reads it, for simulatedTaskAnswer. */
 export interface TaskRequest {
@@ -31,7 +16,7 @@ export interface TaskRequest {
 
 export interface Answered {
   text: string;
-  category: 'rewrite' | 'optimizer' | 'task' | 'unknown';
+  category: 'optimizer' | 'task' | 'unknown';
   correct: boolean;
   /** The dataset input the request was found to be about. */
   input: string | null;

@@ -31,6 +31,10 @@ export const FAULT_KINDS = [
   'length',
   /** `message.refusal` set, content null. */
   'refusal',
+  /** `finish_reason: "content_filter"`, content null, as Azure OpenAI sends a filtered answer. */
+  'content-filter',
+  /** `finish_reason: "stop"` with empty content. */
+  'empty',
   /** Only for json_object/json_schema requests: content that does not parse, or parses but does not match. */
   'invalid-json',
 ] as const;
@@ -45,6 +49,8 @@ export interface FaultOptions {
   kinds?: FaultKind[];
   /** For `rate-limit`: send `retry-after-ms` with this value instead of `retry-after: 1`, so tests stay fast. */
   retryAfterMs?: number;
+  /** Only requests whose messages contain this text get faults (e.g. a phrase of one prompt). */
+  only?: string;
 }
 
 /** What happened to each attempt at one distinct request body, in order. */
@@ -55,10 +61,19 @@ export interface FaultHistoryEntry {
 }
 
 /** Kinds that need a response body to corrupt; the rest are decided before the answer is computed. */
-const CONTENT_KINDS: ReadonlySet<FaultKind> = new Set(['length', 'refusal', 'invalid-json']);
+const CONTENT_KINDS: ReadonlySet<FaultKind> = new Set([
+  'length',
+  'refusal',
+  'content-filter',
+  'empty',
+  'invalid-json',
+]);
 
-export function checkFaultOptions(opts: FaultOptions): Required<Omit<FaultOptions, 'retryAfterMs'>> & {
+export function checkFaultOptions(opts: FaultOptions): Required<
+  Omit<FaultOptions, 'retryAfterMs' | 'only'>
+> & {
   retryAfterMs?: number;
+  only?: string;
 } {
   if (!Number.isFinite(opts.rate) || opts.rate < 0 || opts.rate > 1) {
     throw new ConfigError(`simulator fault rate: expected a number from 0 to 1, got ${opts.rate}`);
@@ -76,7 +91,16 @@ export function checkFaultOptions(opts: FaultOptions): Required<Omit<FaultOption
   if (retryAfterMs !== undefined && (!Number.isInteger(retryAfterMs) || retryAfterMs < 1)) {
     throw new ConfigError(`simulator retry-after-ms: expected an integer >= 1, got ${retryAfterMs}`);
   }
-  return { rate: opts.rate, seed: opts.seed, kinds, ...(retryAfterMs ? { retryAfterMs } : {}) };
+  if (opts.only !== undefined && opts.only === '') {
+    throw new ConfigError('simulator fault filter: expected a non-empty text to match');
+  }
+  return {
+    rate: opts.rate,
+    seed: opts.seed,
+    kinds,
+    ...(retryAfterMs ? { retryAfterMs } : {}),
+    ...(opts.only !== undefined ? { only: opts.only } : {}),
+  };
 }
 
 export function isContentFault(kind: FaultKind): boolean {
@@ -99,10 +123,12 @@ export class FaultPlan {
 
   /**
    * The fault for this arrival of `body`, or null. `json` says whether the request asked for JSON
-   * (only then can `invalid-json` apply). Call record() once the outcome is known.
+   * (only then can `invalid-json` apply); `text` is its messages' text, for the `only` filter. Call
+   * record() once the outcome is known.
    */
-  decide(body: string, json: boolean): { key: string; kind: FaultKind | null } {
+  decide(body: string, json: boolean, text = ''): { key: string; kind: FaultKind | null } {
     const key = createHash('sha256').update(body).digest('hex');
+    if (this.opts.only !== undefined && !text.includes(this.opts.only)) return { key, kind: null };
     const n = this.bodies.get(key)?.outcomes.length ?? 0;
     const applicable = this.opts.kinds.filter((k) => json || k !== 'invalid-json');
     if (applicable.length === 0 || hashUnit(this.opts.seed, 'fault', key, n) >= this.opts.rate) {
@@ -212,7 +238,7 @@ export function sendTransportFault(
 export interface CorruptedMessage {
   content: string | null;
   refusal: string | null;
-  finishReason: 'stop' | 'length';
+  finishReason: 'stop' | 'length' | 'content_filter';
 }
 
 /** The message a content fault puts in place of the real answer. `unit` in [0, 1) picks the variant. */
@@ -225,6 +251,8 @@ export function corruptAnswer(kind: FaultKind, answer: string, unit: number): Co
   if (kind === 'refusal') {
     return { content: null, refusal: "I'm sorry, but I can't help with that request.", finishReason: 'stop' };
   }
+  if (kind === 'content-filter') return { content: null, refusal: null, finishReason: 'content_filter' };
+  if (kind === 'empty') return { content: '', refusal: null, finishReason: 'stop' };
   if (kind === 'invalid-json') {
     // Half of them do not parse (an unterminated object); the other half parse but hold none of the schema's fields.
     const content = unit < 0.5 ? '{"answer": "The answer is' : '{"note": "no answer"}';

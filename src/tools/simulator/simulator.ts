@@ -5,20 +5,19 @@
  * Endpoints: `POST /v1/chat/completions` (no streaming), `GET /v1/models`, `GET /__sim/stats`.
  * Errors use OpenAI's shape, `{"error": {message, type, param, code}}`.
  *
- * Task requests: the system/developer/user text is searched for a known dataset input (the last user
- * message first, since that is where templates usually put the example). No known input → `I don't know.`
- *
- * Rewrite protocol (stands in for the optimizer's LLM until it lands; the PR review uses it for suggestions):
- * the LAST user message starts with the line `### Task: rewrite-prompt` and holds the prompt between a line
- * `<prompt>` and a line `</prompt>`. The reply is the improved prompt (sim-model.ts rewritePrompt), again
- * between `<prompt>` and `</prompt>` lines, and nothing else. A rewrite request without the block is a 400.
- *
- * Optimizer protocol (src/optimize's meta-prompts): the last user message starts with `### Task: <name>`
- * for a name in sim-optimizer.ts OPTIMIZER_TASKS; the reply comes from simulateOptimizer.
+ * A chat request is one of two kinds:
+ * - Optimizer request (src/optimize's meta-prompts, prompts/*.md): the last user message starts with
+ *   `### Task: <name>` for a name in sim-optimizer.ts OPTIMIZER_TASKS. The reply comes from
+ *   simulateOptimizer (see sim-optimizer.ts for each task's JSON and plain-text answers); with option
+ *   `rejectResponseFormat`, one that asks for JSON (any response_format but text) gets a 400 instead.
+ * - Task request, any other: the system/developer/user text is searched for a known dataset input (the
+ *   last user message first, since that is where templates usually put the example). No known input →
+ *   `I don't know.`
  *
  * Faults (option `faults`, see sim-faults.ts): a seeded share of chat requests gets a 429, a 5xx, a hang,
- * a reset or truncated connection, an HTML body, a cut or refused answer, or broken JSON instead. Faulted
- * requests are counted in `stats().faults` by kind, not in `total`/`task`/`correct`.
+ * a reset or truncated connection, an HTML body, a cut, filtered, refused or empty answer, or broken JSON
+ * instead (`faults.only` limits them to requests containing a text). Faulted requests are counted in
+ * `stats().faults` by kind, not in `total`/`task`/`correct`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,10 +33,10 @@ import {
   isContentFault,
   sendTransportFault,
 } from './sim-faults.js';
-import { DEFAULT_SCENARIO, rewritePrompt, type Scenario } from './sim-model.js';
+import { DEFAULT_SCENARIO, type Scenario } from './sim-model.js';
 import { optimizerTask, simulateOptimizer } from './sim-optimizer.js';
 import { HttpError, parseChatRequest, readJsonBody, type SimRequest } from './sim-request.js';
-import { type Answered, rewriteTarget, taskAnswer, tokens } from './sim-answer.js';
+import { type Answered, taskAnswer, tokens } from './sim-answer.js';
 
 export interface SimulatorOptions {
   seed?: number;
@@ -56,10 +55,9 @@ export interface SimulatorOptions {
 }
 
 export interface SimulatorStats {
-  /** Chat completions answered (task + rewrite + unknown). */
+  /** Chat completions answered (task + optimizer + unknown). */
   total: number;
   task: number;
-  rewrite: number;
   /** Optimizer meta-prompt requests (`### Task: lpo-…`, `apo-…`, `pe2-…`, `ape-…`; see sim-optimizer.ts). */
   optimizer: number;
   /** Requests whose text held no known input (answered `I don't know.`). */
@@ -102,7 +100,6 @@ class Simulator {
   readonly counts: SimulatorStats = {
     total: 0,
     task: 0,
-    rewrite: 0,
     optimizer: 0,
     unknown: 0,
     correct: 0,
@@ -128,11 +125,6 @@ class Simulator {
   }
 
   answer(request: SimRequest): Answered {
-    const prompt = rewriteTarget(request);
-    if (prompt !== null) {
-      const text = `<prompt>\n${rewritePrompt(this.scenario, prompt)}\n</prompt>`;
-      return { text, category: 'rewrite', correct: false, input: null };
-    }
     const optimizerText = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
     const task = optimizerTask(optimizerText);
     if (task !== null) {
@@ -186,7 +178,9 @@ class Simulator {
 
   /** Answers with a fault when the plan draws one; returns false when the request should be answered normally. */
   private injectFault(plan: FaultPlan, request: SimRequest, body: unknown, res: ServerResponse): boolean {
-    const { key: bodyKey, kind } = plan.decide(JSON.stringify(body), request.responseFormat.type !== 'text');
+    const text = request.messages.map((m) => m.content).join('\n');
+    const json = request.responseFormat.type !== 'text';
+    const { key: bodyKey, kind } = plan.decide(JSON.stringify(body), json, text);
     // The answer is computed even for transport faults, so the history can name the example.
     const answered = this.answer(request);
     if (kind === null) {

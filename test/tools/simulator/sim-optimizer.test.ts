@@ -9,7 +9,7 @@ const ask = (task: Parameters<typeof simulateOptimizer>[2]['task'], body: string
 describe('simulated optimizer', () => {
   it('recognises the task header and the prompt block', () => {
     expect(optimizerTask('### Task: lpo-identify\nrest')).toBe('lpo-identify');
-    expect(optimizerTask('### Task: rewrite-prompt\n')).toBeNull();
+    expect(optimizerTask('### Task: summarize\n')).toBeNull();
     expect(optimizerTask('Q: what?')).toBeNull();
     expect(promptBlock('x\n<prompt>\nA\nB\n</prompt>\n')).toBe('A\nB');
   });

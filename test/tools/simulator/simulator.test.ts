@@ -129,32 +129,6 @@ describe('simulator over HTTP', () => {
     });
   });
 
-  it('rewrites a prompt by the rewrite-prompt protocol', async () => {
-    const rewrite = async (prompt: string) => {
-      const completion = await client.chat.completions.create({
-        model: 'gpt-test',
-        messages: [
-          { role: 'system', content: 'You improve prompts.' },
-          {
-            role: 'user',
-            content: `### Task: rewrite-prompt\nImprove this prompt.\n<prompt>\n${prompt}\n</prompt>`,
-          },
-        ],
-      });
-      return completion.choices[0]!.message.content;
-    };
-    expect(await rewrite('Guess the answer.\nQ: {{question}}')).toBe(
-      '<prompt>\nWork it out step by step the answer.\nQ: {{question}}\n</prompt>',
-    );
-    expect(await rewrite('Solve it.')).toBe("<prompt>\nSolve it. Let's think step by step.\n</prompt>");
-    await expect(
-      client.chat.completions.create({
-        model: 'gpt-test',
-        messages: [{ role: 'user', content: '### Task: rewrite-prompt\nno block here' }],
-      }),
-    ).rejects.toThrow(/<prompt>/);
-  });
-
   it('rejects unknown routes, malformed JSON and streaming with OpenAI-shaped errors', async () => {
     const notFound = await fetch(`${handle.url}/nope`, { method: 'POST', body: '{}' });
     expect(notFound.status).toBe(404);
@@ -192,11 +166,11 @@ describe('simulator over HTTP', () => {
     await ask(fresh, 'Solve.', 'not in the key');
     await fresh.chat.completions.create({
       model: 'gpt-test',
-      messages: [{ role: 'user', content: '### Task: rewrite-prompt\n<prompt>\nSolve.\n</prompt>' }],
+      messages: [{ role: 'user', content: '### Task: apo-gradient\n<prompt>\nSolve.\n</prompt>' }],
     });
     await fetch(`${counted.url}/missing`);
     const stats = counted.stats();
-    expect(stats).toMatchObject({ total: 7, task: 5, unknown: 1, rewrite: 1, errors: 1, inFlight: 0 });
+    expect(stats).toMatchObject({ total: 7, task: 5, unknown: 1, optimizer: 1, errors: 1, inFlight: 0 });
     expect(stats.correct).toBeLessThanOrEqual(5);
     expect(stats.maxInFlight).toBeGreaterThanOrEqual(1);
     const served = await fetch(counted.url.replace(/\/v1$/, '/__sim/stats'));
