@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7277);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3687);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7277:
+/***/ 3687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10398,8 +10398,8 @@ function compileGlob(glob) {
         re2 = RE2JS.compile(source);
     }
     catch (error) {
-        const reason = error.message.replace(/^error parsing regexp: /, '');
-        return { ok: false, problem: `cannot be matched in linear time (RE2: ${reason})` };
+        const reason = error.message.replace(/^error parsing regexp: /, '').replace(/\s+/g, ' ');
+        return { ok: false, problem: `cannot be matched in linear time (RE2: ${reason.slice(0, 120)})` };
     }
     if (re2.programSize() > MAX_GLOB_PROGRAM) {
         return {
@@ -21224,6 +21224,23 @@ function splitWarnings(info) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/core/format.ts
+// Number formats shared by every text the project prints: the CLI's tables, the optimizer's reasons,
+// the comment. One spelling of a missing figure (an em dash) and of a percentage ("72.5 %").
+// Percentage points use the ASCII hyphen-minus so a figure copied out of a comment pastes as a number.
+const DASH = '—';
+/** 0..1 → "72.5 %", or an em dash when there is no figure. */
+function percent(x, digits = 1) {
+    return x === null || x === undefined || !Number.isFinite(x) ? DASH : `${(x * 100).toFixed(digits)} %`;
+}
+/** A 0..1 difference in signed percentage points with one decimal: "+4.0", "-2.5", "0.0". */
+function signedPp(delta) {
+    const tenths = Math.round(delta * 1000);
+    if (tenths === 0)
+        return '0.0';
+    return `${tenths > 0 ? '+' : '-'}${(Math.abs(tenths) / 10).toFixed(1)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/types.ts
 // Domain types shared by every stage of the pipeline. Plain data only: no I/O here.
 /**
@@ -21464,11 +21481,9 @@ function ignoredEntriesText(count) {
 ;// CONCATENATED MODULE: ./src/eval/format.ts
 
 
-function percent(x, digits = 1) {
-    return x === null ? 'n/a' : `${(x * 100).toFixed(digits)} %`;
-}
+
 function intervalText(iv) {
-    return iv ? `[${(iv[0] * 100).toFixed(1)}, ${(iv[1] * 100).toFixed(1)}]` : 'n/a';
+    return iv ? `[${(iv[0] * 100).toFixed(1)}, ${(iv[1] * 100).toFixed(1)}]` : DASH;
 }
 function pad(cells) {
     const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
@@ -24131,6 +24146,86 @@ function contentHash(fields, target) {
         .map((key) => `${JSON.stringify(key)}:${JSON.stringify(fields[key])}`);
     const canonical = `{"fields":{${members.join(',')}},"target":${JSON.stringify(target)}}`;
     return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(canonical).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/llm/usage.ts
+// Token and call accounting for one LlmClient. Reported in the review so users see what a run cost.
+/**
+ * Counting rules:
+ * - `calls`: HTTP requests that came back with a completion (what the provider bills). Retried
+ *   attempts are not counted separately: the SDK retries inside one request.
+ * - `promptTokens` / `completionTokens`: from the response's `usage`, only for real calls, since
+ *   cache hits cost nothing.
+ * - `cacheHits`: answers served from the disk cache or by joining an identical request in flight.
+ * - `cacheIgnored`: disk cache entries that were there but not written with this key (see cache.ts).
+ * - `failedCalls`: requests that gave no answer: HTTP, timeout or connection errors after all
+ *   retries, and replies that break the API (not JSON, no choices, bad token counts, over the size
+ *   limit; see reply.ts), which are not in `calls` since their usage cannot be trusted. An answer
+ *   that is cut off, filtered, refused or empty is a call, not a failure: it is the prompt's answer.
+ *   Callers that joined a failing in-flight request are not counted again.
+ */
+class UsageCounter {
+    calls = 0;
+    cacheHits = 0;
+    cacheIgnored = 0;
+    promptTokens = 0;
+    completionTokens = 0;
+    failedCalls = 0;
+    /** Counts were validated with the reply (reply.ts); anything else reaching here is a bug. */
+    recordCall(promptTokens, completionTokens) {
+        for (const n of [promptTokens, completionTokens]) {
+            if (!Number.isSafeInteger(n) || n < 0)
+                throw new Error(`usage: token count ${n} is not a count`);
+        }
+        this.calls += 1;
+        this.promptTokens += promptTokens;
+        this.completionTokens += completionTokens;
+    }
+    recordCacheHit() {
+        this.cacheHits += 1;
+    }
+    /** A cache entry that failed authentication: a miss, but one the report must show. */
+    recordCacheIgnored() {
+        this.cacheIgnored += 1;
+    }
+    recordFailure() {
+        this.failedCalls += 1;
+    }
+    snapshot() {
+        return {
+            calls: this.calls,
+            cacheHits: this.cacheHits,
+            cacheIgnored: this.cacheIgnored,
+            promptTokens: this.promptTokens,
+            completionTokens: this.completionTokens,
+            failedCalls: this.failedCalls,
+        };
+    }
+}
+/** Sums snapshots, e.g. the base and head runs of one review. */
+function addUsage(a, b) {
+    return {
+        calls: a.calls + b.calls,
+        cacheHits: a.cacheHits + b.cacheHits,
+        cacheIgnored: (a.cacheIgnored ?? 0) + (b.cacheIgnored ?? 0),
+        promptTokens: a.promptTokens + b.promptTokens,
+        completionTokens: a.completionTokens + b.completionTokens,
+        failedCalls: a.failedCalls + b.failedCalls,
+    };
+}
+function emptyUsage() {
+    return { calls: 0, cacheHits: 0, cacheIgnored: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 };
+}
+/** What was used between two snapshots of the same client: `before` to `after`. */
+function usageBetween(before, after) {
+    return {
+        calls: after.calls - before.calls,
+        cacheHits: after.cacheHits - before.cacheHits,
+        cacheIgnored: (after.cacheIgnored ?? 0) - (before.cacheIgnored ?? 0),
+        promptTokens: after.promptTokens - before.promptTokens,
+        completionTokens: after.completionTokens - before.completionTokens,
+        failedCalls: after.failedCalls - before.failedCalls,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/eval/report.ts
@@ -45529,75 +45624,6 @@ function describeFailure(kind) {
     return DESCRIPTIONS[kind];
 }
 
-;// CONCATENATED MODULE: ./src/llm/usage.ts
-// Token and call accounting for one LlmClient. Reported in the review so users see what a run cost.
-/**
- * Counting rules:
- * - `calls`: HTTP requests that came back with a completion (what the provider bills). Retried
- *   attempts are not counted separately: the SDK retries inside one request.
- * - `promptTokens` / `completionTokens`: from the response's `usage`, only for real calls, since
- *   cache hits cost nothing.
- * - `cacheHits`: answers served from the disk cache or by joining an identical request in flight.
- * - `cacheIgnored`: disk cache entries that were there but not written with this key (see cache.ts).
- * - `failedCalls`: requests that gave no answer: HTTP, timeout or connection errors after all
- *   retries, and replies that break the API (not JSON, no choices, bad token counts, over the size
- *   limit; see reply.ts), which are not in `calls` since their usage cannot be trusted. An answer
- *   that is cut off, filtered, refused or empty is a call, not a failure: it is the prompt's answer.
- *   Callers that joined a failing in-flight request are not counted again.
- */
-class UsageCounter {
-    calls = 0;
-    cacheHits = 0;
-    cacheIgnored = 0;
-    promptTokens = 0;
-    completionTokens = 0;
-    failedCalls = 0;
-    /** Counts were validated with the reply (reply.ts); anything else reaching here is a bug. */
-    recordCall(promptTokens, completionTokens) {
-        for (const n of [promptTokens, completionTokens]) {
-            if (!Number.isSafeInteger(n) || n < 0)
-                throw new Error(`usage: token count ${n} is not a count`);
-        }
-        this.calls += 1;
-        this.promptTokens += promptTokens;
-        this.completionTokens += completionTokens;
-    }
-    recordCacheHit() {
-        this.cacheHits += 1;
-    }
-    /** A cache entry that failed authentication: a miss, but one the report must show. */
-    recordCacheIgnored() {
-        this.cacheIgnored += 1;
-    }
-    recordFailure() {
-        this.failedCalls += 1;
-    }
-    snapshot() {
-        return {
-            calls: this.calls,
-            cacheHits: this.cacheHits,
-            cacheIgnored: this.cacheIgnored,
-            promptTokens: this.promptTokens,
-            completionTokens: this.completionTokens,
-            failedCalls: this.failedCalls,
-        };
-    }
-}
-/** Sums snapshots, e.g. the base and head runs of one review. */
-function addUsage(a, b) {
-    return {
-        calls: a.calls + b.calls,
-        cacheHits: a.cacheHits + b.cacheHits,
-        cacheIgnored: (a.cacheIgnored ?? 0) + (b.cacheIgnored ?? 0),
-        promptTokens: a.promptTokens + b.promptTokens,
-        completionTokens: a.completionTokens + b.completionTokens,
-        failedCalls: a.failedCalls + b.failedCalls,
-    };
-}
-function emptyUsage() {
-    return { calls: 0, cacheHits: 0, cacheIgnored: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 };
-}
-
 ;// CONCATENATED MODULE: ./src/llm/client.ts
 // The one place that talks to a model: any OpenAI-compatible endpoint through the official SDK,
 // with bounded concurrency, a disk cache, usage accounting and errors safe to print.
@@ -46663,6 +46689,7 @@ async function evaluateStream(task, jobs, sizes, opts) {
 
 
 
+
 /**
  * The dataset path as messages should name it: relative to the working directory (the repository
  * root in the Action and usually in the CLI) when inside it, so `data/x.jsonl:7`, not a runner path.
@@ -46754,14 +46781,7 @@ async function evalTask(task, opts) {
             ...(opts.which === 'all' && dev && test ? { all: combineSummaries(dev, test) } : {}),
         },
         examples: [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])],
-        usage: {
-            calls: after.calls - before.calls,
-            cacheHits: after.cacheHits - before.cacheHits,
-            cacheIgnored: (after.cacheIgnored ?? 0) - (before.cacheIgnored ?? 0),
-            promptTokens: after.promptTokens - before.promptTokens,
-            completionTokens: after.completionTokens - before.completionTokens,
-            failedCalls: after.failedCalls - before.failedCalls,
-        },
+        usage: usageBetween(before, after),
         wallMs: run.wallMs,
     };
 }
@@ -46972,8 +46992,14 @@ function parseOptimizeOptions(get, name) {
 
 const FAIL_ON = ['significant-regression', 'regression', 'never'];
 const DEFAULT_FAIL_ON = 'significant-regression';
-/** Percentage points: the drop `fail-on: regression` allows, and the drop the test split must be able to detect. */
+/** Percentage points: the drop `fail-on: regression` allows. */
 const DEFAULT_MIN_DELTA = 2;
+/**
+ * Percentage points. An exact paired test needs 6 lost examples (and none gained) to call a drop
+ * significant at 0.05, so detecting 10 pp takes 60 test examples; 2 pp would take 300, more than
+ * most prompt datasets kept in a repository.
+ */
+const DEFAULT_MIN_DETECTABLE_DROP = 10;
 /** The conventional significance level; the paired test is exact, so no further correction is applied. */
 const GATE_ALPHA = PAIRED_ALPHA;
 /** Too little data is not a pass: by default an inconclusive prompt fails the check. */
@@ -47016,7 +47042,10 @@ function parseGate(raw, name) {
     const failOnInconclusive = raw.failOnInconclusive?.trim()
         ? gate_boolean(raw.failOnInconclusive, name('fail-on-inconclusive'))
         : DEFAULT_FAIL_ON_INCONCLUSIVE;
-    const gate = { failOn, minDelta, alpha: GATE_ALPHA, failOnInconclusive };
+    const minDetectableDrop = raw.minDetectableDrop?.trim()
+        ? percentage(raw.minDetectableDrop, name('min-detectable-drop'), ' (percentage points)')
+        : DEFAULT_MIN_DETECTABLE_DROP;
+    const gate = { failOn, minDelta, minDetectableDrop, alpha: GATE_ALPHA, failOnInconclusive };
     if (raw.minAccuracy?.trim()) {
         gate.minAccuracy = percentage(raw.minAccuracy, name('min-accuracy'), ' (percent)') / 100;
     }
@@ -47066,13 +47095,13 @@ function failures(paired, accuracy, policy) {
 /**
  * The merge gate, on the test split only: dev is what an optimizer may tune on, so only test is an
  * honest estimate. A regression is decided first; otherwise a test split too small to detect a drop
- * of min-delta claims nothing ("inconclusive"), whatever it happened to show, unless it showed a
+ * of min-detectable-drop claims nothing ("inconclusive"), whatever it happened to show, unless it showed a
  * significant difference (which it then could detect).
  */
 function gate(splits, policy) {
     const test = splits.find((s) => s.split === 'test');
     const head = test?.head;
-    const target = `a ${policy.minDelta} pp drop (min-delta)`;
+    const target = `a ${policy.minDetectableDrop} pp drop (min-detectable-drop)`;
     if (!test || !head || head.accuracy === null) {
         return {
             kind: 'inconclusive',
@@ -47104,7 +47133,7 @@ function gate(splits, policy) {
                 verdict: `worse (${pp(paired.delta)}), within the allowed rule`,
             };
     }
-    if (!canDetect(paired, policy.minDelta)) {
+    if (!canDetect(paired, policy.minDetectableDrop)) {
         return {
             kind: 'inconclusive',
             regressed: false,
@@ -47130,6 +47159,7 @@ const RUN_KEYS = [
     'config',
     'fail-on',
     'min-delta',
+    'min-detectable-drop',
     'min-accuracy',
     'fail-on-inconclusive',
     'allowed-models',
@@ -47154,6 +47184,7 @@ function runSettings(get, name, endpoint, switches) {
         gate: parseGate({
             failOn: given('fail-on'),
             minDelta: given('min-delta'),
+            minDetectableDrop: given('min-detectable-drop'),
             minAccuracy: given('min-accuracy'),
             failOnInconclusive: given('fail-on-inconclusive'),
         }, name),
@@ -48613,7 +48644,6 @@ class Tally {
 
 
 
-/** Overfitting guard: a new best must beat the current one on dev by an exact McNemar test at this level. */
 const ALPHA = 0.05;
 /**
  * Below this many paired dev examples McNemar cannot reach ALPHA unless nearly every flip goes one way,
@@ -48894,6 +48924,7 @@ async function optimizePrompt(args) {
 
 
 
+
 const optimize_command_HELP = `usage: lpo optimize [flags] [prompt files...]
 
 Optimizes text prompts with Local Prompt Optimization on top of APE, APO or PE2, selecting on dev and
@@ -48919,7 +48950,6 @@ const optimize_command_FLAGS = {
 function optionsFromFlags(values) {
     return parseOptimizeOptions((key) => values[key], (key) => `--${key}`);
 }
-const optimize_command_pct = (x) => percent(x);
 /** The JSON shape of one result: everything but the per-example runs. */
 function resultJson(promptPath, result, simulated) {
     return {
@@ -48946,8 +48976,8 @@ function printResult(promptPath, result, simulated, out = process.stdout) {
         const gap = s.gap === null ? 'n/a' : `${(s.gap * 100).toFixed(1)} pp`;
         rows.push([
             String(s.step),
-            optimize_command_pct(s.dev),
-            optimize_command_pct(s.test),
+            percent(s.dev),
+            percent(s.test),
             gap,
             String(s.proposals),
             String(s.evaluated),
@@ -48958,7 +48988,7 @@ function printResult(promptPath, result, simulated, out = process.stdout) {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     for (const r of rows)
         out.write(`${r.map((cell, c) => cell.padStart(widths[c])).join('  ')}\n`);
-    out.write(`best (step ${result.best.step}): dev ${optimize_command_pct(result.best.dev)}, test ${optimize_command_pct(result.best.test)}; head: dev ${optimize_command_pct(result.head.dev)}, test ${optimize_command_pct(result.head.test)}\n`);
+    out.write(`best (step ${result.best.step}): dev ${percent(result.best.dev)}, test ${percent(result.best.test)}; head: dev ${percent(result.head.dev)}, test ${percent(result.head.test)}\n`);
     for (const span of result.spans) {
         out.write(`  ${JSON.stringify(span.old)} → ${JSON.stringify(span.new)}\n    because ${span.reason}\n`);
     }
@@ -49009,7 +49039,7 @@ async function optimizeCommand(argv) {
             concurrency: endpoint.concurrency,
             options,
             fileText: await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(rootDir, task.promptPath), 'utf8'),
-            onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best dev ${optimize_command_pct(s.dev)}, ${s.calls} calls\n`),
+            onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best dev ${percent(s.dev)}, ${s.calls} calls\n`),
         });
         if (values.json !== '-')
             printResult(task.promptPath, result, client.simulated());
@@ -49059,7 +49089,7 @@ function outcomeOf(report) {
     }
     const inconclusive = verdicts('inconclusive');
     if (inconclusive.length > 0 && inconclusiveFails(report.gate)) {
-        return { kind: 'inconclusive', minDelta: report.gate.minDelta, prompts: inconclusive };
+        return { kind: 'inconclusive', minDetectableDrop: report.gate.minDetectableDrop, prompts: inconclusive };
     }
     const notRun = report.prompts.filter((p) => p.state === 'not-run');
     if (notRun.length > 0 || report.partial) {
@@ -49078,7 +49108,7 @@ function failureMessage(outcome) {
         case 'over-budget':
             return `${outcome.prompts[0].why} before ${outcome.prompts.map((p) => p.path).join(', ')} could be fully evaluated; the check fails closed (raise max-calls or max-tokens, or lower max-examples)`;
         case 'inconclusive':
-            return `too little test data to judge (fail-on-inconclusive: true, min-delta: ${outcome.minDelta} pp): ${list(outcome.prompts)}`;
+            return `too little test data to judge (fail-on-inconclusive: true, min-detectable-drop: ${outcome.minDetectableDrop} pp): ${list(outcome.prompts)}`;
         default:
             return undefined;
     }
@@ -49182,15 +49212,8 @@ function toSuggestion(result, headRun) {
 
 
 
+
 const suggest_BOM = '\uFEFF';
-const suggest_addUsage = (a, b, c) => ({
-    calls: a.calls + c.calls - b.calls,
-    cacheHits: a.cacheHits + c.cacheHits - b.cacheHits,
-    cacheIgnored: (a.cacheIgnored ?? 0) + (c.cacheIgnored ?? 0) - (b.cacheIgnored ?? 0),
-    promptTokens: a.promptTokens + c.promptTokens - b.promptTokens,
-    completionTokens: a.completionTokens + c.completionTokens - b.completionTokens,
-    failedCalls: a.failedCalls + c.failedCalls - b.failedCalls,
-});
 async function addSuggestion(ctx, work) {
     if (!ctx.optimize)
         return;
@@ -49202,7 +49225,7 @@ async function addSuggestion(ctx, work) {
         return withheld(ctx, work.headText, `the optimizer failed: ${errorMessage(error)}`);
     });
     work.review.suggestion = suggestion;
-    work.review.usage = suggest_addUsage(work.review.usage, before, ctx.client.usage());
+    work.review.usage = addUsage(work.review.usage, usageBetween(before, ctx.client.usage()));
     work.review.wallMs += Date.now() - started;
 }
 async function suggest(ctx, work) {
@@ -49392,14 +49415,6 @@ function testNotes(prompts, origin) {
 
 /** Flipped examples listed per prompt; the counts are always complete. */
 const MAX_FLIPPED = 20;
-const usageDelta = (a, b) => ({
-    calls: b.calls - a.calls,
-    cacheHits: b.cacheHits - a.cacheHits,
-    cacheIgnored: (b.cacheIgnored ?? 0) - (a.cacheIgnored ?? 0),
-    promptTokens: b.promptTokens - a.promptTokens,
-    completionTokens: b.completionTokens - a.completionTokens,
-    failedCalls: b.failedCalls - a.failedCalls,
-});
 function allErrored(run) {
     const results = [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])];
     if (results.length === 0 || results.some((r) => r.verdict !== 'error'))
@@ -49418,7 +49433,7 @@ function notRun(job, usage) {
         state: 'not-run',
         flipped: { lost: [], gained: [] },
         error: 'not evaluated: the deadline was reached before this prompt started',
-        usage: usageDelta(usage, usage),
+        usage: usageBetween(usage, usage),
         wallMs: 0,
     };
 }
@@ -49448,7 +49463,7 @@ async function reviewPrompt(ctx, job, prepared, headTexts, pending) {
         verdictKind: 'not-evaluated',
         state: 'evaluated',
         flipped: { lost: [], gained: [] },
-        usage: usageDelta(before, before),
+        usage: usageBetween(before, before),
         wallMs: 0,
     };
     if (job.previousPath)
@@ -49456,7 +49471,7 @@ async function reviewPrompt(ctx, job, prepared, headTexts, pending) {
     if (job.reason)
         review.reason = job.reason;
     const finish = () => {
-        review.usage = usageDelta(before, ctx.client.usage());
+        review.usage = usageBetween(before, ctx.client.usage());
         review.wallMs = Date.now() - started;
         return review;
     };
@@ -49584,7 +49599,7 @@ async function runReview(ctx) {
         prompts,
         notes: [...ctx.notes, plan, ...testNotes(prompts, ctx.configs.origin)],
         regressed: prompts.some((p) => p.regressed),
-        usage: usageDelta(before, ctx.client.usage()),
+        usage: usageBetween(before, ctx.client.usage()),
         wallMs: Date.now() - started,
     };
     return { report, headTexts };
@@ -49764,8 +49779,8 @@ async function loadReviewConfigs(sides) {
 
 
 
+
 const NOTHING_CHANGED = 'no prompt file, config or dataset covered by the config changed';
-const NO_USAGE = { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 };
 /** The changed prompts, and those whose config entry or dataset changed, under either config. */
 function jobsFor(sources, configs) {
     const jobs = promptJobs(sources.changed, configs.gate, configs.gate.path, sources.headFiles);
@@ -49812,7 +49827,7 @@ async function review(input, configs) {
             prompts: [],
             notes: sources.notes,
             regressed: false,
-            usage: NO_USAGE,
+            usage: emptyUsage(),
             wallMs: 0,
         };
         return {
@@ -50034,18 +50049,10 @@ function safeLink(text, url) {
 ;// CONCATENATED MODULE: ./src/render/figures.ts
 
 
-const DASH = '—';
-/** 0..1 → "72.5 %", or an em dash when there is no figure. */
-function figures_pct(x) {
-    return x === null || x === undefined || !Number.isFinite(x) ? DASH : `${(x * 100).toFixed(1)} %`;
-}
-/** A 0..1 difference in signed percentage points with one decimal: "+4.0", "-2.5", "0.0". */
-function signedPp(delta) {
-    const tenths = Math.round(delta * 1000);
-    if (tenths === 0)
-        return '0.0';
-    return `${tenths > 0 ? '+' : '-'}${(Math.abs(tenths) / 10).toFixed(1)}`;
-}
+
+
+/** The comment's name for core's percent(). */
+const figures_pct = (x) => percent(x);
 function intervalPp(iv) {
     return iv ? `[${signedPp(iv[0])}, ${signedPp(iv[1])}]` : DASH;
 }
@@ -50077,7 +50084,7 @@ function rowVerdict(paired, gate) {
         return 'significant drop';
     if (paired.pValue < gate.alpha && paired.delta > 0)
         return 'significant gain';
-    if (!canDetect(paired, gate.minDelta)) {
+    if (!canDetect(paired, gate.minDetectableDrop)) {
         const least = detectable(paired);
         return least === null ? '⚠️ inconclusive: no drop detectable' : `⚠️ inconclusive: detects ≥ ${least} pp`;
     }
@@ -50095,7 +50102,7 @@ function gateText(gate) {
     }
 }
 /** The inconclusive clause of the gate line; `fail-on: never` fails on nothing, so it has none. */
-const unsure = (gate) => gate.failOnInconclusive ? `, or when test cannot detect a ${gate.minDelta} pp drop (inconclusive)` : '';
+const unsure = (gate) => gate.failOnInconclusive ? `, or when test cannot detect a ${gate.minDetectableDrop} pp drop (inconclusive)` : '';
 
 ;// CONCATENATED MODULE: ./src/render/sections.ts
 
@@ -50362,7 +50369,7 @@ function overallVerdict(report) {
             ? 'the check fails (fail-on-inconclusive)'
             : 'not failing the check';
         const failed = errored > 0 ? `; ${plural(errored, 'prompt')} could not be evaluated` : '';
-        return `⚠️ **inconclusive**: ${plural(unsure, 'prompt')} with too little test data to detect a ${report.gate.minDelta} pp drop; ${effect}${failed}`;
+        return `⚠️ **inconclusive**: ${plural(unsure, 'prompt')} with too little test data to detect a ${report.gate.minDetectableDrop} pp drop; ${effect}${failed}`;
     }
     if (errored > 0) {
         return `⚠️ **no regression among the evaluated prompts**; ${plural(errored, 'prompt')} could not be evaluated`;
@@ -50757,6 +50764,7 @@ const review_command_FLAGS = {
     config: { type: 'string' },
     'fail-on': { type: 'string' },
     'min-delta': { type: 'string' },
+    'min-detectable-drop': { type: 'string' },
     'min-accuracy': { type: 'string' },
     'fail-on-inconclusive': { type: 'string' },
     'allowed-models': { type: 'string' },

@@ -43,6 +43,14 @@ export class PersistentCache {
     private readonly keys: CacheKeys,
   ) {}
 
+  /** Says a workspace `.lpo-cache` is not used, then restores `dir` from the Actions cache. */
+  static async open(dir: string, keys: CacheKeys, workspace: string): Promise<PersistentCache> {
+    await noteWorkspaceCache(workspace, dir);
+    const persistent = new PersistentCache(dir, keys);
+    await persistent.restore();
+    return persistent;
+  }
+
   private once(message: string): void {
     if (this.said) return;
     this.said = true;
@@ -90,7 +98,7 @@ export class PersistentCache {
  * A `.lpo-cache` in the checkout (the CLI's default folder) is the pull request's to fill: say it is
  * not used, so nobody takes its entries for the run's or wonders why it gives no hits.
  */
-export async function noteWorkspaceCache(workspace: string, cacheDir: string): Promise<void> {
+async function noteWorkspaceCache(workspace: string, cacheDir: string): Promise<void> {
   const there = await lstat(path.join(workspace, DEFAULT_CACHE_DIR)).catch(() => null);
   if (!there) return;
   core.notice(

@@ -38,11 +38,12 @@ export const logger: Logger = {
 const ROUTING = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
 
 /** Whatever the Action sends to GitHub (comment and review bodies, inline suggestions) is redacted. */
-export function redactRequests(octokit: GitHubClient): void {
+export function redactRequests(octokit: GitHubClient): GitHubClient {
   octokit.hook.before('request', (options) => {
     const fields = options as unknown as Record<string, unknown>;
     for (const [name, value] of Object.entries(fields)) {
       if (!ROUTING.has(name)) fields[name] = active.redactDeep(value);
     }
   });
+  return octokit;
 }

@@ -9,7 +9,7 @@ import { createOctokit } from './octokit.js';
 import { renderJobSummary } from '../render/comment.js';
 import { toReviewJson } from '../render/json-report.js';
 import { failureMessage, inconclusiveWarning } from '../review/outcome.js';
-import { cacheKeys, noteWorkspaceCache, PersistentCache } from './cache.js';
+import { cacheKeys, PersistentCache } from './cache.js';
 import { readEvent, type RunEvent } from './event.js';
 import { logger, maskApiKey, redact, redactData, redactRequests } from './mask.js';
 import { type ActionSettings, readSettings } from './inputs.js';
@@ -55,6 +55,14 @@ const FORK_TARGET =
 const NO_KEY =
   'LPO review skipped: no API key. Set the api-key input (for example from secrets.OPENAI_API_KEY) or the OPENAI_API_KEY environment variable.';
 
+/** Why the run must not evaluate, decided before any file of the checkout is read; else undefined. */
+function refusal(settings: ActionSettings, event: RunEvent): string | undefined {
+  // On pull_request_target a fork's files would be evaluated with this repository's secrets.
+  if (event.target && event.fromFork && !settings.allowPullRequestTarget) return FORK_TARGET;
+  if (!settings.hasApiKey) return event.fromFork && !event.target ? NO_KEY_FORK : NO_KEY;
+  return undefined;
+}
+
 /** The whole Action; returns the failure message when the gate fails the check, after posting. */
 async function review(): Promise<string | undefined> {
   const started = Date.now();
@@ -62,20 +70,19 @@ async function review(): Promise<string | undefined> {
   const { run, runner } = settings;
   maskApiKey(run.endpoint.apiKey);
   const event = readEvent(github.context, settings.baseRef);
-  // Before any file of the checkout is read: on pull_request_target those are the fork's.
-  if (event.target && event.fromFork && !settings.allowPullRequestTarget) return skip(FORK_TARGET);
-  if (!settings.hasApiKey) return skip(event.fromFork && !event.target ? NO_KEY_FORK : NO_KEY);
+  const refused = refusal(settings, event);
+  if (refused) return skip(refused);
   const workspace = runner.workspace;
   const octokit =
     event.kind === 'pull_request'
-      ? createOctokit(settings.githubToken, { baseUrl: runner.apiUrl, logger })
+      ? redactRequests(createOctokit(settings.githubToken, { baseUrl: runner.apiUrl, logger }))
       : null;
-  if (octokit) redactRequests(octokit);
   const sources = octokit
     ? await pullRequestSources(octokit, event, workspace, logger)
     : await commitSources(event, workspace);
   const { endpoint } = run;
-  const cacheDir = endpoint.cacheDir ? path.resolve(workspace, endpoint.cacheDir) : null;
+  // Absolute, outside the workspace (inputs.ts).
+  const { cacheDir } = endpoint;
   let persistent: PersistentCache | null = null;
   const result = await reviewApp({
     settings: run,
@@ -85,16 +92,12 @@ async function review(): Promise<string | undefined> {
     logger,
     client: async () => {
       if (cacheDir) {
-        await noteWorkspaceCache(workspace, cacheDir);
         // From the commits, like everything the review reads: the checkout is the PR's to shape.
         const configText =
           (await sources.readBase(run.configPath)) ?? (await sources.readHead(run.configPath)) ?? '';
         const models = [endpoint.baseURL, endpoint.taskModel, run.optimizerModel];
-        persistent = new PersistentCache(
-          cacheDir,
-          cacheKeys(configText, models, runner.runId ?? 'local', runner.runAttempt),
-        );
-        await persistent.restore();
+        const keys = cacheKeys(configText, models, runner.runId ?? 'local', runner.runAttempt);
+        persistent = await PersistentCache.open(cacheDir, keys, workspace);
       }
       return clientFor(endpoint, workspace, reviewCeilings(run));
     },

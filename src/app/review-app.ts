@@ -3,9 +3,11 @@
 // from, how to print progress) and maps the outcome to its own world (outputs and posting, or files
 // and an exit code).
 import type { LlmClient } from '../llm/client.js';
+import { emptyUsage } from '../llm/usage.js';
 import type { ReviewReport } from '../review/model.js';
 import { outcomeOf, type ReviewOutcome } from '../review/outcome.js';
-import { type Logger, runReview } from '../review/run.js';
+import type { Logger } from '../core/types.js';
+import { runReview } from '../review/run.js';
 import { promptJobs } from '../vcs/changes.js';
 import type { ReviewSources } from '../vcs/sources.js';
 import { loadReviewConfigs, type ReviewConfigs } from './review-configs.js';
@@ -33,7 +35,6 @@ export interface ReviewAppResult {
   client: LlmClient | null;
 }
 
-const NO_USAGE = { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 };
 
 /** The changed prompts, and those whose config entry or dataset changed, under either config. */
 function jobsFor(sources: ReviewSources, configs: ReviewConfigs) {
@@ -81,7 +82,7 @@ async function review(input: ReviewAppInput, configs: ReviewConfigs): Promise<Re
       prompts: [],
       notes: sources.notes,
       regressed: false,
-      usage: NO_USAGE,
+      usage: emptyUsage(),
       wallMs: 0,
     };
     return {

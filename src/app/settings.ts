@@ -40,6 +40,7 @@ export const RUN_KEYS = [
   'config',
   'fail-on',
   'min-delta',
+  'min-detectable-drop',
   'min-accuracy',
   'fail-on-inconclusive',
   'allowed-models',
@@ -73,6 +74,7 @@ export function runSettings(
       {
         failOn: given('fail-on'),
         minDelta: given('min-delta'),
+        minDetectableDrop: given('min-detectable-drop'),
         minAccuracy: given('min-accuracy'),
         failOnInconclusive: given('fail-on-inconclusive'),
       },

@@ -2,7 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
-import { percent, SIMULATED_NOTE } from '../eval/format.js';
+import { percent } from '../core/format.js';
+import { SIMULATED_NOTE } from '../eval/format.js';
 import { loadTaskSplits } from '../eval/task-run.js';
 import { splitWarnings } from '../dataset/split-info.js';
 import {
@@ -50,8 +51,6 @@ export function optionsFromFlags(values: Values): OptimizeOptions {
   );
 }
 
-const pct = (x: number | null) => percent(x);
-
 /** The JSON shape of one result: everything but the per-example runs. */
 export function resultJson(promptPath: string, result: OptimizeResult, simulated: boolean) {
   return {
@@ -84,8 +83,8 @@ export function printResult(
     const gap = s.gap === null ? 'n/a' : `${(s.gap * 100).toFixed(1)} pp`;
     rows.push([
       String(s.step),
-      pct(s.dev),
-      pct(s.test),
+      percent(s.dev),
+      percent(s.test),
       gap,
       String(s.proposals),
       String(s.evaluated),
@@ -96,7 +95,7 @@ export function printResult(
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) out.write(`${r.map((cell, c) => cell.padStart(widths[c]!)).join('  ')}\n`);
   out.write(
-    `best (step ${result.best.step}): dev ${pct(result.best.dev)}, test ${pct(result.best.test)}; head: dev ${pct(result.head.dev)}, test ${pct(result.head.test)}\n`,
+    `best (step ${result.best.step}): dev ${percent(result.best.dev)}, test ${percent(result.best.test)}; head: dev ${percent(result.head.dev)}, test ${percent(result.head.test)}\n`,
   );
   for (const span of result.spans) {
     out.write(`  ${JSON.stringify(span.old)} → ${JSON.stringify(span.new)}\n    because ${span.reason}\n`);
@@ -154,7 +153,7 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
       fileText: await readFile(path.resolve(rootDir, task.promptPath), 'utf8'),
       onStep: (s) =>
         process.stderr.write(
-          `${task.promptPath}: step ${s.step}, best dev ${pct(s.dev)}, ${s.calls} calls\n`,
+          `${task.promptPath}: step ${s.step}, best dev ${percent(s.dev)}, ${s.calls} calls\n`,
         ),
     });
     if (values.json !== '-') printResult(task.promptPath, result, client.simulated());

@@ -47,6 +47,7 @@ const FLAGS = {
   config: { type: 'string' },
   'fail-on': { type: 'string' },
   'min-delta': { type: 'string' },
+  'min-detectable-drop': { type: 'string' },
   'min-accuracy': { type: 'string' },
   'fail-on-inconclusive': { type: 'string' },
   'allowed-models': { type: 'string' },

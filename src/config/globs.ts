@@ -58,8 +58,8 @@ export function compileGlob(glob: string): GlobCompile {
   try {
     re2 = RE2JS.compile(source);
   } catch (error) {
-    const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
-    return { ok: false, problem: `cannot be matched in linear time (RE2: ${reason})` };
+    const reason = (error as Error).message.replace(/^error parsing regexp: /, '').replace(/\s+/g, ' ');
+    return { ok: false, problem: `cannot be matched in linear time (RE2: ${reason.slice(0, 120)})` };
   }
   if (re2.programSize() > MAX_GLOB_PROGRAM) {
     return {

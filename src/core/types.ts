@@ -130,3 +130,13 @@ export interface UsageSnapshot {
   completionTokens: number;
   failedCalls: number;
 }
+
+/**
+ * Where a stage reports progress and warnings: the Actions log in the Action, stderr in the CLI.
+ * `debug` is for detail only the Action shows (with step debugging on).
+ */
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug?(message: string): void;
+}

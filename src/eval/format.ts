@@ -1,12 +1,9 @@
+import { DASH, percent } from '../core/format.js';
 import { ANSWER_FAILURES, type SplitName, type SplitSummary, type UsageSnapshot } from '../core/types.js';
 import { ignoredEntriesText } from '../llm/cache.js';
 
-export function percent(x: number | null, digits = 1): string {
-  return x === null ? 'n/a' : `${(x * 100).toFixed(digits)} %`;
-}
-
 export function intervalText(iv: [number, number] | null): string {
-  return iv ? `[${(iv[0] * 100).toFixed(1)}, ${(iv[1] * 100).toFixed(1)}]` : 'n/a';
+  return iv ? `[${(iv[0] * 100).toFixed(1)}, ${(iv[1] * 100).toFixed(1)}]` : DASH;
 }
 
 function pad(cells: string[][]): string {

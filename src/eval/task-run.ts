@@ -4,6 +4,7 @@ import { type SplitInfo, splitInfo } from '../dataset/split-info.js';
 import { examplesFromRows, loadSplits, streamSplits } from '../dataset/examples.js';
 import { ConfigError } from '../core/errors.js';
 import type { LlmClient } from '../llm/client.js';
+import { usageBetween } from '../llm/usage.js';
 import type { EvalTask, Example, SplitName } from '../core/types.js';
 import { type EvalReport, EVAL_REPORT_VERSION } from './report.js';
 import { combineSummaries, type EvalOptions, type EvalRun, evaluate, evaluateStream } from './run.js';
@@ -125,14 +126,7 @@ export async function evalTask(task: EvalTask, opts: TaskEvalOptions): Promise<E
       ...(opts.which === 'all' && dev && test ? { all: combineSummaries(dev, test) } : {}),
     },
     examples: [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])],
-    usage: {
-      calls: after.calls - before.calls,
-      cacheHits: after.cacheHits - before.cacheHits,
-      cacheIgnored: (after.cacheIgnored ?? 0) - (before.cacheIgnored ?? 0),
-      promptTokens: after.promptTokens - before.promptTokens,
-      completionTokens: after.completionTokens - before.completionTokens,
-      failedCalls: after.failedCalls - before.failedCalls,
-    },
+    usage: usageBetween(before, after),
     wallMs: run.wallMs,
   };
 }

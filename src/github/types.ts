@@ -1,11 +1,11 @@
 // Shapes shared by the GitHub layer. The layer never imports @actions/core: callers hand it a Logger.
+import type { Logger as CoreLogger } from '../core/types.js';
 
-/** Where messages go; the Action passes @actions/core's functions, the CLI and tests their own. */
-export interface Logger {
-  info(message: string): void;
-  warning(message: string): void;
-  debug(message: string): void;
-}
+/**
+ * Where messages go; the Action passes @actions/core's functions, the CLI and tests their own. The
+ * core Logger with `debug` required: the GitHub layer logs each request's retries there.
+ */
+export type Logger = Required<CoreLogger>;
 
 export interface RepoRef {
   owner: string;

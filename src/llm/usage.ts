@@ -74,3 +74,15 @@ export function addUsage(a: UsageSnapshot, b: UsageSnapshot): UsageSnapshot {
 export function emptyUsage(): UsageSnapshot {
   return { calls: 0, cacheHits: 0, cacheIgnored: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 };
 }
+
+/** What was used between two snapshots of the same client: `before` to `after`. */
+export function usageBetween(before: UsageSnapshot, after: UsageSnapshot): UsageSnapshot {
+  return {
+    calls: after.calls - before.calls,
+    cacheHits: after.cacheHits - before.cacheHits,
+    cacheIgnored: (after.cacheIgnored ?? 0) - (before.cacheIgnored ?? 0),
+    promptTokens: after.promptTokens - before.promptTokens,
+    completionTokens: after.completionTokens - before.completionTokens,
+    failedCalls: after.failedCalls - before.failedCalls,
+  };
+}

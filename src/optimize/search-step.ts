@@ -1,19 +1,36 @@
 // One run of the beam search. The head prompt's figures, the beam, the accepted best and the step reports
 // are shared by every stage of a step, so they are fields of one object and each stage can be read alone.
 // The acceptance rule sits here because accepting a new best is where it is applied.
-import { evaluate, type SplitRun } from '../eval/run.js';
+import { type EvalRun, evaluate, type SplitRun } from '../eval/run.js';
 import { comparePaired } from '../eval/stats.js';
-import { percent } from '../eval/format.js';
-import type { Example, SplitName } from '../core/types.js';
+import { percent } from '../core/format.js';
+import type { EvalTask, Example, SplitName } from '../core/types.js';
+import type { LlmClient } from '../llm/client.js';
 import { type AskContext, BudgetExhausted } from './ask.js';
 import { Budget } from './budget.js';
 import { type ProposeContext, proposeFrom } from './propose.js';
 import { spansFor, verdicts, vsHeadOf } from './result.js';
-import type { OptimizeArgs } from './search.js';
 import { Tally } from './tally.js';
-import type { Candidate, OptimizeResult, StepReport } from './types.js';
+import type { Candidate, OptimizeOptions, OptimizeResult, StepReport } from './types.js';
 
 /** Overfitting guard: a new best must beat the current one on dev by an exact McNemar test at this level. */
+export interface OptimizeArgs {
+  task: EvalTask;
+  splits: { dev: Example[]; test: Example[] };
+  client: LlmClient;
+  taskModel: string;
+  optimizerModel: string;
+  concurrency: number;
+  options: OptimizeOptions;
+  /** The head prompt's evaluation, when the caller already has it (saves its calls). */
+  headRun?: EvalRun;
+  onStep?: (step: StepReport) => void;
+  /** Epoch ms after which no new step starts: the best so far is kept. */
+  stopAt?: number;
+  /** The prompt file's text as read: a .prompt.yml's best message is written back into it. */
+  fileText?: string;
+}
+
 export const ALPHA = 0.05;
 /**
  * Below this many paired dev examples McNemar cannot reach ALPHA unless nearly every flip goes one way,

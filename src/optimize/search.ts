@@ -2,31 +2,17 @@
 // accepted best of each step and reported, never used to choose. This file is the entry point (options,
 // .prompt.yml files, when to stop); one run's state and its steps are in search-step.ts.
 import { ConfigError } from '../core/errors.js';
-import type { EvalRun } from '../eval/run.js';
-import type { LlmClient } from '../llm/client.js';
-import type { EvalTask, Example } from '../core/types.js';
 import { chooseMessage, type FileOptimizeResult, intoPromptFile } from './prompt-yml.js';
-import { BeamSearch } from './search-step.js';
-import type { OptimizeOptions, StepReport } from './types.js';
+import { BeamSearch, type OptimizeArgs } from './search-step.js';
+import type { OptimizeOptions } from './types.js';
 
-export { ALPHA, beatsOnDev, MIN_NET_GAIN, MIN_PAIRED_FOR_TEST } from './search-step.js';
-
-export interface OptimizeArgs {
-  task: EvalTask;
-  splits: { dev: Example[]; test: Example[] };
-  client: LlmClient;
-  taskModel: string;
-  optimizerModel: string;
-  concurrency: number;
-  options: OptimizeOptions;
-  /** The head prompt's evaluation, when the caller already has it (saves its calls). */
-  headRun?: EvalRun;
-  onStep?: (step: StepReport) => void;
-  /** Epoch ms after which no new step starts: the best so far is kept. */
-  stopAt?: number;
-  /** The prompt file's text as read: a .prompt.yml's best message is written back into it. */
-  fileText?: string;
-}
+export {
+  ALPHA,
+  beatsOnDev,
+  MIN_NET_GAIN,
+  MIN_PAIRED_FOR_TEST,
+  type OptimizeArgs,
+} from './search-step.js';
 
 function checkOptions(o: OptimizeOptions): void {
   for (const key of ['steps', 'beam', 'candidates', 'maxEditWords', 'maxCalls'] as const) {

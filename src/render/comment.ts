@@ -45,7 +45,7 @@ function overallVerdict(report: ReviewReport): string {
       ? 'the check fails (fail-on-inconclusive)'
       : 'not failing the check';
     const failed = errored > 0 ? `; ${plural(errored, 'prompt')} could not be evaluated` : '';
-    return `⚠️ **inconclusive**: ${plural(unsure, 'prompt')} with too little test data to detect a ${report.gate.minDelta} pp drop; ${effect}${failed}`;
+    return `⚠️ **inconclusive**: ${plural(unsure, 'prompt')} with too little test data to detect a ${report.gate.minDetectableDrop} pp drop; ${effect}${failed}`;
   }
   if (errored > 0) {
     return `⚠️ **no regression among the evaluated prompts**; ${plural(errored, 'prompt')} could not be evaluated`;

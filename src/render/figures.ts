@@ -1,24 +1,14 @@
-// Number formats for the review texts. Percentage points use the ASCII hyphen-minus so a figure
-// copied out of a comment pastes as a number.
+// Number formats for the review texts, on top of core/format.ts.
 import type { PairedComparison } from '../eval/stats.js';
 import type { GatePolicy } from '../review/model.js';
 import { canDetect } from '../review/gate.js';
 import type { UsageSnapshot } from '../core/types.js';
+import { DASH, percent, signedPp } from '../core/format.js';
 import { ignoredEntriesText } from '../llm/cache.js';
 
-export const DASH = '—';
-
-/** 0..1 → "72.5 %", or an em dash when there is no figure. */
-export function pct(x: number | null | undefined): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? DASH : `${(x * 100).toFixed(1)} %`;
-}
-
-/** A 0..1 difference in signed percentage points with one decimal: "+4.0", "-2.5", "0.0". */
-export function signedPp(delta: number): string {
-  const tenths = Math.round(delta * 1000);
-  if (tenths === 0) return '0.0';
-  return `${tenths > 0 ? '+' : '-'}${(Math.abs(tenths) / 10).toFixed(1)}`;
-}
+export { DASH, signedPp } from '../core/format.js';
+/** The comment's name for core's percent(). */
+export const pct = (x: number | null | undefined) => percent(x);
 
 export function intervalPp(iv: [number, number] | null | undefined): string {
   return iv ? `[${signedPp(iv[0])}, ${signedPp(iv[1])}]` : DASH;
@@ -54,7 +44,7 @@ export function rowVerdict(paired: PairedComparison | null, gate: GatePolicy): s
   if (!paired || paired.n === 0) return DASH;
   if (paired.pValue < gate.alpha && paired.delta < 0) return 'significant drop';
   if (paired.pValue < gate.alpha && paired.delta > 0) return 'significant gain';
-  if (!canDetect(paired, gate.minDelta)) {
+  if (!canDetect(paired, gate.minDetectableDrop)) {
     const least = detectable(paired);
     return least === null ? '⚠️ inconclusive: no drop detectable' : `⚠️ inconclusive: detects ≥ ${least} pp`;
   }
@@ -75,4 +65,4 @@ export function gateText(gate: GatePolicy): string {
 
 /** The inconclusive clause of the gate line; `fail-on: never` fails on nothing, so it has none. */
 const unsure = (gate: GatePolicy) =>
-  gate.failOnInconclusive ? `, or when test cannot detect a ${gate.minDelta} pp drop (inconclusive)` : '';
+  gate.failOnInconclusive ? `, or when test cannot detect a ${gate.minDetectableDrop} pp drop (inconclusive)` : '';

@@ -76,13 +76,3 @@ export function anchorable(hunks: Hunk[], startLine: number, endLine: number): b
     return true;
   });
 }
-
-/** The patch GitHub shows for a newly added file: one hunk of added lines. Used by tests and dry runs. */
-export function addedFilePatch(text: string): string {
-  const lines = text.split(/\r?\n/);
-  const final = lines.at(-1) === '';
-  if (final) lines.pop();
-  if (lines.length === 0) return '';
-  const body = lines.map((l) => `+${l}`).join('\n');
-  return `@@ -0,0 +1,${lines.length} @@\n${body}${final ? '' : '\n\\ No newline at end of file'}`;
-}

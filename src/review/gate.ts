@@ -8,11 +8,13 @@ export type FailOn = 'significant-regression' | 'regression' | 'never';
 
 export interface GatePolicy {
   failOn: FailOn;
-  /**
-   * Percentage points. `regression` fails on a test drop larger than this; under any rule, a test
-   * split that could not detect a drop this large makes the verdict inconclusive.
-   */
+  /** Percentage points: `regression` fails on a test drop larger than this. */
   minDelta: number;
+  /**
+   * Percentage points: the drop the test split must be able to detect. A split too small for it
+   * claims nothing ("inconclusive"), whatever rule is set.
+   */
+  minDetectableDrop: number;
   /** 0..1; the head prompt must reach it on test, whatever the base did. */
   minAccuracy?: number;
   /** Significance level for `significant-regression`. */
@@ -23,8 +25,14 @@ export interface GatePolicy {
 
 export const FAIL_ON: readonly FailOn[] = ['significant-regression', 'regression', 'never'];
 export const DEFAULT_FAIL_ON: FailOn = 'significant-regression';
-/** Percentage points: the drop `fail-on: regression` allows, and the drop the test split must be able to detect. */
+/** Percentage points: the drop `fail-on: regression` allows. */
 export const DEFAULT_MIN_DELTA = 2;
+/**
+ * Percentage points. An exact paired test needs 6 lost examples (and none gained) to call a drop
+ * significant at 0.05, so detecting 10 pp takes 60 test examples; 2 pp would take 300, more than
+ * most prompt datasets kept in a repository.
+ */
+export const DEFAULT_MIN_DETECTABLE_DROP = 10;
 /** The conventional significance level; the paired test is exact, so no further correction is applied. */
 export const GATE_ALPHA = PAIRED_ALPHA;
 /** Too little data is not a pass: by default an inconclusive prompt fails the check. */
@@ -56,12 +64,13 @@ export const VERDICT_KINDS: readonly VerdictKind[] = [
   'not-evaluated',
 ];
 
-type GateKey = 'fail-on' | 'min-delta' | 'min-accuracy' | 'fail-on-inconclusive';
+type GateKey = 'fail-on' | 'min-delta' | 'min-detectable-drop' | 'min-accuracy' | 'fail-on-inconclusive';
 
 /** The gate's settings as written (a flag or an input); `name(key)` is how the user spells `key`. */
 export interface RawGate {
   failOn?: string | undefined;
   minDelta?: string | undefined;
+  minDetectableDrop?: string | undefined;
   minAccuracy?: string | undefined;
   failOnInconclusive?: string | undefined;
 }
@@ -96,7 +105,10 @@ export function parseGate(raw: RawGate, name: (key: GateKey) => string): GatePol
   const failOnInconclusive = raw.failOnInconclusive?.trim()
     ? boolean(raw.failOnInconclusive, name('fail-on-inconclusive'))
     : DEFAULT_FAIL_ON_INCONCLUSIVE;
-  const gate: GatePolicy = { failOn, minDelta, alpha: GATE_ALPHA, failOnInconclusive };
+  const minDetectableDrop = raw.minDetectableDrop?.trim()
+    ? percentage(raw.minDetectableDrop, name('min-detectable-drop'), ' (percentage points)')
+    : DEFAULT_MIN_DETECTABLE_DROP;
+  const gate: GatePolicy = { failOn, minDelta, minDetectableDrop, alpha: GATE_ALPHA, failOnInconclusive };
   if (raw.minAccuracy?.trim()) {
     gate.minAccuracy = percentage(raw.minAccuracy, name('min-accuracy'), ' (percent)') / 100;
   }
@@ -160,13 +172,13 @@ function failures(paired: PairedComparison | null, accuracy: number, policy: Gat
 /**
  * The merge gate, on the test split only: dev is what an optimizer may tune on, so only test is an
  * honest estimate. A regression is decided first; otherwise a test split too small to detect a drop
- * of min-delta claims nothing ("inconclusive"), whatever it happened to show, unless it showed a
+ * of min-detectable-drop claims nothing ("inconclusive"), whatever it happened to show, unless it showed a
  * significant difference (which it then could detect).
  */
 export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult {
   const test = splits.find((s) => s.split === 'test');
   const head = test?.head;
-  const target = `a ${policy.minDelta} pp drop (min-delta)`;
+  const target = `a ${policy.minDetectableDrop} pp drop (min-detectable-drop)`;
   if (!test || !head || head.accuracy === null) {
     return {
       kind: 'inconclusive',
@@ -196,7 +208,7 @@ export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult 
           verdict: `worse (${pp(paired.delta)}), within the allowed rule`,
         };
   }
-  if (!canDetect(paired, policy.minDelta)) {
+  if (!canDetect(paired, policy.minDetectableDrop)) {
     return {
       kind: 'inconclusive',
       regressed: false,

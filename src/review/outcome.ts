@@ -18,8 +18,8 @@ export type ReviewOutcome =
   | { kind: 'could-not-evaluate'; prompts: { path: string; error: string }[] }
   /** The owner's ceiling stopped an evaluation before it decided anything: the gate fails closed. */
   | { kind: 'over-budget'; prompts: { path: string; why: string }[] }
-  /** Some test split could not detect a drop of minDelta, and fail-on-inconclusive is set. */
-  | { kind: 'inconclusive'; minDelta: number; prompts: PromptVerdict[] };
+  /** Some test split could not detect a drop of minDetectableDrop, and fail-on-inconclusive is set. */
+  | { kind: 'inconclusive'; minDetectableDrop: number; prompts: PromptVerdict[] };
 
 /** Whether an inconclusive prompt fails the check: `fail-on: never` never fails, whatever else is set. */
 export const inconclusiveFails = (gate: GatePolicy) => gate.failOnInconclusive && gate.failOn !== 'never';
@@ -54,7 +54,7 @@ export function outcomeOf(report: ReviewReport): ReviewOutcome {
   }
   const inconclusive = verdicts('inconclusive');
   if (inconclusive.length > 0 && inconclusiveFails(report.gate)) {
-    return { kind: 'inconclusive', minDelta: report.gate.minDelta, prompts: inconclusive };
+    return { kind: 'inconclusive', minDetectableDrop: report.gate.minDetectableDrop, prompts: inconclusive };
   }
   const notRun = report.prompts.filter((p) => p.state === 'not-run');
   if (notRun.length > 0 || report.partial) {
@@ -75,7 +75,7 @@ export function failureMessage(outcome: ReviewOutcome): string | undefined {
     case 'over-budget':
       return `${outcome.prompts[0]!.why} before ${outcome.prompts.map((p) => p.path).join(', ')} could be fully evaluated; the check fails closed (raise max-calls or max-tokens, or lower max-examples)`;
     case 'inconclusive':
-      return `too little test data to judge (fail-on-inconclusive: true, min-delta: ${outcome.minDelta} pp): ${list(outcome.prompts)}`;
+      return `too little test data to judge (fail-on-inconclusive: true, min-detectable-drop: ${outcome.minDetectableDrop} pp): ${list(outcome.prompts)}`;
     default:
       return undefined;
   }

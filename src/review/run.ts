@@ -4,21 +4,17 @@ import { gate } from './gate.js';
 import { type EvalRun, evaluate } from '../eval/run.js';
 import { loadTaskSplits } from '../eval/task-run.js';
 import { type SplitInfo, splitWarnings } from '../dataset/split-info.js';
-import { type LlmClient, LlmError } from '../llm/client.js';
+import type { LlmClient } from '../llm/client.js';
+import { usageBetween } from '../llm/usage.js';
 import type { OptimizeOptions } from '../optimize/index.js';
 import { addSuggestion, type Pending } from './suggest.js';
 import { type ReviewConfigSet, type ReviewTasks, reviewTasks, type TaskLimits, testNotes } from './tasks.js';
-import type { EvalTask, Example, SplitName, UsageSnapshot } from '../core/types.js';
+import type { EvalTask, Example, Logger, SplitName, UsageSnapshot } from '../core/types.js';
 import type { PromptJob } from '../vcs/changes.js';
 import type { GatePolicy, PromptReview, ReviewReport, Suggestion } from './model.js';
 
 /** Flipped examples listed per prompt; the counts are always complete. */
 const MAX_FLIPPED = 20;
-
-export interface Logger {
-  info(message: string): void;
-  warning(message: string): void;
-}
 
 export interface ReviewContext {
   configs: ReviewConfigSet;
@@ -42,14 +38,6 @@ export interface ReviewContext {
   onProgress?: (label: string, done: number, total: number) => void;
 }
 
-const usageDelta = (a: UsageSnapshot, b: UsageSnapshot): UsageSnapshot => ({
-  calls: b.calls - a.calls,
-  cacheHits: b.cacheHits - a.cacheHits,
-  cacheIgnored: (b.cacheIgnored ?? 0) - (a.cacheIgnored ?? 0),
-  promptTokens: b.promptTokens - a.promptTokens,
-  completionTokens: b.completionTokens - a.completionTokens,
-  failedCalls: b.failedCalls - a.failedCalls,
-});
 
 function allErrored(run: EvalRun): string | undefined {
   const results = [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])];
@@ -69,7 +57,7 @@ function notRun(job: PromptJob, usage: UsageSnapshot): PromptReview {
     state: 'not-run',
     flipped: { lost: [], gained: [] },
     error: 'not evaluated: the deadline was reached before this prompt started',
-    usage: usageDelta(usage, usage),
+    usage: usageBetween(usage, usage),
     wallMs: 0,
   };
 }
@@ -112,13 +100,13 @@ async function reviewPrompt(
     verdictKind: 'not-evaluated',
     state: 'evaluated',
     flipped: { lost: [], gained: [] },
-    usage: usageDelta(before, before),
+    usage: usageBetween(before, before),
     wallMs: 0,
   };
   if (job.previousPath) review.previousPath = job.previousPath;
   if (job.reason) review.reason = job.reason;
   const finish = () => {
-    review.usage = usageDelta(before, ctx.client.usage());
+    review.usage = usageBetween(before, ctx.client.usage());
     review.wallMs = Date.now() - started;
     return review;
   };
@@ -243,7 +231,7 @@ export async function runReview(
     prompts,
     notes: [...ctx.notes, plan, ...testNotes(prompts, ctx.configs.origin)],
     regressed: prompts.some((p) => p.regressed),
-    usage: usageDelta(before, ctx.client.usage()),
+    usage: usageBetween(before, ctx.client.usage()),
     wallMs: Date.now() - started,
   };
   return { report, headTexts };

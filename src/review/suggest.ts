@@ -2,9 +2,10 @@
 // suggestion from the requests the run's ceiling has left. Its model calls failing withholds the
 // suggestion with the reason; a bug in it fails the run.
 import { ConfigError, errorMessage } from '../core/errors.js';
-import type { EvalTask, Example, SplitName, UsageSnapshot } from '../core/types.js';
+import type { EvalTask, Example, SplitName } from '../core/types.js';
 import type { EvalRun } from '../eval/run.js';
 import { type LlmClient, LlmError } from '../llm/client.js';
+import { addUsage, usageBetween } from '../llm/usage.js';
 import { optimizePrompt, type OptimizeOptions } from '../optimize/index.js';
 import type { PromptReview, Suggestion } from './model.js';
 import { toSuggestion } from './suggestion.js';
@@ -30,14 +31,6 @@ export interface Pending {
   headText: string;
 }
 
-const addUsage = (a: UsageSnapshot, b: UsageSnapshot, c: UsageSnapshot): UsageSnapshot => ({
-  calls: a.calls + c.calls - b.calls,
-  cacheHits: a.cacheHits + c.cacheHits - b.cacheHits,
-  cacheIgnored: (a.cacheIgnored ?? 0) + (c.cacheIgnored ?? 0) - (b.cacheIgnored ?? 0),
-  promptTokens: a.promptTokens + c.promptTokens - b.promptTokens,
-  completionTokens: a.completionTokens + c.completionTokens - b.completionTokens,
-  failedCalls: a.failedCalls + c.failedCalls - b.failedCalls,
-});
 
 export async function addSuggestion(ctx: SuggestContext, work: Pending): Promise<void> {
   if (!ctx.optimize) return;
@@ -48,7 +41,7 @@ export async function addSuggestion(ctx: SuggestContext, work: Pending): Promise
     return withheld(ctx, work.headText, `the optimizer failed: ${errorMessage(error)}`);
   });
   work.review.suggestion = suggestion;
-  work.review.usage = addUsage(work.review.usage, before, ctx.client.usage());
+  work.review.usage = addUsage(work.review.usage, usageBetween(before, ctx.client.usage()));
   work.review.wallMs += Date.now() - started;
 }
 

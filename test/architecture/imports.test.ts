@@ -3,6 +3,7 @@
 // and files and functions stay small enough to read.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
@@ -104,6 +105,25 @@ describe('file and function size', () => {
     const long = FILES.map(
       (f) => [path.relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const,
     ).filter(([, n]) => n > 300);
+    expect(long).toEqual([]);
+  });
+
+  it('keeps every function, method and arrow function in src/ to 80 lines', () => {
+    const long: string[] = [];
+    for (const file of FILES) {
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node) => {
+        if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+          const body = node.body as ts.Node;
+          const first = source.getLineAndCharacterOfPosition(body.getStart(source)).line;
+          const last = source.getLineAndCharacterOfPosition(body.getEnd()).line;
+          if (last - first + 1 > 80)
+            long.push(`${path.relative(SRC, file)}:${first + 1} (${last - first + 1} lines)`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
     expect(long).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 // The bundled Action on a PR full of hostile content: prompts, dataset rows, file names and model
 // answers carrying fences, HTML, mentions, the bot's forged marker, 1 MB strings, invalid UTF-8, a
 // BOM and CRLF line ends. What reaches GitHub must stay well-formed, within its limits, and apply.
+import { applySuggestions } from '../helpers/github-behaviour.js';
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, it } from 'vitest';
 import { REVIEW_MARKER } from '../../src/render/review-body.js';
-import { applySuggestions } from '../../src/render/lines.js';
 import { BOT, PR, removeActionCopy, runAction } from '../action/harness.js';
 import { QUICK_LPO, readReport, summaries, writes } from '../action/scenarios.js';
 import { BAD_BYTES, BOM, HOSTILE_LINE, hostileDataset, hostileModel, MARKER } from './content.js';

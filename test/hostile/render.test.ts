@@ -1,13 +1,13 @@
 // Property tests of the renderers on arbitrary hostile text, in-process and fast: every place content
 // reaches a comment (paths, inputs, targets, outputs, edit spans and reasons, notes, errors) is fed
 // strings drawn from the characters that break markdown, and suggestions are applied back.
+import { addedFilePatch, applySuggestions } from '../helpers/github-behaviour.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { comparePaired, wilsonInterval } from '../../src/eval/stats.js';
 import { COMMENT_LIMIT, MARKER, renderJobSummary, renderSummary } from '../../src/render/comment.js';
-import { applySuggestions, splitLines } from '../../src/render/lines.js';
+import { splitLines } from '../../src/render/lines.js';
 import type { PromptReview, ReviewReport } from '../../src/review/model.js';
-import { addedFilePatch } from '../../src/render/patch.js';
 import { planReview } from '../../src/render/plan.js';
 import { REVIEW_MARKER } from '../../src/render/review-body.js';
 import { buildSuggestions } from '../../src/render/suggestions.js';
@@ -151,7 +151,7 @@ function report(list: PromptReview[], notes: string[]): ReviewReport {
     partial: false,
     baseSha: 'a'.repeat(40),
     headSha: 'b'.repeat(40),
-    gate: { failOn: 'significant-regression', minDelta: 2, alpha: 0.05, failOnInconclusive: true },
+    gate: { failOn: 'significant-regression', minDelta: 2, minDetectableDrop: 2, alpha: 0.05, failOnInconclusive: true },
     prompts: list,
     notes,
     regressed: list.some((p) => p.regressed),

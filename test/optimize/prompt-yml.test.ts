@@ -1,3 +1,4 @@
+import { addedFilePatch, applySuggestions } from '../helpers/github-behaviour.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
@@ -9,8 +10,6 @@ import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/
 import { DEFAULT_OPTIONS, optimizePrompt } from '../../src/optimize/index.js';
 import { toSuggestion } from '../../src/review/suggestion.js';
 import { chooseMessage, intoPromptFile, replaceMessageContent } from '../../src/optimize/prompt-yml.js';
-import { applySuggestions } from '../../src/render/lines.js';
-import { addedFilePatch } from '../../src/render/patch.js';
 import { buildSuggestions } from '../../src/render/suggestions.js';
 import type { EvalTask } from '../../src/core/types.js';
 

@@ -63,7 +63,7 @@ function report(prompts: PromptReview[], over: Partial<ReviewReport> = {}): Revi
     partial: false,
     baseSha: 'a'.repeat(40),
     headSha: 'b'.repeat(40),
-    gate: { failOn: 'significant-regression', minDelta: 2, alpha: 0.05, failOnInconclusive: true },
+    gate: { failOn: 'significant-regression', minDelta: 2, minDetectableDrop: 2, alpha: 0.05, failOnInconclusive: true },
     prompts,
     notes: [],
     regressed: prompts.some((p) => p.regressed),

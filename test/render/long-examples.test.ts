@@ -57,7 +57,7 @@ function report(output: string): ReviewReport {
     partial: false,
     baseSha: 'a'.repeat(40),
     headSha: 'b'.repeat(40),
-    gate: { failOn: 'significant-regression', minDelta: 0, alpha: 0.05, failOnInconclusive: true },
+    gate: { failOn: 'significant-regression', minDelta: 0, minDetectableDrop: 0, alpha: 0.05, failOnInconclusive: true },
     prompts: [prompt],
     notes: [],
     regressed: false,

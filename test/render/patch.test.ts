@@ -1,5 +1,6 @@
+import { addedFilePatch } from '../helpers/github-behaviour.js';
 import { describe, expect, it } from 'vitest';
-import { addedFilePatch, anchorable, parseHunks } from '../../src/render/patch.js';
+import { anchorable, parseHunks } from '../../src/render/patch.js';
 
 // Shaped like `pulls.listFiles` output: hunks only, no file headers.
 const TWO_HUNKS = [

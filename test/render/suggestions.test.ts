@@ -1,7 +1,7 @@
+import { addedFilePatch, applySuggestions } from '../helpers/github-behaviour.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applySuggestions, parseSuggestion, splitLines } from '../../src/render/lines.js';
-import { addedFilePatch } from '../../src/render/patch.js';
+import { parseSuggestion, splitLines } from '../../src/render/lines.js';
 import { buildSuggestions } from '../../src/render/suggestions.js';
 
 const PATH = 'prompts/gsm8k.txt';

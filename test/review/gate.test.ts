@@ -8,7 +8,7 @@ import { comparePaired, minDetectableLoss, PAIRED_ALPHA, wilsonInterval } from '
 import { rowVerdict } from '../../src/render/figures.js';
 import {
   DEFAULT_FAIL_ON_INCONCLUSIVE,
-  DEFAULT_MIN_DELTA,
+  DEFAULT_MIN_DETECTABLE_DROP,
   type GatePolicy,
   gate,
   parseGate,
@@ -40,6 +40,15 @@ function test(n: number, same: number, lost: number, gained: number): SplitCompa
 }
 
 describe('parseGate', () => {
+  it('asks the test split to detect a 10 pp drop by default, apart from the regression rule', () => {
+    expect(policy().minDetectableDrop).toBe(10);
+    expect(policy().minDelta).toBe(2);
+    expect(parseGate({ minDetectableDrop: '5' }, (key) => `input ${key}`).minDetectableDrop).toBe(5);
+    expect(() => parseGate({ minDetectableDrop: '150' }, (key) => `input ${key}`)).toThrow(
+      'input min-detectable-drop: expected a number from 0 to 100 (percentage points), got "150"',
+    );
+  });
+
   it('fails on inconclusive by default and reads true/false as the other boolean inputs do', () => {
     expect(DEFAULT_FAIL_ON_INCONCLUSIVE).toBe(true);
     expect(policy().failOnInconclusive).toBe(true);
@@ -62,7 +71,9 @@ describe('gate', () => {
     expect(result.verdict).toMatch(
       /^inconclusive: n = 3 cannot detect any drop \(losing all 3 gives p = 0\.250\)/,
     );
-    expect(result.verdict).toContain(`a ${DEFAULT_MIN_DELTA} pp drop (min-delta) could go unseen`);
+    expect(result.verdict).toContain(
+      `a ${DEFAULT_MIN_DETECTABLE_DROP} pp drop (min-detectable-drop) could go unseen`,
+    );
     // fail-on regression needs no test to see a 100 pp drop.
     expect(gate(test(3, 0, 3, 0), policy({ failOn: 'regression' })).kind).toBe('regression');
   });
@@ -76,12 +87,14 @@ describe('gate', () => {
     expect(result.verdict).toContain('observed +0.0 pp, p = 1.00');
   });
 
-  it('trusts "no change" only from a split that can detect a min-delta drop, at the exact boundary', () => {
-    // K losses out of n are exactly min-delta when n = K * 100 / min-delta.
-    const n = (K * 100) / DEFAULT_MIN_DELTA;
+  it('trusts "no change" only from a split that can detect a min-detectable-drop drop, at the exact boundary', () => {
+    // K losses out of n are exactly min-detectable-drop when n = K * 100 / min-detectable-drop.
+    const n = (K * 100) / DEFAULT_MIN_DETECTABLE_DROP;
     expect(gate(test(n, n / 2, 0, 0), policy()).kind).toBe('no-change');
     expect(gate(test(n - 1, n / 2, 0, 0), policy()).kind).toBe('inconclusive');
-    expect(gate(test(60, 30, 0, 0), policy({ minDelta: (K / 60) * 100 })).kind).toBe('no-change');
+    expect(gate(test(60, 30, 0, 0), policy({ minDetectableDrop: (K / 60) * 100 })).kind).toBe('no-change');
+    // min-delta is the regression rule's allowance, not what the split must detect.
+    expect(gate(test(n, n / 2, 0, 0), policy({ minDelta: 1 })).kind).toBe('no-change');
   });
 
   it('keeps significant results whatever n is: they were detected', () => {
@@ -110,16 +123,16 @@ describe('gate', () => {
       .tuple(fc.nat({ max: 400 }), fc.nat({ max: 60 }), fc.nat({ max: 60 }), fc.integer({ min: 0, max: 40 }))
       .filter(([same, lost, gained]) => same + lost + gained > 0);
     fc.assert(
-      fc.property(counts, ([same, lost, gained, minDelta]) => {
+      fc.property(counts, ([same, lost, gained, minDetectableDrop]) => {
         const splits = test(same + lost + gained, same, lost, gained);
-        const gatePolicy = policy({ minDelta });
+        const gatePolicy = policy({ minDetectableDrop });
         const result = gate(splits, gatePolicy);
         const paired = splits[0]!.paired!;
         const row = rowVerdict(paired, gatePolicy);
         expect(result.kind === 'inconclusive').toBe(row.startsWith('⚠️ inconclusive'));
         expect(result.kind === 'regression').toBe(paired.pValue < PAIRED_ALPHA && paired.delta < 0);
-        // Never "no change" from a split whose best case could not reach significance at min-delta.
-        const netDrop = Math.ceil((minDelta * paired.n) / 100 - 1e-9);
+        // Never "no change" from a split whose best case could not reach significance at that drop.
+        const netDrop = Math.ceil((minDetectableDrop * paired.n) / 100 - 1e-9);
         if (result.kind === 'no-change') expect(netDrop).toBeGreaterThanOrEqual(K);
       }),
       { numRuns: 400 },

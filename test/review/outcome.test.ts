@@ -45,11 +45,11 @@ describe('outcomeOf', () => {
     const outcome = outcomeOf(report([prompt('a.txt', 'no-change'), prompt('small.txt', 'inconclusive')]));
     expect(outcome).toEqual({
       kind: 'inconclusive',
-      minDelta: 2,
+      minDetectableDrop: 10,
       prompts: [{ path: 'small.txt', verdict: UNSURE }],
     });
     expect(failureMessage(outcome)).toBe(
-      `too little test data to judge (fail-on-inconclusive: true, min-delta: 2 pp): small.txt: ${UNSURE}`,
+      `too little test data to judge (fail-on-inconclusive: true, min-detectable-drop: 10 pp): small.txt: ${UNSURE}`,
     );
     expect(inconclusiveWarning(outcome)).toBeUndefined();
   });

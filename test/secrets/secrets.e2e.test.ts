@@ -45,13 +45,13 @@ describe.concurrent('the API key never leaks', () => {
     for (const text of [run.summary, JSON.stringify(run.outputs)]) expect(text).not.toContain(KEY);
     expect(await readFile(run.outputs['report']!, 'utf8')).not.toContain(KEY);
 
-    // RUNNER_TEMP (event, outputs, summary, report, HOME) and the workspace with its response cache.
+    // RUNNER_TEMP (event, outputs, summary, report, HOME, the response cache) and the workspace.
     for (const dir of [...w.temps, w.repo.workspace]) {
       const scan = await scanTree(dir, KEY);
       expect(scan.files).toBeGreaterThan(0);
       expect(scan.leaks, dir).toEqual([]);
     }
-    const cache = path.join(w.repo.workspace, '.lpo-cache');
+    const cache = path.join(w.temps[0]!, 'lpo-cache');
     expect((await readdir(cache)).length).toBeGreaterThan(0);
 
     // What GitHub received and keeps: the comment, the review and its inline suggestions.

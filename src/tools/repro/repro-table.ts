@@ -1,5 +1,6 @@
 // The table `npm run repro` prints: one row for the initial prompt, one per method × mode.
-import { percent, SIMULATED_NOTE } from '../../eval/format.js';
+import { percent } from '../../core/format.js';
+import { SIMULATED_NOTE } from '../../eval/format.js';
 import type { EvalRun } from '../../eval/run.js';
 import type { FileOptimizeResult, OptimizeMethod, OptimizeMode } from '../../optimize/index.js';
 
