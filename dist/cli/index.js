@@ -21265,7 +21265,10 @@ const ANSWER_FAILURES = ['truncated', 'filtered', 'refused', 'empty', 'invalid-j
 
 
 
-/** Bump when the key recipe or the file layout changes, so old entries become misses instead of lies. */
+/**
+ * Bump when the key recipe or the file layout changes, so old entries become misses instead of lies.
+ * Adding `mac` needed no bump: an entry without one never authenticates.
+ */
 const CACHE_FORMAT_VERSION = 1;
 /** Far above any answer we keep; a bigger file is not ours and is not read into memory. */
 const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
@@ -37267,49 +37270,54 @@ function httpFetch(options = {}) {
         const onAbort = () => fail(abortError());
         signal?.addEventListener('abort', onAbort, { once: true });
         request.on('error', fail);
-        request.on('response', (response) => {
-            const status = response.statusCode ?? 0;
-            const meta = {
-                status,
-                statusText: response.statusMessage ?? '',
-                headers: responseHeaders(response.headers),
-            };
-            // A Response may not carry a body for these statuses.
-            const empty = status === 204 || status === 205 || status === 304 || init?.method === 'HEAD';
-            // Stops reading at once (the socket is dropped, not drained) and holds none of the body.
-            const tooLarge = () => {
-                if (!settle())
-                    return;
-                request.destroy();
-                resolve(new Response(failingBody(new ResponseTooLargeError(url.origin, limit)), meta));
-            };
-            if (!empty && Number(response.headers['content-length']) > limit)
-                return tooLarge();
-            let chunks = [];
-            let size = 0;
-            const stream = decoded(response, fail);
-            stream.on('data', (chunk) => {
-                size += chunk.length;
-                if (size <= limit)
-                    chunks.push(chunk);
-                else {
-                    chunks = [];
-                    tooLarge();
-                }
-            });
-            stream.on('error', fail);
-            response.on('close', () => {
-                if (!response.complete)
-                    fail(new Error(`connection to ${url.origin} closed mid-response`));
-            });
-            stream.on('end', () => {
-                if (!settle())
-                    return;
-                resolve(new Response(empty ? null : Buffer.concat(chunks), meta));
-            });
-        });
+        request.on('response', (response) => readBody(response, url.origin, limit, init?.method === 'HEAD', {
+            fail,
+            done: (result) => {
+                if (settle())
+                    resolve(result);
+            },
+            drop: () => request.destroy(),
+        }));
         request.end(body);
     });
+}
+/** Reads a response's body, or stops at `limit` bytes (decoded) and holds none of it. */
+function readBody(response, origin, limit, head, out) {
+    const status = response.statusCode ?? 0;
+    const meta = {
+        status,
+        statusText: response.statusMessage ?? '',
+        headers: responseHeaders(response.headers),
+    };
+    // A Response may not carry a body for these statuses.
+    const empty = status === 204 || status === 205 || status === 304 || head;
+    const tooLarge = () => {
+        out.done(new Response(failingBody(new ResponseTooLargeError(origin, limit)), meta));
+        out.drop();
+    };
+    if (!empty && Number(response.headers['content-length']) > limit) {
+        tooLarge();
+        return;
+    }
+    let chunks = [];
+    let size = 0;
+    const stream = decoded(response, out.fail);
+    stream.on('data', (chunk) => {
+        size += chunk.length;
+        if (size <= limit)
+            chunks.push(chunk);
+        else if (size - chunk.length <= limit) {
+            // The chunk that crossed the limit; later ones (until the socket closes) are ignored.
+            chunks = [];
+            tooLarge();
+        }
+    });
+    stream.on('error', out.fail);
+    response.on('close', () => {
+        if (!response.complete)
+            out.fail(new Error(`connection to ${origin} closed mid-response`));
+    });
+    stream.on('end', () => out.done(new Response(empty ? null : Buffer.concat(chunks), meta)));
 }
 function failingBody(error) {
     return new ReadableStream({ start: (controller) => controller.error(error) });
@@ -45262,7 +45270,7 @@ function maskKeyLike(text) {
     return text
         .replace(KEY_LIKE, MASK)
         .replace(BEARER, `$1 ${MASK}`)
-        .replace(LONG_TOKEN, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) && !/^[0-9a-f-]+$/.test(m) ? MASK : m));
+        .replace(LONG_TOKEN, (m) => /[0-9]/.test(m) && /[A-Za-z]/.test(m) && !/^[0-9a-f-]+$/.test(m) ? MASK : m);
 }
 
 ;// CONCATENATED MODULE: ./src/llm/request.ts
@@ -49214,12 +49222,13 @@ function toSuggestion(result, headRun) {
 
 
 const suggest_BOM = '\uFEFF';
-async function addSuggestion(ctx, work) {
+/** `sharing`: how many prompts, this one included, still wait for the ceiling's remaining requests. */
+async function addSuggestion(ctx, work, sharing = 1) {
     if (!ctx.optimize)
         return;
     const started = Date.now();
     const before = ctx.client.usage();
-    const suggestion = await suggest(ctx, work).catch((error) => {
+    const suggestion = await suggest(ctx, work, sharing).catch((error) => {
         if (!(error instanceof LlmError || error instanceof ConfigError))
             throw error;
         return withheld(ctx, work.headText, `the optimizer failed: ${errorMessage(error)}`);
@@ -49228,18 +49237,21 @@ async function addSuggestion(ctx, work) {
     work.review.usage = addUsage(work.review.usage, usageBetween(before, ctx.client.usage()));
     work.review.wallMs += Date.now() - started;
 }
-async function suggest(ctx, work) {
+async function suggest(ctx, work, sharing) {
     const { head, headRun, splits, headText } = work;
     if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
         return withheld(ctx, head.prompt, 'the deadline was reached before optimization');
     }
-    // The optimizer's own budget, but never more than the run's ceiling still allows.
+    // The optimizer's own budget, but never more than an even share of what the run's ceiling has left,
+    // so the last prompt is not starved by the first.
     const left = ctx.client.remaining();
     const options = { ...ctx.optimizeOptions };
     if (left.calls !== null)
-        options.maxCalls = Math.min(options.maxCalls, left.calls);
-    if (left.tokens !== null)
-        options.maxTokens = Math.min(options.maxTokens ?? left.tokens, left.tokens);
+        options.maxCalls = Math.min(options.maxCalls, Math.floor(left.calls / sharing));
+    if (left.tokens !== null) {
+        const share = Math.floor(left.tokens / sharing);
+        options.maxTokens = Math.min(options.maxTokens ?? share, share);
+    }
     if (options.maxCalls < 1 || options.maxTokens === 0 || ctx.client.exhausted()) {
         return withheld(ctx, head.prompt, "the run's ceiling (max-calls, max-tokens) left nothing for the optimizer");
     }
@@ -49374,6 +49386,8 @@ async function rowChanges(configs, trusted, own, at) {
     }
     if (a === null || b === null || a !== b)
         return `dataset: ${a ?? 'testData'} → ${b ?? 'testData'}`;
+    if (!configs.changed.has(b.split((external_node_path_default()).sep).join('/')))
+        return undefined;
     await configs.dataset(own.datasetPath, at);
     const ids = async (task) => (await loadExamples(task.datasetPath, { input: task.input, target: task.target })).map((e) => e.id);
     return counted(`dataset ${b}`, await ids(trusted), await ids(own));
@@ -49585,8 +49599,8 @@ async function runReview(ctx) {
         prompts.push(review);
     }
     // Suggestions only after every prompt has its verdict: the optimizer spends what evaluation left.
-    for (const work of pending)
-        await addSuggestion(ctx, work);
+    for (const [i, work] of pending.entries())
+        await addSuggestion(ctx, work, pending.length - i);
     const report = {
         version: 1,
         kind: 'review',
@@ -49734,6 +49748,7 @@ class TreeSnapshot {
 
 
 
+
 async function snapshotConfig(snapshot, configPath) {
     const text = await snapshot.text(configPath);
     return text === null ? null : parseConfig(text, configPath, snapshot.dir);
@@ -49757,6 +49772,8 @@ async function loadReviewConfigs(sides) {
             gate: baseConfig ?? headConfig,
             head: headConfig,
             origin,
+            shown: (message) => message.replaceAll(`${base.dir}${(external_node_path_default()).sep}`, '').replaceAll(`${head.dir}${(external_node_path_default()).sep}`, ''),
+            changed: new Set(sources.changed.flatMap((c) => [c.path, ...(c.previousPath ? [c.previousPath] : [])])),
             dataset: async (absolute, where) => {
                 const snapshot = [base, head].find((s) => s.repoPath(absolute) !== null);
                 if (!snapshot) {
@@ -49774,6 +49791,7 @@ async function loadReviewConfigs(sides) {
 }
 
 ;// CONCATENATED MODULE: ./src/app/review-app.ts
+
 
 
 
@@ -49804,8 +49822,18 @@ async function reviewApp(input) {
         headSha: input.headSha,
         trustPrConfig: settings.trustPrConfig,
     });
+    // Datasets are read from private copies; what users see names them by their repository paths.
+    const logger = {
+        info: (m) => input.logger.info(configs.shown(m)),
+        warning: (m) => input.logger.warning(configs.shown(m)),
+    };
     try {
-        return await review(input, configs);
+        return await review({ ...input, logger }, configs);
+    }
+    catch (error) {
+        if (error instanceof ConfigError)
+            throw new ConfigError(configs.shown(error.message));
+        throw error;
     }
     finally {
         await configs.dispose();

@@ -69,8 +69,16 @@ export async function pullRequestSources(
       'the checkout lacks the base or head commit (fetch-depth: 0 recommended); reading files through the API',
     );
   }
-  const read = (sha: string | null, ref: string) => async (path: string) =>
-    sha ? showFile(workspace, sha, path) : getFileAt(octokit, { owner, repo, path, ref });
+  // Each file once per commit: the contents API counts against the rate limit.
+  const read = (sha: string | null, ref: string) => {
+    const seen = new Map<string, Promise<string | null>>();
+    return (path: string) => {
+      if (!seen.has(path)) {
+        seen.set(path, sha ? showFile(workspace, sha, path) : getFileAt(octokit, { owner, repo, path, ref }));
+      }
+      return seen.get(path)!;
+    };
+  };
   const headFiles = head
     ? await listFiles(workspace, head)
     : await glob(['**/*'], { cwd: workspace, dot: true, ignore: ['.git/**', 'node_modules/**'] });

@@ -7,6 +7,7 @@ import { emptyUsage } from '../llm/usage.js';
 import type { ReviewReport } from '../review/model.js';
 import { outcomeOf, type ReviewOutcome } from '../review/outcome.js';
 import type { Logger } from '../core/types.js';
+import { ConfigError } from '../core/errors.js';
 import { runReview } from '../review/run.js';
 import { promptJobs } from '../vcs/changes.js';
 import type { ReviewSources } from '../vcs/sources.js';
@@ -35,7 +36,6 @@ export interface ReviewAppResult {
   client: LlmClient | null;
 }
 
-
 /** The changed prompts, and those whose config entry or dataset changed, under either config. */
 function jobsFor(sources: ReviewSources, configs: ReviewConfigs) {
   const jobs = promptJobs(sources.changed, configs.gate, configs.gate.path, sources.headFiles);
@@ -59,8 +59,16 @@ export async function reviewApp(input: ReviewAppInput): Promise<ReviewAppResult>
     headSha: input.headSha,
     trustPrConfig: settings.trustPrConfig,
   });
+  // Datasets are read from private copies; what users see names them by their repository paths.
+  const logger = {
+    info: (m: string) => input.logger.info(configs.shown(m)),
+    warning: (m: string) => input.logger.warning(configs.shown(m)),
+  };
   try {
-    return await review(input, configs);
+    return await review({ ...input, logger }, configs);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(configs.shown(error.message));
+    throw error;
   } finally {
     await configs.dispose();
   }

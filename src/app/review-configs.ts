@@ -3,6 +3,7 @@
 // config, read from git objects into a private folder (vcs/snapshot.ts), unless the owner sets
 // trust-pr-config. The head's config is read the same way: it covers prompts new in the PR and shows
 // what the PR changed in the test.
+import path from 'node:path';
 import { configNotFound, type LpoConfig, parseConfig } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import type { ConfigOrigin } from '../review/model.js';
@@ -18,6 +19,8 @@ export interface ReviewConfigs extends ReviewConfigSet {
   origin: ConfigOrigin;
   /** Makes the dataset a task names available from the commit its config came from. */
   dataset(absolute: string, where: string): Promise<void>;
+  /** A message with the private folders' paths shown as repository paths. */
+  shown(message: string): string;
   dispose(): Promise<void>;
 }
 
@@ -53,6 +56,9 @@ export async function loadReviewConfigs(sides: ConfigSides): Promise<ReviewConfi
       gate: baseConfig ?? headConfig,
       head: headConfig,
       origin,
+      shown: (message) =>
+        message.replaceAll(`${base.dir}${path.sep}`, '').replaceAll(`${head.dir}${path.sep}`, ''),
+      changed: new Set(sources.changed.flatMap((c) => [c.path, ...(c.previousPath ? [c.previousPath] : [])])),
       dataset: async (absolute, where) => {
         const snapshot = [base, head].find((s) => s.repoPath(absolute) !== null);
         if (!snapshot) {

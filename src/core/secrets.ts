@@ -131,5 +131,7 @@ export function maskKeyLike(text: string): string {
   return text
     .replace(KEY_LIKE, MASK)
     .replace(BEARER, `$1 ${MASK}`)
-    .replace(LONG_TOKEN, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) && !/^[0-9a-f-]+$/.test(m) ? MASK : m));
+    .replace(LONG_TOKEN, (m) =>
+      /[0-9]/.test(m) && /[A-Za-z]/.test(m) && !/^[0-9a-f-]+$/.test(m) ? MASK : m,
+    );
 }

@@ -15,7 +15,10 @@ import { z } from 'zod';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import type { ChatMessage } from '../core/types.js';
 
-/** Bump when the key recipe or the file layout changes, so old entries become misses instead of lies. */
+/**
+ * Bump when the key recipe or the file layout changes, so old entries become misses instead of lies.
+ * Adding `mac` needed no bump: an entry without one never authenticates.
+ */
 export const CACHE_FORMAT_VERSION = 1;
 /** Far above any answer we keep; a bigger file is not ours and is not read into memory. */
 const MAX_ENTRY_BYTES = 16 * 1024 * 1024;

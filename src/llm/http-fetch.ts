@@ -87,44 +87,67 @@ export function httpFetch(options: HttpFetchOptions = {}): typeof fetch {
       const onAbort = () => fail(abortError());
       signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', fail);
-      request.on('response', (response) => {
-        const status = response.statusCode ?? 0;
-        const meta = {
-          status,
-          statusText: response.statusMessage ?? '',
-          headers: responseHeaders(response.headers),
-        };
-        // A Response may not carry a body for these statuses.
-        const empty = status === 204 || status === 205 || status === 304 || init?.method === 'HEAD';
-        // Stops reading at once (the socket is dropped, not drained) and holds none of the body.
-        const tooLarge = () => {
-          if (!settle()) return;
-          request.destroy();
-          resolve(new Response(failingBody(new ResponseTooLargeError(url.origin, limit)), meta));
-        };
-        if (!empty && Number(response.headers['content-length']) > limit) return tooLarge();
-        let chunks: Buffer[] = [];
-        let size = 0;
-        const stream = decoded(response, fail);
-        stream.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= limit) chunks.push(chunk);
-          else {
-            chunks = [];
-            tooLarge();
-          }
-        });
-        stream.on('error', fail);
-        response.on('close', () => {
-          if (!response.complete) fail(new Error(`connection to ${url.origin} closed mid-response`));
-        });
-        stream.on('end', () => {
-          if (!settle()) return;
-          resolve(new Response(empty ? null : Buffer.concat(chunks), meta));
-        });
-      });
+      request.on('response', (response) =>
+        readBody(response, url.origin, limit, init?.method === 'HEAD', {
+          fail,
+          done: (result) => {
+            if (settle()) resolve(result);
+          },
+          drop: () => request.destroy(),
+        }),
+      );
       request.end(body);
     });
+}
+
+interface BodyOutcome {
+  fail: (error: Error) => void;
+  done: (response: Response) => void;
+  /** Drops the connection: nothing more is read from it. */
+  drop: () => void;
+}
+
+/** Reads a response's body, or stops at `limit` bytes (decoded) and holds none of it. */
+function readBody(
+  response: http.IncomingMessage,
+  origin: string,
+  limit: number,
+  head: boolean,
+  out: BodyOutcome,
+): void {
+  const status = response.statusCode ?? 0;
+  const meta = {
+    status,
+    statusText: response.statusMessage ?? '',
+    headers: responseHeaders(response.headers),
+  };
+  // A Response may not carry a body for these statuses.
+  const empty = status === 204 || status === 205 || status === 304 || head;
+  const tooLarge = () => {
+    out.done(new Response(failingBody(new ResponseTooLargeError(origin, limit)), meta));
+    out.drop();
+  };
+  if (!empty && Number(response.headers['content-length']) > limit) {
+    tooLarge();
+    return;
+  }
+  let chunks: Buffer[] = [];
+  let size = 0;
+  const stream = decoded(response, out.fail);
+  stream.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+    else if (size - chunk.length <= limit) {
+      // The chunk that crossed the limit; later ones (until the socket closes) are ignored.
+      chunks = [];
+      tooLarge();
+    }
+  });
+  stream.on('error', out.fail);
+  response.on('close', () => {
+    if (!response.complete) out.fail(new Error(`connection to ${origin} closed mid-response`));
+  });
+  stream.on('end', () => out.done(new Response(empty ? null : Buffer.concat(chunks), meta)));
 }
 
 function failingBody(error: Error): ReadableStream<Uint8Array> {

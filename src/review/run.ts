@@ -38,7 +38,6 @@ export interface ReviewContext {
   onProgress?: (label: string, done: number, total: number) => void;
 }
 
-
 function allErrored(run: EvalRun): string | undefined {
   const results = [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])];
   if (results.length === 0 || results.some((r) => r.verdict !== 'error')) return undefined;
@@ -218,7 +217,7 @@ export async function runReview(
     prompts.push(review);
   }
   // Suggestions only after every prompt has its verdict: the optimizer spends what evaluation left.
-  for (const work of pending) await addSuggestion(ctx, work);
+  for (const [i, work] of pending.entries()) await addSuggestion(ctx, work, pending.length - i);
   const report: ReviewReport = {
     version: 1,
     kind: 'review',

@@ -31,12 +31,12 @@ export interface Pending {
   headText: string;
 }
 
-
-export async function addSuggestion(ctx: SuggestContext, work: Pending): Promise<void> {
+/** `sharing`: how many prompts, this one included, still wait for the ceiling's remaining requests. */
+export async function addSuggestion(ctx: SuggestContext, work: Pending, sharing = 1): Promise<void> {
   if (!ctx.optimize) return;
   const started = Date.now();
   const before = ctx.client.usage();
-  const suggestion = await suggest(ctx, work).catch((error: unknown) => {
+  const suggestion = await suggest(ctx, work, sharing).catch((error: unknown) => {
     if (!(error instanceof LlmError || error instanceof ConfigError)) throw error;
     return withheld(ctx, work.headText, `the optimizer failed: ${errorMessage(error)}`);
   });
@@ -45,16 +45,20 @@ export async function addSuggestion(ctx: SuggestContext, work: Pending): Promise
   work.review.wallMs += Date.now() - started;
 }
 
-async function suggest(ctx: SuggestContext, work: Pending): Promise<Suggestion> {
+async function suggest(ctx: SuggestContext, work: Pending, sharing: number): Promise<Suggestion> {
   const { head, headRun, splits, headText } = work;
   if (ctx.stopAt !== undefined && Date.now() >= ctx.stopAt) {
     return withheld(ctx, head.prompt, 'the deadline was reached before optimization');
   }
-  // The optimizer's own budget, but never more than the run's ceiling still allows.
+  // The optimizer's own budget, but never more than an even share of what the run's ceiling has left,
+  // so the last prompt is not starved by the first.
   const left = ctx.client.remaining();
   const options = { ...ctx.optimizeOptions };
-  if (left.calls !== null) options.maxCalls = Math.min(options.maxCalls, left.calls);
-  if (left.tokens !== null) options.maxTokens = Math.min(options.maxTokens ?? left.tokens, left.tokens);
+  if (left.calls !== null) options.maxCalls = Math.min(options.maxCalls, Math.floor(left.calls / sharing));
+  if (left.tokens !== null) {
+    const share = Math.floor(left.tokens / sharing);
+    options.maxTokens = Math.min(options.maxTokens ?? share, share);
+  }
   if (options.maxCalls < 1 || options.maxTokens === 0 || ctx.client.exhausted()) {
     return withheld(
       ctx,

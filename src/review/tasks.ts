@@ -18,6 +18,8 @@ export interface ReviewConfigSet {
   head: LpoConfig;
   origin: ConfigOrigin;
   dataset(absolute: string, where: string): Promise<void>;
+  /** Repository paths the change touches: a dataset it leaves alone is not read from the head. */
+  changed: ReadonlySet<string>;
 }
 
 export interface ReviewTasks {
@@ -148,6 +150,7 @@ async function rowChanges(
     return counted('testData', before!, after!);
   }
   if (a === null || b === null || a !== b) return `dataset: ${a ?? 'testData'} → ${b ?? 'testData'}`;
+  if (!configs.changed.has(b.split(path.sep).join('/'))) return undefined;
   await configs.dataset(own.datasetPath!, at);
   const ids = async (task: EvalTask) =>
     (await loadExamples(task.datasetPath!, { input: task.input, target: task.target })).map((e) => e.id);

@@ -132,8 +132,13 @@ describe.concurrent('the bundled Action on forks, pushes and shallow checkouts',
     expect(run.errors[0]).toMatch(/regression/);
     expect(w.fake.requests.filter((r) => r.path.includes(`/pulls/${PR}/files`))).toHaveLength(2);
     const contents = w.fake.requests.filter((r) => r.path.startsWith('/repos/octo-org/prompts/contents/'));
+    // The config from both commits, the dataset from the base (the PR leaves it alone), the prompt
+    // from both: each once.
     expect(contents.map((r) => `${r.path} ${r.status}`).sort()).toEqual(
       [
+        `/repos/octo-org/prompts/contents/.github%2Flpo.yml?ref=${w.repo.baseSha} 200`,
+        `/repos/octo-org/prompts/contents/.github%2Flpo.yml?ref=${w.repo.headSha} 200`,
+        `/repos/octo-org/prompts/contents/data%2Fgsm8k.jsonl?ref=${w.repo.baseSha} 200`,
         `/repos/octo-org/prompts/contents/prompts%2Fmath.txt?ref=${w.repo.baseSha} 200`,
         `/repos/octo-org/prompts/contents/prompts%2Fmath.txt?ref=${w.repo.headSha} 200`,
       ].sort(),

@@ -37,7 +37,6 @@ const FILE_CASES = [
   'YAML syntax error',
   'unknown scorer',
   'bad JSON line',
-  'JSONL row nested 100,000 deep',
   '.prompt.yml that is not YAML',
 ].map(byName);
 
@@ -63,9 +62,12 @@ describe.concurrent('the bundled Action on bad input', () => {
   for (const c of FILE_CASES) {
     it(`fails on ${c.name} with one line naming the file, before any model call or write`, async (ctx) => {
       const { expect } = ctx;
-      // The PR touches the math prompt too, so its dataset and config entry are in play.
-      const edits = { [MATH]: `${await mathPrompt()}Be precise.\n`, ...textOf(c.files) };
-      const w = await world(ctx, { edits });
+      // The PR touches the math prompt too, so its dataset and config entry are in play. A broken
+      // dataset must be the repository's own (the base commit's): the gate never reads the PR's.
+      const broken = textOf(c.files);
+      const onBase = DATASET_CASES.includes(c);
+      const edits = { [MATH]: `${await mathPrompt()}Be precise.\n`, ...(onBase ? {} : broken) };
+      const w = await world(ctx, { edits, ...(onBase ? { baseEdits: broken } : {}) });
       const run = await runAction(w);
       expect(run.code, run.stdout + run.stderr).toBe(1);
       expect(run.errors).toHaveLength(1);
@@ -78,12 +80,13 @@ describe.concurrent('the bundled Action on bad input', () => {
 
   it('checks every changed prompt and dataset before the first model call', async (ctx) => {
     const { expect } = ctx;
-    // prompts/a.prompt.yml sorts first and is fine; the math prompt's dataset, second, is broken.
+    // prompts/a.prompt.yml sorts first and is fine; the math prompt's dataset (the base commit's), second, is broken.
     const valid = await readFile(path.join(EXAMPLES, 'prompts/boolean.prompt.yml'), 'utf8');
     const w = await world(ctx, {
+      baseEdits: textOf(byName('bad JSON line').files),
       edits: {
         'prompts/a.prompt.yml': valid.replace('name: Boolean expressions', 'name: Boolean, again'),
-        ...textOf(byName('bad JSON line').files),
+        [MATH]: `${await mathPrompt()}Be precise.\n`,
       },
     });
     const run = await runAction(w);

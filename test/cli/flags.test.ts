@@ -100,6 +100,16 @@ describe('flag values', () => {
     );
   });
 
+  it('--max-response-bytes takes a whole number of bytes, in every command that calls the model', async () => {
+    const refs = ['--base', 'HEAD', '--head', 'HEAD'];
+    for (const command of [['eval'], ['optimize'], ['review', ...refs]]) {
+      const local = ['--base-url', 'http://127.0.0.1:9/v1'];
+      expect(await userError([...command, ...local, '--max-response-bytes', '1MB'])).toBe(
+        'error: --max-response-bytes: expected an integer from 1 to 1073741824, got "1MB"',
+      );
+    }
+  });
+
   it('a switch given a value is refused by name', async () => {
     expect(await userError(['eval', '--no-cache=yes'])).toBe(
       'error: lpo eval: --no-cache takes no value, got "--no-cache=yes"',

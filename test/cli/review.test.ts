@@ -95,23 +95,38 @@ describe('lpo review on a local repository', () => {
     repo.git('rm', '-q', 'prompts/boolean.prompt.yml');
     repo.write('prompts/new.txt', 'Answer with the final number. Think step by step.\n');
     const head = repo.commit('data and prompts');
-    const res = await review(base, head, ['--no-optimize']);
-    // The unchanged math prompt shows no change on a test split too small to detect a drop of the
-    // default min-delta (2 pp): inconclusive, exit 4, with what the split could detect.
-    expect(res.code, res.stderr).toBe(4);
+    // The unchanged math prompt shows no change. Asked to detect 2 pp drops, its test split is too
+    // small: inconclusive, exit 4, with what the split could detect.
+    const strict = await review(base, head, ['--no-optimize', '--min-detectable-drop', '2']);
+    expect(strict.code, strict.stderr).toBe(4);
     const said =
       /^error: prompts\/math\.txt: inconclusive: n = (\d+) can only detect drops ≥ ([\d.]+) pp/m.exec(
-        res.stderr,
+        strict.stderr,
       );
-    const mathTest = res.report!.prompts.find((p) => p.path === 'prompts/math.txt')!.delta.test!;
-    expect(Number(said?.[1])).toBe(mathTest.n);
-    expect(Number(said?.[2])).toBeCloseTo(mathTest.detectableDropPp!, 1);
-    expect(mathTest.detectableDropPp).toBeGreaterThan(2);
-    const allowed = await review(base, head, ['--no-optimize', '--fail-on-inconclusive', 'false']);
+    const strictTest = strict.report!.prompts.find((p) => p.path === 'prompts/math.txt')!.delta.test!;
+    expect(Number(said?.[1])).toBe(strictTest.n);
+    expect(Number(said?.[2])).toBeCloseTo(strictTest.detectableDropPp!, 1);
+    const allowed = await review(base, head, [
+      '--no-optimize',
+      '--min-detectable-drop',
+      '2',
+      '--fail-on-inconclusive',
+      'false',
+    ]);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(allowed.stderr).toMatch(/^warning: inconclusive, not failing the check: prompts\/math\.txt/m);
+    // By default (10 pp) its 60 test examples decide: no change, exit 0.
+    const res = await review(base, head, ['--no-optimize']);
+    expect(res.code, res.stderr).toBe(0);
+    // The gate used the base commit's 120 rows (60 test examples), not the PR's 100, and says so.
+    const math = res.report!.prompts.find((p) => p.path === 'prompts/math.txt')!;
+    expect(math.delta.test!.n).toBe(60);
+    expect(math.verdictKind).toBe('no-change');
+    expect(math.testChanges).toEqual(['dataset data/gsm8k.jsonl: +0 rows, −20 rows']);
+    expect(res.markdown).toMatch(
+      /prompts\/math\.txt: this PR changes its test \(dataset data\/gsm8k\.jsonl: \+0 rows, −20 rows\); the gate used the base commit's/,
+    );
     const byPath = Object.fromEntries(res.report!.prompts.map((p) => [p.path, p]));
-    expect(byPath['prompts/math.txt']!.verdictKind).toBe('inconclusive');
     expect(byPath['prompts/math.txt']!.status).toBe('reevaluated');
     expect(byPath['prompts/math.txt']!.reason).toMatch(/dataset data\/gsm8k\.jsonl changed/);
     expect(byPath['prompts/boolean.prompt.yml']!.status).toBe('removed');

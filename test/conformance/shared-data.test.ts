@@ -151,6 +151,9 @@ describe.skipIf(!HAVE_SHARED_DATA)('the real datasets as published, through the 
         '--no-optimize',
         '--fail-on',
         'never',
+        // 30 prompts × 40 examples × base and head: above the default ceiling of 1,000 requests.
+        '--max-calls',
+        '3000',
         ...endpoint,
       ],
       { cwd: tmp },

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../src/core/errors.js';
 import { describe, expect, it } from 'vitest';
 import { GitHubApiError } from '../../src/github/errors.js';
 import { getFileAt, LIST_FILES_CAP, listChangedFiles } from '../../src/github/pr.js';
@@ -94,7 +95,10 @@ describe('getFileAt', () => {
   it('refuses a directory instead of returning its listing as text', async () => {
     const { fake, client, repo } = await startHarness({ contents: { [HEAD]: { 'prompts/a.md': 'a' } } });
     const error = await failure(getFileAt(client(), { ...repo, path: 'prompts', ref: HEAD }));
-    expect(error.message).toBe(`prompts at ${HEAD} is a dir, not a file`);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(
+      `prompts: a folder at ${HEAD.slice(0, 7)}; prompts, configs and datasets must be regular files in the repository`,
+    );
     expectNoViolations(fake);
   });
 });

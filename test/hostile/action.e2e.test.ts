@@ -25,10 +25,13 @@ describe.concurrent('the bundled Action on hostile content', () => {
     const { expect } = ctx;
     const head = `${INTRO}\n${WORSE} ${HOSTILE_LINE}\n`;
     const w = await proxiedWorld(ctx, {
-      baseEdits: { [MATH]: `${INTRO}\n${BETTER} ${HOSTILE_LINE}\n` },
+      // The hostile rows are the repository's own (the base commit's): the gate never reads the PR's.
+      baseEdits: {
+        [MATH]: `${INTRO}\n${BETTER} ${HOSTILE_LINE}\n`,
+        'data/gsm8k.jsonl': await hostileDataset(),
+      },
       edits: {
         [MATH]: head,
-        'data/gsm8k.jsonl': await hostileDataset(),
         [HOSTILE_NAME]: `Answer with the number. ${HOSTILE_LINE}\n`,
       },
       decorate: hostileModel('Guess the answer quickly'),
@@ -116,7 +119,9 @@ describe.concurrent('the bundled Action on hostile content', () => {
         'prompts/edited.txt': onEdited(WORSE),
       },
     });
-    const run = await runAction(w, { inputs: QUICK_LPO });
+    // Three prompts evaluated on both sides take 720 of the default 1,000 requests; leave the
+    // optimizer enough for a suggestion on each.
+    const run = await runAction(w, { inputs: { ...QUICK_LPO, 'max-calls': '3000' } });
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(w.fake.violations).toEqual([]);
     const report = await readReport(run.outputs['report']!);

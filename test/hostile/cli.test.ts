@@ -20,7 +20,9 @@ let head: string;
 
 beforeAll(async () => {
   repo = new TempRepo();
-  base = repo.git('rev-parse', 'HEAD');
+  // The dataset is the repository's own (the base commit's): the gate never reads the PR's.
+  await writeBytes(repo.dir, 'data/gsm8k.jsonl', await hostileDataset());
+  base = repo.commit('hostile data');
   // The head prompt: BOM, CRLF, the hostile line, invalid bytes, and a worse instruction.
   const prompt = Buffer.concat([
     Buffer.from(`${BOM}Solve the grade-school math problem below.\r\n${HOSTILE_LINE}\r\nOdd bytes: `),
@@ -28,8 +30,7 @@ beforeAll(async () => {
     Buffer.from('\r\nGuess the answer quickly, then give the final answer as a number.\r\n'),
   ]);
   await writeBytes(repo.dir, 'prompts/math.txt', prompt);
-  await writeBytes(repo.dir, 'data/gsm8k.jsonl', await hostileDataset());
-  head = repo.commit('hostile prompt and data');
+  head = repo.commit('hostile prompt');
   sim = await startSimulator({ answerKey: await keyFromConfig('.github/lpo.yml', repo.dir), seed: 3 });
   proxy = await startModelProxy(sim.url, hostileModel('Guess the answer quickly'));
 }, 60_000);

@@ -34,7 +34,7 @@ describe('runReview with a deadline', () => {
       const before = sim.stats().total;
       const { report } = await runReview({
         // The working copy holds the datasets already, so nothing needs copying from the commits.
-        configs: { gate: config, head: config, origin: 'base', dataset: async () => {} },
+        configs: { gate: config, head: config, origin: 'base', dataset: async () => {}, changed: new Set() },
         limits: { models: ['m'], maxExamples: 1000 },
         baseSha: base,
         headSha: head,

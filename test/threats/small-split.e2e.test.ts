@@ -34,7 +34,7 @@ describe.concurrent('a test split too small to detect a drop', () => {
     expect(run.outputs['regressed']).toBe('false');
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(
-      /^too little test data to judge \(fail-on-inconclusive: true, min-delta: 2 pp\)/,
+      /^too little test data to judge \(fail-on-inconclusive: true, min-detectable-drop: 10 pp\)/,
     );
     expect(run.errors[0]).toMatch(new RegExp(`${MATH}: inconclusive: ${SMALL.source}`));
 
@@ -53,7 +53,7 @@ describe.concurrent('a test split too small to detect a drop', () => {
     const [comment, ...others] = summaries(w);
     expect(others).toEqual([]);
     expect(comment!.body).toContain(
-      '⚠️ **inconclusive**: 1 prompt with too little test data to detect a 2 pp drop',
+      '⚠️ **inconclusive**: 1 prompt with too little test data to detect a 10 pp drop',
     );
     expect(comment!.body).toMatch(new RegExp(`⚠️ inconclusive: ${SMALL.source}`));
     expect(comment!.body).toMatch(
