@@ -65,4 +65,6 @@ export function gateText(gate: GatePolicy): string {
 
 /** The inconclusive clause of the gate line; `fail-on: never` fails on nothing, so it has none. */
 const unsure = (gate: GatePolicy) =>
-  gate.failOnInconclusive ? `, or when test cannot detect a ${gate.minDetectableDrop} pp drop (inconclusive)` : '';
+  gate.failOnInconclusive
+    ? `, or when test cannot detect a ${gate.minDetectableDrop} pp drop (inconclusive)`
+    : '';

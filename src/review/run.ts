@@ -1,4 +1,4 @@
-import { ConfigError, errorMessage } from '../core/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { compareRuns, flippedExamples } from '../eval/compare.js';
 import { gate } from './gate.js';
 import { type EvalRun, evaluate } from '../eval/run.js';
@@ -9,9 +9,9 @@ import { usageBetween } from '../llm/usage.js';
 import type { OptimizeOptions } from '../optimize/index.js';
 import { addSuggestion, type Pending } from './suggest.js';
 import { type ReviewConfigSet, type ReviewTasks, reviewTasks, type TaskLimits, testNotes } from './tasks.js';
-import type { EvalTask, Example, Logger, SplitName, UsageSnapshot } from '../core/types.js';
+import type { Example, Logger, SplitName, UsageSnapshot } from '../core/types.js';
 import type { PromptJob } from '../vcs/changes.js';
-import type { GatePolicy, PromptReview, ReviewReport, Suggestion } from './model.js';
+import type { GatePolicy, PromptReview, ReviewReport } from './model.js';
 
 /** Flipped examples listed per prompt; the counts are always complete. */
 const MAX_FLIPPED = 20;
