@@ -50130,7 +50130,9 @@ function gateText(gate) {
     }
 }
 /** The inconclusive clause of the gate line; `fail-on: never` fails on nothing, so it has none. */
-const unsure = (gate) => gate.failOnInconclusive ? `, or when test cannot detect a ${gate.minDetectableDrop} pp drop (inconclusive)` : '';
+const unsure = (gate) => gate.failOnInconclusive
+    ? `, or when test cannot detect a ${gate.minDetectableDrop} pp drop (inconclusive)`
+    : '';
 
 ;// CONCATENATED MODULE: ./src/render/sections.ts
 
