@@ -20565,6 +20565,7 @@ function checkTemplates(entry, ctx) {
 
 
 
+
 const DEFAULT_CONFIG_PATH = '.github/lpo.yml';
 async function loadConfig(file, rootDir) {
     const absolute = external_node_path_default().resolve(rootDir, file);
@@ -20656,6 +20657,15 @@ function entryFor(config, promptPath) {
 }
 function normalizePromptPath(promptPath) {
     return promptPath.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+/**
+ * The files under `rootDir` some entry covers, posix and sorted. The tree is listed plainly and each
+ * path is matched by entryFor (linear-time, see globs.ts): handing the config's globs to a glob
+ * library would match them with backtracking regexes, which a crafted glob and file name can hang.
+ */
+async function coveredFiles(config, rootDir) {
+    const all = await glob(['**/*'], { cwd: rootDir, dot: true, ignore: ['.git/**', 'node_modules/**'] });
+    return all.filter((file) => entryFor(config, file) !== undefined).sort();
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -37131,11 +37141,15 @@ class BedrockOpenAI extends OpenAI {
 //# sourceMappingURL=index.mjs.map
 ;// CONCATENATED MODULE: ./src/llm/extract-json.ts
 // Reading JSON out of model output that may wrap it in prose or code fences.
+
 /**
  * The first parsable JSON value: the whole text, else the first balanced `{...}` that parses
  * (models wrap JSON in prose or code fences when the server ignores response_format).
  */
 function extractJson(text) {
+    // Untrusted text nested past any real object: whatever walks the value would overflow the stack.
+    if (tooDeepAt(text) !== -1)
+        return undefined;
     try {
         return JSON.parse(text.trim());
     }
@@ -46106,6 +46120,7 @@ function toNumber(s) {
 
 
 
+
 /** Relative tolerance for numeric equality: absorbs float noise (`0.1 + 0.2`), not rounding (`0.33` ≠ `1/3`). */
 const RELATIVE_TOLERANCE = 1e-6;
 /** Starts of `{` tried by the json scorer; each try scans the rest of the output once, so this bounds the work. */
@@ -46279,7 +46294,10 @@ function parseJsonOutput(output) {
     }
     return undefined;
 }
+/** A model's answer nested past any real object is no answer (what walks it would overflow). */
 function tryParse(s) {
+    if (tooDeepAt(s) !== -1)
+        return undefined;
     try {
         return JSON.parse(s);
     }
@@ -47338,7 +47356,6 @@ function withSplitFlags(tasks, values, standalone) {
 
 
 
-
 /** Exit code when no example of a prompt could be evaluated (2 is a usage or input error). */
 const EXIT_NOT_EVALUATED = 3;
 const HELP = `usage: lpo eval [flags] [prompt files...]
@@ -47439,7 +47456,7 @@ async function tasksFromConfig(values, positionals, rootDir) {
     const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir);
     const files = positionals.length
         ? positionals.map((p) => external_node_path_default().relative(rootDir, external_node_path_default().resolve(p)).split((external_node_path_default()).sep).join('/'))
-        : await glob(config.entries.flatMap((e) => e.files), { cwd: rootDir, dot: true, ignore: ['node_modules/**'] });
+        : await coveredFiles(config, rootDir);
     if (files.length === 0)
         throw new ConfigError(`${config.path}: no prompt file matches the "files" globs`);
     const tasks = [];
@@ -48652,6 +48669,8 @@ class Tally {
 
 
 
+/** Characters that reorder how text is displayed (Trojan Source, CVE-2021-42574). */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 const ALPHA = 0.05;
 /**
  * Below this many paired dev examples McNemar cannot reach ALPHA unless nearly every flip goes one way,
@@ -48785,10 +48804,18 @@ class BeamSearch {
         }
         return groups;
     }
-    /** Drops prompts already seen; the rest get their arrival number, rank's last tie-break. */
+    /**
+     * Drops prompts already seen, and prompts where the optimizer added bidi controls (a suggestion
+     * is committed as is, and those make the text read other than it runs); the rest get their arrival
+     * number, rank's last tie-break.
+     */
     admit(groups) {
         const fresh = [];
         for (const candidate of interleave(groups)) {
+            if (BIDI.test(candidate.prompt) && !BIDI.test(this.head.prompt)) {
+                this.tally.discard('bidi controls');
+                continue;
+            }
             if (this.seen.has(candidate.prompt)) {
                 this.tally.discard('duplicate');
                 continue;
@@ -51369,7 +51396,6 @@ function corruptAnswer(kind, answer, unit) {
 
 
 
-
 // The simulator learns the answers from the same loaders the evaluator uses, so a field is turned
 // into text exactly as the evaluator will send and score it.
 async function keyFromDataset(file, input, target) {
@@ -51387,7 +51413,7 @@ async function keyFromConfig(configFile, rootDir) {
  */
 async function answerKeyFromConfig(configFile, rootDir) {
     const config = await loadConfig(configFile, rootDir);
-    const files = await glob(config.entries.flatMap((e) => e.files), { cwd: rootDir, dot: true, ignore: ['node_modules/**'] });
+    const files = await coveredFiles(config, rootDir);
     if (files.length === 0) {
         throw new ConfigError(`${config.path}: no prompt file under ${rootDir} matches the "files" globs, so the answer key would be empty`);
     }

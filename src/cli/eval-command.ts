@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { glob } from 'tinyglobby';
-import { DEFAULT_CONFIG_PATH, entryFor, loadConfig, type PromptEntry } from '../config/load.js';
+import { coveredFiles, DEFAULT_CONFIG_PATH, entryFor, loadConfig, type PromptEntry } from '../config/load.js';
 import { CONFIG_SCORERS, PromptEntrySchema } from '../config/schema.js';
 import { configRoot } from '../config/root.js';
 import { insideDir } from '../core/paths.js';
@@ -131,10 +130,7 @@ async function tasksFromConfig(values: Values, positionals: string[], rootDir: s
   const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH, rootDir);
   const files = positionals.length
     ? positionals.map((p) => path.relative(rootDir, path.resolve(p)).split(path.sep).join('/'))
-    : await glob(
-        config.entries.flatMap((e) => e.files),
-        { cwd: rootDir, dot: true, ignore: ['node_modules/**'] },
-      );
+    : await coveredFiles(config, rootDir);
   if (files.length === 0) throw new ConfigError(`${config.path}: no prompt file matches the "files" globs`);
   const tasks: EvalTask[] = [];
   for (const file of files.sort()) {

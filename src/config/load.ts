@@ -2,6 +2,7 @@
 
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { glob } from 'tinyglobby';
 import { insideDir } from '../core/paths.js';
 import { ConfigError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
@@ -141,4 +142,14 @@ export function entryFor(config: LpoConfig, promptPath: string): PromptEntry | u
 
 export function normalizePromptPath(promptPath: string): string {
   return promptPath.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+/**
+ * The files under `rootDir` some entry covers, posix and sorted. The tree is listed plainly and each
+ * path is matched by entryFor (linear-time, see globs.ts): handing the config's globs to a glob
+ * library would match them with backtracking regexes, which a crafted glob and file name can hang.
+ */
+export async function coveredFiles(config: LpoConfig, rootDir: string): Promise<string[]> {
+  const all = await glob(['**/*'], { cwd: rootDir, dot: true, ignore: ['.git/**', 'node_modules/**'] });
+  return all.filter((file) => entryFor(config, file) !== undefined).sort();
 }

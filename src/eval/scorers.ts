@@ -3,6 +3,7 @@
 // output, so a GSM8K target `…\n#### 18` is compared as `18`.
 
 import { ConfigError } from '../core/errors.js';
+import { tooDeepAt } from '../core/nesting.js';
 import { compileLinear, type LinearRegex, whyNot } from '../core/linear-regex.js';
 import type { ScorerSpec } from '../core/types.js';
 import { extractAnswer, normalizeText, parseNumber } from './extract.js';
@@ -196,7 +197,9 @@ function parseJsonOutput(output: string): unknown {
   return undefined;
 }
 
+/** A model's answer nested past any real object is no answer (what walks it would overflow). */
 function tryParse(s: string): unknown {
+  if (tooDeepAt(s) !== -1) return undefined;
   try {
     return JSON.parse(s) as unknown;
   } catch {

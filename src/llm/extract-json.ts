@@ -1,10 +1,13 @@
 // Reading JSON out of model output that may wrap it in prose or code fences.
+import { tooDeepAt } from '../core/nesting.js';
 
 /**
  * The first parsable JSON value: the whole text, else the first balanced `{...}` that parses
  * (models wrap JSON in prose or code fences when the server ignores response_format).
  */
 export function extractJson(text: string): unknown {
+  // Untrusted text nested past any real object: whatever walks the value would overflow the stack.
+  if (tooDeepAt(text) !== -1) return undefined;
   try {
     return JSON.parse(text.trim());
   } catch {

@@ -31,6 +31,9 @@ export interface OptimizeArgs {
   fileText?: string;
 }
 
+/** Characters that reorder how text is displayed (Trojan Source, CVE-2021-42574). */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
 export const ALPHA = 0.05;
 /**
  * Below this many paired dev examples McNemar cannot reach ALPHA unless nearly every flip goes one way,
@@ -176,10 +179,18 @@ export class BeamSearch {
     return groups;
   }
 
-  /** Drops prompts already seen; the rest get their arrival number, rank's last tie-break. */
+  /**
+   * Drops prompts already seen, and prompts where the optimizer added bidi controls (a suggestion
+   * is committed as is, and those make the text read other than it runs); the rest get their arrival
+   * number, rank's last tie-break.
+   */
   private admit(groups: Candidate[][]): Candidate[] {
     const fresh: Candidate[] = [];
     for (const candidate of interleave(groups)) {
+      if (BIDI.test(candidate.prompt) && !BIDI.test(this.head.prompt)) {
+        this.tally.discard('bidi controls');
+        continue;
+      }
       if (this.seen.has(candidate.prompt)) {
         this.tally.discard('duplicate');
         continue;

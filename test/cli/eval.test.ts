@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,24 @@ describe('lpo eval with the config', () => {
       'prompts/boolean.prompt.yml',
       'prompts/math.txt',
     ]);
+  });
+});
+
+describe('lpo eval with a glob a backtracking matcher cannot finish', () => {
+  it('lists the repository and matches in linear time: a crafted file name does not hang it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'lpo-cli-glob-'));
+    await cp(EXAMPLES, dir, { recursive: true });
+    const config = await readFile(path.join(dir, '.github', 'lpo.yml'), 'utf8');
+    // picomatch turns `(a|aa)+x` into a regex that takes ~fib(80) steps on this name.
+    await writeFile(
+      path.join(dir, '.github', 'lpo.yml'),
+      config.replace('- files: "prompts/*.txt"', '- files: ["prompts/*.txt", "prompts/(a|aa)+x"]'),
+    );
+    await writeFile(path.join(dir, 'prompts', `${'a'.repeat(80)}!`), 'not a prompt\n');
+    const res = await runCli(['eval', '--base-url', sim.url, '--no-cache', '--split', 'test'], { cwd: dir });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('prompts/math.txt');
+    expect(res.stdout).not.toContain('aaaa');
   });
 });
 

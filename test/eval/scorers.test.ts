@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { score, validateScorer } from '../../src/eval/scorers.js';
+import { extractJson } from '../../src/llm/extract-json.js';
 import type { ScorerSpec } from '../../src/core/types.js';
 
 // Real rows, copied verbatim. GSM8K (test.jsonl lines 1, 3, 147, 490) and BIG-Bench-Hard are MIT
@@ -479,6 +480,12 @@ describe('json scorer', () => {
     ['empty output', '', false],
   ])('%s', (_name, output, correct) => {
     expect(score(answer, output, GSM8K.ducks.answer).correct).toBe(correct);
+  });
+
+  it('reads an answer nested 100,000 deep as no JSON, a wrong answer rather than a crash', () => {
+    const deep = `{"result": {"answer": ${'['.repeat(100_000)}18${']'.repeat(100_000)}}}`;
+    expect(score(answer, deep, '18')).toEqual({ correct: false, extracted: '' });
+    expect(extractJson(deep)).toBeUndefined();
   });
 
   it('reports the field value as extracted', () => {

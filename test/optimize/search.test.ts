@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LlmClient } from '../../src/llm/client.js';
+import { LlmClient } from '../../src/llm/client.js';
+import { startModelProxy } from '../hostile/model-proxy.js';
 import type { SimulatorHandle } from '../../src/tools/simulator/simulator.js';
 import { DEFAULT_OPTIONS, type OptimizeOptions, optimizePrompt } from '../../src/optimize/index.js';
 import { toSuggestion } from '../../src/review/suggestion.js';
@@ -131,5 +132,32 @@ describe('optimizePrompt on the simulator', () => {
     });
     expect(result.withheld).toMatch(/every message holds \{\{placeholders\}\}/);
     expect(client.usage().calls).toBe(0);
+  });
+});
+
+describe('optimizePrompt on an optimizer that adds bidi controls', () => {
+  it('discards those proposals, so no suggestion can carry text that reads other than it runs', async () => {
+    const { sim } = await simulated();
+    handles.push(sim);
+    // Every optimizer answer gets U+202E (right-to-left override) inside its words.
+    const proxy = await startModelProxy(sim.url, (content, request) =>
+      request.messages?.some((m) => m.content.includes('### Task:'))
+        ? content.replace(/ /g, ' \u202E')
+        : content,
+    );
+    const client = new LlmClient({ baseURL: proxy.url, apiKey: 'x', maxRetries: 0, cacheDir: null });
+    try {
+      for (const mode of ['local', 'global'] as const) {
+        const result = await run(client, 'Guess the answer, then reply.\n', {
+          method: 'apo',
+          mode,
+          maxCalls: 200,
+        });
+        expect(result.discarded['bidi controls'], mode).toBeGreaterThan(0);
+        expect(result.best.prompt).not.toMatch(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { glob } from 'tinyglobby';
-import { entryFor, loadConfig } from '../../config/load.js';
+import { coveredFiles, entryFor, loadConfig } from '../../config/load.js';
 import { configRoot } from '../../config/root.js';
 import { buildTask } from '../../config/task.js';
 import { examplesFromRows, loadExamples } from '../../dataset/examples.js';
@@ -36,10 +35,7 @@ export async function keyFromConfig(configFile: string, rootDir: string): Promis
  */
 export async function answerKeyFromConfig(configFile: string, rootDir: string): Promise<AnswerKey> {
   const config = await loadConfig(configFile, rootDir);
-  const files = await glob(
-    config.entries.flatMap((e) => e.files),
-    { cwd: rootDir, dot: true, ignore: ['node_modules/**'] },
-  );
+  const files = await coveredFiles(config, rootDir);
   if (files.length === 0) {
     throw new ConfigError(
       `${config.path}: no prompt file under ${rootDir} matches the "files" globs, so the answer key would be empty`,
