@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3687);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2627);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3687:
+/***/ 2627:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45523,6 +45523,28 @@ class Reachability {
     }
 }
 
+;// CONCATENATED MODULE: ./src/llm/client-options.ts
+// Checks of the client's own options, made once when it is built: a bad one is a ConfigError.
+
+
+function checkBaseURL(baseURL) {
+    try {
+        const url = new URL(baseURL);
+        if (url.protocol === 'http:' || url.protocol === 'https:')
+            return endpointId(baseURL);
+    }
+    catch {
+        // reported below
+    }
+    throw new ConfigError(`LLM baseURL ${JSON.stringify(baseURL)} is not an http(s) URL (expected e.g. https://api.openai.com/v1)`);
+}
+function checkInteger(name, value, min) {
+    if (!Number.isInteger(value) || value < min) {
+        throw new ConfigError(`LLM option ${name} is ${value}; expected an integer >= ${min}`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/llm/reply.ts
 // The endpoint's reply, read as the untrusted input it is. Every field used is checked (a reply that
 // breaks the API is a `protocol` error of that request), token counts must be real counts, and what
@@ -45662,6 +45684,7 @@ function describeFailure(kind) {
 
 
 
+
 /**
  * Per attempt. Eval answers are a few hundred tokens at most, which even a slow local model produces
  * well within a minute; a request silent for longer is almost always a dead connection or a stuck
@@ -45694,6 +45717,8 @@ class LlmClient {
     /** Made once the endpoint is known to be down (see reachability.ts): every later call fails with it. */
     unreachable = null;
     ceiling;
+    /** Requests in flight at most: the one throttle; callers size their worker pools from it. */
+    concurrency;
     constructor(opts) {
         this.opts = opts;
         this.ceiling = opts.ceilings ? new Ceiling(opts.ceilings, () => this.counter.snapshot()) : null;
@@ -45701,6 +45726,7 @@ class LlmClient {
         this.timeoutMs = checkInteger('timeoutMs', opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1);
         this.maxRetries = checkInteger('maxRetries', opts.maxRetries ?? DEFAULT_MAX_RETRIES, 0);
         const concurrency = checkInteger('concurrency', opts.concurrency ?? DEFAULT_CONCURRENCY, 1);
+        this.concurrency = concurrency;
         this.limit = pLimit(concurrency);
         this.reachability = new Reachability(concurrency);
         this.cache = opts.cacheDir
@@ -45893,23 +45919,6 @@ class LlmClient {
     clean(text) {
         return cleanDetail(text, this.opts.apiKey);
     }
-}
-function checkBaseURL(baseURL) {
-    try {
-        const url = new URL(baseURL);
-        if (url.protocol === 'http:' || url.protocol === 'https:')
-            return endpointId(baseURL);
-    }
-    catch {
-        // reported below
-    }
-    throw new ConfigError(`LLM baseURL ${JSON.stringify(baseURL)} is not an http(s) URL (expected e.g. https://api.openai.com/v1)`);
-}
-function checkInteger(name, value, min) {
-    if (!Number.isInteger(value) || value < min) {
-        throw new ConfigError(`LLM option ${name} is ${value}; expected an integer >= ${min}`);
-    }
-    return value;
 }
 
 
@@ -46609,8 +46618,8 @@ function* arrayJobs(splits) {
 }
 /**
  * Scores a prompt on the given splits. A fixed pool of workers pulls examples one at a time, so
- * memory stays flat on large datasets (no promise per row up front) while the endpoint sees
- * `concurrency` requests in flight.
+ * memory stays flat on large datasets (no promise per row up front). The pool is as large as the
+ * client's concurrency, which is the one throttle on requests in flight.
  */
 function evaluate(task, splits, opts) {
     const sizes = {};
@@ -46693,7 +46702,7 @@ async function evaluateStream(task, jobs, sizes, opts) {
             opts.onProgress?.(done, total);
         }
     };
-    const workers = Math.max(1, Math.min(opts.concurrency, total));
+    const workers = Math.max(1, Math.min(opts.client.concurrency, total));
     await Promise.all(Array.from({ length: workers }, worker));
     const run = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
     const spent = opts.client.exhausted();
@@ -47544,7 +47553,6 @@ async function evalCommand(argv) {
             const report = await evalTask(task, {
                 client,
                 model: endpoint.taskModel,
-                concurrency: endpoint.concurrency,
                 which,
                 rootDir,
                 simulated: () => client.simulated(),
@@ -48778,7 +48786,7 @@ class BeamSearch {
     }
     score(prompt, split, keep) {
         const { task, splits, client } = this.args;
-        return this.budget.within(splits[split].length, keep, () => evaluate(task, { [split]: splits[split] }, { client, model: this.args.taskModel, concurrency: this.args.concurrency, prompt }));
+        return this.budget.within(splits[split].length, keep, () => evaluate(task, { [split]: splits[split] }, { client, model: this.args.taskModel, prompt }));
     }
     async expand(step) {
         const groups = [];
@@ -49071,7 +49079,6 @@ async function optimizeCommand(argv) {
             client,
             taskModel: endpoint.taskModel,
             optimizerModel,
-            concurrency: endpoint.concurrency,
             options,
             fileText: await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(rootDir, task.promptPath), 'utf8'),
             onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best dev ${percent(s.dev)}, ${s.calls} calls\n`),
@@ -49288,7 +49295,6 @@ async function suggest(ctx, work, sharing) {
         client: ctx.client,
         taskModel: ctx.taskModel,
         optimizerModel: ctx.optimizerModel,
-        concurrency: ctx.concurrency,
         options,
         headRun,
         fileText: headText,
@@ -49532,7 +49538,6 @@ async function reviewPrompt(ctx, job, prepared, headTexts, pending) {
     const opts = {
         client: ctx.client,
         model: ctx.taskModel,
-        concurrency: ctx.concurrency,
         ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
     };
     const baseRun = base ? await evaluate(base, splits, { ...opts, onProgress: progress('base') }) : null;
@@ -49905,7 +49910,6 @@ async function review(input, configs) {
         client,
         taskModel: settings.endpoint.taskModel,
         optimizerModel: settings.optimizerModel,
-        concurrency: settings.endpoint.concurrency,
         gate: settings.gate,
         optimize: settings.optimize,
         optimizeOptions: settings.optimizeOptions,

@@ -113,7 +113,6 @@ async function review(input: ReviewAppInput, configs: ReviewConfigs): Promise<Re
     client,
     taskModel: settings.endpoint.taskModel,
     optimizerModel: settings.optimizerModel,
-    concurrency: settings.endpoint.concurrency,
     gate: settings.gate,
     optimize: settings.optimize,
     optimizeOptions: settings.optimizeOptions,

@@ -219,7 +219,6 @@ export async function evalCommand(argv: string[]): Promise<number> {
       const report = await evalTask(task, {
         client,
         model: endpoint.taskModel,
-        concurrency: endpoint.concurrency,
         which,
         rootDir,
         simulated: () => client.simulated(),

@@ -148,7 +148,6 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
       client,
       taskModel: endpoint.taskModel,
       optimizerModel,
-      concurrency: endpoint.concurrency,
       options,
       fileText: await readFile(path.resolve(rootDir, task.promptPath), 'utf8'),
       onStep: (s) =>

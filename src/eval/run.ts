@@ -33,7 +33,6 @@ export interface EvalOptions {
   client: LlmClient;
   /** Task model; a .prompt.yml `model` or a config entry's `model` wins over it. */
   model: string;
-  concurrency: number;
   /** Replaces the task's prompt text (used to score a candidate prompt against the same task). */
   prompt?: string;
   /** Called after every finished example. */
@@ -175,8 +174,8 @@ function* arrayJobs(splits: Partial<Record<SplitName, Example[]>>): Generator<Jo
 
 /**
  * Scores a prompt on the given splits. A fixed pool of workers pulls examples one at a time, so
- * memory stays flat on large datasets (no promise per row up front) while the endpoint sees
- * `concurrency` requests in flight.
+ * memory stays flat on large datasets (no promise per row up front). The pool is as large as the
+ * client's concurrency, which is the one throttle on requests in flight.
  */
 export function evaluate(
   task: EvalTask,
@@ -261,7 +260,7 @@ export async function evaluateStream(
       opts.onProgress?.(done, total);
     }
   };
-  const workers = Math.max(1, Math.min(opts.concurrency, total));
+  const workers = Math.max(1, Math.min(opts.client.concurrency, total));
   await Promise.all(Array.from({ length: workers }, worker));
   const run: EvalRun = { splits: {}, wallMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
   const spent = opts.client.exhausted();

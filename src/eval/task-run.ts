@@ -59,7 +59,6 @@ export async function loadTaskSplits(
 export interface TaskEvalOptions {
   client: LlmClient;
   model: string;
-  concurrency: number;
   which: SplitChoice;
   rootDir: string;
   simulated: () => boolean;

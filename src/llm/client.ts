@@ -9,11 +9,12 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { z } from 'zod';
 import { DEFAULT_CONCURRENCY } from '../config/settings.js';
-import { ConfigError, errorMessage } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { UsageSnapshot } from '../core/types.js';
-import { type CachedResponse, cacheKey, endpointId, ResponseCache } from './cache.js';
+import { type CachedResponse, cacheKey, ResponseCache } from './cache.js';
 import { Ceiling, type Ceilings } from './ceiling.js';
 import { Reachability } from './reachability.js';
+import { checkBaseURL, checkInteger } from './client-options.js';
 import {
   type ChatRequest,
   type ChatResult,
@@ -63,6 +64,8 @@ export class LlmClient {
   private unreachable: LlmError | null = null;
 
   private readonly ceiling: Ceiling | null;
+  /** Requests in flight at most: the one throttle; callers size their worker pools from it. */
+  readonly concurrency: number;
 
   constructor(private readonly opts: LlmOptions & { ceilings?: Ceilings }) {
     this.ceiling = opts.ceilings ? new Ceiling(opts.ceilings, () => this.counter.snapshot()) : null;
@@ -70,6 +73,7 @@ export class LlmClient {
     this.timeoutMs = checkInteger('timeoutMs', opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1);
     this.maxRetries = checkInteger('maxRetries', opts.maxRetries ?? DEFAULT_MAX_RETRIES, 0);
     const concurrency = checkInteger('concurrency', opts.concurrency ?? DEFAULT_CONCURRENCY, 1);
+    this.concurrency = concurrency;
     this.limit = pLimit(concurrency);
     this.reachability = new Reachability(concurrency);
     this.cache = opts.cacheDir
@@ -275,25 +279,6 @@ export class LlmClient {
   private clean(text: string): string {
     return cleanDetail(text, this.opts.apiKey);
   }
-}
-
-function checkBaseURL(baseURL: string): string {
-  try {
-    const url = new URL(baseURL);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return endpointId(baseURL);
-  } catch {
-    // reported below
-  }
-  throw new ConfigError(
-    `LLM baseURL ${JSON.stringify(baseURL)} is not an http(s) URL (expected e.g. https://api.openai.com/v1)`,
-  );
-}
-
-function checkInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`LLM option ${name} is ${value}; expected an integer >= ${min}`);
-  }
-  return value;
 }
 
 export { extractJson } from './extract-json.js';

@@ -20,7 +20,6 @@ export interface OptimizeArgs {
   client: LlmClient;
   taskModel: string;
   optimizerModel: string;
-  concurrency: number;
   options: OptimizeOptions;
   /** The head prompt's evaluation, when the caller already has it (saves its calls). */
   headRun?: EvalRun;
@@ -150,11 +149,7 @@ export class BeamSearch {
   private score(prompt: string, split: SplitName, keep: number) {
     const { task, splits, client } = this.args;
     return this.budget.within(splits[split].length, keep, () =>
-      evaluate(
-        task,
-        { [split]: splits[split] },
-        { client, model: this.args.taskModel, concurrency: this.args.concurrency, prompt },
-      ),
+      evaluate(task, { [split]: splits[split] }, { client, model: this.args.taskModel, prompt }),
     );
   }
 

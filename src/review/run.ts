@@ -28,7 +28,6 @@ export interface ReviewContext {
   client: LlmClient;
   taskModel: string;
   optimizerModel: string;
-  concurrency: number;
   gate: GatePolicy;
   optimize: boolean;
   optimizeOptions: OptimizeOptions;
@@ -124,7 +123,6 @@ async function reviewPrompt(
   const opts = {
     client: ctx.client,
     model: ctx.taskModel,
-    concurrency: ctx.concurrency,
     ...(ctx.stopAt !== undefined ? { stopAt: ctx.stopAt } : {}),
   };
   const baseRun = base ? await evaluate(base, splits, { ...opts, onProgress: progress('base') }) : null;

@@ -16,7 +16,6 @@ export interface SuggestContext {
   client: LlmClient;
   taskModel: string;
   optimizerModel: string;
-  concurrency: number;
   optimize: boolean;
   optimizeOptions: OptimizeOptions;
   stopAt?: number;
@@ -72,7 +71,6 @@ async function suggest(ctx: SuggestContext, work: Pending, sharing: number): Pro
     client: ctx.client,
     taskModel: ctx.taskModel,
     optimizerModel: ctx.optimizerModel,
-    concurrency: ctx.concurrency,
     options,
     headRun,
     fileText: headText,

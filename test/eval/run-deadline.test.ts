@@ -32,11 +32,9 @@ const task: EvalTask = {
 };
 
 let server: FakeOpenAI;
-let client: LlmClient;
 
 beforeAll(async () => {
   server = await startFakeOpenAI(() => ({ json: completion(ANSWER) }));
-  client = new LlmClient({ baseURL: server.baseURL, apiKey: 'test', maxRetries: 0, cacheDir: null });
 });
 afterAll(() => server.close());
 
@@ -49,10 +47,17 @@ describe('evaluate with a deadline and a slow scorer', () => {
       expect(score(slow, ANSWER, 'c').correct).toBe(false);
       const scoringMs = performance.now() - started;
       const before = server.requests.length;
+      const pool = new LlmClient({
+        baseURL: server.baseURL,
+        apiKey: 'test',
+        maxRetries: 0,
+        cacheDir: null,
+        concurrency,
+      });
       const run = await evaluate(
         task,
         { dev: examples },
-        { client, model: 'm', concurrency, stopAt: Date.now() + scoringMs / 2 },
+        { client: pool, model: 'm', stopAt: Date.now() + scoringMs / 2 },
       );
       const results = run.splits.dev!.results;
       const ran = results.filter((r) => r.error !== DEADLINE_ERROR);

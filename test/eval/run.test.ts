@@ -62,7 +62,7 @@ afterAll(() => server.close());
 
 describe('evaluate', () => {
   it('counts a failed call as an error, excluded from accuracy, and a truncated answer as wrong', async () => {
-    const run = await evaluate(task, { test: examples }, { client, model: 'm', concurrency: 2 });
+    const run = await evaluate(task, { test: examples }, { client, model: 'm' });
     const { summary, results } = run.splits.test!;
     expect(results.map((r) => r.verdict)).toEqual(['correct', 'wrong', 'error', 'wrong']);
     expect(results[2]!.error).toMatch(/400/);
@@ -78,8 +78,8 @@ describe('evaluate', () => {
 
   it('a lean run counts the same summaries but keeps only the errored examples, in file order, without texts', async () => {
     const splits = { dev: examples.slice(0, 2), test: [...examples].reverse() };
-    const full = await evaluate(task, splits, { client, model: 'm', concurrency: 3 });
-    const lean = await evaluate(task, splits, { client, model: 'm', concurrency: 3, lean: true });
+    const full = await evaluate(task, splits, { client, model: 'm' });
+    const lean = await evaluate(task, splits, { client, model: 'm', lean: true });
     expect(lean.splits.dev!.summary).toEqual(full.splits.dev!.summary);
     expect(lean.splits.test!.summary).toEqual(full.splits.test!.summary);
     expect(lean.splits.test!.summary).toMatchObject({ total: 4, correct: 1, errors: 1 });
@@ -93,11 +93,7 @@ describe('evaluate', () => {
 
   it('starts no example after the deadline and says why', async () => {
     const before = server.requests.length;
-    const run = await evaluate(
-      task,
-      { dev: examples },
-      { client, model: 'm', concurrency: 2, stopAt: Date.now() - 1 },
-    );
+    const run = await evaluate(task, { dev: examples }, { client, model: 'm', stopAt: Date.now() - 1 });
     expect(server.requests.length).toBe(before);
     expect(run.stopped).toBe(true);
     expect(run.splits.dev!.results.every((r) => r.verdict === 'error' && r.error === DEADLINE_ERROR)).toBe(
@@ -108,11 +104,7 @@ describe('evaluate', () => {
 
   it('sends the prompt and the example through the template, with temperature 0 by default', async () => {
     const before = server.requests.length;
-    await evaluate(
-      task,
-      { dev: examples.slice(0, 1) },
-      { client, model: 'm', concurrency: 1, prompt: 'Think {{x}}.' },
-    );
+    await evaluate(task, { dev: examples.slice(0, 1) }, { client, model: 'm', prompt: 'Think {{x}}.' });
     const body = server.requests[before]!.body;
     expect(body.temperature).toBe(0);
     // The override is placed literally: a prompt's own braces are never expanded.
@@ -151,7 +143,7 @@ describe('answers the prompt made unusable', () => {
     });
     try {
       const llm = new LlmClient({ baseURL: endpoint.baseURL, apiKey: 'test', maxRetries: 0, cacheDir: null });
-      const run = await evaluate(jsonTask, { test: rows }, { client: llm, model: 'm', concurrency: 4 });
+      const run = await evaluate(jsonTask, { test: rows }, { client: llm, model: 'm' });
       const { summary, results } = run.splits.test!;
       const by = Object.fromEntries(results.map((r) => [r.id, r]));
       for (const kind of ['filtered', 'refused', 'truncated', 'empty', 'invalid-json']) {

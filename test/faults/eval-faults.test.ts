@@ -62,7 +62,6 @@ describe('evaluation with faulty model calls', () => {
     const report = await evalTask(task, {
       client,
       model: TASK_MODEL,
-      concurrency: 8,
       which: 'all',
       rootDir: ROOT,
       simulated: () => client.simulated(),

@@ -30,7 +30,6 @@ describe('LPO with 20 % faulty model calls', () => {
       client,
       taskModel: TASK_MODEL,
       optimizerModel: 'optimizer-model',
-      concurrency: 8,
       options: {
         ...DEFAULT_OPTIONS,
         method: 'apo',

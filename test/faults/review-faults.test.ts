@@ -26,7 +26,6 @@ describe('every model call failing', () => {
     const report = await evalTask(gsmTask('Think step by step.'), {
       client,
       model: TASK_MODEL,
-      concurrency: 8,
       which: 'all',
       rootDir: ROOT,
       simulated: () => client.simulated(),

@@ -61,7 +61,6 @@ async function optimize(fileText: string, maxCalls = 300) {
     client,
     taskModel: 'task-model',
     optimizerModel: 'optimizer-model',
-    concurrency: 8,
     options: { ...DEFAULT_OPTIONS, method: 'apo', mode: 'local', maxCalls },
     fileText,
   });

@@ -30,7 +30,6 @@ async function run(
     client,
     taskModel: 'task-model',
     optimizerModel: 'optimizer-model',
-    concurrency: 8,
     options: { ...DEFAULT_OPTIONS, ...options },
   });
 }
@@ -127,7 +126,6 @@ describe('optimizePrompt on the simulator', () => {
       client,
       taskModel: 't',
       optimizerModel: 'o',
-      concurrency: 2,
       options: DEFAULT_OPTIONS,
     });
     expect(result.withheld).toMatch(/every message holds \{\{placeholders\}\}/);

@@ -45,7 +45,6 @@ describe('runReview with a deadline', () => {
         client,
         taskModel: 'm',
         optimizerModel: 'm',
-        concurrency: 4,
         gate: {
           failOn: 'significant-regression',
           minDelta: 2,

@@ -108,7 +108,7 @@ function sharedArgs(flags: Flags, simUrl: string | null, task: EvalTask, splits:
   });
   const taskModel = flags['task-model'] ?? (live ? 'gpt-4.1-mini' : SIMULATED_MODEL);
   const optimizerModel = flags['optimizer-model'] ?? taskModel;
-  return { task, splits, client, taskModel, optimizerModel, concurrency };
+  return { task, splits, client, taskModel, optimizerModel };
 }
 
 /** The default options with this configuration and the budget and step flags (read when first used). */
@@ -134,9 +134,9 @@ async function compareMethods(
   configurations: { methods: OptimizeMethod[]; modes: OptimizeMode[] },
   optionsFor: (method: OptimizeMethod, mode: OptimizeMode) => OptimizeOptions,
 ): Promise<Row[]> {
-  const { task, splits, client, taskModel: model, concurrency } = shared;
+  const { task, splits, client, taskModel: model } = shared;
   // The initial prompt is scored once and shared, so each configuration's calls are its search alone.
-  const headRun = await evaluate(task, splits, { client, model, concurrency });
+  const headRun = await evaluate(task, splits, { client, model });
   const rows = [HEADER, initialRow(headRun, client.usage().calls)];
   for (const method of configurations.methods) {
     for (const mode of configurations.modes) {
