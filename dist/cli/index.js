@@ -48913,7 +48913,6 @@ class BeamSearch {
 
 
 
-
 function checkOptions(o) {
     for (const key of ['steps', 'beam', 'candidates', 'maxEditWords', 'maxCalls']) {
         if (!Number.isInteger(o[key]) || o[key] < 1)
@@ -48949,6 +48948,7 @@ async function optimizePrompt(args) {
 
 ;// CONCATENATED MODULE: ./src/optimize/index.ts
 // Local Prompt Optimization (arXiv 2504.20355) on top of APE, APO (ProTeGi) and PE2: the public API.
+
 
 
 

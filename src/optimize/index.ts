@@ -1,12 +1,6 @@
 // Local Prompt Optimization (arXiv 2504.20355) on top of APE, APO (ProTeGi) and PE2: the public API.
-export {
-  ALPHA,
-  beatsOnDev,
-  MIN_NET_GAIN,
-  MIN_PAIRED_FOR_TEST,
-  type OptimizeArgs,
-  optimizePrompt,
-} from './search.js';
+export { optimizePrompt } from './search.js';
+export { ALPHA, beatsOnDev, MIN_NET_GAIN, MIN_PAIRED_FOR_TEST, type OptimizeArgs } from './search-step.js';
 export { spansFor, vsHeadOf } from './result.js';
 export type { FileOptimizeResult } from './prompt-yml.js';
 export { Budget, type BudgetUse } from './budget.js';

@@ -6,14 +6,6 @@ import { chooseMessage, type FileOptimizeResult, intoPromptFile } from './prompt
 import { BeamSearch, type OptimizeArgs } from './search-step.js';
 import type { OptimizeOptions } from './types.js';
 
-export {
-  ALPHA,
-  beatsOnDev,
-  MIN_NET_GAIN,
-  MIN_PAIRED_FOR_TEST,
-  type OptimizeArgs,
-} from './search-step.js';
-
 function checkOptions(o: OptimizeOptions): void {
   for (const key of ['steps', 'beam', 'candidates', 'maxEditWords', 'maxCalls'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1)
