@@ -1,4 +1,4 @@
-// `npm run repro -- --dataset gsm8k|multiarith|bbh:<task> [--method ape|apo|pe2] [--mode local|global]
+// `npm run repro -- --dataset gsm8k|multiarith|bbh:<task> [--method ape|apo|pe2] [--mode local|global] [--search beam|pareto]
 // [--n <test N>] [--base-url <url>]`: runs src/tools/repro/repro.ts through tsx (the source, not the bundle).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

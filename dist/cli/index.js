@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2627);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(559);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2627:
+/***/ 559:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21209,12 +21209,12 @@ function splitInfo(spec, counts) {
         test: side('test', 1 - plan.devFraction, plan.testCap, spec.test ?? null),
     };
 }
-const pct = (x) => `${Number((x * 100).toFixed(1))} %`;
+const split_info_pct = (x) => `${Number((x * 100).toFixed(1))} %`;
 /** `dev 42 (50 % of rows, seed 1), test 38 (the other 50 %), 80 rows`: the rule beside its outcome. */
 function splitRule(info) {
     const cap = (s) => s.requested !== null ? `up to ${s.requested}` : s.cap !== null ? `at most ${s.cap}` : null;
-    const dev = [cap(info.dev), `${pct(info.dev.share)} of rows`, `seed ${info.seed}`].filter(Boolean);
-    const test = [cap(info.test), `the other ${pct(info.test.share)}`].filter(Boolean);
+    const dev = [cap(info.dev), `${split_info_pct(info.dev.share)} of rows`, `seed ${info.seed}`].filter(Boolean);
+    const test = [cap(info.test), `the other ${split_info_pct(info.test.share)}`].filter(Boolean);
     const rows = `${info.rows.toLocaleString('en-US')} row${info.rows === 1 ? '' : 's'}`;
     return `dev ${info.dev.n} (${dev.join(', ')}), test ${info.test.n} (${test.join(', ')}), ${rows}`;
 }
@@ -21228,7 +21228,7 @@ function splitWarnings(info) {
             continue;
         const why = name === 'dev' && info.test.requested === null
             ? 'a dev count alone takes half the rows; give test a count too, or dev as a fraction'
-            : `rows go ${pct(info.dev.share)} / ${pct(info.test.share)} by dev / (dev + test); add rows or ask for less`;
+            : `rows go ${split_info_pct(info.dev.share)} / ${split_info_pct(info.test.share)} by dev / (dev + test); add rows or ask for less`;
         out.push(`the split asks for ${name} ${s.requested}, but only ${s.candidates} of ${info.rows} rows fall in ${name} (${why})`);
     }
     return out;
@@ -21249,6 +21249,19 @@ function signedPp(delta) {
     if (tenths === 0)
         return '0.0';
     return `${tenths > 0 ? '+' : '-'}${(Math.abs(tenths) / 10).toFixed(1)}`;
+}
+/** A p-value for a cell under a "p" header: "< 0.001", or two significant digits ("0.013", "0.50"). */
+function pValue(p) {
+    if (!Number.isFinite(p))
+        return DASH;
+    if (p < 0.001)
+        return '< 0.001';
+    return p.toPrecision(2);
+}
+/** A p-value in a sentence: "p < 0.001", "p = 0.013". */
+function pText(p) {
+    const v = pValue(p);
+    return v === DASH ? `p ${DASH}` : v.startsWith('<') ? `p ${v}` : `p = ${v}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/types.ts
@@ -45404,6 +45417,15 @@ class Ceiling {
     remainingCalls() {
         return this.limits.maxCalls === undefined ? null : Math.max(0, this.limits.maxCalls - this.sent);
     }
+    /** Requests admitted so far and tokens used, with the ceilings they count against (null: none). */
+    used() {
+        return {
+            requests: this.sent,
+            maxRequests: this.limits.maxCalls ?? null,
+            tokens: this.tokens(),
+            maxTokens: this.limits.maxTokens ?? null,
+        };
+    }
     remainingTokens() {
         return this.limits.maxTokens === undefined ? null : Math.max(0, this.limits.maxTokens - this.tokens());
     }
@@ -45806,6 +45828,10 @@ class LlmClient {
     /** What the run's ceilings still allow; null where there is none. */
     remaining() {
         return { calls: this.ceiling?.remainingCalls() ?? null, tokens: this.ceiling?.remainingTokens() ?? null };
+    }
+    /** What the run's ceilings have counted so far; null for a client without ceilings. */
+    ceilingUse() {
+        return this.ceiling?.used() ?? null;
     }
     /** True once any answer (fresh or cached) came from the offline simulator. */
     simulated() {
@@ -46891,6 +46917,7 @@ const ENDPOINT_NAMES = {
 const OPTIMIZE_FLAGS = {
     method: { type: 'string' },
     mode: { type: 'string' },
+    search: { type: 'string' },
     steps: { type: 'string' },
     beam: { type: 'string' },
     candidates: { type: 'string' },
@@ -46963,6 +46990,7 @@ function parseLimits(get, name) {
 const DEFAULT_OPTIONS = {
     method: 'apo',
     mode: 'local',
+    search: 'beam',
     steps: 3,
     beam: 4,
     candidates: 4,
@@ -46979,6 +47007,7 @@ const DEFAULT_OPTIONS = {
 const OPTIMIZE_KEYS = [
     'method',
     'mode',
+    'search',
     'steps',
     'beam',
     'candidates',
@@ -47007,6 +47036,7 @@ function parseOptimizeOptions(get, name) {
     const options = {
         method: oneOf(get('method'), ['ape', 'apo', 'pe2'], name('method'), DEFAULT_OPTIONS.method),
         mode: oneOf(get('mode'), ['local', 'global'], name('mode'), DEFAULT_OPTIONS.mode),
+        search: oneOf(get('search'), ['beam', 'pareto'], name('search'), DEFAULT_OPTIONS.search),
         steps: int('steps', DEFAULT_OPTIONS.steps),
         beam: int('beam', DEFAULT_OPTIONS.beam),
         candidates: int('candidates', DEFAULT_OPTIONS.candidates),
@@ -47023,6 +47053,7 @@ function parseOptimizeOptions(get, name) {
 ;// CONCATENATED MODULE: ./src/review/gate.ts
 // The merge gate: the one rule that decides whether a prompt's change fails the check, and the
 // policy both front ends parse into. A change to the rule is made here and nowhere else.
+
 
 
 const FAIL_ON = ['significant-regression', 'regression', 'never'];
@@ -47099,14 +47130,14 @@ function canDetect(paired, minDelta) {
 }
 /**
  * What a split could detect, in words: "n = 30 can only detect drops ≥ 20 pp (6 of 30 examples)", or,
- * when no drop could be significant, "n = 3 cannot detect any drop (losing all 3 gives p = 0.250)".
+ * when no drop could be significant, "n = 3 cannot detect any drop (losing all 3 gives p = 0.25)".
  */
 function powerText(paired) {
     if (!paired || paired.n === 0)
         return 'no answered test example, so no drop can be detected';
     const { n, detectableDrop } = paired;
     if (detectableDrop === null) {
-        return `n = ${n} cannot detect any drop (losing all ${n} gives p = ${mcnemarExact(n, 0).toPrecision(3)})`;
+        return `n = ${n} cannot detect any drop (losing all ${n} gives ${pText(mcnemarExact(n, 0))})`;
     }
     const k = Math.round(detectableDrop * n);
     const shown = Number((detectableDrop * 100).toFixed(1));
@@ -47116,7 +47147,7 @@ function failures(paired, accuracy, policy) {
     const reasons = [];
     if (paired && paired.n > 0) {
         if (policy.failOn === 'significant-regression' && paired.delta < 0 && paired.pValue < policy.alpha) {
-            reasons.push(`significant regression on test (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`);
+            reasons.push(`significant regression on test (${pp(paired.delta)}, ${pText(paired.pValue)})`);
         }
         if (policy.failOn === 'regression' && paired.delta * 100 < -policy.minDelta) {
             reasons.push(`regression on test (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
@@ -47158,7 +47189,7 @@ function gate(splits, policy) {
             verdict: `inconclusive: ${none}, so ${target} cannot be detected`,
         };
     }
-    const observed = `${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)}`;
+    const observed = `${pp(paired.delta)}, ${pText(paired.pValue)}`;
     if (paired.pValue < policy.alpha) {
         return paired.delta > 0
             ? { kind: 'improvement', regressed: false, verdict: `improvement (${pp(paired.delta)})` }
@@ -47738,227 +47769,70 @@ function keepsOtherLines(lf, text, start, valueEnd) {
     return text.length >= head.length + tail.length && text.startsWith(head) && text.endsWith(tail);
 }
 
-;// CONCATENATED MODULE: ./src/optimize/meta-prompts.ts
+;// CONCATENATED MODULE: ./src/optimize/race.ts
 
-
-// Literal `new URL(..., import.meta.url)` calls, one per file: the bundler copies each one next to
-// dist/index.js and rewrites the path, so the meta-prompts ship inside dist/.
-const FILES = {
-    'lpo-identify': __nccwpck_require__.ab + "lpo-identify.md",
-    'lpo-propose': __nccwpck_require__.ab + "lpo-propose.md",
-    'lpo-global': __nccwpck_require__.ab + "lpo-global.md",
-    'ape-resample': __nccwpck_require__.ab + "ape-resample.md",
-    'apo-gradient': __nccwpck_require__.ab + "apo-gradient.md",
-    'pe2-reflect': __nccwpck_require__.ab + "pe2-reflect.md",
-};
-const loaded = new Map();
-/** The template without its header comment (which documents it for people, not for the model). */
-function metaPrompt(name) {
-    let text = loaded.get(name);
-    if (text === undefined) {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(FILES[name], 'utf8')
-            .replace(/^<!--[\s\S]*?-->\s*/, '')
-            .trimEnd();
-        loaded.set(name, text);
+/** Correct answers over answered ones among the first `n` search examples (null: none answered). */
+function prefixAccuracy(c, n) {
+    const results = (c.search?.results ?? []).slice(0, n);
+    const answered = results.filter((r) => r.verdict !== 'error');
+    return answered.length === 0
+        ? null
+        : answered.filter((r) => r.verdict === 'correct').length / answered.length;
+}
+const have = (c) => c.search?.results.length ?? 0;
+function runOf(results) {
+    return { results, summary: summarize(results) };
+}
+function race_extend(c, more) {
+    c.search = runOf([...(c.search?.results ?? []), ...more.results]);
+}
+/** Better on the rung first; ties go to the smaller edit, then to the earlier contestant. */
+function byRung(pool, n, order) {
+    return [...pool].sort((a, b) => (prefixAccuracy(b, n) ?? -1) - (prefixAccuracy(a, n) ?? -1) ||
+        a.size - b.size ||
+        order.get(a) - order.get(b));
+}
+async function race(contestants, examples, rungs, score) {
+    const order = new Map(contestants.map((c, i) => [c, i]));
+    const reached = new Map(contestants.map((c) => [c, -1]));
+    const scored = new Set();
+    let alive = [...contestants];
+    let cut = false;
+    for (let i = 0; i < rungs.length && alive.length > 0; i++) {
+        const size = rungs[i];
+        // Reservations are made in this order before any answer arrives, so a tight budget cuts the same
+        // contestants on every run.
+        const runs = await Promise.all(alive.map((c) => (have(c) >= size ? null : score(c, examples.slice(have(c), size)))));
+        const done = [];
+        alive.forEach((c, k) => {
+            const run = runs[k];
+            if (run) {
+                race_extend(c, run);
+                scored.add(c);
+            }
+            if (have(c) >= size)
+                done.push(c);
+            else
+                cut = true;
+        });
+        for (const c of done)
+            reached.set(c, i);
+        if (cut)
+            break;
+        alive = i + 1 < rungs.length ? byRung(done, size, order).slice(0, Math.ceil(done.length / 2)) : done;
     }
-    return text;
-}
-/** Fills a meta-prompt in one pass; values (prompts, model outputs) are never re-expanded. */
-function renderMetaPrompt(name, values) {
-    return fillPlaceholders(metaPrompt(name), (key) => values[key]);
-}
-
-;// CONCATENATED MODULE: ./src/optimize/ask.ts
-// One optimizer request: structured output (zod schema as response_format) where the endpoint supports
-// it, else the meta-prompt's plain-text format read by a tolerant parser. Replies are untrusted.
-
-
-
-
-/** A structured request that fails is asked again in plain text: at most two calls per request. */
-const CALLS_PER_REQUEST = 2;
-// Root objects, every field required (OpenAI structured outputs reject optional fields).
-const PromptsSchema = object({ prompts: array(schemas_string()) });
-const TaggedSchema = object({ prompt: schemas_string(), reasons: array(schemas_string()) });
-const ReasonsSchema = object({ reasons: array(schemas_string()) });
-const ReflectionSchema = object({ analysis: schemas_string(), reasons: array(schemas_string()) });
-const JSON_NOTE = {
-    prompts: 'Return the versions as a JSON object {"prompts": [ ...each version as one string... ]}.',
-    tagged: 'Return a JSON object {"prompt": the tagged prompt, "reasons": [one reason per tag, in order]}.',
-    reasons: 'Return a JSON object {"reasons": [ ...one string per reason... ]}.',
-    reflection: 'Return a JSON object {"analysis": your reasoning, "reasons": [ ...one string per edit... ]}.',
-};
-/** Every `<prompt>` … `</prompt>` block, in order (tags on their own lines or inline). */
-function promptBlocks(text) {
-    return [...text.matchAll(/<prompt>[ \t]*\r?\n?([\s\S]*?)\r?\n?[ \t]*<\/prompt>/g)].map((m) => m[1]);
-}
-/** Numbered or bulleted lines ("1. …", "2) …", "- …") outside the prompt blocks. */
-function listItems(text) {
-    const rest = text.replace(/<prompt>[\s\S]*?<\/prompt>/g, '');
-    return [...rest.matchAll(/^[ \t]*(?:\d+[.)]|[-*•])[ \t]+(.+?)\s*$/gm)].map((m) => m[1]);
-}
-const fromText = {
-    prompts: (text) => {
-        const prompts = promptBlocks(text);
-        return prompts.length > 0 ? { prompts } : null;
-    },
-    tagged: (text) => {
-        const prompt = promptBlocks(text)[0];
-        return prompt === undefined ? null : { prompt, reasons: listItems(text) };
-    },
-    reasons: (text) => {
-        const reasons = listItems(text);
-        return reasons.length > 0 ? { reasons } : null;
-    },
-    reflection: (text) => {
-        const reasons = listItems(text);
-        const analysis = /^\s*Analysis:\s*(.+)$/im.exec(text)?.[1]?.trim() ?? '';
-        return reasons.length > 0 ? { analysis, reasons } : null;
-    },
-};
-class BudgetExhausted extends Error {
-    name = 'BudgetExhausted';
-}
-/**
- * Sends one meta-prompt and returns the parsed reply, or null when the reply is unusable (counted).
- * Throws BudgetExhausted when the request does not fit the budget.
- */
-async function ask(ctx, meta, values, format, temperature) {
-    const content = renderMetaPrompt(meta, values);
-    const base = { model: ctx.model, temperature, seed: ctx.seed };
-    const outcome = await ctx.budget.within(CALLS_PER_REQUEST, ctx.keep, async () => {
-        if (ctx.structured) {
-            const messages = [{ role: 'user', content: `${content}\n\n${JSON_NOTE[format.name]}` }];
-            try {
-                return {
-                    value: (await ctx.client.parse({ ...base, messages }, format.schema, `lpo_${format.name}`)).value,
-                };
-            }
-            catch (error) {
-                if (!(error instanceof LlmError))
-                    throw error;
-                if (error.kind === 'http' && error.status === 400) {
-                    ctx.structured = false;
-                    ctx.tally.repaired('response-format-unsupported');
-                }
-                else if (['invalid', 'refusal', 'length'].includes(error.kind)) {
-                    ctx.tally.repaired(`structured-reply-${error.kind}`);
-                }
-                else {
-                    ctx.tally.discard('optimizer-error');
-                    return { value: null };
-                }
-            }
-        }
-        try {
-            const result = await ctx.client.chat({ ...base, messages: [{ role: 'user', content }] });
-            if (result.finishReason === 'length') {
-                ctx.tally.discard('optimizer-reply-truncated');
-                return { value: null };
-            }
-            // A refusal's text is not a reply to parse; counting it as garbage would hide what happened.
-            if (result.refusal !== undefined) {
-                ctx.tally.discard('optimizer-refusal');
-                return { value: null };
-            }
-            const parsed = fromText[format.name](result.text);
-            if (parsed === null)
-                ctx.tally.discard('garbage');
-            return { value: parsed };
-        }
-        catch (error) {
-            if (error instanceof ConfigError || !(error instanceof LlmError))
-                throw error;
-            ctx.tally.discard('optimizer-error');
-            return { value: null };
-        }
+    const furthest = (c) => reached.get(c);
+    const ranked = [...contestants].sort((a, b) => {
+        const ra = furthest(a);
+        const rb = furthest(b);
+        if (ra !== rb)
+            return rb - ra;
+        const n = rungs[ra] ?? 0;
+        return byRung([a, b], n, order)[0] === a ? -1 : 1;
     });
-    if (outcome === null)
-        throw new BudgetExhausted('budget exhausted');
-    return outcome.value;
-}
-
-;// CONCATENATED MODULE: ./src/optimize/budget.ts
-/**
- * Before any call has been seen, a request is assumed to cost this many tokens (prompt + completion).
- * max-tokens is planned from the average cost per call so far, so unlike max-calls it holds only
- * approximately: one unusually long answer can overshoot it by that answer's size.
- */
-const FIRST_GUESS_TOKENS_PER_CALL = 1_000;
-class Budget {
-    client;
-    maxCalls;
-    maxTokens;
-    start;
-    reserved = 0;
-    exhaustedFlag = false;
-    constructor(client, maxCalls, maxTokens = null) {
-        this.client = client;
-        this.maxCalls = maxCalls;
-        this.maxTokens = maxTokens;
-        this.start = client.usage();
-    }
-    calls() {
-        return this.client.usage().calls - this.start.calls;
-    }
-    tokens() {
-        const now = this.client.usage();
-        return now.promptTokens + now.completionTokens - this.start.promptTokens - this.start.completionTokens;
-    }
-    /** Whether `n` more calls fit while still leaving `keep` calls for work promised later. */
-    fits(n, keep = 0) {
-        if (this.calls() + this.reserved + n + keep > this.maxCalls)
-            return false;
-        if (this.maxTokens === null)
-            return true;
-        const calls = this.calls();
-        const perCall = calls > 0 ? this.tokens() / calls : FIRST_GUESS_TOKENS_PER_CALL;
-        return this.tokens() + (this.reserved + n + keep) * perCall <= this.maxTokens;
-    }
-    /** Runs `work` with `n` calls reserved, or returns null (and marks the budget exhausted) if they do not fit. */
-    async within(n, keep, work) {
-        if (!this.fits(n, keep)) {
-            this.exhaustedFlag = true;
-            return null;
-        }
-        this.reserved += n;
-        try {
-            return await work();
-        }
-        finally {
-            this.reserved -= n;
-        }
-    }
-    exhausted() {
-        return this.exhaustedFlag;
-    }
-    use() {
-        return {
-            maxCalls: this.maxCalls,
-            calls: this.calls(),
-            maxTokens: this.maxTokens,
-            tokens: this.tokens(),
-            exhausted: this.exhaustedFlag,
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/optimize/failures.ts
-
-/** Enough failures to show a pattern without drowning the optimizer's context. */
-const MAX_FAILURES_SHOWN = 5;
-const MAX_FIELD_CHARS = 600;
-const clip = (s) => (s.length > MAX_FIELD_CHARS ? `${s.slice(0, MAX_FIELD_CHARS)}…` : s);
-// An answer cut off or filtered is a failure the optimizer can fix (shorter reasoning, other wording)
-// only if it is told that is what happened.
-const why = (f) => (f.failure === undefined ? '' : ` (${describeFailure(f.failure)})`);
-function failures_failuresText(failures) {
-    if (failures.length === 0)
-        return '(none: the prompt answered every shown example correctly)';
-    return failures
-        .slice(0, MAX_FAILURES_SHOWN)
-        .map((f, i) => `${i + 1}. Input: ${clip(f.input)}\n   Expected: ${clip(f.target)}\n   Model output${why(f)}: ${clip(f.output ?? '')}`)
-        .join('\n');
+    const last = Math.max(-1, ...contestants.map(furthest));
+    const survivors = ranked.filter((c) => furthest(c) === last && last >= 0);
+    return { ranked, survivors, scored, cut };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
@@ -48230,7 +48104,7 @@ class ArrayDiff extends Diff {
     }
 }
 const arrayDiff = new ArrayDiff();
-function diffArrays(oldArr, newArr, options) {
+function array_diffArrays(oldArr, newArr, options) {
     return arrayDiff.diff(oldArr, newArr, options);
 }
 
@@ -48247,6 +48121,15 @@ function countWords(text) {
             n++;
     return n;
 }
+/** The start of `text` up to the end of its `n`-th word (the whole text if it has fewer). */
+function firstWords(text, n) {
+    let seen = 0;
+    for (const s of segmenter.segment(text)) {
+        if (s.isWordLike && ++seen === n)
+            return text.slice(0, s.index + s.segment.length);
+    }
+    return text;
+}
 /** Every segment, words and the text between them, so joining the tokens gives the text back. */
 function tokens(text) {
     return Array.from(segmenter.segment(text), (s) => s.segment);
@@ -48256,7 +48139,7 @@ function tokens(text) {
  * Hunks that only differ in the whitespace between words are kept: whitespace is part of a file.
  */
 function wordHunks(a, b) {
-    const parts = diffArrays(tokens(a), tokens(b));
+    const parts = array_diffArrays(tokens(a), tokens(b));
     const hunks = [];
     let offset = 0;
     let open = null;
@@ -48307,6 +48190,792 @@ function changedWords(a, b) {
     return wordHunks(a, b).reduce((n, h) => n + Math.max(1, countWords(h.old) + countWords(h.new)), 0);
 }
 
+;// CONCATENATED MODULE: ./src/optimize/result.ts
+
+
+const FALLBACK_REASON = 'proposed by the optimizer';
+function lineage(best) {
+    const edits = [];
+    for (let c = best; c; c = c.parent)
+        edits.unshift(...c.edits);
+    return edits;
+}
+function overlaps(a, b) {
+    const x = a.trim();
+    const y = b.trim();
+    return x !== '' && y !== '' && (x.includes(y) || y.includes(x));
+}
+/** Best vs head as minimal word-level spans, each with the reasons of the edits that produced it. */
+function spansFor(head, best) {
+    const edits = lineage(best);
+    return wordHunks(head, best.prompt).map((hunk) => {
+        const reasons = edits
+            .filter((e) => overlaps(e.new, hunk.new) || overlaps(e.old, hunk.old))
+            .map((e) => e.reason);
+        const reason = [...new Set(reasons)].join('; ') || edits.at(-1)?.reason || FALLBACK_REASON;
+        return { old: hunk.old, new: hunk.new, reason };
+    });
+}
+function verdicts(results) {
+    return results.map((r) => (r.verdict === 'error' ? null : r.verdict === 'correct'));
+}
+/** Head vs candidate on the same examples, matched by id (a head run may list them in another order). */
+function pairedById(head, other) {
+    const byId = new Map(head.results.map((r) => [r.id, r]));
+    const base = [];
+    const mine = [];
+    for (const r of other.results) {
+        const h = byId.get(r.id);
+        if (!h)
+            continue;
+        base.push(h.verdict === 'error' ? null : h.verdict === 'correct');
+        mine.push(r.verdict === 'error' ? null : r.verdict === 'correct');
+    }
+    return comparePaired(base, mine);
+}
+function vsHeadOf(head, best) {
+    const out = {};
+    for (const split of ['dev', 'test']) {
+        const h = head[split];
+        const b = best[split];
+        if (h && b)
+            out[split] = pairedById(h, b);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/search-result.ts
+
+
+const accuracy = (run) => run?.summary.accuracy ?? null;
+/** Search and validation answers together, in file order: the prompt's dev run. */
+function devRun(c) {
+    if (!c.search || !c.validation)
+        return undefined;
+    return runOf([...c.search.results, ...c.validation.results].sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0)));
+}
+/** `raced`: the search examples every finalist answered, so search figures compare like with like. */
+function scoreOf(c, test, raced) {
+    return {
+        prompt: c.prompt,
+        dev: accuracy(devRun(c)),
+        search: prefixAccuracy(c, raced),
+        validation: accuracy(c.validation),
+        test: accuracy(test),
+    };
+}
+function whyWithheld(s, options) {
+    if (s.best === s.head) {
+        const budget = s.budget.exhausted() ? ` before the budget of ${options.maxCalls} calls ran out` : '';
+        return `no candidate beat the head prompt on validation (one-sided sign test at p < ${s.level.toPrecision(2)})${budget}`;
+    }
+    if (s.roles.test.length > 0 && !s.bestTest)
+        return 'the best prompt could not be scored on test within the budget';
+    return undefined;
+}
+/** Scores the accepted prompt on test (when one was accepted) and assembles the result. */
+async function finishSearch(s, options, withheld) {
+    if (!withheld && s.best !== s.head && s.roles.test.length > 0) {
+        s.bestTest = (await s.score(s.best.prompt, s.roles.test, 0, 'task-test')) ?? undefined;
+    }
+    const why = withheld ?? whyWithheld(s, options);
+    const full = s.plan.raced;
+    const runsOf = (c, test) => {
+        const runs = {};
+        const dev = devRun(c);
+        if (dev)
+            runs.dev = dev;
+        if (test)
+            runs.test = test;
+        return runs;
+    };
+    const headRuns = runsOf(s.head, s.headTest);
+    const bestRuns = s.best === s.head ? headRuns : runsOf(s.best, s.bestTest);
+    const improved = s.best !== s.head;
+    return {
+        method: options.method,
+        mode: options.mode,
+        search: options.search,
+        head: scoreOf(s.head, s.headTest, full),
+        best: { ...scoreOf(s.best, s.best === s.head ? s.headTest : s.bestTest, full), step: s.bestStep },
+        improved,
+        spans: improved ? spansFor(s.head.prompt, s.best) : [],
+        plan: s.plan,
+        steps: s.steps,
+        budget: s.budget.use(),
+        splits: {
+            search: s.roles.search.length,
+            validation: s.roles.validation.length,
+            test: s.roles.test.length,
+        },
+        discarded: s.tally.discarded(),
+        repaired: s.tally.repairs(),
+        vsHead: vsHeadOf(headRuns, bestRuns),
+        ...(why ? { withheld: why } : {}),
+        runs: { best: bestRuns, head: headRuns },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/accept.ts
+
+const ALPHA = 0.05;
+const right = (r) => (r && r.verdict !== 'error' ? r.verdict === 'correct' : null);
+/** Paired by example id; an example either prompt could not answer (endpoint error) is left out. */
+function flips(best, challenger) {
+    const byId = new Map(best.results.map((r) => [r.id, r]));
+    let gained = 0;
+    let lost = 0;
+    for (const r of challenger.results) {
+        const b = right(byId.get(r.id));
+        const c = right(r);
+        if (b === null || c === null || b === c)
+            continue;
+        if (c)
+            gained++;
+        else
+            lost++;
+    }
+    return { gained, lost };
+}
+function oneSidedSignTest(gained, lost) {
+    const n = gained + lost;
+    return gained === 0 ? 1 : 1 - binomialCdf(gained - 1, n, 0.5);
+}
+function stepLevel(steps) {
+    return ALPHA / Math.max(1, steps);
+}
+/** Whether the step's winner beats the current best on validation at the step's level. */
+function testOnValidation(best, challenger, level) {
+    const { gained, lost } = flips(best, challenger);
+    const pValue = oneSidedSignTest(gained, lost);
+    return { gained, lost, pValue, level, accepted: gained > lost && pValue < level };
+}
+/**
+ * The fewest flips, all the challenger's way, that can pass at `level`: a validation set with fewer
+ * examples than this can never accept, which the search says instead of running for nothing.
+ */
+function minFlipsToAccept(level) {
+    let k = 1;
+    while (0.5 ** k >= level)
+        k++;
+    return k;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/meta-prompts.ts
+
+
+// Literal `new URL(..., import.meta.url)` calls, one per file: the bundler copies each one next to
+// dist/index.js and rewrites the path, so the meta-prompts ship inside dist/.
+const FILES = {
+    'apo-gradient': __nccwpck_require__.ab + "apo-gradient.md",
+    'lpo-global': __nccwpck_require__.ab + "lpo-global.md",
+    'lpo-identify': __nccwpck_require__.ab + "lpo-identify.md",
+    'lpo-propose': __nccwpck_require__.ab + "lpo-propose.md",
+    'lpo-paraphrase': __nccwpck_require__.ab + "lpo-paraphrase.md",
+    'ape-resample': __nccwpck_require__.ab + "ape-resample.md",
+    'ape-identify': __nccwpck_require__.ab + "ape-identify.md",
+    'pe2-reflect': __nccwpck_require__.ab + "pe2-reflect.md",
+    'pe2-rewrite': __nccwpck_require__.ab + "pe2-rewrite.md",
+    'pe2-identify': __nccwpck_require__.ab + "pe2-identify.md",
+    'pe2-propose': __nccwpck_require__.ab + "pe2-propose.md",
+};
+const META_PROMPTS = Object.keys(FILES);
+const loaded = new Map();
+/** The template without its header comment (which documents it for people, not for the model). */
+function metaPrompt(name) {
+    let text = loaded.get(name);
+    if (text === undefined) {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(FILES[name], 'utf8')
+            .replace(/^<!--[\s\S]*?-->\s*/, '')
+            .trimEnd();
+        loaded.set(name, text);
+    }
+    return text;
+}
+/** Fills a meta-prompt in one pass; values (prompts, model outputs) are never re-expanded. */
+function renderMetaPrompt(name, values) {
+    return fillPlaceholders(metaPrompt(name), (key) => values[key]);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/methods/formats.ts
+// What each optimizer request asks back, in its two modes: a JSON schema (sent as response_format,
+// schema name `lpo_<format>`) with a short note, or a plain-text format read by a tolerant parser.
+// One format instruction per request: the meta-prompts (prompts/*.md) say what to write, never how.
+
+// Root objects, every field required (OpenAI structured outputs reject optional fields).
+const SCHEMAS = {
+    reasons: object({ reasons: array(schemas_string()) }),
+    reflection: object({ analysis: schemas_string(), reasons: array(schemas_string()) }),
+    tagged: object({ prompt: schemas_string(), reasons: array(schemas_string()) }),
+    edits: object({ versions: array(object({ edits: array(schemas_string()) })) }),
+    prompts: object({ prompts: array(schemas_string()) }),
+};
+const JSON_NOTES = {
+    reasons: 'Reply with a JSON object {"reasons": ["…", …]}, one string per reason.',
+    reflection: 'Reply with a JSON object {"analysis": "…", "reasons": ["…", …]}: "analysis" holds your reasoning for each example, "reasons" one string per edit the prompt needs.',
+    tagged: 'Reply with a JSON object {"prompt": "…", "reasons": ["…", …]}: "prompt" is the whole prompt with your <edit> tags, "reasons" one string per tag, in order.',
+    edits: 'Reply with a JSON object {"versions": [{"edits": ["…", …]}, …]}: one entry per version, each with one string per tag, in order: the new text only, without the tags.',
+    prompts: 'Reply with a JSON object {"prompts": ["…", …]}, one string per version: the whole prompt only.',
+};
+const TEXT_NOTES = {
+    reasons: 'Reply with a line "Reasons:" and then a numbered list ("1. …"), one reason per item.',
+    reflection: 'Reply with your reasoning for each example, then a line "Reasons:" and a numbered list ("1. …") of the edits the prompt needs, one per item.',
+    tagged: 'Reply with the tagged prompt between a line "<prompt>" and a line "</prompt>", then a line "Reasons:" and a numbered list ("1. …") with one reason per tag, in order.',
+    edits: 'Reply with each version between a line "<version>" and a line "</version>"; inside it, one <edit>new text</edit> per tag, in order, and nothing else.',
+    prompts: 'Reply with each version between a line "<prompt>" and a line "</prompt>", and nothing else inside.',
+};
+/** Every `<open>` … `</open>` block in order; an unclosed last block runs to the end unless truncated. */
+function blocks(text, tag, read) {
+    const open = `<${tag}>`;
+    const close = `</${tag}>`;
+    const out = [];
+    let at = text.indexOf(open);
+    while (at !== -1) {
+        const start = at + open.length;
+        const end = text.indexOf(close, start);
+        const next = text.indexOf(open, start);
+        if (end === -1 || (next !== -1 && next < end)) {
+            // A forgotten closing tag: the block ends where the next one starts, or at the end of the reply.
+            if (read.truncated && next === -1)
+                break;
+            read.repaired(`unclosed-${tag}-block`);
+            out.push(trimBlock(text.slice(start, next === -1 ? text.length : next)));
+            at = next;
+            continue;
+        }
+        out.push(trimBlock(text.slice(start, end)));
+        at = text.indexOf(open, end + close.length);
+    }
+    return out;
+}
+/** The line breaks right inside a block's tags belong to the markup, not to its content. */
+function trimBlock(s) {
+    return s.replace(/^[ \t]*\r?\n/, '').replace(/\r?\n[ \t]*$/, '');
+}
+/** The text after the last line that is a heading such as "Reasons:" (markdown emphasis allowed). */
+function afterHeading(text) {
+    const lines = text.split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+        if (/^[\s#*_]*(?:reasons|edits|changes)[\s*_]*:[\s*_]*$/i.test(lines[i])) {
+            return { before: lines.slice(0, i).join('\n'), after: lines.slice(i + 1).join('\n') };
+        }
+    }
+    return null;
+}
+/** Numbered or bulleted items ("1. …", "2) …", "- …"); a cut-off reply's last item may be partial. */
+function listItems(text, read) {
+    const items = text
+        .split('\n')
+        .map((line) => /^[ \t]*(?:\d{1,3}[.)]|[-*•])[ \t]+(.*\S)/.exec(line)?.[1])
+        .filter((s) => s !== undefined)
+        .map((s) => s.replace(/^\*\*(.*)\*\*$/, '$1').trim());
+    if (read.truncated && items.length > 0)
+        items.pop();
+    return items;
+}
+function reasons(text, read) {
+    const list = listItems(afterHeading(text)?.after ?? text, read);
+    return list.length > 0 ? { reasons: list } : null;
+}
+/** PE2 keeps the reasoning whole: everything before the edits list is the analysis. */
+function reflection(text, read) {
+    if (text.trim() === '')
+        return null;
+    const split = afterHeading(text);
+    if (!split)
+        return { analysis: text.trim(), reasons: [] };
+    return { analysis: split.before.trim(), reasons: listItems(split.after, read) };
+}
+function tagged(text, read) {
+    const open = text.indexOf('<prompt>');
+    const close = open === -1 ? -1 : text.indexOf('</prompt>', open);
+    if (close !== -1) {
+        const rest = text.slice(close);
+        return {
+            prompt: blocks(text, 'prompt', read)[0],
+            reasons: listItems(afterHeading(rest)?.after ?? rest, read),
+        };
+    }
+    if (open !== -1 && !read.truncated) {
+        // A forgotten `</prompt>`: the tagged prompt ends where the reasons begin.
+        read.repaired('unclosed-prompt-block');
+        const split = afterHeading(text.slice(open + '<prompt>'.length));
+        const prompt = trimBlock(split?.before ?? text.slice(open + '<prompt>'.length));
+        return { prompt, reasons: split ? listItems(split.after, read) : [] };
+    }
+    // No wrapper: the tagged prompt is what comes before the reasons (placed on the parent by lookup).
+    // A cut-off reply whose block never closed holds no whole prompt.
+    if (!text.includes('<edit>') || open !== -1)
+        return null;
+    read.repaired('unwrapped-tagged-prompt');
+    const split = afterHeading(text);
+    return { prompt: split?.before ?? text, reasons: split ? listItems(split.after, read) : [] };
+}
+/**
+ * Versions of local edits. Without `<version>` blocks, each `<prompt>` block (a whole tagged copy, the
+ * older format) or else the whole reply becomes one version holding one string: the local reader
+ * (local.ts) then takes it as a whole copy of the prompt, or cuts its tags into versions.
+ */
+function edits(text, read) {
+    const versions = blocks(text, 'version', read);
+    if (versions.length > 0)
+        return { versions: versions.map((v) => ({ edits: editTags(v, read) })) };
+    const copies = blocks(text, 'prompt', read);
+    if (copies.length > 0)
+        return { versions: copies.map((c) => ({ edits: [c] })) };
+    return text.includes('<edit>') ? { versions: [{ edits: [text] }] } : null;
+}
+/** The contents of each `<edit>` tag of one version; a last tag left open runs to the block's end. */
+function editTags(version, read) {
+    const out = [];
+    let at = version.indexOf('<edit>');
+    while (at !== -1) {
+        const start = at + '<edit>'.length;
+        const end = version.indexOf('</edit>', start);
+        const next = version.indexOf('<edit>', start);
+        if (end === -1 || (next !== -1 && next < end)) {
+            read.repaired('unclosed-edit-tag');
+            out.push(version.slice(start, next === -1 ? version.length : next).trim());
+            at = next;
+        }
+        else {
+            out.push(version.slice(start, end));
+            at = version.indexOf('<edit>', end);
+        }
+    }
+    return out;
+}
+function prompts(text, read) {
+    const found = blocks(text, 'prompt', read);
+    if (found.length > 0)
+        return { prompts: found };
+    const fenced = fences(text, read);
+    if (fenced.length > 0)
+        read.repaired('fenced-versions');
+    return fenced.length > 0 ? { prompts: fenced } : null;
+}
+/** The contents of each closed ``` fence (an info string such as `text` after the opening fence). */
+function fences(text, read) {
+    const out = [];
+    let inside = null;
+    for (const line of text.split('\n')) {
+        if (/^[ \t]*```/.test(line)) {
+            if (inside === null)
+                inside = [];
+            else {
+                out.push(inside.join('\n'));
+                inside = null;
+            }
+        }
+        else
+            inside?.push(line);
+    }
+    if (inside !== null && inside.length > 0 && !read.truncated) {
+        read.repaired('unclosed-fence');
+        out.push(inside.join('\n'));
+    }
+    return out;
+}
+const PARSERS = {
+    reasons,
+    reflection,
+    tagged,
+    edits,
+    prompts,
+};
+/** A plain-text reply read into its format's value, or null when it holds none. CRLF is read as LF. */
+function fromText(format, text, read) {
+    return PARSERS[format](text.replace(/\r\n?/g, '\n'), read);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/ask.ts
+
+
+
+
+/** A structured request that fails is asked again in plain text: at most two calls per request. */
+const CALLS_PER_REQUEST = 2;
+class BudgetExhausted extends Error {
+    name = 'BudgetExhausted';
+}
+/** The messages of one request in one mode: the meta-prompt and that mode's format note, last. */
+function requestMessages(req, json) {
+    const note = (json ? JSON_NOTES : TEXT_NOTES)[req.format];
+    const content = `${renderMetaPrompt(req.meta, req.values)}\n\n${note}`;
+    return [...(req.history ?? []), { role: 'user', content }];
+}
+async function structured(ctx, req) {
+    const messages = requestMessages(req, true);
+    const base = { model: ctx.model, temperature: req.temperature, seed: req.seed, messages };
+    try {
+        const schema = SCHEMAS[req.format];
+        const { value, result } = await ctx.client.parse(base, schema, `lpo_${req.format}`);
+        return { answer: { value, messages: [...messages, assistant(result.text)] } };
+    }
+    catch (error) {
+        if (!(error instanceof LlmError))
+            throw error;
+        if (error.kind === 'http' && error.status === 400) {
+            ctx.structured = false;
+            ctx.tally.repaired('response-format-unsupported');
+        }
+        else if (['invalid', 'refusal', 'length'].includes(error.kind)) {
+            ctx.tally.repaired(`structured-reply-${error.kind}`);
+        }
+        else {
+            ctx.tally.discard('optimizer-error');
+            return { answer: null };
+        }
+        return 'fallback';
+    }
+}
+async function plain(ctx, req) {
+    const messages = requestMessages(req, false);
+    try {
+        const result = await ctx.client.chat({
+            model: ctx.model,
+            temperature: req.temperature,
+            seed: req.seed,
+            messages,
+        });
+        // A refusal's text is not a reply to parse; counting it as garbage would hide what happened.
+        if (result.refusal !== undefined) {
+            ctx.tally.discard('optimizer-refusal');
+            return { answer: null };
+        }
+        const truncated = result.finishReason === 'length';
+        const value = fromText(req.format, result.text, {
+            truncated,
+            repaired: (why) => ctx.tally.repaired(why),
+        });
+        if (value === null) {
+            ctx.tally.discard(truncated ? 'optimizer-reply-truncated' : 'garbage');
+            return { answer: null };
+        }
+        // What came complete before the cut is kept; the cut-off rest was dropped by the parser.
+        if (truncated)
+            ctx.tally.repaired('truncated-reply-kept-complete-part');
+        return { answer: { value, messages: [...messages, assistant(result.text)] } };
+    }
+    catch (error) {
+        if (error instanceof ConfigError || !(error instanceof LlmError))
+            throw error;
+        ctx.tally.discard('optimizer-error');
+        return { answer: null };
+    }
+}
+const assistant = (content) => ({ role: 'assistant', content });
+/**
+ * Sends one optimizer request and returns the parsed reply with its conversation, or null when the
+ * reply is unusable (counted). Throws BudgetExhausted when the request does not fit the budget.
+ */
+async function ask(ctx, req) {
+    const outcome = await ctx.budget.within(CALLS_PER_REQUEST, ctx.keep, async () => {
+        if (ctx.structured) {
+            const first = await structured(ctx, req);
+            if (first !== 'fallback')
+                return first;
+        }
+        return plain(ctx, req);
+    }, 'optimizer');
+    if (outcome === null)
+        throw new BudgetExhausted('budget exhausted');
+    return outcome.answer;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/budget.ts
+/**
+ * Before any call has been seen, a request is assumed to cost this many tokens (prompt + completion).
+ * max-tokens is planned from the average cost per call so far, so unlike max-calls it holds only
+ * approximately: one unusually long answer can overshoot it by that answer's size.
+ */
+const FIRST_GUESS_TOKENS_PER_CALL = 1_000;
+class Budget {
+    client;
+    maxCalls;
+    maxTokens;
+    start;
+    reserved = 0;
+    exhaustedFlag = false;
+    spent = {
+        'task-search': 0,
+        'task-validation': 0,
+        'task-test': 0,
+        optimizer: 0,
+    };
+    constructor(client, maxCalls, maxTokens = null) {
+        this.client = client;
+        this.maxCalls = maxCalls;
+        this.maxTokens = maxTokens;
+        this.start = client.usage();
+    }
+    calls() {
+        return this.client.usage().calls - this.start.calls;
+    }
+    tokens() {
+        const now = this.client.usage();
+        return now.promptTokens + now.completionTokens - this.start.promptTokens - this.start.completionTokens;
+    }
+    /** Whether `n` more calls fit while still leaving `keep` calls for work promised later. */
+    fits(n, keep = 0) {
+        if (this.calls() + this.reserved + n + keep > this.maxCalls)
+            return false;
+        if (this.maxTokens === null)
+            return true;
+        const calls = this.calls();
+        const perCall = calls > 0 ? this.tokens() / calls : FIRST_GUESS_TOKENS_PER_CALL;
+        return this.tokens() + (this.reserved + n + keep) * perCall <= this.maxTokens;
+    }
+    /**
+     * Runs `work` with `n` calls reserved, or returns null (and marks the budget exhausted) if they do
+     * not fit. The calls it made are booked to `purpose`; the search runs one batch at a time, so the
+     * difference in the client's count is this batch's.
+     */
+    async within(n, keep, work, purpose) {
+        if (!this.fits(n, keep)) {
+            this.exhaustedFlag = true;
+            return null;
+        }
+        this.reserved += n;
+        this.open(purpose);
+        try {
+            return await work();
+        }
+        finally {
+            this.reserved -= n;
+            this.close();
+        }
+    }
+    // Batches of one purpose may overlap (a race scores its contestants together), so calls are booked
+    // per stretch of time in which some batch is open; batches of two purposes never overlap.
+    active = 0;
+    purpose;
+    mark = 0;
+    open(purpose) {
+        if (this.active > 0 && purpose !== this.purpose)
+            throw new Error(`budget: a ${purpose} batch overlaps a ${this.purpose} batch`);
+        if (this.active++ === 0) {
+            this.purpose = purpose;
+            this.mark = this.calls();
+        }
+    }
+    close() {
+        if (--this.active === 0 && this.purpose)
+            this.spent[this.purpose] += this.calls() - this.mark;
+    }
+    /** Calls that still fit, after `keep` for work promised later. */
+    left(keep = 0) {
+        return Math.max(0, this.maxCalls - this.calls() - this.reserved - keep);
+    }
+    byPurpose() {
+        return { ...this.spent };
+    }
+    exhausted() {
+        return this.exhaustedFlag;
+    }
+    use() {
+        return {
+            byPurpose: this.byPurpose(),
+            maxCalls: this.maxCalls,
+            calls: this.calls(),
+            maxTokens: this.maxTokens,
+            tokens: this.tokens(),
+            exhausted: this.exhaustedFlag,
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/optimize/pareto.ts
+// GEPA's candidate pool (Agrawal et al. 2025): rather than only the prompts that are best on average,
+// keep every prompt that is best on at least one search example, so a prompt that solved a kind of
+// case the others miss is not lost; parents are drawn in proportion to how many examples they win, and
+// each is shown what the other winners changed, so their lessons can be merged.
+
+function unit(...parts) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(parts.join('\u001f')).digest().readUInt32BE(0) / 2 ** 32;
+}
+/** Lessons shown from the other front members, at most: enough to merge, not to drown the request. */
+const MAX_LESSONS = 6;
+/** Per pool member, the search examples it wins (right where the pool's best is right). */
+function wins(pool) {
+    const out = new Map(pool.map((c) => [c, new Set()]));
+    const byExample = new Map();
+    for (const c of pool) {
+        for (const r of c.search?.results ?? []) {
+            if (r.verdict !== 'correct')
+                continue;
+            const list = byExample.get(r.id) ?? [];
+            list.push(c);
+            byExample.set(r.id, list);
+        }
+    }
+    for (const [id, winners] of byExample)
+        for (const c of winners)
+            out.get(c).add(id);
+    return out;
+}
+const within = (a, b) => a.size <= b.size && [...a].every((x) => b.has(x));
+/** The members that win something no other member wins a superset of (ties keep the earlier one). */
+function front(pool) {
+    const won = wins(pool);
+    return pool
+        .filter((c, i) => {
+        const mine = won.get(c);
+        if (mine.size === 0)
+            return false;
+        return !pool.some((o, j) => {
+            if (o === c)
+                return false;
+            const theirs = won.get(o);
+            return within(mine, theirs) && (theirs.size > mine.size || j < i);
+        });
+    })
+        .map((member) => ({ member, wins: won.get(member).size }));
+}
+/** `n` distinct parents, each drawn with probability proportional to its wins (seeded per step). */
+function drawParents(pool, n, seed, step) {
+    const left = front(pool);
+    const out = [];
+    for (let k = 0; k < n && left.length > 0; k++) {
+        const total = left.reduce((sum, x) => sum + x.wins, 0);
+        const at = unit(seed, 'pareto', step, k) * total;
+        let i = 0;
+        for (let sum = left[0].wins; sum <= at && i < left.length - 1; sum += left[i].wins)
+            i++;
+        out.push(left[i].member);
+        left.splice(i, 1);
+    }
+    return out;
+}
+/** What the other front members changed and why, one line each, for the parent's optimizer requests. */
+function lessonsFor(parent, pool) {
+    const lines = [];
+    for (const { member } of front(pool)) {
+        if (member === parent)
+            continue;
+        for (let c = member; c; c = c.parent) {
+            for (const e of c.edits) {
+                const line = `"${e.old.trim()}" → "${e.new.trim()}": ${e.reason}`;
+                if (!lines.includes(line))
+                    lines.push(line);
+            }
+        }
+    }
+    return lines.slice(0, MAX_LESSONS);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/plan.ts
+/** The smallest racing rung: below this, one lucky answer decides who is dropped. */
+const MIN_RUNG = 4;
+/** Before any call, a request is assumed to cost this many tokens (prompt + completion). */
+const TOKENS_PER_CALL_GUESS = 1_000;
+/**
+ * Cumulative examples per rung, ending at the whole search set; each rung halves the field. Rungs
+ * stop at MIN_RUNG (or one example short of the set when it is smaller).
+ */
+function rungsFor(contestants, search) {
+    if (search === 0)
+        return [];
+    const rungs = [search];
+    let field = contestants;
+    while (field > 1 && Math.ceil(rungs[0] / 2) >= Math.min(MIN_RUNG, search)) {
+        const next = Math.ceil(rungs[0] / 2);
+        if (next === rungs[0])
+            break;
+        rungs.unshift(next);
+        field = Math.ceil(field / 2);
+    }
+    return rungs;
+}
+/** How many contestants are still in at each rung: half of the field goes at every cut. */
+function fieldAt(contestants, rungs) {
+    return Array.from({ length: rungs }, (_, i) => Math.max(1, Math.ceil(contestants / 2 ** i)));
+}
+/**
+ * Task calls of one race, counting the new candidates only: parents come from an earlier race over
+ * the same example order, so their answers are mostly paid for already (the step's spending shows
+ * when they were not).
+ */
+function raceCalls(children, parents, search) {
+    const rungs = rungsFor(children + parents, search);
+    const field = fieldAt(children + parents, rungs.length);
+    let calls = 0;
+    let childrenIn = children;
+    rungs.forEach((size, i) => {
+        const fresh = size - (rungs[i - 1] ?? 0);
+        calls += Math.min(childrenIn, field[i]) * fresh;
+        childrenIn = Math.min(childrenIn, field[i + 1] ?? 0);
+    });
+    return { rungs, calls };
+}
+/** A race over fewer examples than this says too little to be worth a whole step's budget. */
+const MIN_RACED = 16;
+/**
+ * Proposals asked of each parent in a step: a parent alone (the head in step 1, or a narrow beam) is
+ * asked twice as many, so the step still races a field wide enough to lose a few to enforcement.
+ */
+function perParent(parents, input) {
+    return parents < input.beam && parents === 1 ? 2 * input.candidates : input.candidates;
+}
+function stepPlan(step, parents, raced, input) {
+    const asked = perParent(parents, input);
+    const cost = input.cost(asked);
+    const proposals = parents * cost.proposals;
+    const race = raceCalls(proposals, parents, raced);
+    const optimizer = parents * cost.requests;
+    const validation = input.sizes.validation;
+    return {
+        step,
+        parents,
+        proposals,
+        rungs: race.rungs,
+        perParent: asked,
+        calls: { race: race.calls, validation, optimizer, total: race.calls + validation + optimizer },
+    };
+}
+/** Parents a step can have: the beam, but never more prompts than the earlier steps can have made. */
+function parentsAt(step, beam, candidates) {
+    let pool = 1;
+    for (let s = 1; s < step; s++)
+        pool += pool * candidates;
+    return Math.min(beam, pool);
+}
+function planSearch(input) {
+    const fixed = { head: input.headCalls, finalTest: input.sizes.test };
+    const byTokens = input.maxTokens === null ? Number.POSITIVE_INFINITY : Math.floor(input.maxTokens / TOKENS_PER_CALL_GUESS);
+    const ceiling = Math.min(input.maxCalls, byTokens);
+    const fitted = [];
+    if (byTokens < input.maxCalls)
+        fitted.push(`max-tokens allows about ${byTokens} calls`);
+    const caps = Array.from({ length: input.steps }, (_, i) => parentsAt(i + 1, input.beam, input.candidates));
+    let raced = input.sizes.search;
+    const build = () => caps.map((parents, i) => stepPlan(i + 1, parents, raced, input));
+    const total = (steps) => fixed.head + fixed.finalTest + steps.reduce((n, s) => n + s.calls.total, 0);
+    let steps = build();
+    // What goes first when the plan does not fit: parents beyond two (a narrower beam still searches),
+    // then race examples down to MIN_RACED, then the last parents, and only then whole steps.
+    while (total(steps) > ceiling && caps.length > 0) {
+        const widest = caps.lastIndexOf(Math.max(...caps));
+        if (caps[widest] > 2)
+            caps[widest]--;
+        else if (raced > MIN_RACED)
+            raced = Math.max(MIN_RACED, Math.ceil(raced * 0.75));
+        else if (caps[widest] > 1)
+            caps[widest]--;
+        else
+            caps.pop();
+        steps = build();
+    }
+    if (raced < input.sizes.search)
+        fitted.push(`candidates race on ${raced} of the ${input.sizes.search} search examples`);
+    if (steps.length < input.steps)
+        fitted.push(`${input.steps - steps.length} of ${input.steps} steps dropped`);
+    const narrowed = steps.filter((s) => s.parents < parentsAt(s.step, input.beam, input.candidates));
+    if (narrowed.length > 0)
+        fitted.push(`beam narrowed in step${narrowed.length > 1 ? 's' : ''} ${narrowed.map((s) => s.step).join(', ')}`);
+    return { steps, raced, fixed, total: total(steps), fitted };
+}
+
 ;// CONCATENATED MODULE: ./src/optimize/tags.ts
 // <edit>-tagged spans: reading the optimizer's tags (identify) and holding its proposals to them
 // (propose). Model output is untrusted, so the rules are enforced here, not only asked for.
@@ -48330,8 +48999,9 @@ function untagged(t) {
 }
 /**
  * Places the reply's tags on the parent. When the reply also changed text outside its tags, each tagged
- * text is looked up in the parent instead (counted as a repair); tags that cannot be placed, that are
- * empty, cover a {{placeholder}} or hold more than `maxWords` words are dropped and counted.
+ * text is looked up in the parent instead (counted as a repair); a tag holding more than `maxWords`
+ * words is cut to its first `maxWords` (a repair); tags that cannot be placed, are empty or cover a
+ * {{placeholder}} are dropped and counted.
  */
 function parseTagged(parent, reply, reasons, maxWords, tally) {
     const found = [...reply.matchAll(TAG)].map((m, i) => ({ inner: stripTags(m[1]), index: m.index, i }));
@@ -48350,13 +49020,16 @@ function parseTagged(parent, reply, reasons, maxWords, tally) {
         }
         // Surrounding whitespace stays outside the span, so replacements cannot glue words together.
         const lead = tag.inner.length - tag.inner.trimStart().length;
-        const inner = tag.inner.trim();
+        let inner = tag.inner.trim();
+        // Over the limit: the tag keeps its first words, where the optimizer pointed, and the rest stays fixed.
+        if (countWords(inner) > maxWords) {
+            inner = firstWords(inner, maxWords);
+            tally.repaired('tag-trimmed-to-word-limit');
+        }
         const s = start + lead;
         const e = s + inner.length;
         if (countWords(inner) === 0)
             tally.discard('tag-empty');
-        else if (countWords(inner) > maxWords)
-            tally.discard('tag-too-long');
         else if (/\{\{|\}\}/.test(inner))
             tally.discard('tag-on-placeholder');
         else
@@ -48448,7 +49121,7 @@ function enforceLocal(t, proposal, tally) {
     const edits = t.spans
         .map((old, i) => ({ old, new: replacements[i], reason: t.reasons[i] }))
         .filter((e) => e.old !== e.new);
-    return { ok: true, prompt, edits };
+    return { ok: true, prompt, edits, texts: replacements };
 }
 /** A whole-prompt proposal: tags stripped, the parent's line endings and trailing newline kept. */
 function cleanGlobal(parent, proposal, tally) {
@@ -48470,177 +49143,674 @@ function cleanGlobal(parent, proposal, tally) {
     return { ok: true, prompt };
 }
 
-;// CONCATENATED MODULE: ./src/optimize/propose.ts
-// One parent's proposals for one step: the method's feedback (APO gradients, PE2 reflection, APE none),
-// then either LPO identify + propose (local) or whole-prompt proposals (global).
+;// CONCATENATED MODULE: ./src/optimize/methods/replies.ts
+// The versions in an optimizer's reply, held to the rules before they become candidates. Real models
+// wrap what they were asked for in what they were not (fences, <prompt> tags inside JSON strings,
+// quotes, "Version 1:" labels), copy the whole prompt where only a span was asked, or send more
+// versions than asked: what can be put right is put right and counted, the rest is discarded and counted.
 
 
+const QUOTES = [
+    ['"', '"'],
+    ['“', '”'],
+    ['„', '“'],
+    ["'", "'"],
+    ['‘', '’'],
+];
+/** Surrounding quotes the original did not have are the model's, not part of the text. */
+function unquote(text, original, tally) {
+    const t = text.trim();
+    for (const [open, close] of QUOTES) {
+        if (t.length >= 2 && t.startsWith(open) && t.endsWith(close) && !original.trim().startsWith(open)) {
+            tally.repaired('quotes-stripped');
+            return t.slice(open.length, -close.length);
+        }
+    }
+    return text;
+}
+/** One whole-prompt version, unwrapped of the markup around it. */
+function unwrapVersion(parent, version, tally) {
+    let text = version.replace(/\r\n?/g, '\n').trim();
+    if (text.startsWith('<prompt>') && !parent.trimStart().startsWith('<prompt>')) {
+        const end = text.indexOf('</prompt>');
+        tally.repaired('prompt-wrapper-stripped');
+        text = text.slice('<prompt>'.length, end === -1 ? undefined : end).trim();
+    }
+    const fenced = /^```[\w-]*[ \t]*\n([\s\S]*?)\n?```$/.exec(text);
+    if (fenced && !parent.trimStart().startsWith('```')) {
+        tally.repaired('code-fence-stripped');
+        text = fenced[1].trim();
+    }
+    // Bounded spaces: the text is untrusted, and two open-ended runs side by side backtrack quadratically.
+    const label = /^(?:\*\*)?(?:version|variation|prompt|option)[ \t]{0,3}(?:\d{1,3}[ \t]{0,3})?:?(?:\*\*)?:?[ \t]{0,3}\n/i.exec(text);
+    if (label && !parent.trimStart().toLowerCase().startsWith(label[0].trim().toLowerCase())) {
+        tally.repaired('version-label-stripped');
+        text = text.slice(label[0].length).trim();
+    }
+    return unquote(text, parent, tally);
+}
+/** Whole-prompt versions (global mode): the first `count` kept, each unwrapped and cleaned. */
+function globalVersions(parent, versions, count, tally) {
+    for (let i = count; i < versions.length; i++)
+        tally.discard('extra-version');
+    return versions.slice(0, count).map((v) => cleanGlobal(parent, unwrapVersion(parent, v, tally), tally));
+}
+const eolOf = (t) => (t.fixed.join('').includes('\r\n') ? '\r\n' : '\n');
+/** Whether a string holds the prompt's fixed text in order: a copy of the whole prompt, not a span. */
+function holdsFixedText(t, text) {
+    const body = stripTags(text);
+    const fixed = t.fixed.map((f) => f.trim()).filter((f) => countWords(f) > 0);
+    let cursor = 0;
+    for (const f of fixed) {
+        const at = body.indexOf(f, cursor);
+        if (at < 0)
+            return false;
+        cursor = at + f.length;
+    }
+    return fixed.length > 0;
+}
+function tagContents(text) {
+    return [...text.matchAll(/<edit>([\s\S]*?)<\/edit>/g)].map((m) => m[1]);
+}
+/** New texts for the spans, one per span, as the tagged proposal enforceLocal holds to the parent. */
+function fromReplacements(t, replacements, tally) {
+    const texts = replacements.map((r, i) => {
+        let out = r;
+        if (/<\/?edit>/.test(out)) {
+            tally.repaired('edit-wrapper-stripped');
+            out = stripTags(out);
+        }
+        return unquote(out, t.spans[i], tally);
+    });
+    const proposal = t.fixed.map((f, i) => (i < texts.length ? `${f}<edit>${texts[i]}</edit>` : f)).join('');
+    return enforceLocal(t, proposal, tally);
+}
+/** The whitespace a copy lost at its ends (a JSON string rarely keeps the file's last newline). */
+function repad(t, text) {
+    const first = t.fixed[0];
+    const last = t.fixed.at(-1);
+    const lead = first.slice(0, first.length - first.trimStart().length);
+    const trail = last.slice(last.trimEnd().length);
+    return lead + text.trim() + trail;
+}
+/**
+ * One string holding tags: a copy of the whole prompt (it holds the fixed text, or as many other words
+ * as a copy whose fixed text the model reworded), or a run of span texts, one version per n tags.
+ */
+function fromOneString(t, text, tally) {
+    const inner = tagContents(text);
+    const n = t.spans.length;
+    const outside = countWords(text.replace(/<edit>[\s\S]*?<\/edit>/g, ' '));
+    const fixedWords = countWords(t.fixed.join(' '));
+    if (holdsFixedText(t, text) || (inner.length === n && fixedWords > 0 && outside * 2 >= fixedWords)) {
+        tally.repaired('whole-prompt-copied');
+        return [enforceLocal(t, repad(t, text), tally)];
+    }
+    if (inner.length === 0 || inner.length % n !== 0)
+        return [{ ok: false, why: 'edit-count-mismatch' }];
+    tally.repaired('span-texts-in-tags');
+    return Array.from({ length: inner.length / n }, (_, k) => fromReplacements(t, inner.slice(k * n, k * n + n), tally));
+}
+/** An untagged string that starts and ends as the prompt does: a copy of it, not one span's text. */
+function isUntaggedCopy(t, text) {
+    const body = text.trim();
+    return (holdsFixedText(t, body) && body.startsWith(t.fixed[0].trim()) && body.endsWith(t.fixed.at(-1).trim()));
+}
+/**
+ * Local versions: each gives one new text per tagged span, in order, or (older format, tolerated) a
+ * whole copy of the tagged prompt. The first `count` versions are kept.
+ */
+function localVersions(t, versions, count, tally) {
+    const eol = eolOf(t);
+    const out = [];
+    for (const version of versions) {
+        const strings = version.map((s) => s.replace(/\r?\n/g, eol));
+        const only = strings.length === 1 ? strings[0] : null;
+        if (only !== null && (/<edit>/.test(only) || isUntaggedCopy(t, only)))
+            out.push(...fromOneString(t, only, tally));
+        else if (strings.length === t.spans.length)
+            out.push(fromReplacements(t, strings, tally));
+        else
+            out.push({ ok: false, why: 'edit-count-mismatch' });
+    }
+    for (let i = count; i < out.length; i++)
+        tally.discard('extra-version');
+    return out.slice(0, count);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/methods/shared.ts
+// What every method shares: the step nonce, the error minibatches, the request template as the
+// optimizer sees it, and how a proposal becomes a candidate.
 
 
-
-/** ProTeGi's minibatch of errors: small enough that the optimizer reasons about each one. */
+/** ProTeGi's errors_per_gradient: small enough that the optimizer reasons about each one. */
 const MINIBATCH = 4;
-/** Identify and gradients want the most likely reading; proposals want variety. */
-const ANALYSIS_TEMPERATURE = 0;
-const PROPOSAL_TEMPERATURE = 0.7;
-const GUIDANCE = {
-    ape: 'Write variations of the tagged words that keep their meaning but may be clearer to the model.',
-    apo: 'Change the tagged words so that the problems named above are fixed.',
-    pe2: 'Change the tagged words as the analysis above says the prompt needs.',
-};
-function unit(...parts) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(parts.join('\u001f')).digest().readUInt32BE(0) / 2 ** 32;
+/** ProTeGi's n_gradients, lowered from 4 so a parent's requests stay within a small budget. */
+const APO_GRADIENTS = 2;
+/** Taggings per parent in local mode: proposals do not all hang on one reading of the failures. */
+const TAGGINGS = 2;
+/**
+ * ProTeGi's reference code samples every request at 0.7; tagging and proposing need variety for the
+ * two taggings to differ. PE2's step 1 is the careful reading of the failures both branches build on.
+ */
+const TEMPERATURE = { sample: 0.7, reflect: 0 };
+function shared_hash(...parts) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(parts.join('\u001f')).digest();
+}
+/**
+ * The request seed: a step nonce. It differs by step, by the call's role and by its index, so no two
+ * requests of a run are the same request and a re-ask in a later step is not answered from the cache.
+ */
+function requestSeed(options, step, role, index = 0) {
+    return shared_hash(options.seed, step, role, index).readUInt32BE(0) & 0x7fffffff;
+}
+/** Minibatch `index` of step `step`: a seeded sample of the failures, drawn afresh every step. */
+function minibatch(options, failures, step, index = 0) {
+    const key = (f) => shared_hash(options.seed, step, index, f.id).readUInt32BE(0);
+    return [...failures].sort((a, b) => key(a) - key(b)).slice(0, MINIBATCH);
 }
 /** The request template, showing where the prompt sits (PE2's context specification). */
 function templateText(task) {
     return task.messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
 }
-/** Failures in a seeded order, so each step shows the optimizer a different minibatch. */
-function minibatch(failures, seed, step) {
-    return [...failures].sort((a, b) => unit(seed, step, a.id) - unit(seed, step, b.id)).slice(0, MINIBATCH);
+const numbered = (items) => items.map((r, i) => `${i + 1}. ${r}`).join('\n');
+/** A gradient or reflection as the edit request reads it, with the pool's lessons merged in (GEPA). */
+function feedbackText(reasons, lessons) {
+    const own = reasons.length > 0 ? numbered(reasons) : '(no reasons given)';
+    if (lessons.length === 0)
+        return own;
+    return `${own}\nLessons from other prompts that do better on other examples:\n${lessons.map((l) => `- ${l}`).join('\n')}`;
 }
-async function feedbackFor(ctx, parent, failures, step) {
-    const { method, seed } = ctx.options;
-    const shown = failures_failuresText(minibatch(failures, seed, step));
-    if (method === 'ape')
-        return { text: '(none: APE proposes variations that keep the meaning)', reasons: [] };
-    if (method === 'apo') {
-        const reply = await ask(ctx.ask, 'apo-gradient', { prompt: parent.prompt.trim(), failures: shown }, { name: 'reasons', schema: ReasonsSchema }, ANALYSIS_TEMPERATURE);
-        const reasons = (reply?.reasons ?? []).map((r) => r.trim()).filter(Boolean);
-        return {
-            text: reasons.length ? reasons.map((r, i) => `${i + 1}. ${r}`).join('\n') : '(no analysis)',
-            reasons,
-        };
-    }
-    const reply = await ask(ctx.ask, 'pe2-reflect', { prompt: parent.prompt.trim(), template: templateText(ctx.task), failures: shown }, { name: 'reflection', schema: ReflectionSchema }, ANALYSIS_TEMPERATURE);
-    const reasons = (reply?.reasons ?? []).map((r) => r.trim()).filter(Boolean);
-    const analysis = reply?.analysis.trim();
-    const list = reasons.map((r, i) => `${i + 1}. ${r}`).join('\n');
-    return { text: [analysis, list].filter(Boolean).join('\n') || '(no analysis)', reasons };
+/** `total` spread over `parts` as evenly as possible, the larger shares first. */
+function shares(total, parts) {
+    return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 }
 function child(ctx, parent, prompt, edits, step) {
     return { prompt, parent, step, edits, size: changedWords(ctx.head, prompt) };
 }
-async function localProposals(ctx, parent, feedback, failures, step) {
+/** A cleaned list of reasons from an untrusted reply. */
+const cleanReasons = (reasons) => (reasons ?? []).map((r) => r.trim()).filter(Boolean);
+
+;// CONCATENATED MODULE: ./src/optimize/methods/global.ts
+// Whole-prompt proposals as every method uses them: versions unwrapped, cleaned, made candidates.
+
+
+
+/**
+ * Asks for whole prompts varying `from` (the parent, or an edit to paraphrase) and keeps the versions
+ * that hold; each candidate's one edit replaces the parent's whole prompt, for `reason`.
+ */
+async function wholeProposals(ctx, parent, from, req, count, step, reason) {
     const { tally } = ctx.ask;
-    const identified = await ask(ctx.ask, 'lpo-identify', {
-        prompt: parent.prompt,
-        template: templateText(ctx.task),
-        feedback: feedback.text,
-        failures,
-        max_words: String(ctx.options.maxEditWords),
-    }, { name: 'tagged', schema: TaggedSchema }, ANALYSIS_TEMPERATURE);
-    if (!identified)
-        return [];
-    const tagged = parseTagged(parent.prompt, identified.prompt, identified.reasons, ctx.options.maxEditWords, tally);
-    if (!tagged)
-        return [];
-    const reply = await ask(ctx.ask, 'lpo-propose', {
-        prompt: renderTagged(tagged),
-        reasons: tagged.reasons.map((r, i) => `${i + 1}. "${tagged.spans[i]}": ${r}`).join('\n'),
-        feedback: feedback.text,
-        guidance: GUIDANCE[ctx.options.method],
-        failures,
-        count: String(ctx.options.candidates),
-    }, { name: 'prompts', schema: PromptsSchema }, PROPOSAL_TEMPERATURE);
+    const answer = await ask(ctx.ask, req);
     const out = [];
-    for (const proposal of (reply?.prompts ?? []).slice(0, ctx.options.candidates)) {
-        const outcome = enforceLocal(tagged, proposal, tally);
-        if (outcome.ok)
-            out.push(child(ctx, parent, outcome.prompt, outcome.edits, step));
-        else
+    for (const outcome of globalVersions(from, answer?.value.prompts ?? [], count, tally)) {
+        if (!outcome.ok)
             tally.discard(outcome.why);
-    }
-    return out;
-}
-async function globalProposals(ctx, parent, feedback, failures, step) {
-    const { tally } = ctx.ask;
-    const count = String(ctx.options.candidates);
-    const reply = ctx.options.method === 'ape'
-        ? await ask(ctx.ask, 'ape-resample', { prompt: parent.prompt.trim(), count }, { name: 'prompts', schema: PromptsSchema }, PROPOSAL_TEMPERATURE)
-        : await ask(ctx.ask, 'lpo-global', {
-            prompt: parent.prompt.trim(),
-            template: templateText(ctx.task),
-            feedback: feedback.text,
-            failures,
-            count,
-        }, { name: 'prompts', schema: PromptsSchema }, PROPOSAL_TEMPERATURE);
-    const reason = feedback.reasons[0] ??
-        (ctx.options.method === 'ape' ? 'resampled variation of the prompt' : 'global rewrite');
-    const out = [];
-    for (const proposal of (reply?.prompts ?? []).slice(0, ctx.options.candidates)) {
-        const outcome = cleanGlobal(parent.prompt, proposal, tally);
-        if (outcome.ok)
+        else if (outcome.prompt === parent.prompt)
+            tally.discard('unchanged');
+        else
             out.push(child(ctx, parent, outcome.prompt, [{ old: parent.prompt, new: outcome.prompt, reason }], step));
-        else
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/methods/local.ts
+// Local Prompt Optimization's two steps as every method uses them: place the optimizer's tags on the
+// parent (identify), then turn its span texts into candidates that differ from the parent only there.
+
+
+
+
+/**
+ * The tags of an identify reply, placed on the parent. Wrappers are taken off first; whitespace the
+ * reply lost at the ends (a JSON string rarely keeps the file's last newline) is the parent's own.
+ */
+function tagging(ctx, parent, reply) {
+    const { tally } = ctx.ask;
+    const eol = parent.includes('\r\n') ? '\r\n' : '\n';
+    let text = unwrapVersion(parent, reply.prompt, tally).replace(/\n/g, eol);
+    if (stripTags(text) === parent.trim()) {
+        const lead = parent.slice(0, parent.length - parent.trimStart().length);
+        const trail = parent.slice(parent.trimEnd().length);
+        text = lead + text + trail;
+    }
+    return parseTagged(parent, text, cleanReasons(reply.reasons), ctx.options.maxEditWords, tally);
+}
+/** The `{{reasons}}` of a propose request: each tagged span with why it should change. */
+const reasonsText = (t) => t.reasons.map((r, i) => `${i + 1}. "${t.spans[i]}": ${r}`).join('\n');
+/** The same tags around other text: an edit's spans, to paraphrase (ProTeGi's Monte Carlo step). */
+function retagged(t, texts) {
+    return { fixed: t.fixed, spans: texts, reasons: t.reasons };
+}
+/**
+ * Asks for span texts on `asked` (the parent's tags, or an edit's retagged spans) and keeps the
+ * versions that hold; each candidate's edits are against `base`, the parent's tagging.
+ */
+async function spanProposals(ctx, parent, base, asked, req, count, step) {
+    const { tally } = ctx.ask;
+    const answer = await ask(ctx.ask, req);
+    const result = { candidates: [], texts: [] };
+    const versions = (answer?.value.versions ?? []).map((v) => v.edits);
+    for (const outcome of localVersions(asked, versions, count, tally)) {
+        if (!outcome.ok) {
             tally.discard(outcome.why);
-    }
-    return out;
-}
-/** Proposals from one parent. Throws BudgetExhausted (from ask) when the optimizer cannot be asked. */
-async function proposeFrom(ctx, parent, step) {
-    const failures = (parent.dev?.results ?? []).filter((r) => r.verdict !== 'correct');
-    if (failures.length === 0 && ctx.options.method !== 'ape')
-        return [];
-    const feedback = await feedbackFor(ctx, parent, failures, step);
-    const shown = failures_failuresText(minibatch(failures, ctx.options.seed, step));
-    return ctx.options.mode === 'local'
-        ? localProposals(ctx, parent, feedback, shown, step)
-        : globalProposals(ctx, parent, feedback, shown, step);
-}
-
-;// CONCATENATED MODULE: ./src/optimize/result.ts
-
-
-const FALLBACK_REASON = 'proposed by the optimizer';
-function lineage(best) {
-    const edits = [];
-    for (let c = best; c; c = c.parent)
-        edits.unshift(...c.edits);
-    return edits;
-}
-function overlaps(a, b) {
-    const x = a.trim();
-    const y = b.trim();
-    return x !== '' && y !== '' && (x.includes(y) || y.includes(x));
-}
-/** Best vs head as minimal word-level spans, each with the reasons of the edits that produced it. */
-function spansFor(head, best) {
-    const edits = lineage(best);
-    return wordHunks(head, best.prompt).map((hunk) => {
-        const reasons = edits
-            .filter((e) => overlaps(e.new, hunk.new) || overlaps(e.old, hunk.old))
-            .map((e) => e.reason);
-        const reason = [...new Set(reasons)].join('; ') || edits.at(-1)?.reason || FALLBACK_REASON;
-        return { old: hunk.old, new: hunk.new, reason };
-    });
-}
-function verdicts(results) {
-    return results.map((r) => (r.verdict === 'error' ? null : r.verdict === 'correct'));
-}
-/** Head vs candidate on the same examples, matched by id (a head run may list them in another order). */
-function pairedById(head, other) {
-    const byId = new Map(head.results.map((r) => [r.id, r]));
-    const base = [];
-    const mine = [];
-    for (const r of other.results) {
-        const h = byId.get(r.id);
-        if (!h)
             continue;
-        base.push(h.verdict === 'error' ? null : h.verdict === 'correct');
-        mine.push(r.verdict === 'error' ? null : r.verdict === 'correct');
+        }
+        const edits = base.spans
+            .map((old, i) => ({ old, new: outcome.texts[i], reason: base.reasons[i] }))
+            .filter((e) => e.old !== e.new);
+        if (edits.length === 0) {
+            tally.discard('unchanged');
+            continue;
+        }
+        result.candidates.push(child(ctx, parent, outcome.prompt, edits, step));
+        result.texts.push(outcome.texts);
     }
-    return comparePaired(base, mine);
+    return result;
 }
-function vsHeadOf(head, best) {
-    const out = {};
-    for (const split of ['dev', 'test']) {
-        const h = head[split];
-        const b = best[split];
-        if (h && b)
-            out[split] = pairedById(h, b);
+
+;// CONCATENATED MODULE: ./src/optimize/methods/ape.ts
+// APE (Zhou et al. 2022), iterative Monte Carlo resampling: "generate a variation of the following
+// instruction while keeping its semantic meaning". APE's resampling sees neither failures nor
+// demonstrations (the search's scores do the selecting), so neither mode shows them: global mode
+// resamples the whole prompt, local mode tags spans (TAGGINGS times) and resamples those only.
+
+
+
+
+
+const REASON = 'resampled variation of the prompt';
+function apeBranches(options) {
+    return shares(options.candidates, Math.min(TAGGINGS, options.candidates));
+}
+function apeCost(options) {
+    const requests = options.mode === 'local' ? 2 * apeBranches(options).length : 1;
+    return { requests, proposals: options.candidates };
+}
+async function localApe(ctx, parent, step) {
+    const out = [];
+    for (const [branch, count] of apeBranches(ctx.options).entries()) {
+        const seed = (role) => requestSeed(ctx.options, step, role, branch);
+        const identified = await ask(ctx.ask, {
+            meta: 'ape-identify',
+            values: { prompt: parent.prompt, max_words: String(ctx.options.maxEditWords) },
+            format: 'tagged',
+            temperature: TEMPERATURE.sample,
+            seed: seed('ape-identify'),
+        });
+        const t = identified ? tagging(ctx, parent.prompt, identified.value) : null;
+        if (!t)
+            continue;
+        const req = {
+            meta: 'lpo-paraphrase',
+            values: { prompt: renderTagged(t), count: String(count) },
+            format: 'edits',
+            temperature: TEMPERATURE.sample,
+            seed: seed('ape-paraphrase'),
+        };
+        out.push(...(await spanProposals(ctx, parent, t, t, req, count, step)).candidates);
     }
     return out;
+}
+async function ape(ctx, parent, step) {
+    if (ctx.options.mode === 'local')
+        return localApe(ctx, parent, step);
+    const count = ctx.options.candidates;
+    const req = {
+        meta: 'ape-resample',
+        values: { prompt: parent.prompt.trim(), count: String(count) },
+        format: 'prompts',
+        temperature: TEMPERATURE.sample,
+        seed: requestSeed(ctx.options, step, 'ape-resample'),
+    };
+    return wholeProposals(ctx, parent, parent.prompt, req, count, step, REASON);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/failures.ts
+
+
+/** Enough failures to show a pattern without drowning the optimizer's context. */
+const MAX_FAILURES_SHOWN = 5;
+const INPUT_HEAD_CHARS = 900;
+const INPUT_TAIL_CHARS = 200;
+const OUTPUT_TAIL_CHARS = 600;
+const ANSWER_CHARS = 200;
+/** A long input loses its middle: its start says what is asked, its end often how. */
+function clipMiddle(s) {
+    if (s.length <= INPUT_HEAD_CHARS + INPUT_TAIL_CHARS)
+        return s;
+    return `${s.slice(0, INPUT_HEAD_CHARS)} … ${s.slice(-INPUT_TAIL_CHARS)}`;
+}
+/** The end of a long text, marked as cut. */
+function clipStart(s, max) {
+    return s.length <= max ? s : `…${s.slice(-max)}`;
+}
+function outputLine(f) {
+    const output = f.output ?? '';
+    const notes = [
+        ...(f.failure === undefined ? [] : [describeFailure(f.failure)]),
+        ...(output.length > OUTPUT_TAIL_CHARS ? [`last ${OUTPUT_TAIL_CHARS} chars`] : []),
+    ];
+    const label = notes.length > 0 ? `Output (${notes.join('; ')})` : 'Output';
+    return `${label}: ${output.trim() === '' ? '(empty)' : clipStart(output, OUTPUT_TAIL_CHARS)}`;
+}
+/** The target as the scorer compares it: GSM8K's `…\n#### 18` is expected to be `18`. */
+function expected(target) {
+    return clipStart(extractAnswer(target), ANSWER_CHARS);
+}
+function answerLine(f) {
+    // A cut-off or refused answer has nothing to extract: say so rather than show a blank.
+    const got = f.extracted === null || f.extracted.trim() === ''
+        ? `(none${f.failure === undefined ? '' : `: the answer was ${describeFailure(f.failure)}`})`
+        : clipStart(f.extracted, ANSWER_CHARS);
+    return `Extracted: ${got}. Expected: ${expected(f.target)}.`;
+}
+function failures_failuresText(failures) {
+    if (failures.length === 0)
+        return '(none: the prompt answered every shown example correctly)';
+    return failures
+        .slice(0, MAX_FAILURES_SHOWN)
+        .map((f, i) => `${i + 1}. Input: ${clipMiddle(f.input)}\n   ${outputLine(f)}\n   ${answerLine(f)}`)
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/optimize/methods/apo.ts
+
+
+
+
+
+
+/** Gradients per parent, and the paraphrases of each gradient's edit, so the total is `candidates`. */
+function apoShape(options) {
+    const gradients = Math.min(APO_GRADIENTS, options.candidates);
+    return { gradients, paraphrases: shares(options.candidates - gradients, gradients) };
+}
+function apoCost(options) {
+    const { gradients, paraphrases } = apoShape(options);
+    const perGradient = options.mode === 'local' ? 3 : 2;
+    const requests = gradients * perGradient + paraphrases.filter((n) => n > 0).length;
+    return { requests, proposals: options.candidates };
+}
+async function globalEdit(ctx, parent, g, mc, step) {
+    const seed = (role) => requestSeed(ctx.options, step, role, g.index);
+    const values = { template: templateText(ctx.task), prompt: parent.prompt.trim(), failures: g.failures };
+    const edits = await wholeProposals(ctx, parent, parent.prompt, {
+        meta: 'lpo-global',
+        values: { ...values, feedback: g.feedback, count: '1' },
+        format: 'prompts',
+        temperature: TEMPERATURE.sample,
+        seed: seed('apo-edit'),
+    }, 1, step, g.reason);
+    const out = [...edits];
+    for (const edit of mc > 0 ? edits : []) {
+        const req = {
+            meta: 'ape-resample',
+            values: { prompt: edit.prompt.trim(), count: String(mc) },
+            format: 'prompts',
+            temperature: TEMPERATURE.sample,
+            seed: seed('apo-paraphrase'),
+        };
+        out.push(...(await wholeProposals(ctx, parent, edit.prompt, req, mc, step, g.reason)));
+    }
+    return out;
+}
+async function localEdit(ctx, parent, g, mc, step) {
+    const seed = (role) => requestSeed(ctx.options, step, role, g.index);
+    const identified = await ask(ctx.ask, {
+        meta: 'lpo-identify',
+        values: {
+            template: templateText(ctx.task),
+            prompt: parent.prompt,
+            failures: g.failures,
+            feedback: g.feedback,
+            max_words: String(ctx.options.maxEditWords),
+        },
+        format: 'tagged',
+        temperature: TEMPERATURE.sample,
+        seed: seed('apo-identify'),
+    });
+    const t = identified ? tagging(ctx, parent.prompt, identified.value) : null;
+    if (!t)
+        return [];
+    const edit = await spanProposals(ctx, parent, t, t, {
+        meta: 'lpo-propose',
+        values: {
+            prompt: renderTagged(t),
+            reasons: reasonsText(t),
+            failures: g.failures,
+            feedback: g.feedback,
+            count: '1',
+        },
+        format: 'edits',
+        temperature: TEMPERATURE.sample,
+        seed: seed('apo-propose'),
+    }, 1, step);
+    const out = [...edit.candidates];
+    for (const texts of mc > 0 ? edit.texts : []) {
+        const spans = retagged(t, texts);
+        const req = {
+            meta: 'lpo-paraphrase',
+            values: { prompt: renderTagged(spans), count: String(mc) },
+            format: 'edits',
+            temperature: TEMPERATURE.sample,
+            seed: seed('apo-paraphrase'),
+        };
+        out.push(...(await spanProposals(ctx, parent, t, spans, req, mc, step)).candidates);
+    }
+    return out;
+}
+async function apo(ctx, parent, step, failures, lessons) {
+    const { gradients, paraphrases } = apoShape(ctx.options);
+    const out = [];
+    for (let index = 0; index < gradients; index++) {
+        const shown = failures_failuresText(minibatch(ctx.options, failures, step, index));
+        const reply = await ask(ctx.ask, {
+            meta: 'apo-gradient',
+            values: { prompt: parent.prompt.trim(), failures: shown },
+            format: 'reasons',
+            temperature: TEMPERATURE.sample,
+            seed: requestSeed(ctx.options, step, 'apo-gradient', index),
+        });
+        const reasons = cleanReasons(reply?.value.reasons);
+        // No gradient, nothing to apply: this minibatch's edit and paraphrases are not asked for.
+        if (reasons.length === 0) {
+            if (reply)
+                ctx.ask.tally.discard('empty-gradient');
+            continue;
+        }
+        const g = { index, failures: shown, feedback: feedbackText(reasons, lessons), reason: reasons[0] };
+        const edit = ctx.options.mode === 'local' ? localEdit : globalEdit;
+        out.push(...(await edit(ctx, parent, g, paraphrases[index], step)));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/methods/pe2.ts
+
+
+
+
+
+
+/** Earlier steps kept in the history: enough to see a trend, short enough to read. */
+const HISTORY_STEPS = 3;
+function pe2Branches(options) {
+    return shares(options.candidates, Math.min(TAGGINGS, options.candidates));
+}
+function pe2Cost(options) {
+    const requests = options.mode === 'local' ? 1 + 2 * pe2Branches(options).length : 2;
+    return { requests, proposals: options.candidates };
+}
+/** PE2's optimization history: the edits that led to this prompt, and the pool's lessons (GEPA). */
+function historyText(parent, lessons) {
+    const lines = [];
+    for (let c = parent; c?.parent && lines.length < HISTORY_STEPS; c = c.parent) {
+        const what = c.edits.map((e) => e.old === c.parent.prompt
+            ? `rewrote the whole prompt (${e.reason})`
+            : `"${e.old}" → "${e.new}" (${e.reason})`);
+        lines.unshift(`- Step ${c.step}: ${what.join('; ') || 'no change recorded'}`);
+    }
+    const own = lines.length > 0 ? lines.join('\n') : '(none: this is the first refinement of the prompt)';
+    if (lessons.length === 0)
+        return own;
+    return `${own}\nLessons from other prompts that do better on other examples:\n${lessons.map((l) => `- ${l}`).join('\n')}`;
+}
+async function localStep2(ctx, parent, turn1, step) {
+    const out = [];
+    for (const [branch, count] of pe2Branches(ctx.options).entries()) {
+        const seed = (role) => requestSeed(ctx.options, step, role, branch);
+        const identified = await ask(ctx.ask, {
+            meta: 'pe2-identify',
+            values: { prompt: parent.prompt, max_words: String(ctx.options.maxEditWords) },
+            format: 'tagged',
+            temperature: TEMPERATURE.sample,
+            seed: seed('pe2-identify'),
+            history: turn1.messages,
+        });
+        const t = identified ? tagging(ctx, parent.prompt, identified.value) : null;
+        if (!identified || !t)
+            continue;
+        const req = {
+            meta: 'pe2-propose',
+            values: { prompt: renderTagged(t), reasons: reasonsText(t), count: String(count) },
+            format: 'edits',
+            temperature: TEMPERATURE.sample,
+            seed: seed('pe2-propose'),
+            history: identified.messages,
+        };
+        out.push(...(await spanProposals(ctx, parent, t, t, req, count, step)).candidates);
+    }
+    return out;
+}
+async function pe2(ctx, parent, step, failures, lessons) {
+    const turn1 = await ask(ctx.ask, {
+        meta: 'pe2-reflect',
+        values: {
+            template: templateText(ctx.task),
+            history: historyText(parent, lessons),
+            prompt: parent.prompt.trim(),
+            failures: failures_failuresText(minibatch(ctx.options, failures, step)),
+        },
+        format: 'reflection',
+        temperature: TEMPERATURE.reflect,
+        seed: requestSeed(ctx.options, step, 'pe2-reflect'),
+    });
+    if (!turn1)
+        return [];
+    if (ctx.options.mode === 'local')
+        return localStep2(ctx, parent, turn1, step);
+    const count = ctx.options.candidates;
+    const reason = cleanReasons(turn1.value.reasons)[0] ?? 'rewritten from the step-1 analysis';
+    const req = {
+        meta: 'pe2-rewrite',
+        values: { prompt: parent.prompt.trim(), count: String(count) },
+        format: 'prompts',
+        temperature: TEMPERATURE.sample,
+        seed: requestSeed(ctx.options, step, 'pe2-rewrite'),
+        history: turn1.messages,
+    };
+    return wholeProposals(ctx, parent, parent.prompt, req, count, step, reason);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/propose.ts
+
+
+
+
+/**
+ * Optimizer requests one parent costs at most (each request is up to 2 calls: structured, then plain
+ * text), and how many candidates it yields at most. Used by the planner before any call.
+ */
+function proposalCost(options) {
+    switch (options.method) {
+        case 'apo':
+            return apoCost(options);
+        case 'pe2':
+            return pe2Cost(options);
+        case 'ape':
+            return apeCost(options);
+    }
+}
+/**
+ * Proposals from one parent in step `step`. `failures`: the parent's wrong answers on the search
+ * examples it was scored on (never validation or test). `lessons`: one-line lessons of other prompts
+ * in the pool (pareto), merged into the feedback; may be empty. Throws BudgetExhausted (from ask)
+ * when a request does not fit.
+ */
+async function proposeFrom(ctx, parent, step, failures, lessons) {
+    // An example that errored (no answer at all) says nothing about the prompt.
+    const wrong = failures.filter((f) => f.verdict === 'wrong');
+    if (ctx.options.method === 'ape')
+        return ape(ctx, parent, step);
+    if (wrong.length === 0)
+        return [];
+    return ctx.options.method === 'apo'
+        ? apo(ctx, parent, step, wrong, lessons)
+        : pe2(ctx, parent, step, wrong, lessons);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/admit.ts
+/** Characters that reorder how text is displayed (Trojan Source, CVE-2021-42574). */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+/** Interleaves the children of different parents, so a budget cut does not starve the later parents. */
+function interleave(groups) {
+    const out = [];
+    for (let i = 0; groups.some((g) => i < g.length); i++)
+        for (const g of groups)
+            if (i < g.length)
+                out.push(g[i]);
+    return out;
+}
+/** The proposals worth racing, in arrival order; `seen` gains each one admitted. */
+function admit(groups, seen, head, tally) {
+    const fresh = [];
+    for (const candidate of interleave(groups)) {
+        if (BIDI.test(candidate.prompt) && !BIDI.test(head)) {
+            tally.discard('bidi controls');
+            continue;
+        }
+        if (seen.has(candidate.prompt)) {
+            tally.discard('duplicate');
+            continue;
+        }
+        seen.add(candidate.prompt);
+        fresh.push(candidate);
+    }
+    return fresh;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/roles.ts
+// The three roles of the data. Dev is cut into a search part (its failures are shown to the optimizer,
+// candidates race on it) and a validation part the optimizer never sees (it accepts a new best); test
+// is scored for the head and the final prompt only, so no figure on it was used to choose anything.
+
+/** Fixed salt: the cut depends only on the examples, so reruns reuse cached answers. */
+const SALT = 'lpo-search-validation';
+function roles_unit(...parts) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(parts.join('\u001f')).digest().readUInt32BE(0) / 2 ** 32;
+}
+/**
+ * Half of dev (rounded up) searches, the rest validates; an example's role is decided by its id, so
+ * adding rows to the dataset moves no other example. The search part is then put in a seeded order,
+ * the same in every step, so a rung's prefix is already paid for by the parents that ran it before.
+ */
+function assignRoles(dev, test, seed) {
+    const byHash = [...dev].sort((a, b) => roles_unit(SALT, a.id) - roles_unit(SALT, b.id) || a.index - b.index);
+    const cut = Math.ceil(byHash.length / 2);
+    const search = byHash
+        .slice(0, cut)
+        .sort((a, b) => roles_unit(seed, 'race', a.id) - roles_unit(seed, 'race', b.id) || a.index - b.index);
+    // Validation keeps file order: it is scored whole, and reports read better in the order of the file.
+    const validation = byHash.slice(cut).sort((a, b) => a.index - b.index);
+    return { search, validation, test };
+}
+/** The results of `run` for `examples`, in their order, or null when one is missing. */
+function roles_pick(run, examples) {
+    const byId = new Map((run?.results ?? []).map((r) => [r.id, r]));
+    const out = examples.map((e) => byId.get(e.id));
+    return out.every((r) => r !== undefined) ? out : null;
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/tally.ts
@@ -48666,9 +49836,9 @@ class Tally {
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/search-step.ts
-// One run of the beam search. The head prompt's figures, the beam, the accepted best and the step reports
-// are shared by every stage of a step, so they are fields of one object and each stage can be read alone.
-// The acceptance rule sits here because accepting a new best is where it is applied.
+// One run of the search. The roles of the data, the plan, the head and best prompts, the beam or pool
+// and the step reports are shared by every stage of a step, so they are fields of one object and each
+// stage can be read alone. Figures for the report are assembled in search-result.ts.
 
 
 
@@ -48677,239 +49847,245 @@ class Tally {
 
 
 
-/** Characters that reorder how text is displayed (Trojan Source, CVE-2021-42574). */
-const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
-const ALPHA = 0.05;
-/**
- * Below this many paired dev examples McNemar cannot reach ALPHA unless nearly every flip goes one way,
- * so a more lenient rule applies: at least MIN_NET_GAIN more examples right than the current best.
- */
-const MIN_PAIRED_FOR_TEST = 30;
-const MIN_NET_GAIN = 2;
-/** Whether `challenger` beats `best` on dev beyond noise (see ALPHA and MIN_PAIRED_FOR_TEST). */
-function beatsOnDev(best, challenger) {
-    const c = comparePaired(verdicts(best.results), verdicts(challenger.results));
-    if (c.delta <= 0)
-        return false;
-    return c.n >= MIN_PAIRED_FOR_TEST ? c.pValue < ALPHA : c.gained - c.lost >= MIN_NET_GAIN;
-}
-const accuracy = (run) => run?.summary.accuracy ?? null;
-/** Better dev first; ties go to the smaller edit, then to the earlier candidate. */
-function rank(pool, order) {
-    return [...pool].sort((a, b) => (accuracy(b.dev) ?? -1) - (accuracy(a.dev) ?? -1) || a.size - b.size || order.get(a) - order.get(b));
-}
-function alignedRun(run, examples) {
-    if (!run || run.results.length !== examples.length)
-        return undefined;
-    return run.results.every((r, i) => r.id === examples[i].id) ? run : undefined;
-}
-/** Interleaves the children of different parents, so a budget cut does not starve the later parents. */
-function interleave(groups) {
-    const out = [];
-    for (let i = 0; groups.some((g) => i < g.length); i++)
-        for (const g of groups)
-            if (i < g.length)
-                out.push(g[i]);
-    return out;
-}
-const accuracies = (runs) => ({ dev: accuracy(runs.dev), test: accuracy(runs.test) });
-class BeamSearch {
+
+
+
+/** Extra rounds of proposals a step may ask for, and how far apart their nonces are from the step's. */
+const TOP_UP_ROUNDS = 2;
+const ROUND_STRIDE = 1_000;
+class Search {
     args;
     tally = new Tally();
     budget;
+    roles;
     head;
-    headRuns = {};
-    bestRuns = {};
-    steps = [];
+    headTest;
+    bestTest;
     best;
     bestStep = 0;
+    plan;
+    steps = [];
+    level;
     ctx;
-    order;
     seen;
+    /** Beam: the best-ranked prompts of the last race. Pareto: every prompt that raced the whole search set. */
     beam;
-    expanded = new Set();
+    pool = [];
     halted = false;
     constructor(args) {
         this.args = args;
-        const { task, client, options } = args;
+        const { task, client, options, splits } = args;
         this.budget = new Budget(client, options.maxCalls, options.maxTokens ?? null);
+        this.roles = assignRoles(splits.dev, splits.test, options.seed);
         this.head = { prompt: task.prompt, parent: null, step: 0, edits: [], size: 0 };
         this.best = this.head;
-        // Keep enough calls to score a new best on test: that figure is promised at every step.
         const ask = {
             client,
             model: args.optimizerModel,
             seed: options.seed,
             budget: this.budget,
             tally: this.tally,
-            keep: args.splits.test.length,
+            keep: this.roles.test.length,
             structured: true,
         };
         this.ctx = { ask, task, options, head: this.head.prompt };
-        this.order = new Map([[this.head, 0]]);
         this.seen = new Set([this.head.prompt]);
         this.beam = [this.head];
+        this.plan = planSearch({
+            steps: options.steps,
+            beam: options.beam,
+            candidates: options.candidates,
+            cost: (candidates) => proposalCost({ ...options, candidates }),
+            sizes: {
+                search: this.roles.search.length,
+                validation: this.roles.validation.length,
+                test: this.roles.test.length,
+            },
+            headCalls: this.headCallsNeeded(),
+            maxCalls: options.maxCalls,
+            maxTokens: options.maxTokens ?? null,
+        });
+        this.level = stepLevel(Math.max(1, this.plan.steps.length));
     }
-    /** True once the budget cut a step short: a later step could not afford more. */
     get stopped() {
         return this.halted;
     }
-    /** Returns why the search cannot start, if the head prompt could not be scored. */
-    async scoreHead() {
-        const { splits, options } = this.args;
-        // The head prompt's figures: from the caller when they match these splits, else scored here.
-        for (const split of ['dev', 'test']) {
-            const given = alignedRun(this.args.headRun?.splits[split], splits[split]);
-            if (given)
-                this.headRuns[split] = given;
-            else if (splits[split].length > 0) {
-                const run = await this.score(this.head.prompt, split, split === 'dev' ? splits.test.length : 0);
-                if (!run)
-                    return `max-calls ${options.maxCalls} is too small to score the head prompt`;
-                this.headRuns[split] = run.splits[split];
-            }
-        }
-        this.head.dev = this.headRuns.dev;
-        Object.assign(this.bestRuns, this.headRuns);
-        const dev = accuracy(this.head.dev);
-        this.report({ step: 0, proposals: 0, evaluated: 0, bestCandidateDev: dev, accepted: false });
+    /** Why no search can be run on these splits, if so. */
+    cannotSearch() {
+        const need = minFlipsToAccept(this.level);
+        if (this.roles.validation.length < need)
+            return `dev has ${this.args.splits.dev.length} examples; half of it validates, and accepting a new prompt there needs at least ${need} validation examples (${2 * need} dev)`;
+        if (this.plan.steps.length === 0)
+            return `max-calls ${this.args.options.maxCalls} leaves nothing for a search step after scoring the head prompt`;
         return undefined;
     }
+    late() {
+        return this.args.stopAt !== undefined && Date.now() >= this.args.stopAt;
+    }
+    /** Scores `prompt` on `examples`, booked to `purpose`; null when the budget or the deadline refused. */
+    async score(prompt, examples, keep, purpose) {
+        if (examples.length === 0)
+            return runOf([]);
+        if (this.late())
+            return null;
+        const { task, client, taskModel, stopAt } = this.args;
+        const run = await this.budget.within(examples.length, keep, () => evaluate(task, { dev: examples }, { client, model: taskModel, prompt, ...(stopAt ? { stopAt } : {}) }), purpose);
+        if (!run || run.stopped || run.overBudget)
+            return null;
+        return run.splits.dev;
+    }
+    headCallsNeeded() {
+        const given = this.args.headRun?.splits;
+        const dev = [...this.roles.search, ...this.roles.validation];
+        return ((roles_pick(given?.dev, dev) ? 0 : dev.length) +
+            (roles_pick(given?.test, this.roles.test) ? 0 : this.roles.test.length));
+    }
+    /** The head prompt's figures on every role: from the caller's run where it has them. */
+    async scoreHead() {
+        const given = this.args.headRun?.splits;
+        const before = this.budget.calls();
+        const parts = [
+            [this.roles.search, given?.dev, 'task-search', (run) => (this.head.search = run)],
+            [this.roles.validation, given?.dev, 'task-validation', (run) => (this.head.validation = run)],
+            [this.roles.test, given?.test, 'task-test', (run) => (this.headTest = run)],
+        ];
+        for (const [examples, run, purpose, keep] of parts) {
+            const results = roles_pick(run, examples);
+            const scored = results ? runOf(results) : await this.score(this.head.prompt, examples, 0, purpose);
+            if (!scored)
+                return `max-calls ${this.args.options.maxCalls} is too small to score the head prompt`;
+            keep(scored);
+        }
+        this.pool.push(this.head);
+        const calls = this.budget.calls() - before;
+        this.report(0, { proposed: 0, scored: 0, survivors: 0, accepted: false, winner: null }, calls, this.plan.fixed.head);
+        return undefined;
+    }
+    /** Calls later work is promised: the final test, this step's validation, the later steps' plans. */
+    keepAfter(step, validation) {
+        const later = this.plan.steps.filter((s) => s.step > step).reduce((n, s) => n + s.calls.total, 0);
+        return this.plan.fixed.finalTest + (validation ? this.roles.validation.length : 0) + later;
+    }
     async step(step) {
-        const fresh = this.admit(await this.expand(step));
-        const scored = await this.scoreOnDev(fresh);
-        const pool = rank([...this.beam, ...scored], this.order);
-        this.beam = pool.slice(0, this.args.options.beam);
-        const accepted = await this.acceptIfBetter(pool[0], step);
-        const bestCandidateDev = accuracy(rank(scored, this.order)[0]?.dev);
-        this.report({ step, proposals: fresh.length, evaluated: scored.length, bestCandidateDev, accepted });
+        const planned = this.plan.steps[step - 1];
+        const before = this.budget.calls();
+        const parents = this.args.options.search === 'pareto'
+            ? drawParents(this.pool, planned.parents, this.args.options.seed, step)
+            : this.beam.slice(0, planned.parents);
+        // Fewer parents than planned (a small pool, a beam not yet full) share the step's proposals.
+        const share = Math.floor(planned.proposals / Math.max(1, parents.length));
+        const perParent = Math.min(2 * this.args.options.candidates, Math.max(planned.perParent, share));
+        const fresh = admit(await this.expand(parents, step, perParent), this.seen, this.head.prompt, this.tally);
+        await this.topUp(fresh, parents, step, perParent);
+        const contestants = [...new Set([...parents, ...fresh])];
+        const keep = this.keepAfter(step, true);
+        const full = this.plan.raced;
+        const examples = this.roles.search.slice(0, full);
+        const outcome = await race(contestants, examples, rungsFor(contestants.length, full), (c, slice) => this.score(c.prompt, slice, keep, 'task-search'));
+        if (outcome.cut)
+            this.halted = true;
+        this.beam = outcome.ranked.slice(0, this.args.options.beam);
+        for (const c of outcome.survivors)
+            if ((c.search?.results.length ?? 0) >= full && !this.pool.includes(c))
+                this.pool.push(c);
+        const { accepted, winner } = await this.validate(outcome.ranked[0], step);
+        const children = new Set(fresh);
+        this.report(step, {
+            proposed: fresh.length,
+            scored: [...outcome.scored].filter((c) => children.has(c)).length,
+            survivors: outcome.survivors.filter((c) => children.has(c) && (c.search?.results.length ?? 0) >= full)
+                .length,
+            accepted,
+            winner,
+        }, this.budget.calls() - before, planned.calls.total);
     }
-    score(prompt, split, keep) {
-        const { task, splits, client } = this.args;
-        return this.budget.within(splits[split].length, keep, () => evaluate(task, { [split]: splits[split] }, { client, model: this.args.taskModel, prompt }));
+    /**
+     * Proposals often repeat one another (two gradients naming the same fix): when fewer than
+     * `candidates` new prompts came back, the first parent is asked again, as another round with its
+     * own nonce (and so another minibatch), at most TOP_UP_ROUNDS times.
+     */
+    async topUp(fresh, parents, step, perParent) {
+        const want = this.args.options.candidates;
+        for (let round = 1; round <= TOP_UP_ROUNDS && fresh.length < want && parents[0]; round++) {
+            if (this.halted || this.late())
+                return;
+            const more = await this.expand([parents[0]], step + round * ROUND_STRIDE, perParent);
+            for (const c of more.flat())
+                c.step = step;
+            fresh.push(...admit(more, this.seen, this.head.prompt, this.tally));
+        }
     }
-    async expand(step) {
+    async expand(parents, step, candidates) {
         const groups = [];
-        for (const parent of this.beam) {
-            // A parent's failures do not change, so expanding it again would mostly buy duplicates.
-            if (this.expanded.has(parent))
-                continue;
-            this.expanded.add(parent);
+        const ctx = { ...this.ctx, options: { ...this.ctx.options, candidates } };
+        for (const parent of parents) {
+            if (this.halted || this.late())
+                break;
+            // Wrong answers only: an endpoint error is not the prompt's doing, and validation is never shown.
+            const failures = (parent.search?.results ?? []).filter((r) => r.verdict === 'wrong');
+            const lessons = this.args.options.search === 'pareto' ? lessonsFor(parent, this.pool) : [];
             try {
-                const group = await proposeFrom(this.ctx, parent, step);
-                // Nothing usable came back (e.g. a garbage reply): try this parent again next step, when it
-                // is shown another minibatch of failures, rather than stalling the search.
-                if (group.length === 0)
-                    this.expanded.delete(parent);
-                groups.push(group);
+                groups.push(await proposeFrom(ctx, parent, step, failures, lessons));
             }
             catch (error) {
                 if (!(error instanceof BudgetExhausted))
                     throw error;
                 this.halted = true;
-                break;
             }
         }
         return groups;
     }
-    /**
-     * Drops prompts already seen, and prompts where the optimizer added bidi controls (a suggestion
-     * is committed as is, and those make the text read other than it runs); the rest get their arrival
-     * number, rank's last tie-break.
-     */
-    admit(groups) {
-        const fresh = [];
-        for (const candidate of interleave(groups)) {
-            if (BIDI.test(candidate.prompt) && !BIDI.test(this.head.prompt)) {
-                this.tally.discard('bidi controls');
-                continue;
-            }
-            if (this.seen.has(candidate.prompt)) {
-                this.tally.discard('duplicate');
-                continue;
-            }
-            this.seen.add(candidate.prompt);
-            this.order.set(candidate, this.order.size);
-            fresh.push(candidate);
-        }
-        return fresh;
-    }
-    async scoreOnDev(fresh) {
-        const scored = [];
-        for (const candidate of fresh) {
-            const run = this.halted
-                ? null
-                : await this.score(candidate.prompt, 'dev', this.args.splits.test.length);
+    /** The step's winner, chosen on search, is tested once on validation against the current best. */
+    async validate(winner, step) {
+        const none = { accepted: false, winner: null };
+        if (!winner || winner === this.best || !winner.search)
+            return none;
+        const n = winner.search.results.length;
+        const searchAcc = prefixAccuracy(winner, n);
+        // Only a winner ahead of the best on the same search examples is worth its validation calls.
+        if (searchAcc === null || searchAcc <= (prefixAccuracy(this.best, n) ?? -1))
+            return none;
+        if (!winner.validation) {
+            const run = await this.score(winner.prompt, this.roles.validation, this.keepAfter(step, false), 'task-validation');
             if (!run) {
                 this.halted = true;
-                break;
+                return none;
             }
-            candidate.dev = run.splits.dev;
-            scored.push(candidate);
+            winner.validation = run;
         }
-        return scored;
-    }
-    async acceptIfBetter(challenger, step) {
-        if (challenger === this.best || !challenger.dev || !beatsOnDev(this.bestRuns.dev, challenger.dev))
-            return false;
-        this.best = challenger;
-        this.bestStep = step;
-        this.bestRuns.dev = challenger.dev;
-        delete this.bestRuns.test;
-        if (this.args.splits.test.length > 0) {
-            const run = await this.score(challenger.prompt, 'test', 0);
-            if (run)
-                this.bestRuns.test = run.splits.test;
+        const test = testOnValidation(this.best.validation, winner.validation, this.level);
+        if (test.accepted) {
+            this.best = winner;
+            this.bestStep = step;
         }
-        return true;
+        const summary = {
+            search: searchAcc,
+            validation: winner.validation.summary.accuracy,
+            pValue: test.pValue,
+        };
+        return { accepted: test.accepted, winner: summary };
     }
-    report(s) {
-        const { dev, test } = accuracies(this.bestRuns);
-        const step = {
+    report(step, s, calls, plannedCalls) {
+        const full = this.plan.raced;
+        const report = {
+            step,
             ...s,
-            dev,
-            test,
-            gap: dev !== null && test !== null ? dev - test : null,
-            calls: this.budget.calls(),
+            search: prefixAccuracy(this.best, full),
+            validation: this.best.validation?.summary.accuracy ?? null,
+            calls,
+            plannedCalls,
         };
-        this.steps.push(step);
-        this.args.onStep?.(step);
-    }
-    finish(withheld) {
-        const { options, splits } = this.args;
-        const { head, best, headRuns, bestRuns, budget } = this;
-        const vsHead = vsHeadOf(headRuns, bestRuns);
-        const improved = best !== head;
-        let why = withheld;
-        if (!why && !improved)
-            why = `no candidate beat the head prompt on dev beyond noise${budget.exhausted() ? ` before the budget of ${options.maxCalls} calls ran out` : ''}`;
-        if (!why && !bestRuns.test && splits.test.length > 0)
-            why = 'the best prompt could not be scored on test within the budget';
-        if (!why && vsHead.test && vsHead.test.delta < 0) {
-            why = `loses to the head prompt on test (${percent(accuracy(bestRuns.test))} vs ${percent(accuracy(headRuns.test))})`;
-        }
-        return {
-            method: options.method,
-            mode: options.mode,
-            head: { prompt: head.prompt, ...accuracies(headRuns) },
-            best: { prompt: best.prompt, ...accuracies(bestRuns), step: this.bestStep },
-            improved,
-            spans: improved ? spansFor(head.prompt, best) : [],
-            steps: this.steps,
-            budget: budget.use(),
-            discarded: this.tally.discarded(),
-            repaired: this.tally.repairs(),
-            vsHead,
-            ...(why ? { withheld: why } : {}),
-            runs: { best: bestRuns, head: headRuns },
-        };
+        this.steps.push(report);
+        this.args.onStep?.(report);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/search.ts
-// Beam search over prompts under a call budget. Selection uses dev only; test is scored for the
-// accepted best of each step and reported, never used to choose. This file is the entry point (options,
-// .prompt.yml files, when to stop); one run's state and its steps are in search-step.ts.
+// The search over prompts under a planned call budget: the entry point (options, .prompt.yml files,
+// when to stop). Dev is cut into search and validation parts, candidates race on search, one winner per
+// step is tested on validation, and test is scored for the head and the final prompt only. One run's
+// state and its steps are in search-step.ts; the result in search-result.ts.
+
 
 
 
@@ -48921,29 +50097,36 @@ function checkOptions(o) {
     if (o.maxTokens !== undefined && (!Number.isInteger(o.maxTokens) || o.maxTokens < 1)) {
         throw new ConfigError(`optimize maxTokens: expected an integer >= 1, got ${o.maxTokens}`);
     }
+    if (o.search !== 'beam' && o.search !== 'pareto')
+        throw new ConfigError(`optimize search: expected beam or pareto, got ${String(o.search)}`);
 }
 async function optimizePrompt(args) {
     const { task, splits, options } = args;
     checkOptions(options);
-    const search = new BeamSearch(args);
     if (task.kind !== 'text') {
         // One message's content is searched as a text prompt, then written back into the file.
         const chosen = chooseMessage(task);
-        if ('withheld' in chosen)
-            return { ...search.finish(chosen.withheld), file: { message: null, text: args.fileText ?? null } };
+        if ('withheld' in chosen) {
+            const result = await finishSearch(new Search(args), options, chosen.withheld);
+            return { ...result, file: { message: null, text: args.fileText ?? null } };
+        }
         return intoPromptFile(await optimizePrompt({ ...args, task: chosen.task }), chosen, args.fileText);
     }
+    const search = new Search(args);
     if (splits.dev.length === 0)
-        return search.finish('the dataset has no dev examples to optimize on');
+        return finishSearch(search, options, 'the dataset has no dev examples to optimize on');
+    const unfit = search.cannotSearch();
+    if (unfit)
+        return finishSearch(search, options, unfit);
     const unscored = await search.scoreHead();
     if (unscored)
-        return search.finish(unscored);
-    for (let step = 1; step <= options.steps && !search.stopped; step++) {
-        if (args.stopAt !== undefined && Date.now() >= args.stopAt)
+        return finishSearch(search, options, unscored);
+    for (const planned of search.plan.steps) {
+        if (search.stopped || (args.stopAt !== undefined && Date.now() >= args.stopAt))
             break;
-        await search.step(step);
+        await search.step(planned.step);
     }
-    return search.finish();
+    return finishSearch(search, options);
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/index.ts
@@ -48953,6 +50136,148 @@ async function optimizePrompt(args) {
 
 
 
+
+;// CONCATENATED MODULE: ./src/cli/optimize-report.ts
+// What `lpo optimize` shows of one result: the JSON shape (everything but the per-example runs) and
+// the human text (the plan against what each step used, accuracy on search and validation per step,
+// test for the head and the final prompt only, and the final prompt in full).
+
+
+/** `used` is `calls` under the name the plan's figures are compared with; `maxCalls` and it come first. */
+function budgetJson(b) {
+    const { maxCalls, calls, byPurpose, ...rest } = b;
+    return { maxCalls, used: calls, byPurpose, calls, ...rest };
+}
+/** The JSON shape of one result: everything but the per-example runs. */
+function resultJson(promptPath, result, simulated, write) {
+    return {
+        prompt: promptPath,
+        simulated,
+        method: result.method,
+        mode: result.mode,
+        search: result.search,
+        head: result.head,
+        best: result.best,
+        improved: result.improved,
+        spans: result.spans,
+        plan: result.plan,
+        steps: result.steps,
+        budget: budgetJson(result.budget),
+        splits: result.splits,
+        discarded: result.discarded,
+        repaired: result.repaired,
+        ...(result.withheld ? { withheld: result.withheld } : {}),
+        ...(write ? { written: write.written } : {}),
+    };
+}
+/** The text --write puts into the prompt file, or why there is none (decided on validation by the search). */
+function suggestedText(result) {
+    if (result.withheld)
+        return { why: result.withheld };
+    if (!result.improved)
+        return { why: 'no candidate was accepted over the head prompt' };
+    // A .prompt.yml's best prompt is one message's content: the file is the whole text around it.
+    if (result.file) {
+        return result.file.text === null ? { why: 'the file text was not given' } : { text: result.file.text };
+    }
+    return { text: result.best.prompt };
+}
+function table(rows, out) {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    for (const r of rows)
+        out.write(`${r.map((cell, c) => cell.padStart(widths[c])).join('  ')}\n`);
+}
+const n = (x) => x.toLocaleString('en-US');
+/** One line per planned step: what the planner fitted to the budget before the first call. */
+function planLines(result, out) {
+    const { plan, splits } = result;
+    out.write(`data: ${n(splits.search)} search, ${n(splits.validation)} validation, ${n(splits.test)} test examples\n`);
+    out.write(`plan: ${n(plan.total)} calls (head ${n(plan.fixed.head)}, final prompt on test ${n(plan.fixed.finalTest)})\n`);
+    for (const s of plan.steps) {
+        const c = s.calls;
+        const ran = result.steps.find((r) => r.step === s.step);
+        const actual = ran ? `used ${n(ran.calls)}, ${ran.proposed} proposed, ${ran.scored} scored` : 'not run';
+        out.write(`  step ${s.step}: ${s.parents} parent${s.parents === 1 ? '' : 's'}, ${s.proposals} proposals, raced on ${s.rungs.join(' → ')} search examples; ≤ ${n(c.total)} calls (optimizer ${n(c.optimizer)}, race ${n(c.race)}, validation ${n(c.validation)}); ${actual}\n`);
+    }
+    for (const cut of plan.fitted)
+        out.write(`  fitted to the budget: ${cut}\n`);
+}
+/** Per step what was done, against the plan: accuracy of the best on search and validation. */
+function stepTable(result, out) {
+    const rows = [
+        [
+            'step',
+            'proposed',
+            'scored',
+            'survivors',
+            'search',
+            'validation',
+            'winner val',
+            'p',
+            'accepted',
+            'calls',
+            'planned',
+        ],
+    ];
+    for (const s of result.steps) {
+        const p = s.winner?.pValue;
+        rows.push([
+            String(s.step),
+            String(s.proposed),
+            String(s.scored),
+            String(s.survivors),
+            percent(s.search),
+            percent(s.validation),
+            s.winner ? percent(s.winner.validation) : DASH,
+            p === null || p === undefined ? DASH : pValue(p),
+            s.accepted ? 'yes' : '',
+            n(s.calls),
+            n(s.plannedCalls),
+        ]);
+    }
+    table(rows, out);
+}
+function budgetLine(result, out) {
+    const b = result.budget;
+    const tokens = b.maxTokens === null ? `${n(b.tokens)} tokens` : `${n(b.tokens)} of ${n(b.maxTokens)} tokens`;
+    const purposes = Object.entries(b.byPurpose)
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(', ');
+    out.write(`budget: ${n(b.calls)} of ${n(b.maxCalls)} calls (${purposes}), ${tokens}${b.exhausted ? ' (exhausted)' : ''}\n`);
+}
+function scoreLine(label, s) {
+    return `${label}: search ${percent(s.search)}, validation ${percent(s.validation)}, test ${percent(s.test)}`;
+}
+function printResult(promptPath, result, simulated, out) {
+    const label = simulated ? ' SIMULATED' : '';
+    out.write(`\n${promptPath}: LPO (${result.method}, ${result.mode}, ${result.search} search)${label}\n`);
+    planLines(result, out);
+    stepTable(result, out);
+    out.write(`${scoreLine(`best (step ${result.best.step})`, result.best)}; ${scoreLine('head', result.head)}\n`);
+    out.write('  (test is scored for the head and the final prompt only and never chooses)\n');
+    for (const span of result.spans) {
+        out.write(`  ${JSON.stringify(span.old)} → ${JSON.stringify(span.new)}\n    because ${span.reason}\n`);
+    }
+    if (result.improved) {
+        const text = result.best.prompt;
+        out.write(`final prompt (step ${result.best.step}):\n-----\n${text}${text.endsWith('\n') ? '' : '\n'}-----\n`);
+    }
+    else
+        out.write('final prompt: the head prompt, unchanged\n');
+    budgetLine(result, out);
+    const counts = (r) => Object.entries(r)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none';
+    out.write(`discarded: ${counts(result.discarded)}; repaired: ${counts(result.repaired)}\n`);
+    if (result.withheld)
+        out.write(`no suggestion: ${result.withheld}\n`);
+    else if (result.improved)
+        out.write(`suggestion: accepted on validation at step ${result.best.step} (--write applies it)\n`);
+    else
+        out.write('no suggestion: no candidate was accepted over the head prompt\n');
+    if (simulated)
+        out.write(`${SIMULATED_NOTE}\n`);
+}
 
 ;// CONCATENATED MODULE: ./src/cli/optimize-command.ts
 
@@ -48968,87 +50293,54 @@ async function optimizePrompt(args) {
 
 
 
+
 const optimize_command_HELP = `usage: lpo optimize [flags] [prompt files...]
 
-Optimizes text prompts with Local Prompt Optimization on top of APE, APO or PE2, selecting on dev and
-reporting test. Takes the prompts and endpoint flags of "lpo eval" (--config, --prompt, --dataset, …), plus:
+Optimizes text prompts with Local Prompt Optimization on top of APE, APO or PE2. Dev is split into
+search examples (shown to the optimizer, candidates raced on them) and validation examples (never shown;
+a new best is accepted there); test is scored for the head and the final prompt only, to report.
+Takes the prompts and endpoint flags of "lpo eval" (--config, --prompt, --dataset, …), plus:
   --method ape|apo|pe2       base method (default ${DEFAULT_OPTIONS.method})
   --mode local|global        local: edit only <edit>-tagged spans; global: rewrite whole prompts (default ${DEFAULT_OPTIONS.mode})
+  --search beam|pareto       beam: keep the best-ranked prompts; pareto: keep every prompt best on some
+                             search example, parents drawn by how many it wins (default ${DEFAULT_OPTIONS.search})
   --steps <n>                search steps (default ${DEFAULT_OPTIONS.steps})
   --beam <n>                 prompts kept per step (default ${DEFAULT_OPTIONS.beam})
   --candidates <n>           proposals per parent per step (default ${DEFAULT_OPTIONS.candidates})
   --max-edit-words <n>       words per tagged span (default ${DEFAULT_OPTIONS.maxEditWords})
   --optimizer-model <name>   model that proposes edits (default: the task model)
-  --max-calls <n>            completed requests, task + optimizer, never exceeded (default ${DEFAULT_OPTIONS.maxCalls})
+  --max-calls <n>            completed requests, task + optimizer, never exceeded; the search is planned
+                             to fit it before the first call (default ${DEFAULT_OPTIONS.maxCalls})
   --max-tokens <n>           prompt + completion tokens, planned from the average per call
-  --seed <n>                 seed for minibatches and optimizer requests (default ${DEFAULT_OPTIONS.seed})
+  --seed <n>                 seed for the racing order, minibatches and optimizer requests (default ${DEFAULT_OPTIONS.seed})
+  --write                    write the suggested prompt into its file (not when the suggestion is withheld)
   --json <path>              write the result as JSON ("-" for stdout)
   --config <file>            config file (default ${DEFAULT_CONFIG_PATH})
 ${SPLIT_HELP}`;
-
 const optimize_command_FLAGS = {
     ...FLAGS,
     ...OPTIMIZE_FLAGS,
+    write: { type: 'boolean' },
 };
 function optionsFromFlags(values) {
     return parseOptimizeOptions((key) => values[key], (key) => `--${key}`);
 }
-/** The JSON shape of one result: everything but the per-example runs. */
-function resultJson(promptPath, result, simulated) {
-    return {
-        prompt: promptPath,
-        simulated,
-        method: result.method,
-        mode: result.mode,
-        head: result.head,
-        best: result.best,
-        improved: result.improved,
-        spans: result.spans,
-        steps: result.steps,
-        budget: result.budget,
-        discarded: result.discarded,
-        repaired: result.repaired,
-        ...(result.withheld ? { withheld: result.withheld } : {}),
-    };
-}
-function printResult(promptPath, result, simulated, out = process.stdout) {
-    const label = simulated ? ' SIMULATED' : '';
-    out.write(`\n${promptPath}: LPO (${result.method}, ${result.mode})${label}\n`);
-    const rows = [['step', 'dev', 'test', 'gap', 'proposals', 'scored', 'accepted', 'calls']];
-    for (const s of result.steps) {
-        const gap = s.gap === null ? 'n/a' : `${(s.gap * 100).toFixed(1)} pp`;
-        rows.push([
-            String(s.step),
-            percent(s.dev),
-            percent(s.test),
-            gap,
-            String(s.proposals),
-            String(s.evaluated),
-            s.accepted ? 'yes' : '',
-            String(s.calls),
-        ]);
+const optimize_command_BOM = '\uFEFF';
+/**
+ * Writes the suggestion into the prompt file, unless it is withheld or the file changed since it was
+ * read (then the suggestion would overwrite an edit it never saw).
+ */
+async function writeSuggestion(file, readText, result) {
+    const suggested = suggestedText(result);
+    if ('why' in suggested)
+        return { written: false, why: suggested.why };
+    if ((await (0,promises_namespaceObject.readFile)(file, 'utf8')) !== readText) {
+        return { written: false, why: 'the file changed while the optimizer ran' };
     }
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    for (const r of rows)
-        out.write(`${r.map((cell, c) => cell.padStart(widths[c])).join('  ')}\n`);
-    out.write(`best (step ${result.best.step}): dev ${percent(result.best.dev)}, test ${percent(result.best.test)}; head: dev ${percent(result.head.dev)}, test ${percent(result.head.test)}\n`);
-    for (const span of result.spans) {
-        out.write(`  ${JSON.stringify(span.old)} → ${JSON.stringify(span.new)}\n    because ${span.reason}\n`);
-    }
-    const b = result.budget;
-    const tokens = b.maxTokens === null
-        ? `${b.tokens.toLocaleString('en-US')} tokens`
-        : `${b.tokens.toLocaleString('en-US')} of ${b.maxTokens.toLocaleString('en-US')} tokens`;
-    out.write(`budget: ${b.calls} of ${b.maxCalls} calls, ${tokens}${b.exhausted ? ' (exhausted)' : ''}\n`);
-    const counts = (r) => Object.entries(r)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ') || 'none';
-    out.write(`discarded: ${counts(result.discarded)}; repaired: ${counts(result.repaired)}\n`);
-    out.write(result.withheld
-        ? `no suggestion: ${result.withheld}\n`
-        : 'suggestion: the best prompt does not lose to the head prompt on test\n');
-    if (simulated)
-        out.write(`${SIMULATED_NOTE}\n`);
+    // A text prompt is optimized without its BOM; the file keeps it.
+    const keepBom = readText.startsWith(optimize_command_BOM) && !suggested.text.startsWith(optimize_command_BOM);
+    await (0,promises_namespaceObject.writeFile)(file, keepBom ? optimize_command_BOM + suggested.text : suggested.text);
+    return { written: true, path: file };
 }
 async function optimizeCommand(argv) {
     const { values, positionals } = parseFlags('optimize', argv, optimize_command_FLAGS);
@@ -49057,7 +50349,7 @@ async function optimizeCommand(argv) {
         return 0;
     }
     if (values.split !== undefined)
-        throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
+        throw new ConfigError('--split: lpo optimize always uses both splits (dev to search and validate, test to report)');
     const options = optionsFromFlags(values);
     const endpoint = endpointFromFlags(values);
     const optimizerModel = optimizerModelOf(values['optimizer-model'], endpoint.taskModel);
@@ -49071,8 +50363,12 @@ async function optimizeCommand(argv) {
         loaded.push({ task, splits: { dev: splits.dev ?? [], test: splits.test ?? [] } });
     }
     const client = clientFor(endpoint, rootDir);
+    // With the JSON on stdout, everything meant for a person goes to stderr.
+    const out = values.json === '-' ? process.stderr : process.stdout;
     const results = [];
     for (const { task, splits } of loaded) {
+        const file = external_node_path_default().resolve(rootDir, task.promptPath);
+        const fileText = await (0,promises_namespaceObject.readFile)(file, 'utf8');
         const result = await optimizePrompt({
             task,
             splits,
@@ -49080,12 +50376,17 @@ async function optimizeCommand(argv) {
             taskModel: endpoint.taskModel,
             optimizerModel,
             options,
-            fileText: await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(rootDir, task.promptPath), 'utf8'),
-            onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best dev ${percent(s.dev)}, ${s.calls} calls\n`),
+            fileText,
+            onStep: (s) => process.stderr.write(`${task.promptPath}: step ${s.step}, best search ${percent(s.search)}, validation ${percent(s.validation)}, ${s.calls} of ${s.plannedCalls} planned calls\n`),
         });
         if (values.json !== '-')
-            printResult(task.promptPath, result, client.simulated());
-        results.push(resultJson(task.promptPath, result, client.simulated()));
+            printResult(task.promptPath, result, client.simulated(), out);
+        const write = values.write ? await writeSuggestion(file, fileText, result) : undefined;
+        if (write?.written)
+            out.write(`wrote the suggested prompt to ${task.promptPath}\n`);
+        else if (write)
+            out.write(`--write: ${task.promptPath} not written: ${write.why}\n`);
+        results.push(resultJson(task.promptPath, result, client.simulated(), write));
     }
     if (values.json) {
         const body = `${JSON.stringify(results.length === 1 ? results[0] : { results }, null, 2)}\n`;
@@ -49204,6 +50505,8 @@ function flippedExamples(base, head, limit) {
                 target: h[i].target,
                 baseOutput: b[i].output,
                 headOutput: h[i].output,
+                baseExtracted: b[i].extracted,
+                headExtracted: h[i].extracted,
             };
             const list = bv ? lost : gained;
             if (list.length < limit)
@@ -49215,6 +50518,21 @@ function flippedExamples(base, head, limit) {
 
 ;// CONCATENATED MODULE: ./src/review/suggestion.ts
 
+/**
+ * Search and validation accuracy of the best prompt after each step; test only where the search scored
+ * it, i.e. for the head prompt (step 0) and for the final prompt (the last step), never in between.
+ */
+function suggestionSteps(result) {
+    const last = result.steps.at(-1)?.step;
+    return result.steps.map(({ step, search, validation }) => {
+        const out = { step, search, validation };
+        if (step === last)
+            out.test = result.best.test;
+        else if (step === 0)
+            out.test = result.head.test;
+        return out;
+    });
+}
 /** The review's suggestion for the optimized prompt; `withheld` says why it should not be posted. */
 function toSuggestion(result, headRun) {
     const vsHead = headRun ? vsHeadOf(headRun.splits, result.runs.best) : result.vsHead;
@@ -49224,10 +50542,6 @@ function toSuggestion(result, headRun) {
         if (run)
             splits[split] = run.summary;
     }
-    let withheld = result.withheld;
-    if (!withheld && vsHead.test && vsHead.test.delta < 0) {
-        withheld = 'the optimized prompt loses to the head prompt on test';
-    }
     return {
         // A .prompt.yml's best prompt is one message: the suggestion is the whole file around it.
         fileText: result.file?.text ?? result.best.prompt,
@@ -49235,14 +50549,14 @@ function toSuggestion(result, headRun) {
         splits,
         vsHead,
         edits: result.spans,
-        steps: result.steps.map(({ step, dev, test }) => ({ step, dev, test })),
+        steps: suggestionSteps(result),
         budget: {
             calls: result.budget.calls,
             maxCalls: result.budget.maxCalls,
             tokens: result.budget.tokens,
             maxTokens: result.budget.maxTokens,
         },
-        ...(withheld ? { withheld } : {}),
+        ...(result.withheld ? { withheld: result.withheld } : {}),
     };
 }
 
@@ -49305,6 +50619,7 @@ async function suggest(ctx, work, sharing) {
     if (headText.startsWith(suggest_BOM) && !suggestion.fileText.startsWith(suggest_BOM)) {
         suggestion.fileText = suggest_BOM + suggestion.fileText;
     }
+    suggestion.headText = headText;
     return suggestion;
 }
 function withheld(ctx, fileText, why) {
@@ -49648,6 +50963,9 @@ async function runReview(ctx) {
         usage: usageBetween(before, ctx.client.usage()),
         wallMs: Date.now() - started,
     };
+    const budget = ctx.client.ceilingUse();
+    if (budget)
+        report.budget = budget;
     return { report, headTexts };
 }
 
@@ -49920,6 +51238,190 @@ async function review(input, configs) {
     return { report, headTexts, client, outcome: outcomeOf(report) };
 }
 
+;// CONCATENATED MODULE: ./src/render/figures.ts
+
+
+
+
+/** The comment's name for core's percent(). */
+const figures_pct = (x) => percent(x);
+function intervalPp(iv) {
+    return iv ? `[${signedPp(iv[0])}, ${signedPp(iv[1])}]` : DASH;
+}
+/** Δ in signed pp with its 95 % interval: "-12.5 [-16.9, -2.5]"; a dash without answered pairs. */
+function deltaCell(paired) {
+    if (!paired || paired.n === 0)
+        return DASH;
+    return `${signedPp(paired.delta)} ${intervalPp(paired.interval)}`;
+}
+const figures_int = (n) => Math.round(n).toLocaleString('en-US');
+/** Requests that came back (failed ones apart), cache hits, tokens and wall time. */
+function costLine(u, wallMs) {
+    const failed = u.failedCalls > 0 ? `, ${figures_int(u.failedCalls)} failed` : '';
+    const ignored = u.cacheIgnored ? `, ${ignoredEntriesText(u.cacheIgnored)}` : '';
+    return (`${figures_int(u.calls)} requests (${figures_int(u.cacheHits)} cache hits${failed}${ignored}), ` +
+        `${figures_int(u.promptTokens)} prompt + ${figures_int(u.completionTokens)} completion tokens, ${(wallMs / 1000).toFixed(1)} s`);
+}
+/** "412 of 2,000 requests (20.6 %, max-calls)": what the run used of one of the owner's ceilings. */
+function used(n, max, unit, name) {
+    return `${figures_int(n)} of ${figures_int(max)} ${unit} (${max > 0 ? `${percent(n / max)}, ` : ''}${name})`;
+}
+/** What the run used of the owner's ceilings (max-calls, max-tokens). */
+function budgetText(b) {
+    const parts = [];
+    if (b.maxRequests !== null)
+        parts.push(used(b.requests, b.maxRequests, 'requests', 'max-calls'));
+    if (b.maxTokens !== null)
+        parts.push(used(b.tokens, b.maxTokens, 'tokens', 'max-tokens'));
+    else if (parts.length > 0)
+        parts.push('no max-tokens');
+    return parts.length > 0 ? `budget used: ${parts.join(', ')}` : '';
+}
+/**
+ * One row's reading of a paired comparison against the significance level, and of its power: a split
+ * that found nothing and could not have found a min-delta drop says so instead of "no change".
+ */
+function rowVerdict(paired, gate) {
+    if (!paired || paired.n === 0)
+        return DASH;
+    if (paired.pValue < gate.alpha && paired.delta < 0)
+        return 'significant drop';
+    if (paired.pValue < gate.alpha && paired.delta > 0)
+        return 'significant gain';
+    if (!canDetect(paired, gate.minDetectableDrop))
+        return '⚠️ inconclusive';
+    return 'no significant change';
+}
+/** Under the table, what an inconclusive row could have detected (too long for a cell). */
+function powerNote(split, paired, gate) {
+    return `⚠️ ${split} is inconclusive: ${powerText(paired)}, so a ${gate.minDetectableDrop} pp drop (min-detectable-drop) could go unseen.`;
+}
+function gateText(gate) {
+    const floor = gate.minAccuracy !== undefined ? ` or test accuracy below ${figures_pct(gate.minAccuracy)}` : '';
+    switch (gate.failOn) {
+        case 'never':
+            return 'gate: report only, never fails';
+        case 'regression':
+            return `gate: fails on a test drop of more than ${gate.minDelta} pp${floor}${unsure(gate)}`;
+        default:
+            return `gate: fails on a significant test drop (α = ${gate.alpha})${floor}${unsure(gate)}`;
+    }
+}
+/** The inconclusive clause of the gate line; `fail-on: never` fails on nothing, so it has none. */
+const unsure = (gate) => gate.failOnInconclusive
+    ? `, or when test cannot detect a ${gate.minDetectableDrop} pp drop (inconclusive)`
+    : '';
+
+;// CONCATENATED MODULE: ./src/render/charts.ts
+
+/** GitHub's own palette; blue and orange stay apart for the common colour-vision deficiencies. */
+const COLOURS = {
+    base: { name: 'grey', hex: '#8c959f' },
+    head: { name: 'blue', hex: '#0969da' },
+    suggested: { name: 'orange', hex: '#bc4c00' },
+    search: { name: 'orange', hex: '#bc4c00' },
+    validation: { name: 'blue', hex: '#0969da' },
+};
+/** Mermaid-safe characters only (no quote can end the string early); a long name keeps its start. */
+function chartLabel(text, max = 24) {
+    const safe = text.replace(/[^A-Za-z0-9 ._/+-]/g, '_');
+    return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
+}
+/**
+ * The init directive: series colours in series order, and a compact size. Bar charts hide the value
+ * axis's numbers: mermaid pads that axis by half a number's width, so a zero bar would still show, and
+ * its own value labels are taken from the first series for every series; each bar's label says its value.
+ */
+function directive(series, barCount) {
+    const xyChart = barCount === undefined
+        ? { height: 300, titleFontSize: 16 }
+        : { height: 70 + 30 * barCount, titleFontSize: 16, yAxis: { showLabel: false, showTick: false } };
+    const config = {
+        xyChart,
+        themeVariables: { xyChart: { plotColorPalette: series.map((s) => COLOURS[s].hex).join(', ') } },
+    };
+    return `%%{init: ${JSON.stringify(config)}}%%`;
+}
+const legend = (series) => series.map((s) => `${s} ${COLOURS[s].name}`).join(', ');
+const percentValue = (x) => (x * 100).toFixed(1);
+/**
+ * One prompt's accuracy per split, base, head and the suggestion as horizontal bars of their own colour,
+ * each labelled with its value. Mermaid draws every bar series at the same positions, so each side owns
+ * its own rows and is zero (no bar) at the others'. Empty when nothing was scored.
+ */
+function promptChart(p) {
+    if (p.error !== undefined || p.status === 'removed')
+        return '';
+    const sug = p.suggestion && !p.suggestion.withheld ? p.suggestion : undefined;
+    const sides = ['base', 'head', 'suggested'];
+    const categories = [];
+    for (const s of p.splits) {
+        const values = {
+            base: s.base?.accuracy,
+            head: s.head?.accuracy,
+            suggested: sug?.splits[s.split]?.accuracy,
+        };
+        for (const side of sides) {
+            const value = values[side];
+            if (typeof value === 'number')
+                categories.push({ label: `${s.split} ${side} ${figures_pct(value)}`, side, value });
+        }
+    }
+    const present = sides.filter((side) => categories.some((c) => c.side === side));
+    if (present.length === 0)
+        return '';
+    const name = chartLabel(p.path.split('/').pop() ?? p.path);
+    const bars = present.map((side) => `  bar [${categories.map((c) => (c.side === side ? percentValue(c.value) : '0')).join(', ')}]`);
+    return [
+        '```mermaid',
+        directive(present, categories.length),
+        'xychart-beta horizontal',
+        `  title "${name}, accuracy %: ${legend(present)}"`,
+        `  x-axis [${categories.map((c) => `"${c.label}"`).join(', ')}]`,
+        '  y-axis "accuracy (%), 0 to 100" 0 --> 100',
+        ...bars,
+        '```',
+    ].join('\n');
+}
+/**
+ * A mermaid line chart of the search's best prompt per step: search accuracy (what the optimizer saw)
+ * and validation accuracy (what it never saw) side by side, so a widening gap shows overfitting.
+ * Test was scored for the head and the final prompt only, so it is a sentence under the chart.
+ */
+function stepsChart(s) {
+    // Only steps with both figures: a missing value is never drawn as a number.
+    const steps = (s.steps ?? []).filter((x) => x.search !== null && x.validation !== null);
+    if (steps.length < 2)
+        return '';
+    const lines = ['search', 'validation'];
+    const series = (k) => steps.map((x) => percentValue(x[k])).join(', ');
+    // Where the lines meet, the second hides the first: the title gives both final figures.
+    const last = steps.at(-1);
+    return [
+        '```mermaid',
+        directive([...lines]),
+        'xychart-beta',
+        `  title "Per step, accuracy %: ${lines.map((k) => `${legend([k])} (last ${percentValue(last[k])})`).join(', ')}"`,
+        `  x-axis "optimizer step" [${steps.map((x) => `"${x.step}"`).join(', ')}]`,
+        '  y-axis "accuracy (%)" 0 --> 100',
+        `  line [${series('search')}]`,
+        `  line [${series('validation')}]`,
+        '```',
+    ].join('\n');
+}
+/** Test accuracy of the head and the final prompt, the only two prompts scored on test. */
+function stepsTestLine(s) {
+    const steps = s.steps ?? [];
+    const head = steps.find((x) => x.step === 0)?.test;
+    const last = steps.at(-1);
+    const final = last && last.step !== 0 ? last.test : undefined;
+    if (typeof head !== 'number' || typeof final !== 'number')
+        return [];
+    return [
+        `Test (scored for these two prompts only, never used to choose): head ${figures_pct(head)}, final ${figures_pct(final)}.`,
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/render/escape.ts
 // Everything shown in a comment that came from the PR, the dataset or a model is hostile until escaped:
 // it must not break the markdown around it, open HTML, ping people, or forge the bot's hidden marker.
@@ -49929,11 +51431,11 @@ async function review(input, configs) {
  * neutral characters just as invisibly.
  */
 const UNSAFE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFEFF\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-function sanitize(s) {
+function escape_sanitize(s) {
     return s.replace(UNSAFE, '');
 }
 /** Cuts to at most `max` UTF-16 units, ending with `…`, without splitting a surrogate pair. */
-function truncate(s, max) {
+function escape_truncate(s, max) {
     if (s.length <= max)
         return s;
     if (max <= 1)
@@ -49951,11 +51453,11 @@ function truncate(s, max) {
 function head(s, max) {
     const window = max * 2 + 2;
     const clipped = s.length > window;
-    const text = sanitize(clipped ? s.slice(0, window) : s);
+    const text = escape_sanitize(clipped ? s.slice(0, window) : s);
     return { text, cut: clipped || text.length > max };
 }
 /** Hides anything that looks like the bot's hidden markers (or any HTML comment) from a naive `includes`. */
-function defuseComments(s) {
+function escape_defuseComments(s) {
     return s.replace(/<!--/g, '<!\u200B--').replace(/-->/g, '--\u200B>');
 }
 const ONE_LINE = /\r\n|[\r\n\t\v\f\u2028\u2029\u0085]/g;
@@ -49963,11 +51465,11 @@ const ONE_LINE = /\r\n|[\r\n\t\v\f\u2028\u2029\u0085]/g;
  * One line of plain text for a table cell or a sentence: HTML and markdown specials escaped, mentions
  * and issue references broken with a zero-width space, newlines collapsed, cut to `max` characters.
  */
-function escapeInline(s, max = 300) {
+function escape_escapeInline(s, max = 300) {
     const { text, cut } = head(s, max);
     let t = text.replace(ONE_LINE, ' ');
     if (cut || t.length > max)
-        t = truncate(t, max);
+        t = escape_truncate(t, max);
     t = t.replace(/[&<>"\\`*_[\]|~#@$]/g, (ch, at, whole) => {
         switch (ch) {
             case '&':
@@ -50009,13 +51511,13 @@ function unlink(s) {
  * Inline code for a file path or a short span: a backtick run longer than any inside; `|` escaped when
  * the span sits in a table cell (GFM splits cells before it parses code spans).
  */
-function codeSpan(s, opts = {}) {
+function escape_codeSpan(s, opts = {}) {
     const max = opts.max ?? 200;
     const { text, cut } = head(s, max);
     let t = text.replace(ONE_LINE, ' ');
     if (cut || t.length > max)
-        t = truncate(t, max);
-    t = defuseComments(t);
+        t = escape_truncate(t, max);
+    t = escape_defuseComments(t);
     if (t.length === 0)
         return '_(empty)_';
     if (opts.inTable)
@@ -50043,7 +51545,7 @@ function longestRun(s, ch) {
  * it can close the fence. `content` is emitted exactly; a final line break is added before the closing
  * fence when missing. `eol` separates the fence lines (suggestions in a CRLF file use CRLF).
  */
-function fence(content, info = '', eol = '\n') {
+function escape_fence(content, info = '', eol = '\n') {
     const ticks = '`'.repeat(Math.max(3, longestRun(content, '`') + 1));
     const safeInfo = info.replace(/[`\r\n]/g, '').trim();
     const close = content === '' || content.endsWith('\n') ? '' : eol;
@@ -50059,15 +51561,15 @@ const KEPT_END_CHARS = 200;
  * the end (up to KEPT_END_CHARS, or half of `max`) with `…` between them and a note with the count.
  */
 function escapeBlock(s, lang = 'text', max = 2000) {
-    return fence(defuseComments(keepEnds(s, max)), lang.replace(/[^A-Za-z0-9_+.-]/g, ''));
+    return escape_fence(escape_defuseComments(keepEnds(s, max)), lang.replace(/[^A-Za-z0-9_+.-]/g, ''));
 }
 /** Line and paragraph separators break lines in some viewers and not in others: shown, not obeyed. */
 const SEPARATORS = { '\u2028': '<U+2028>', '\u2029': '<U+2029>' };
-function showSeparators(s) {
+function escape_showSeparators(s) {
     return s.replace(/[\u2028\u2029]/g, (ch) => SEPARATORS[ch]);
 }
 function keepEnds(s, max) {
-    const clean = (part) => showSeparators(sanitize(part).replace(/\r\n?/g, '\n'));
+    const clean = (part) => escape_showSeparators(escape_sanitize(part).replace(/\r\n?/g, '\n'));
     // As in head(): a 1 MB output costs a regex pass over the two windows shown, not over all of it.
     const window = max * 2 + 2;
     const whole = s.length <= window * 2;
@@ -50078,7 +51580,7 @@ function keepEnds(s, max) {
     const endMax = Math.min(KEPT_END_CHARS, Math.floor(max / 2));
     const tail = lastPart(end, endMax);
     // `max` bounds the text shown; the `…` line and the note come on top, as the note always did.
-    const shown = truncate(start, Math.max(1, max - tail.length));
+    const shown = escape_truncate(start, Math.max(1, max - tail.length));
     const left = Math.max(1, s.length - (shown.length - 1) - tail.length);
     return `${shown}\n${tail}\n(cut at …: ${left.toLocaleString('en-US')} more characters)`;
 }
@@ -50097,139 +51599,797 @@ function lastPart(s, max) {
     return `…${s.slice(from)}`;
 }
 /** A markdown link to an http(s) URL, or plain escaped text when the URL is not one. */
-function safeLink(text, url) {
-    const label = escapeInline(text, 200);
+function escape_safeLink(text, url) {
+    const label = escape_escapeInline(text, 200);
     if (!url || url.length > 2000 || !/^https?:\/\/[^\s]+$/i.test(url))
         return label;
     const href = url.replace(/[()<>"'`\\]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
     return `[${label}](${href})`;
 }
-
-;// CONCATENATED MODULE: ./src/render/figures.ts
-
-
-
-
-/** The comment's name for core's percent(). */
-const figures_pct = (x) => percent(x);
-function intervalPp(iv) {
-    return iv ? `[${signedPp(iv[0])}, ${signedPp(iv[1])}]` : DASH;
-}
-/** Three significant digits, or "< 0.001". */
-function pValue(p) {
-    if (!Number.isFinite(p))
-        return DASH;
-    if (p < 0.001)
-        return '< 0.001';
-    return p.toPrecision(3);
-}
-const figures_int = (n) => Math.round(n).toLocaleString('en-US');
-function costLine(u, wallMs) {
-    const failed = u.failedCalls > 0 ? `, ${figures_int(u.failedCalls)} failed` : '';
-    const ignored = u.cacheIgnored ? `, ${ignoredEntriesText(u.cacheIgnored)}` : '';
-    return (`${figures_int(u.calls)} calls (${figures_int(u.cacheHits)} cache hits${failed}${ignored}), ` +
-        `${figures_int(u.promptTokens)} prompt + ${figures_int(u.completionTokens)} completion tokens, ${(wallMs / 1000).toFixed(1)} s`);
-}
-/** The smallest detectable drop in whole-ish pp for a table cell: "20", "85.7". */
-const detectable = (paired) => paired.detectableDrop === null ? null : String(Number((paired.detectableDrop * 100).toFixed(1)));
 /**
- * One row's reading of a paired comparison against the significance level, and of its power: a split
- * that found nothing and could not have found a min-delta drop says so instead of "no change".
+ * Plain text inside raw HTML (a `<summary>`), where markdown escapes would show as backslashes:
+ * entities for HTML's specials, and the same breaks of mentions, references, links and markers.
  */
-function rowVerdict(paired, gate) {
-    if (!paired || paired.n === 0)
-        return DASH;
-    if (paired.pValue < gate.alpha && paired.delta < 0)
-        return 'significant drop';
-    if (paired.pValue < gate.alpha && paired.delta > 0)
-        return 'significant gain';
-    if (!canDetect(paired, gate.minDetectableDrop)) {
-        const least = detectable(paired);
-        return least === null ? '⚠️ inconclusive: no drop detectable' : `⚠️ inconclusive: detects ≥ ${least} pp`;
-    }
-    return 'no significant change';
+function htmlText(s, max = 200) {
+    const { text, cut } = head(s, max);
+    let t = text.replace(ONE_LINE, ' ');
+    if (cut || t.length > max)
+        t = escape_truncate(t, max);
+    t = t
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/@/g, '@\u200B')
+        .replace(/#(?=[0-9])/g, '#\u200B')
+        .replace(/\bGH-(?=[0-9])/gi, (m) => `${m}\u200B`);
+    return unlink(t);
 }
-function gateText(gate) {
-    const floor = gate.minAccuracy !== undefined ? ` or test accuracy below ${figures_pct(gate.minAccuracy)}` : '';
-    switch (gate.failOn) {
-        case 'never':
-            return 'gate: report only, never fails';
-        case 'regression':
-            return `gate: fails on a test drop of more than ${gate.minDelta} pp${floor}${unsure(gate)}`;
-        default:
-            return `gate: fails on a significant test drop (α = ${gate.alpha})${floor}${unsure(gate)}`;
-    }
-}
-/** The inconclusive clause of the gate line; `fail-on: never` fails on nothing, so it has none. */
-const unsure = (gate) => gate.failOnInconclusive
-    ? `, or when test cannot detect a ${gate.minDetectableDrop} pp drop (inconclusive)`
-    : '';
 
-;// CONCATENATED MODULE: ./src/render/sections.ts
-
+;// CONCATENATED MODULE: ./src/render/flipped.ts
 
 
 /** Examples listed per direction; the counts cover all of them. */
 const SHOWN_EXAMPLES = 10;
+const answer = (x) => x === null || x === undefined ? '_none_' : escape_codeSpan(x, { max: 80 });
+/** What the scorer compared, so a reader sees why one side counted and the other did not. */
+function extracted(e) {
+    if (e.baseExtracted === undefined && e.headExtracted === undefined)
+        return '';
+    return ` · answers taken: base ${answer(e.baseExtracted)}, head ${answer(e.headExtracted)}`;
+}
+function example(e) {
+    const output = (o) => o === null ? '_(no output: the call failed)_' : escapeBlock(o, 'text', 600);
+    return [
+        `**${e.split}, ${rowLabel(e)}**${extracted(e)}`,
+        `Input:\n\n${escapeBlock(e.input, 'text', 600)}`,
+        `Target:\n\n${escapeBlock(e.target, 'text', 400)}`,
+        `Base output:\n\n${output(e.baseOutput)}`,
+        `Head output:\n\n${output(e.headOutput)}`,
+    ].join('\n\n');
+}
+function flippedBlock(direction, total, list) {
+    const title = `${total} example${total === 1 ? '' : 's'} flipped ${direction}`;
+    if (list.length === 0)
+        return `${title} (not listed).`;
+    const shown = list.slice(0, SHOWN_EXAMPLES);
+    const more = total > shown.length ? `\n\n_Showing ${shown.length} of ${total}._` : '';
+    // Blank lines around the body: GitHub only renders markdown inside <details> when separated from the tags.
+    return `<details><summary>${title}</summary>\n\n${shown.map(example).join('\n\n')}${more}\n\n</details>`;
+}
+/** `examples`: list them (folded); otherwise only the counts. */
+function flippedLines(p, examples) {
+    // The lists are capped upstream; the paired counts are complete.
+    const sum = (k) => p.splits.reduce((a, s) => a + (s.paired?.[k] ?? 0), 0);
+    const lost = Math.max(sum('lost'), p.flipped.lost.length);
+    const gained = Math.max(sum('gained'), p.flipped.gained.length);
+    if (lost + gained === 0)
+        return [];
+    if (!examples || (p.flipped.lost.length === 0 && p.flipped.gained.length === 0)) {
+        return [`Flipped: ${lost} right → wrong, ${gained} wrong → right.`];
+    }
+    const out = [];
+    if (lost > 0)
+        out.push(flippedBlock('right → wrong', lost, p.flipped.lost));
+    if (gained > 0)
+        out.push(flippedBlock('wrong → right', gained, p.flipped.gained));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+/**
+ * Returns true if the filename contains characters that require C-style
+ * quoting (as used by Git and GNU diffutils in diff output).
+ */
+function needsQuoting(s) {
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * C-style quotes a filename, encoding special characters as escape sequences
+ * and non-ASCII bytes as octal escapes. This is the inverse of
+ * `parseQuotedFileName` in parse.ts.
+ *
+ * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
+ * This matches the behaviour of both Git and GNU diffutils, which always emit
+ * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
+ * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
+ *
+ * If the filename doesn't need quoting, returns it as-is.
+ */
+function quoteFileNameIfNeeded(s) {
+    if (!needsQuoting(s)) {
+        return s;
+    }
+    let result = '"';
+    const bytes = new TextEncoder().encode(s);
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
+        if (b === 0x07) {
+            result += '\\a';
+        }
+        else if (b === 0x08) {
+            result += '\\b';
+        }
+        else if (b === 0x09) {
+            result += '\\t';
+        }
+        else if (b === 0x0a) {
+            result += '\\n';
+        }
+        else if (b === 0x0b) {
+            result += '\\v';
+        }
+        else if (b === 0x0c) {
+            result += '\\f';
+        }
+        else if (b === 0x0d) {
+            result += '\\r';
+        }
+        else if (b === 0x22) {
+            result += '\\"';
+        }
+        else if (b === 0x5c) {
+            result += '\\\\';
+        }
+        else if (b >= 0x20 && b <= 0x7e) {
+            // Just a printable ASCII character that is neither a double quote nor a
+            // backslash; no need to escape it.
+            result += String.fromCharCode(b);
+        }
+        else {
+            // Either part of a non-ASCII character or a control character without a
+            // special escape sequence; needs escaping as a 3-digit octal escape
+            result += '\\' + b.toString(8).padStart(3, '0');
+        }
+        i++;
+    }
+    result += '"';
+    return result;
+}
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || create_splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ *
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
+ *   array of them (as returned by `parsePatch`).
+ * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
+ *   Ignored for patches where `isGit` is `true`.
+ *
+ * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
+ * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
+ * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
+ * headers for patches with no hunks (e.g. renames without content changes).
+ */
+function formatPatch(patch, headerOptions) {
+    var _a, _b, _c, _d, _e, _f;
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    // Git patches have a fixed header format (diff --git, extended headers,
+    // and ---/+++ when hunks are present), so headerOptions is ignored.
+    if (patch.isGit) {
+        headerOptions = INCLUDE_HEADERS;
+        // Emit Git-style diff --git header and extended headers.
+        // Git never puts /dev/null in the "diff --git" line; for file
+        // creations/deletions it uses the real filename on both sides.
+        if (!patch.oldFileName) {
+            throw new Error('oldFileName must be specified for Git patches');
+        }
+        if (!patch.newFileName) {
+            throw new Error('newFileName must be specified for Git patches');
+        }
+        let gitOldName = patch.oldFileName;
+        let gitNewName = patch.newFileName;
+        if (patch.isCreate && gitOldName === '/dev/null') {
+            gitOldName = gitNewName.replace(/^b\//, 'a/');
+        }
+        else if (patch.isDelete && gitNewName === '/dev/null') {
+            gitNewName = gitOldName.replace(/^a\//, 'b/');
+        }
+        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
+        if (patch.isDelete) {
+            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
+        }
+        if (patch.isCreate) {
+            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
+        }
+        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+            ret.push('old mode ' + patch.oldMode);
+            ret.push('new mode ' + patch.newMode);
+        }
+        if (patch.isRename) {
+            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
+            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
+        }
+        if (patch.isCopy) {
+            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
+            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
+        }
+    }
+    else {
+        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
+            ret.push('Index: ' + patch.oldFileName);
+        }
+        if (headerOptions.includeUnderline) {
+            ret.push('===================================================================');
+        }
+    }
+    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
+    // pure renames, mode-only changes), Git omits these, so we do too.
+    const hasHunks = patch.hunks.length > 0;
+    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
+        && (!patch.isGit || hasHunks)) {
+        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
+        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
+            + ' +' + newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function create_splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/render/prompt-diff.ts
+// The suggested prompt as a reader checks it before accepting it: the whole file as a unified diff
+// against the head file, and where in the file each old → new span sits.
+
+
+/** Enough for any prompt a person reads; past it the diff is cut at a line and says how much is left. */
+const MAX_DIFF_CHARS = 12_000;
+/** A line diff is O(lines × changed lines): a rewrite of a huge file is shown as "too large" instead. */
+const MAX_EDIT_LENGTH = 2_000;
+const MAX_ROW = 2_000;
+/** Display only: no control or bidi characters, no forged marker; a line's own CR ending is dropped. */
+const clean = (line) => escape_defuseComments(escape_truncate(escape_showSeparators(escape_sanitize(line.replace(/\r$/, '')).replace(/\r/g, '␍')), MAX_ROW));
+/**
+ * The suggested file against the head file as a ```diff block with every line as context, so the
+ * full suggested prompt reads top to bottom and `patch -p1` (or the diff package's applyPatch) gives
+ * the suggestion back. Empty when the two texts are equal.
+ */
+function promptDiff(path, headText, fileText) {
+    if (headText === fileText)
+        return '';
+    const name = path.replace(/[\r\n\t]/g, ' ');
+    const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, headText, fileText, '', '', {
+        context: Number.MAX_SAFE_INTEGER,
+        headerOptions: FILE_HEADERS_ONLY,
+        maxEditLength: MAX_EDIT_LENGTH,
+    });
+    if (patch === undefined)
+        return '_The change is too large to show as a diff._';
+    const rows = patch.split('\n');
+    if (rows.at(-1) === '')
+        rows.pop();
+    let body = '';
+    let shown = 0;
+    for (const r of rows) {
+        const line = clean(r);
+        if (body.length + line.length + 1 > MAX_DIFF_CHARS)
+            break;
+        body += `${line}\n`;
+        shown++;
+    }
+    const more = shown < rows.length ? `\n\n_… ${rows.length - shown} more diff lines not shown._` : '';
+    return `${escape_fence(body, 'diff')}${more}`;
+}
+function lineStarts(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return starts;
+}
+/** 1-based line of an offset. */
+function prompt_diff_lineAt(starts, offset) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo + 1;
+}
+/** The next occurrence from `from`, else the first one: spans come in file order. */
+function find(text, needle, from) {
+    const at = text.indexOf(needle, from);
+    return at !== -1 ? at : text.indexOf(needle);
+}
+/**
+ * Where each span sits: "line 3", "lines 3–5" in the head file, or "inserted at line 4" of the
+ * suggested file for a span that adds text where there was none. Null when the span's text is not
+ * found verbatim in the file (a .prompt.yml message written with YAML escapes).
+ */
+function editPlaces(headText, fileText, edits) {
+    const head = lineStarts(headText);
+    const sugg = lineStarts(fileText);
+    let h = 0;
+    let s = 0;
+    return edits.map((e) => {
+        if (e.new !== '') {
+            const at = find(fileText, e.new, s);
+            if (at !== -1)
+                s = at + e.new.length;
+            if (e.old === '')
+                return at === -1 ? null : `inserted at line ${prompt_diff_lineAt(sugg, at)}`;
+        }
+        if (e.old === '')
+            return null;
+        const at = find(headText, e.old, h);
+        if (at === -1)
+            return null;
+        h = at + e.old.length;
+        const first = prompt_diff_lineAt(head, at);
+        const last = prompt_diff_lineAt(head, at + e.old.length - 1);
+        return first === last ? `line ${first}` : `lines ${first}–${last}`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/render/suggestion-section.ts
+
+
+const suggestion_section_NOT_POSTED = { posted: new Set(), why: 'this run posted no review' };
+const MAX_EDITS = 20;
+function suggestion_section_budgetLine(s) {
+    if (!s.budget)
+        return [];
+    const b = s.budget;
+    const n = (x) => x.toLocaleString('en-US');
+    const tokens = b.maxTokens === null ? `${n(b.tokens)} tokens` : `${n(b.tokens)} of ${n(b.maxTokens)} tokens`;
+    return [`Optimizer budget: ${n(b.calls)} of ${n(b.maxCalls)} requests, ${tokens}.`];
+}
+function editList(s) {
+    const places = s.headText === undefined ? [] : editPlaces(s.headText, s.fileText, s.edits);
+    const list = s.edits.slice(0, MAX_EDITS).map((e, i) => {
+        const where = places[i];
+        const reason = e.reason.trim() ? ` — ${escape_escapeInline(e.reason, 300)}` : '';
+        const change = e.old === ''
+            ? `${where ?? 'inserted'}: ${escape_codeSpan(e.new, { max: 160 })}`
+            : e.new === ''
+                ? `${where ? `${where}: ` : ''}removed ${escape_codeSpan(e.old, { max: 160 })}`
+                : `${where ? `${where}: ` : ''}${escape_codeSpan(e.old, { max: 160 })} → ${escape_codeSpan(e.new, { max: 160 })}`;
+        return `- ${change}${reason}`;
+    });
+    if (s.edits.length > MAX_EDITS)
+        list.push(`- … and ${s.edits.length - MAX_EDITS} more`);
+    return list.join('\n');
+}
+/**
+ * `full`: with the edit list and the diff (the comment drops them first when it must shrink). `chart`
+ * is the per-step chart and its test line, placed after the diff.
+ */
+function suggestionLines(path, s, delivery, full, chart) {
+    if (!s)
+        return [];
+    if (s.withheld)
+        return [`No suggestion posted: ${escape_escapeInline(s.withheld, 400)}.`, ...suggestion_section_budgetLine(s)];
+    const where = delivery.posted.has(path)
+        ? 'posted as review suggestions on this pull request'
+        : `not posted: ${escape_escapeInline(delivery.why, 300)}`;
+    const out = [`**Suggested prompt** (${escape_escapeInline(s.source, 100)}): ${where}.`, ...suggestion_section_budgetLine(s)];
+    if (!full)
+        return out;
+    if (s.edits.length > 0)
+        out.push(editList(s));
+    const diff = s.headText === undefined ? '' : promptDiff(path, s.headText, s.fileText);
+    if (diff)
+        out.push(diff);
+    return [...out, ...chart];
+}
+
+;// CONCATENATED MODULE: ./src/render/verdicts.ts
+
+/** One prompt's verdict in a word or two, as the top table and its folded section show it. */
+function verdictWord(p) {
+    if (p.status === 'removed' || p.state === 'deleted')
+        return { icon: '➖', word: 'deleted' };
+    // "regression" whatever else is set, so a reader (or a grep) never misses it.
+    if (p.regressed)
+        return { icon: '❌', word: 'regression' };
+    if (p.state === 'failed')
+        return { icon: '⚠️', word: 'could not evaluate' };
+    if (p.state === 'not-run')
+        return { icon: '⚠️', word: 'not evaluated (deadline)' };
+    if (p.overBudget !== undefined)
+        return { icon: '⚠️', word: 'not decided (ceiling reached)' };
+    switch (p.verdictKind) {
+        case 'improvement':
+            return { icon: '✅', word: 'improvement' };
+        case 'no-change':
+            return { icon: '✅', word: 'no significant change' };
+        case 'tolerated-drop':
+            return { icon: '⚠️', word: 'drop the gate allows' };
+        case 'inconclusive':
+            return { icon: '⚠️', word: 'inconclusive' };
+        case 'new':
+            return { icon: '🆕', word: 'new' };
+        case 'could-not-evaluate':
+            return { icon: '⚠️', word: 'could not evaluate' };
+        case 'regression':
+            return { icon: '❌', word: 'regression' };
+        default:
+            return { icon: '⚠️', word: 'not evaluated' };
+    }
+}
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** The run's verdict, the first thing under the heading. */
+function overallVerdict(report) {
+    const outcome = outcomeOf(report);
+    const errored = report.prompts.filter((p) => p.error !== undefined).length;
+    const evaluated = report.prompts.filter((p) => p.status !== 'removed' && p.error === undefined).length;
+    if (outcome.kind === 'regressed')
+        return `❌ **${plural(outcome.prompts.length, 'prompt')} regressed**`;
+    if (report.regressed)
+        return '❌ **regression** (see the gate below)';
+    if (evaluated === 0 && (errored > 0 || report.partial))
+        return '⚠️ **evaluation could not run**';
+    if (outcome.kind === 'over-budget') {
+        return `⚠️ **not decided**: the run's ceiling (max-calls, max-tokens) stopped ${plural(outcome.prompts.length, 'prompt')} part-way; the check fails`;
+    }
+    const unsure = report.prompts.filter((p) => p.verdictKind === 'inconclusive' && p.error === undefined).length;
+    if (unsure > 0) {
+        const effect = inconclusiveFails(report.gate)
+            ? 'the check fails (fail-on-inconclusive)'
+            : 'not failing the check';
+        const failed = errored > 0 ? `; ${plural(errored, 'prompt')} could not be evaluated` : '';
+        return `⚠️ **inconclusive**: ${plural(unsure, 'prompt')} with too little test data to detect a ${report.gate.minDetectableDrop} pp drop; ${effect}${failed}`;
+    }
+    if (errored > 0) {
+        return `⚠️ **no regression among the evaluated prompts**; ${plural(errored, 'prompt')} could not be evaluated`;
+    }
+    if (evaluated === 0)
+        return '✅ **no regression**: no prompt needed evaluating';
+    return `✅ **no regression** (${plural(evaluated, 'prompt')} evaluated)`;
+}
+
+;// CONCATENATED MODULE: ./src/render/prompt-section.ts
+
+
+
+
+
+
 function statusLine(p) {
     switch (p.status) {
         case 'added':
             return 'added (new prompt: no base version to compare with)';
         case 'renamed':
-            return `renamed from ${codeSpan(p.previousPath ?? '?')}`;
+            return `renamed from ${escape_codeSpan(p.previousPath ?? '?')}`;
         case 'removed':
             return 'deleted; not evaluated';
         case 'reevaluated':
-            return `re-evaluated because ${escapeInline(p.reason ?? 'its inputs changed', 300)}`;
+            return `re-evaluated because ${escape_escapeInline(p.reason ?? 'its inputs changed', 300)}`;
         default:
             return 'modified';
     }
 }
+/** The gate's own sentence, behind the prompt's verdict word. */
 function verdictLine(p) {
-    const verdict = escapeInline(p.verdict, 400);
-    // The word "regression" must be there whatever the gate wrote, so a reader (or a grep) never misses it.
+    const verdict = escape_escapeInline(p.verdict, 400);
     if (p.regressed)
         return `❌ **regression**: ${verdict}`;
-    switch (p.verdictKind) {
-        case 'inconclusive':
-        case 'could-not-evaluate':
-        case 'not-evaluated':
-            return `⚠️ ${verdict}`;
-        default:
-            return `✅ ${verdict}`;
-    }
+    return `${verdictWord(p).icon} ${verdict}`;
 }
 const showSuggestion = (s) => !!s && !s.withheld;
-function table(p, gate) {
+/** At most 7 columns, each short enough that the table fits the PR column (880 px) without wrapping. */
+function prompt_section_table(p, gate) {
     const sug = showSuggestion(p.suggestion) ? p.suggestion : undefined;
-    const head = ['split', 'n', 'base', 'head', 'Δ (pp)', 'p', '95 % CI (pp)', 'verdict'];
-    const align = ['---', '--:', '--:', '--:', '--:', '--:', '--:', '---'];
+    const head = ['split', 'n', 'base → head', 'Δ pp [95 % CI]', 'p', 'reading'];
+    const align = ['---', '--:', '--:', '--:', '--:', '---'];
     if (sug) {
-        head.push('suggested', 'Δ vs head (pp)');
-        align.push('--:', '--:');
+        head.push('suggested (Δ vs head)');
+        align.push('--:');
     }
-    const rows = [head, align];
-    for (const s of p.splits)
-        rows.push(row(s, gate, sug));
-    return rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+    const rows = [head, align, ...p.splits.map((s) => row(s, gate, sug))];
+    const out = [rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n')];
+    const notes = p.splits.flatMap((s) => s.paired && s.paired.n > 0 && rowVerdict(s.paired, gate).includes('inconclusive')
+        ? [powerNote(s.split, s.paired, gate)]
+        : []);
+    if (sug)
+        notes.push(suggestedNote(p, sug));
+    if (notes.length > 0)
+        out.push(notes.join('\\\n'));
+    return out;
+}
+/** What the suggested column is, with the paired test of each split against head (too long for a cell). */
+function suggestedNote(p, sug) {
+    const tests = p.splits.flatMap((s) => {
+        const vs = sug.vsHead[s.split];
+        return vs && vs.n > 0 ? [`${s.split} ${pText(vs.pValue)}`] : [];
+    });
+    const paired = tests.length > 0 ? ` (paired test: ${tests.join(', ')})` : '';
+    return `_suggested_: the optimizer’s prompt, scored on the same examples; Δ in pp against head${paired}.`;
 }
 function row(s, gate, sug) {
     const side = s.head ?? s.base;
     const n = s.paired ? s.paired.n : side ? side.total - side.errors : 0;
+    const paired = s.paired && s.paired.n > 0 ? s.paired : null;
     const cells = [
         s.split,
         String(n),
-        figures_pct(s.base?.accuracy),
-        figures_pct(s.head?.accuracy),
-        s.paired && s.paired.n > 0 ? signedPp(s.paired.delta) : DASH,
-        s.paired && s.paired.n > 0 ? pValue(s.paired.pValue) : DASH,
-        s.paired && s.paired.n > 0 ? intervalPp(s.paired.interval) : DASH,
+        `${figures_pct(s.base?.accuracy)} → ${figures_pct(s.head?.accuracy)}`,
+        deltaCell(paired),
+        paired ? pValue(paired.pValue) : DASH,
         rowVerdict(s.paired, gate),
     ];
     if (sug) {
         const vs = sug.vsHead[s.split];
-        cells.push(figures_pct(sug.splits[s.split]?.accuracy));
-        cells.push(vs && vs.n > 0 ? `${signedPp(vs.delta)} (p ${pValue(vs.pValue)})` : DASH);
+        const acc = figures_pct(sug.splits[s.split]?.accuracy);
+        cells.push(vs && vs.n > 0 ? `${acc} (${signedPp(vs.delta)})` : acc);
     }
     return cells;
 }
@@ -50248,240 +52408,40 @@ function failureLines(p) {
     }
     return parts.length > 0 ? [`⚠️ Unusable answers: ${parts.join('; ')}.`] : [];
 }
-function budgetLine(s) {
-    if (!s.budget)
-        return [];
-    const b = s.budget;
-    const tokens = b.maxTokens === null
-        ? `${b.tokens.toLocaleString('en-US')} tokens`
-        : `${b.tokens.toLocaleString('en-US')} / ${b.maxTokens.toLocaleString('en-US')} tokens`;
-    return [
-        `Optimizer budget: ${b.calls.toLocaleString('en-US')} / ${b.maxCalls.toLocaleString('en-US')} calls, ${tokens}.`,
-    ];
+/** The folded section's one-line title: icon, path and verdict word, as HTML text (it sits in <summary>). */
+function title(p) {
+    const { icon, word } = verdictWord(p);
+    const sug = showSuggestion(p.suggestion) ? ' · suggestion' : '';
+    return `${icon} ${htmlText(p.path, 120)} — ${word}${sug}`;
 }
-/** A mermaid line chart of the search's best prompt per step: dev selects, test only reports. */
-function stepsChart(s) {
-    // Only steps with both figures: a missing value is never drawn as a number.
-    const steps = (s.steps ?? []).filter((x) => x.dev !== null && x.test !== null);
-    if (steps.length < 2)
-        return '';
-    const series = (k) => steps.map((x) => (x[k] * 100).toFixed(1)).join(', ');
-    return [
-        '```mermaid',
-        'xychart-beta',
-        '  title "Best prompt per optimization step: dev (selects) and test (reports), %"',
-        `  x-axis [${steps.map((x) => `"step ${x.step}"`).join(', ')}]`,
-        '  y-axis "accuracy (%)" 0 --> 100',
-        `  line [${series('dev')}]`,
-        `  line [${series('test')}]`,
-        '```',
-    ].join('\n');
-}
-function suggestionLines(s, detail) {
-    if (!s)
-        return [];
-    if (s.withheld)
-        return [`No suggestion posted: ${escapeInline(s.withheld, 400)}.`, ...budgetLine(s)];
-    const out = [
-        `Suggested edits (${escapeInline(s.source, 100)}) are posted as review suggestions.`,
-        ...budgetLine(s),
-    ];
-    if (detail < 2) {
-        const chart = stepsChart(s);
-        if (chart)
-            out.push(chart);
-    }
-    if (detail >= 2 || s.edits.length === 0)
-        return out;
-    const MAX_EDITS = 20;
-    const list = s.edits.slice(0, MAX_EDITS).map((e) => {
-        const reason = e.reason.trim() ? ` — ${escapeInline(e.reason, 300)}` : '';
-        return `- ${codeSpan(e.old, { max: 160 })} → ${codeSpan(e.new, { max: 160 })}${reason}`;
-    });
-    if (s.edits.length > MAX_EDITS)
-        list.push(`- … and ${s.edits.length - MAX_EDITS} more`);
-    return [...out, list.join('\n')];
-}
-// Long texts keep their start and end (escapeBlock): where a worked target or output says its answer.
-function example(e) {
-    const output = (o) => o === null ? '_(no output: the call failed)_' : escapeBlock(o, 'text', 600);
-    return [
-        `**${e.split}, line ${e.line}**`,
-        `Input:\n\n${escapeBlock(e.input, 'text', 600)}`,
-        `Target:\n\n${escapeBlock(e.target, 'text', 400)}`,
-        `Base output:\n\n${output(e.baseOutput)}`,
-        `Head output:\n\n${output(e.headOutput)}`,
-    ].join('\n\n');
-}
-function flippedBlock(direction, total, list) {
-    const title = `${total} example${total === 1 ? '' : 's'} flipped ${direction}`;
-    if (list.length === 0)
-        return `${title} (not listed).`;
-    const shown = list.slice(0, SHOWN_EXAMPLES);
-    const more = total > shown.length ? `\n\n_Showing ${shown.length} of ${total}._` : '';
-    // Blank lines around the body: GitHub only renders markdown inside <details> when separated from the tags.
-    return `<details><summary>${title}</summary>\n\n${shown.map(example).join('\n\n')}${more}\n\n</details>`;
-}
-function flippedLines(p, detail) {
-    // The lists are capped upstream; the paired counts are complete.
-    const sum = (k) => p.splits.reduce((a, s) => a + (s.paired?.[k] ?? 0), 0);
-    const lost = Math.max(sum('lost'), p.flipped.lost.length);
-    const gained = Math.max(sum('gained'), p.flipped.gained.length);
-    if (lost + gained === 0)
-        return [];
-    if (detail >= 1 || (p.flipped.lost.length === 0 && p.flipped.gained.length === 0)) {
-        return [`Flipped: ${lost} right → wrong, ${gained} wrong → right.`];
-    }
-    const out = [];
-    if (lost > 0)
-        out.push(flippedBlock('right → wrong', lost, p.flipped.lost));
-    if (gained > 0)
-        out.push(flippedBlock('wrong → right', gained, p.flipped.gained));
-    return out;
-}
-function promptSection(p, gate, detail) {
-    const parts = [`### ${codeSpan(p.path)}`];
-    if (p.status === 'removed')
-        return [...parts, statusLine(p)].join('\n\n');
-    parts.push(statusLine(p));
-    if (p.error !== undefined) {
-        parts.push(`⚠️ could not be evaluated: ${escapeInline(p.error, 600)}`);
-    }
-    else {
-        parts.push(verdictLine(p));
-        parts.push(p.splits.length > 0 ? table(p, gate) : 'No split was evaluated.');
-        parts.push(...failureLines(p));
-        parts.push(...suggestionLines(p.suggestion, detail));
-        if (detail < 2)
-            parts.push(...flippedLines(p, detail));
-    }
-    if (detail < 2)
-        parts.push(`Cost: ${costLine(p.usage, p.wallMs)}`);
-    return parts.join('\n\n');
-}
-/** Mermaid-safe characters only; a long file name keeps its start, the split and side always show. */
-const label = (file, suffix) => {
-    const safe = file.replace(/[^A-Za-z0-9 ._/-]/g, '_');
-    return `${safe.length > 20 ? `${safe.slice(0, 19)}…` : safe} ${suffix}`;
-};
-/** A mermaid bar chart of base and head accuracy, side by side per prompt and split. */
-function accuracyChart(prompts) {
-    const names = [];
-    const values = [];
-    for (const p of prompts) {
-        if (p.error !== undefined || p.status === 'removed')
-            continue;
-        const base = p.path.split('/').pop() ?? p.path;
-        for (const s of p.splits) {
-            for (const [side, summary] of [
-                ['base', s.base],
-                ['head', s.head],
-            ]) {
-                if (summary?.accuracy === null || summary?.accuracy === undefined)
-                    continue;
-                names.push(`"${label(base, `${s.split} ${side}`)}"`);
-                values.push((summary.accuracy * 100).toFixed(1));
-            }
+function promptSection(p, a) {
+    const parts = [statusLine(p)];
+    if (p.status !== 'removed') {
+        if (p.error !== undefined) {
+            parts[0] += ` · ⚠️ could not be evaluated: ${escape_escapeInline(p.error, 600)}`;
         }
-    }
-    if (values.length === 0)
-        return '';
-    return [
-        '```mermaid',
-        'xychart-beta',
-        '  title "Accuracy (%), base vs head"',
-        `  x-axis [${names.join(', ')}]`,
-        '  y-axis "accuracy (%)" 0 --> 100',
-        `  bar [${values.join(', ')}]`,
-        '```',
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/render/comment.ts
-
-
-
-
-const MARKER = '<!-- lpo-review:summary -->';
-const SIMULATED_LINE = '**Simulated**: these figures come from the offline simulator, not a real model.';
-/** GitHub rejects issue comments longer than 65,536 characters. */
-const COMMENT_LIMIT = 65_536;
-/** The job summary's limit is 1 MiB per step, in bytes. */
-const JOB_SUMMARY_LIMIT = (/* unused pure expression or super */ null && (1024 * 1024));
-const MAX_NOTES = 20;
-const MAX_NOTES_CHARS = 6000;
-const CHART_MAX_PROMPTS = 6;
-/** Below this the header, footer and truncation notice alone may not fit. */
-const MIN_BUDGET = 4096;
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-function overallVerdict(report) {
-    const regressed = report.prompts.filter((p) => p.regressed && p.error === undefined).length;
-    const errored = report.prompts.filter((p) => p.error !== undefined).length;
-    const evaluated = report.prompts.filter((p) => p.status !== 'removed' && p.error === undefined).length;
-    if (regressed > 0)
-        return `❌ **${plural(regressed, 'prompt')} regressed**`;
-    if (report.regressed)
-        return '❌ **regression** (see the gate below)';
-    if (evaluated === 0 && (errored > 0 || report.partial))
-        return '⚠️ **evaluation could not run**';
-    const unsure = report.prompts.filter((p) => p.verdictKind === 'inconclusive' && p.error === undefined).length;
-    if (unsure > 0) {
-        const effect = inconclusiveFails(report.gate)
-            ? 'the check fails (fail-on-inconclusive)'
-            : 'not failing the check';
-        const failed = errored > 0 ? `; ${plural(errored, 'prompt')} could not be evaluated` : '';
-        return `⚠️ **inconclusive**: ${plural(unsure, 'prompt')} with too little test data to detect a ${report.gate.minDetectableDrop} pp drop; ${effect}${failed}`;
-    }
-    if (errored > 0) {
-        return `⚠️ **no regression among the evaluated prompts**; ${plural(errored, 'prompt')} could not be evaluated`;
-    }
-    if (evaluated === 0)
-        return '✅ **no regression**: no prompt needed evaluating';
-    return `✅ **no regression** (${plural(evaluated, 'prompt')} evaluated)`;
-}
-function header(report, marker) {
-    const lines = [];
-    if (marker)
-        lines.push(MARKER);
-    lines.push('## LPO review', '', overallVerdict(report));
-    if (report.simulated)
-        lines.push('', `> ⚠️ ${SIMULATED_LINE}`);
-    if (report.partial) {
-        lines.push('', '**Partial**: the run stopped early (deadline or fault); prompts not listed were not evaluated.');
-    }
-    const shas = `base ${codeSpan(report.baseSha.slice(0, 12))} → head ${codeSpan(report.headSha.slice(0, 12))}`;
-    lines.push('', `${shas} · ${gateText(report.gate)}`);
-    return lines.join('\n');
-}
-function footer(report) {
-    const lines = ['---', `Total cost: ${costLine(report.usage, report.wallMs)}`];
-    if (report.notes.length > 0) {
-        lines.push('', '**Notes**', '');
-        let shown = 0;
-        let chars = 0;
-        for (const note of report.notes) {
-            const line = `- ${escapeInline(note, 500)}`;
-            // Escaping can multiply a note's length; the notes must not crowd out the prompt sections.
-            if (shown >= MAX_NOTES || chars + line.length > MAX_NOTES_CHARS)
-                break;
-            lines.push(line);
-            shown++;
-            chars += line.length;
+        else {
+            parts[0] += ` · ${verdictLine(p)}`;
+            parts.push(...(p.splits.length > 0 ? prompt_section_table(p, a.gate) : ['No split was evaluated.']));
+            if (a.figures)
+                parts.push(a.figures);
+            parts.push(...failureLines(p));
+            const chart = a.detail < 2 && p.suggestion ? a.chart(p.suggestion) : [];
+            parts.push(...suggestionLines(p.path, p.suggestion, a.delivery, a.detail < 2, chart));
+            if (a.detail < 2)
+                parts.push(...flippedLines(p, a.detail === 0));
         }
-        if (report.notes.length > shown)
-            lines.push(`- … and ${report.notes.length - shown} more`);
+        if (a.detail < 2)
+            parts.push(`Cost: ${costLine(p.usage, p.wallMs)}`);
     }
-    return lines.join('\n');
+    // Blank lines inside the tags: GitHub renders the markdown of a <details> body only when separated.
+    return `<details><summary>${title(p)}</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
 }
-function truncationNotice(omitted, o) {
-    const left = `… truncated: ${plural(omitted, 'prompt section')} left out`;
-    // The job summary is itself the full report's place; only its own limit can cut it.
-    if (!o.marker)
-        return `${left} to fit the job summary's size limit.`;
-    const link = o.jobSummaryUrl ? ` (${safeLink('job summary', o.jobSummaryUrl)})` : '';
-    return `${left}; see the job summary for the full report${link}.`;
-}
-const join = (parts) => parts.filter((p) => p !== '').join('\n\n');
+
+;// CONCATENATED MODULE: ./src/render/top.ts
+
+
+
 /** Regressions and failures are what a reader must see, so they are the last to be cut. */
 const priority = (p) => p.regressed
     ? 0
@@ -50490,20 +52450,163 @@ const priority = (p) => p.regressed
         : p.status === 'removed'
             ? 3
             : 2;
+const showable = (s) => !!s && !s.withheld;
+/** The suggestion's test accuracy and its paired Δ in pp against the head prompt: "80.0 % (+15.0)". */
+function suggestionCell(s) {
+    if (!s)
+        return DASH;
+    if (!showable(s))
+        return 'withheld';
+    const test = s.splits.test?.accuracy;
+    if (test === null || test === undefined)
+        return DASH;
+    const vs = s.vsHead.test;
+    return vs && vs.n > 0 ? `${figures_pct(test)} (${signedPp(vs.delta)})` : figures_pct(test);
+}
+function top_row(p) {
+    const { icon, word } = verdictWord(p);
+    const test = p.error === undefined ? p.splits.find((s) => s.split === 'test') : undefined;
+    const figures = test ? `${figures_pct(test.base?.accuracy)} → ${figures_pct(test.head?.accuracy)}` : DASH;
+    const cells = [
+        // Plain text, not a code span: the monospace path alone would push the row past the PR column.
+        escape_escapeInline(p.path, 60),
+        figures,
+        deltaCell(test?.paired),
+        `${icon} ${word}`,
+        suggestionCell(p.suggestion),
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+/**
+ * The per-prompt rows, as many as fit in `room` (by `size`): the most important first when they do not
+ * all fit, shown in the report's order, with a count of the rest.
+ */
+function promptTable(report, room, size) {
+    if (report.prompts.length === 0)
+        return '';
+    const headRows = [
+        '| prompt | test base → head | Δ pp [95 % CI] | verdict | suggested (test) |',
+        '| --- | --: | --: | --- | --: |',
+    ];
+    const rows = report.prompts.map(top_row);
+    const order = rows
+        .map((_, i) => i)
+        .sort((a, b) => priority(report.prompts[a]) - priority(report.prompts[b]));
+    let used = size(headRows.join('\n')) + 80;
+    const keep = new Set();
+    for (const i of order) {
+        const cost = size(rows[i]) + 1;
+        if (used + cost > room)
+            break;
+        used += cost;
+        keep.add(i);
+    }
+    const shown = rows.filter((_, i) => keep.has(i));
+    const more = rows.length - shown.length;
+    const tail = more > 0 ? `\n\n… and ${more} more prompt${more === 1 ? '' : 's'} not listed in this table.` : '';
+    return `${[...headRows, ...shown].join('\n')}${tail}`;
+}
+/** Requests, cache hits, tokens and wall time of the whole run, and what it used of the ceilings. */
+function runCostLine(report) {
+    const budget = report.budget ? budgetText(report.budget) : '';
+    return `Cost: ${costLine(report.usage, report.wallMs)}${budget ? ` · ${budget}` : ''}.`;
+}
+
+;// CONCATENATED MODULE: ./src/render/comment.ts
+
+
+
+
+
+
+
+
+const MARKER = '<!-- lpo-review:summary -->';
+const comment_SIMULATED_LINE = '**Simulated**: these figures come from the offline simulator, not a real model.';
+/** GitHub rejects issue comments longer than 65,536 characters. */
+const comment_COMMENT_LIMIT = 65_536;
+/** The job summary's limit is 1 MiB per step, in bytes. */
+const JOB_SUMMARY_LIMIT = (/* unused pure expression or super */ null && (1024 * 1024));
+const MAX_NOTES = 20;
+const MAX_NOTES_CHARS = 6000;
+const CHART_MAX_PROMPTS = 6;
+/** Below this the header, footer and truncation notice alone may not fit. */
+const MIN_BUDGET = 4096;
+const comment_plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Verdict, notices, one row per prompt, the cost and what was compared: the part read without scrolling. */
+function header(report, o) {
+    const lines = [];
+    if (o.marker)
+        lines.push(MARKER);
+    lines.push('## LPO review', '', overallVerdict(report));
+    if (report.simulated)
+        lines.push('', `> ⚠️ ${comment_SIMULATED_LINE}`);
+    if (report.partial) {
+        lines.push('', '**Partial**: the run stopped early (deadline or fault); prompts not listed were not evaluated.');
+    }
+    // The rows may take a quarter of the limit: a PR touching hundreds of prompts keeps room for details.
+    const rows = promptTable(report, o.budget / 4, o.size);
+    if (rows)
+        lines.push('', rows);
+    const shas = `base ${escape_codeSpan(report.baseSha.slice(0, 12))} → head ${escape_codeSpan(report.headSha.slice(0, 12))}`;
+    lines.push('', runCostLine(report), '', `${shas} · ${gateText(report.gate)}`);
+    return lines.join('\n');
+}
+function footer(report) {
+    if (report.notes.length === 0)
+        return '';
+    const lines = ['---', '**Notes**', ''];
+    let shown = 0;
+    let chars = 0;
+    for (const note of report.notes) {
+        const line = `- ${escape_escapeInline(note, 500)}`;
+        // Escaping can multiply a note's length; the notes must not crowd out the prompt sections.
+        if (shown >= MAX_NOTES || chars + line.length > MAX_NOTES_CHARS)
+            break;
+        lines.push(line);
+        shown++;
+        chars += line.length;
+    }
+    if (report.notes.length > shown)
+        lines.push(`- … and ${report.notes.length - shown} more`);
+    return lines.join('\n');
+}
+function truncationNotice(omitted, o) {
+    const left = `… truncated: ${comment_plural(omitted, 'prompt section')} left out`;
+    // The job summary is itself the full report's place; only its own limit can cut it.
+    if (!o.marker)
+        return `${left} to fit the job summary's size limit.`;
+    const link = o.jobSummaryUrl ? ` (${escape_safeLink('job summary', o.jobSummaryUrl)})` : '';
+    return `${left}; see the job summary for the full report${link}.`;
+}
+const join = (parts) => parts.filter((p) => p !== '').join('\n\n');
+/** The per-step chart and its test line; the bar chart of the prompt's figures comes with its table. */
+const chartOf = (s) => {
+    const chart = stepsChart(s);
+    return chart ? [chart, ...stepsTestLine(s)] : [];
+};
+function sections(report, o, detail) {
+    const charts = report.prompts.length <= CHART_MAX_PROMPTS && detail < 2;
+    return report.prompts.map((p) => promptSection(p, {
+        gate: report.gate,
+        detail,
+        delivery: o.delivery,
+        chart: chartOf,
+        figures: charts ? promptChart(p) : '',
+    }));
+}
 function render(report, o) {
     if (o.budget < MIN_BUDGET)
         throw new RangeError(`summary size limit ${o.budget} is below ${MIN_BUDGET}`);
-    const top = header(report, o.marker);
-    const chart = report.prompts.length <= CHART_MAX_PROMPTS ? accuracyChart(report.prompts) : '';
+    const top = header(report, o);
     const bottom = footer(report);
     for (const detail of [0, 1, 2]) {
-        const sections = report.prompts.map((p) => promptSection(p, report.gate, detail));
-        const text = join([top, detail < 2 ? chart : '', ...sections, bottom]);
+        const text = join([top, ...sections(report, o, detail), bottom]);
         if (o.size(text) <= o.budget)
             return text;
     }
     // Whole sections only, most important first, shown in their original order.
-    const sections = report.prompts.map((p) => promptSection(p, report.gate, 2));
+    const all = sections(report, o, 2);
     const order = report.prompts
         .map((_, i) => i)
         .sort((a, b) => priority(report.prompts[a]) - priority(report.prompts[b]));
@@ -50511,18 +52614,18 @@ function render(report, o) {
     let used = o.size(join([top, bottom, notice]));
     const keep = new Set();
     for (const i of order) {
-        const cost = o.size(sections[i]) + 2;
+        const cost = o.size(all[i]) + 2;
         if (used + cost > o.budget)
             continue;
         used += cost;
         keep.add(i);
     }
-    const kept = sections.filter((_, i) => keep.has(i));
-    const text = join([top, ...kept, truncationNotice(sections.length - kept.length, o), bottom]);
+    const kept = all.filter((_, i) => keep.has(i));
+    const text = join([top, ...kept, truncationNotice(all.length - kept.length, o), bottom]);
     if (o.size(text) <= o.budget)
         return text;
     // Only the notes can still be too long (the header is bounded): drop them, never cut mid-block.
-    return join([top, ...kept, truncationNotice(sections.length - kept.length, o)]);
+    return join([top, ...kept, truncationNotice(all.length - kept.length, o)]);
 }
 /**
  * The PR summary comment: the marker first, at most `maxChars` UTF-16 units (GitHub counts characters;
@@ -50531,8 +52634,9 @@ function render(report, o) {
 function renderSummary(report, opts = {}) {
     return render(report, {
         marker: true,
-        budget: opts.maxChars ?? COMMENT_LIMIT,
+        budget: opts.maxChars ?? comment_COMMENT_LIMIT,
         size: (s) => s.length,
+        delivery: opts.delivery ?? suggestion_section_NOT_POSTED,
         ...(opts.jobSummaryUrl ? { jobSummaryUrl: opts.jobSummaryUrl } : {}),
     });
 }
@@ -50542,6 +52646,7 @@ function renderJobSummary(report, opts = {}) {
         marker: false,
         budget: opts.maxBytes ?? JOB_SUMMARY_LIMIT,
         size: (s) => Buffer.byteLength(s, 'utf8'),
+        delivery: opts.delivery ?? NOT_POSTED,
     });
 }
 
@@ -50606,6 +52711,14 @@ const ReviewJsonSchema = object({
     notes: array(schemas_string()),
     usage: UsageSchema,
     wallMs: schemas_number(),
+    /** Requests sent and tokens used against the owner's max-calls and max-tokens (null: not set). */
+    budget: object({
+        requests: schemas_number().int(),
+        maxRequests: schemas_number().int().nullable(),
+        tokens: schemas_number().int(),
+        maxTokens: schemas_number().int().nullable(),
+    })
+        .optional(),
 });
 const delta = (p) => ({
     n: p.n,
@@ -50671,7 +52784,303 @@ function toReviewJson(report) {
         notes: report.notes,
         usage: report.usage,
         wallMs: report.wallMs,
+        ...(report.budget ? { budget: report.budget } : {}),
     };
+}
+
+;// CONCATENATED MODULE: ./src/render/review-body.ts
+
+
+
+const REVIEW_MARKER = '<!-- lpo-review:suggestions -->';
+function figures(f) {
+    const parts = [];
+    for (const split of ['dev', 'test']) {
+        const s = f.suggested[split];
+        if (s)
+            parts.push(`${split} ${pct(f.head[split]?.accuracy)} → ${pct(s.accuracy)}`);
+    }
+    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+function review_body_renderReviewBody(args) {
+    const budget = args.maxChars ?? COMMENT_LIMIT;
+    const lines = [REVIEW_MARKER];
+    let listed = 0;
+    for (const f of args.files) {
+        // The per-file lines are short, but a PR may touch hundreds of prompts: keep room for the diffs.
+        if (lines.join('\n').length > budget / 4)
+            break;
+        listed++;
+        const again = f.skippedExisting
+            ? `; ${f.skippedExisting} identical suggestion(s) from an earlier run not repeated`
+            : '';
+        const bullet = args.files.length > 1 ? '- ' : '';
+        lines.push(`${bullet}LPO suggests edits to ${codeSpan(f.path)}${figures(f)}${again}.`);
+    }
+    if (listed < args.files.length)
+        lines.push(`… and ${args.files.length - listed} more prompt files.`);
+    if (args.simulated)
+        lines.push('', `> ⚠️ ${SIMULATED_LINE}`);
+    let text = lines.join('\n');
+    const blocks = args.files.flatMap((f) => f.unanchored);
+    if (blocks.length === 0)
+        return text;
+    text += '\n\nSuggested changes that cannot be shown inline:';
+    const notice = (n) => {
+        const link = args.jobSummaryUrl ? ` (${safeLink('job summary', args.jobSummaryUrl)})` : '';
+        return `\n\n… ${n} more not shown here (size limit); see the job summary${link}.`;
+    };
+    const reserve = notice(blocks.length).length;
+    let shown = 0;
+    for (const block of blocks) {
+        if (text.length + block.length + 2 + reserve > budget)
+            break;
+        text += `\n\n${block}`;
+        shown++;
+    }
+    if (shown < blocks.length) {
+        text += notice(blocks.length - shown);
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/render/suggestions.ts
+// Turns a suggested prompt text into GitHub review comments with ```suggestion blocks, one per changed
+// range of the head file. A range GitHub would refuse (outside the PR diff, or over the comment cap)
+// goes to the review body as a ```diff block instead, so nothing the optimizer found is lost.
+
+
+
+
+
+const MAX_DIFF_BLOCK = 20_000;
+/** A diff row longer than this is shown cut: the body is for reading, one huge line must not hide the rest. */
+const MAX_DIFF_ROW = 2_000;
+const suggestions_BOM = '\uFEFF';
+/** What a decoder puts where the file's bytes are not UTF-8; the original bytes are unknown here. */
+const REPLACEMENT = '\uFFFD';
+/**
+ * A line diff costs O(lines × changed lines): past this many changed lines it would take minutes on a
+ * large file, so the changed middle becomes one range instead (one block a reviewer reads as a rewrite).
+ */
+const MAX_CHANGED_LINES = 1_000;
+function changedRanges(head, sugg) {
+    const parts = diffArrays(head, sugg, { maxEditLength: MAX_CHANGED_LINES });
+    if (!parts)
+        return [changedMiddle(head, sugg)];
+    const out = [];
+    let h = 0;
+    let s = 0;
+    let open = null;
+    for (const part of parts) {
+        if (!part.added && !part.removed) {
+            if (open)
+                out.push(open);
+            open = null;
+            h += part.count;
+            s += part.count;
+            continue;
+        }
+        open ??= { hs: h, he: h, ss: s, se: s };
+        if (part.removed)
+            h = open.he = h + part.count;
+        else
+            s = open.se = s + part.count;
+    }
+    if (open)
+        out.push(open);
+    return out;
+}
+/** Everything between the common first and last lines. */
+function changedMiddle(head, sugg) {
+    let pre = 0;
+    while (pre < head.length && pre < sugg.length && head[pre] === sugg[pre])
+        pre++;
+    let post = 0;
+    while (post < head.length - pre &&
+        post < sugg.length - pre &&
+        head[head.length - 1 - post] === sugg[sugg.length - 1 - post])
+        post++;
+    return { hs: pre, he: head.length - post, ss: pre, se: sugg.length - post };
+}
+/**
+ * GitHub cannot comment "between" lines: a pure insertion takes its neighbouring unchanged line (the
+ * one before, or the first line) into the suggestion. Two insertions may then claim the same line;
+ * such ranges are merged, which is exact because the shared lines are equal on both sides.
+ */
+function anchorRanges(changes, headLength) {
+    const out = [];
+    for (const c of changes) {
+        let r = c;
+        if (c.hs === c.he && c.hs > 0)
+            r = { hs: c.hs - 1, he: c.he, ss: c.ss - 1, se: c.se };
+        else if (c.hs === c.he && c.he < headLength)
+            r = { hs: c.hs, he: c.he + 1, ss: c.ss, se: c.se + 1 };
+        const prev = out.at(-1);
+        if (prev && r.hs < prev.he) {
+            prev.he = Math.max(prev.he, r.he);
+            prev.se = Math.max(prev.se, r.se);
+        }
+        else
+            out.push({ ...r });
+    }
+    return out;
+}
+function reasonFor(edits, oldText, newText) {
+    const hits = edits.filter((e) => (e.old !== '' && oldText.includes(e.old)) || (e.old === '' && e.new !== '' && newText.includes(e.new)));
+    const reasons = [...new Set(hits.map((e) => e.reason.trim()).filter((r) => r !== ''))];
+    return reasons.length > 0 ? escapeInline(reasons.join('; '), 600) : 'Suggested rewrite of these lines.';
+}
+function diffBlock(path, head, sugg, c, why) {
+    const old = head.lines.slice(c.hs, c.he);
+    const neu = sugg.lines.slice(c.ss, c.se);
+    let pre = 0;
+    while (pre < old.length && pre < neu.length && old[pre] === neu[pre])
+        pre++;
+    let post = 0;
+    while (post < old.length - pre && post < neu.length - pre && old.at(-1 - post) === neu.at(-1 - post))
+        post++;
+    // Display only, so a forged marker can be broken up, as everywhere else in the bot's text.
+    const clean = (l) => defuseComments(truncate(showSeparators(sanitize(l).replace(/\r/g, '␍')), MAX_DIFF_ROW));
+    const rows = [
+        ...old.slice(0, pre).map((l) => ` ${clean(l)}`),
+        ...old.slice(pre, old.length - post).map((l) => `-${clean(l)}`),
+        ...neu.slice(pre, neu.length - post).map((l) => `+${clean(l)}`),
+        ...old.slice(old.length - post).map((l) => ` ${clean(l)}`),
+    ];
+    let body = '';
+    let shown = 0;
+    for (const r of rows) {
+        if (body.length + r.length + 1 > MAX_DIFF_BLOCK)
+            break;
+        body += `${r}\n`;
+        shown++;
+    }
+    const more = shown < rows.length ? `\n\n… ${rows.length - shown} more diff lines not shown.` : '';
+    const where = c.he > c.hs ? `lines ${c.hs + 1}–${c.he}` : c.hs === 0 ? 'at the start' : `after line ${c.hs}`;
+    return `${codeSpan(path)}, ${where} (${why}):\n\n${fence(body, 'diff')}${more}`;
+}
+function alreadyPosted(existing, c, lines) {
+    return existing.some((e) => {
+        // GitHub reports a single-line comment's start_line as null.
+        if (e.path !== c.path || e.line !== c.line || (e.start_line ?? e.line) !== (c.start_line ?? c.line))
+            return false;
+        const posted = parseSuggestion(e.body);
+        return posted !== null && posted.length === lines.length && posted.every((l, i) => l === lines[i]);
+    });
+}
+function suggestions_buildSuggestions(args) {
+    const max = args.maxComments ?? 30;
+    const head = splitLines(args.headText);
+    // A text prompt is evaluated without its BOM; the file keeps it, so must the suggestion's first line.
+    const keepBom = args.headText.startsWith(suggestions_BOM) && !args.suggestedText.startsWith(suggestions_BOM);
+    const sugg = splitLines(keepBom ? suggestions_BOM + args.suggestedText : args.suggestedText);
+    const hunks = parseHunks(args.patch);
+    const out = { comments: [], unanchored: [], skippedExisting: 0 };
+    for (const c of anchorRanges(changedRanges(head.lines, sugg.lines), head.lines.length)) {
+        const start = c.hs + 1;
+        const end = c.he;
+        const newLines = sugg.lines.slice(c.ss, c.se);
+        if (c.he === c.hs || !anchorable(hunks, start, end)) {
+            out.unanchored.push(diffBlock(args.path, head, sugg, c, 'not in the PR diff, so no inline suggestion'));
+            continue;
+        }
+        // A lone CR would end a line inside the markdown fence and change what gets committed.
+        if (newLines.some((l) => l.includes('\r'))) {
+            out.unanchored.push(diffBlock(args.path, head, sugg, c, 'contains a bare carriage return'));
+            continue;
+        }
+        // Committing the suggestion would write U+FFFD over bytes that were never valid UTF-8.
+        if (head.lines.slice(c.hs, c.he).some((l) => l.includes(REPLACEMENT))) {
+            out.unanchored.push(diffBlock(args.path, head, sugg, c, 'these lines hold bytes that are not UTF-8'));
+            continue;
+        }
+        if (out.comments.length >= max) {
+            out.unanchored.push(diffBlock(args.path, head, sugg, c, `over the ${max}-comment limit`));
+            continue;
+        }
+        const reason = reasonFor(args.edits, head.lines.slice(c.hs, c.he).join('\n'), newLines.join('\n'));
+        const content = newLines.map((l) => l + head.eol).join('');
+        const comment = {
+            path: args.path,
+            line: end,
+            side: 'RIGHT',
+            body: `**LPO** — ${reason}\n\n${fence(content, 'suggestion', head.eol)}`,
+        };
+        if (comment.body.length > COMMENT_LIMIT) {
+            out.unanchored.push(diffBlock(args.path, head, sugg, c, 'too long for an inline comment'));
+            continue;
+        }
+        if (start < end)
+            Object.assign(comment, { start_line: start, start_side: 'RIGHT' });
+        if (args.existing && alreadyPosted(args.existing, comment, newLines)) {
+            out.skippedExisting++;
+            continue;
+        }
+        out.comments.push(comment);
+    }
+    if (head.lines.length > 0 && sugg.lines.length > 0 && head.finalNewline !== sugg.finalNewline) {
+        const change = sugg.finalNewline ? 'adds' : 'removes';
+        out.unanchored.push(`The suggested text also ${change} the line break at the end of ${codeSpan(args.path)}.`);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/render/plan.ts
+
+
+/** GitHub shows no more than this comfortably, and a review of more is rejected more often. */
+const MAX_INLINE_COMMENTS = 30;
+function postable(p) {
+    return p.suggestion !== undefined && p.suggestion.withheld === undefined && p.error === undefined;
+}
+/**
+ * Turns the report's suggestions into one review: inline suggestion blocks where the PR's hunks allow
+ * an anchor, diff blocks in the body otherwise. Its `review` is null when there is nothing new to post.
+ */
+function planReview(report, headTexts, patches, existing, jobSummaryUrl) {
+    const comments = [];
+    const paths = [];
+    const files = [];
+    const fallbackFiles = [];
+    for (const p of report.prompts.filter(postable)) {
+        const suggestion = p.suggestion;
+        const headText = headTexts.get(p.path);
+        if (headText === undefined)
+            continue;
+        const args = { path: p.path, headText, suggestedText: suggestion.fileText, edits: suggestion.edits };
+        const built = buildSuggestions({
+            ...args,
+            patch: patches.get(p.path),
+            existing,
+            maxComments: MAX_INLINE_COMMENTS - comments.length,
+        });
+        comments.push(...built.comments);
+        if (built.comments.length > 0 || built.unanchored.length > 0 || built.skippedExisting > 0) {
+            paths.push(p.path);
+        }
+        const head = Object.fromEntries(p.splits.map((s) => [s.split, s.head]));
+        if (built.comments.length > 0 || built.unanchored.length > 0) {
+            files.push({
+                path: p.path,
+                head,
+                suggested: suggestion.splits,
+                unanchored: built.unanchored,
+                skippedExisting: built.skippedExisting,
+            });
+            const all = buildSuggestions({ ...args, patch: undefined, maxComments: 0 });
+            fallbackFiles.push({ path: p.path, head, suggested: suggestion.splits, unanchored: all.unanchored });
+        }
+    }
+    if (files.length === 0)
+        return { review: null, paths };
+    const common = { simulated: report.simulated, ...(jobSummaryUrl ? { jobSummaryUrl } : {}) };
+    const review = {
+        comments,
+        body: renderReviewBody({ files, ...common }),
+        fallbackBody: renderReviewBody({ files: fallbackFiles, ...common }),
+    };
+    return { review, paths };
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -50791,7 +53200,9 @@ async function gitSources(repoDir, baseSha, headSha) {
 
 
 
+
 const review_command_HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <review.md>] [--json <report.json>]
+                  [--suggestions-out <dir>]
 
 Runs the pull-request review on a local git repository: evaluates the base and head versions of every
 prompt the change touches (or whose config entry or dataset it touches), and writes the comment the
@@ -50799,6 +53210,13 @@ Action would post. Exits 1 when a prompt regresses by the --fail-on rule, 3 when
 be evaluated (e.g. every model call failed), 4 when a test split is too small to detect a drop of
 --min-delta (inconclusive; see --fail-on-inconclusive), 2 on a usage or input error.
 
+Nothing is posted anywhere: the comment shows each suggested prompt as a diff against the head file.
+
+  --out <file>           write the comment's markdown there (default: standard output)
+  --json <file>          write the JSON report there
+  --suggestions-out <dir>
+                         write each suggested prompt file under <dir> at its repository path
+                         (<dir>/prompts/math.txt), ready to copy over the checkout or diff against it
   --config <file>        config path inside the repo (default ${DEFAULT_CONFIG_PATH})
   --fail-on <rule>       significant-regression (default) | regression | never
   --min-delta <pp>       largest allowed test drop for --fail-on regression, and the drop the test
@@ -50810,7 +53228,7 @@ be evaluated (e.g. every model call failed), 4 when a test split is too small to
                          so a change cannot rewrite its own test)
   --no-optimize          skip the LPO suggestion
   --optimizer-model <m>  model that proposes edits (default: the task model)
-  --method ape|apo|pe2 --mode local|global --steps <n> --beam <n> --candidates <n>
+  --method ape|apo|pe2 --mode local|global --search beam|pareto --steps <n> --beam <n> --candidates <n>
   --max-edit-words <n> --max-calls <n> --max-tokens <n> --seed <n>
                          the optimizer's settings, as for lpo optimize
   plus --base-url --api-key --task-model --concurrency --cache-dir --no-cache --max-response-bytes,
@@ -50822,6 +53240,7 @@ const review_command_FLAGS = {
     head: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'string' },
+    'suggestions-out': { type: 'string' },
     config: { type: 'string' },
     'fail-on': { type: 'string' },
     'min-delta': { type: 'string' },
@@ -50866,6 +53285,28 @@ function exitCode(outcome) {
         }
     }
 }
+/**
+ * Each suggestion that would be posted, as the whole suggested file at its repository path under
+ * `dir`. A path that would leave `dir` is refused, whatever the repository calls its files.
+ */
+async function writeSuggestions(dir, report) {
+    const root = external_node_path_default().resolve(dir);
+    const written = [];
+    for (const p of report.prompts.filter(postable)) {
+        if (p.suggestion.fileText === p.suggestion.headText)
+            continue;
+        const target = external_node_path_default().resolve(root, p.path);
+        if (external_node_path_default().relative(root, target).startsWith('..') || external_node_path_default().isAbsolute(external_node_path_default().relative(root, target))) {
+            throw new ConfigError(`--suggestions-out: ${p.path} would be written outside ${dir}`);
+        }
+        await writeOut(target, p.suggestion.fileText);
+        written.push(target);
+    }
+    process.stderr.write(written.length > 0
+        ? `wrote ${written.length} suggested prompt file${written.length === 1 ? '' : 's'} under ${dir}\n`
+        : `no suggestion to write under ${dir}\n`);
+    return written;
+}
 async function writeOut(file, text) {
     await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(file)), { recursive: true });
     await (0,promises_namespaceObject.writeFile)(file, text);
@@ -50903,7 +53344,12 @@ async function reviewCommand(argv) {
             progress.get(label).update(done, total);
         },
     });
-    const markdown = renderSummary(report);
+    const dir = values['suggestions-out'];
+    const written = dir ? await writeSuggestions(dir, report) : [];
+    const why = dir
+        ? `lpo review posts nothing; ${written.length === 1 ? 'the suggested file was' : 'the suggested files were'} written under ${dir}`
+        : 'lpo review posts nothing (--suggestions-out writes the suggested files)';
+    const markdown = renderSummary(report, { delivery: { posted: new Set(), why } });
     if (values.out) {
         await writeOut(values.out, `${markdown}\n`);
         process.stderr.write(`wrote ${values.out}\n`);
@@ -50914,6 +53360,179 @@ async function reviewCommand(argv) {
     if (values.json)
         await writeOut(values.json, `${JSON.stringify(toReviewJson(report), null, 2)}\n`);
     return exitCode(outcome);
+}
+
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-scenario.ts
+/**
+ * The simulated world's rules: which words of a prompt make the simulated task model better or worse
+ * (sim-model.ts), how its wrong answers show why (the symptoms), and the words in which the simulated
+ * optimizer (sim-optimizer.ts) names a rule and fixes it. Pure data and string helpers.
+ *
+ * DEFAULT_SCENARIO (base accuracy 0.40; a pattern is a case-insensitive substring, `a|b` either; a
+ * pattern lists the synonyms of its words, so a paraphrase that keeps the meaning keeps the effect):
+ * | pattern (synonyms)                                 | delta | fix (negative: replaces the words; positive: added) |
+ * |----------------------------------------------------|-------|-----------------------------------------------------|
+ * | step by step, one step at a time, step-by-step     | +0.25 | "Let's think step by step."                         |
+ * | final answer, the answer is                        | +0.10 | 'End with "The answer is <answer>."'                |
+ * | check, verify                                      | +0.10 | "Double-check your arithmetic."                     |
+ * | guess, estimate                                    | −0.25 | "work it out step by step"                          |
+ * | quickly, promptly, swiftly, in a hurry             | −0.15 | "carefully"                                         |
+ * | one word, single word                              | −0.10 | "a short sentence and then the final answer"        |
+ * | keep it brief, be concise (a careless rewrite adds "Keep it brief.") | −0.10 | "Keep it complete" |
+ * Each rule also has a symptom (the sentence a wrong answer it explains carries), an analysis cue
+ * (how a gradient or reflection names it), a tag cue (how an identify reason names it) and a vague
+ * wording (the fix as written without the evidence to ground it: no pattern, so no delta).
+ */
+const sim_scenario_DEFAULT_SCENARIO = {
+    base: 0.4,
+    careless: 'Keep it brief.',
+    fragmentWords: 6,
+    rules: [
+        {
+            pattern: 'step by step|one step at a time|step-by-step',
+            delta: 0.25,
+            fix: "Let's think step by step.",
+            vague: 'Think it through.',
+            symptom: 'Jumping straight to a result without showing any intermediate working.',
+            analysis: 'The prompt does not ask for the intermediate reasoning, so the outputs jump straight to a result.',
+            cue: 'does not ask for the intermediate reasoning',
+            tagReason: 'a request to reason in steps belongs right after this word',
+            tagCue: 'reason in steps belongs',
+        },
+        {
+            pattern: 'final answer|the answer is',
+            delta: 0.1,
+            fix: 'End with "The answer is <answer>."',
+            vague: 'Make the result clear.',
+            symptom: 'Several figures come up and it is left open which one is the result.',
+            analysis: 'The prompt never says how to state the result, so the outputs leave open which figure is meant.',
+            cue: 'never says how to state the result',
+            tagReason: 'an instruction on stating the result belongs right after this word',
+            tagCue: 'stating the result belongs',
+        },
+        {
+            pattern: 'check|verify',
+            delta: 0.1,
+            fix: 'Double-check your arithmetic.',
+            vague: 'Be accurate.',
+            symptom: 'Slips in single steps go unnoticed.',
+            analysis: 'The prompt does not ask the model to verify its work, so slips in single steps go unnoticed.',
+            cue: 'does not ask the model to verify its work',
+            tagReason: 'a request to verify the work belongs right after this word',
+            tagCue: 'verify the work belongs',
+        },
+        {
+            pattern: 'guess|estimate',
+            delta: -0.25,
+            fix: 'work it out step by step',
+            vague: 'Be careful.',
+            symptom: 'Going with a guess rather than working it out.',
+            analysis: 'The prompt invites guessing, so the outputs go with a guess instead of working the problem out.',
+            cue: 'invites guessing',
+            tagReason: 'this word tells the model to guess',
+            tagCue: 'tells the model to guess',
+        },
+        {
+            pattern: 'quickly|promptly|swiftly|in a hurry',
+            delta: -0.15,
+            fix: 'carefully',
+            vague: 'Be careful.',
+            symptom: 'Hurrying on and skipping over details.',
+            analysis: 'The prompt rushes the model, so the outputs skip over details.',
+            cue: 'rushes the model',
+            tagReason: 'this word makes the model hurry',
+            tagCue: 'makes the model hurry',
+        },
+        {
+            pattern: 'one word|single word',
+            delta: -0.1,
+            fix: 'a short sentence and then the final answer',
+            vague: 'Be careful.',
+            symptom: 'Replying in a single word, without any working shown.',
+            analysis: 'The prompt demands a single-word reply, which leaves the model nowhere to work.',
+            cue: 'demands a single-word reply',
+            tagReason: 'this limits the reply to a single word',
+            tagCue: 'limits the reply to a single word',
+        },
+        {
+            pattern: 'keep it brief|be concise',
+            delta: -0.1,
+            fix: 'Keep it complete',
+            vague: 'Be careful.',
+            symptom: 'Cutting the working short to keep the reply short.',
+            analysis: 'The prompt asks for brevity, so the outputs cut the working short.',
+            cue: 'asks for brevity',
+            tagReason: 'this makes the model cut its working short',
+            tagCue: 'cut its working short',
+        },
+    ],
+};
+function alternatives(pattern) {
+    return pattern
+        .toLowerCase()
+        .split('|')
+        .filter((alt) => alt.length > 0);
+}
+function occurs(pattern, lowerText) {
+    return alternatives(pattern).some((alt) => lowerText.includes(alt));
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Raw quality (unclamped): the base plus the deltas of the rules whose pattern occurs. */
+function rawQuality(scenario, promptText) {
+    const lower = promptText.toLowerCase();
+    let q = scenario.base;
+    for (const rule of scenario.rules)
+        if (occurs(rule.pattern, lower))
+            q += rule.delta;
+    return q;
+}
+/**
+ * The single-rule fixes a prompt admits, in the order they are credited: the negative rules present
+ * (worst first), then the positive rules absent that have a fix (best first). Stable among equals.
+ */
+function fixesFor(scenario, prompt) {
+    const lower = prompt.toLowerCase();
+    const negatives = scenario.rules
+        .filter((r) => r.delta < 0 && occurs(r.pattern, lower))
+        .sort((a, b) => a.delta - b.delta);
+    const positives = scenario.rules
+        .filter((r) => r.delta > 0 && r.fix && !occurs(r.pattern, lower))
+        .sort((a, b) => b.delta - a.delta);
+    return [...negatives, ...positives];
+}
+/** Whether `prompt` quotes the first `n` words of `input` (whitespace-insensitive). */
+function quotesInput(prompt, input, n) {
+    if (n <= 0)
+        return false;
+    const words = input.split(/\s+/).filter(Boolean);
+    if (words.length <= n)
+        return false;
+    // The opening words, as an example-specific hint quotes a question: a line every input shares
+    // (boilerplate, a signature) would otherwise make a prompt that repeats it right everywhere.
+    return prompt.replace(/\s+/g, ' ').includes(words.slice(0, n).join(' '));
+}
+/** The whole word around the first occurrence of a rule pattern: [start, end), or null. */
+function wordAt(text, pattern) {
+    for (const alt of alternatives(pattern)) {
+        const edge = (side) => (/\w/.test(side) ? '\\w*' : '');
+        const re = new RegExp(`${edge(alt[0])}${escapeRegExp(alt)}${edge(alt.at(-1))}`, 'i');
+        const m = re.exec(text);
+        if (m)
+            return [m.index, m.index + m[0].length];
+    }
+    return null;
+}
+/** `text` with every whole word matching the negative rule replaced by `by`, keeping a leading capital. */
+function replaceRule(text, rule, by) {
+    let out = text;
+    for (const alt of alternatives(rule.pattern)) {
+        const edge = (side) => (/\w/.test(side) ? '\\w*' : '');
+        const re = new RegExp(`${edge(alt[0])}${escapeRegExp(alt)}${edge(alt.at(-1))}`, 'gi');
+        out = out.replace(re, (match) => (/^[A-Z]/.test(match) && by ? by[0].toUpperCase() + by.slice(1) : by));
+    }
+    return out.replace(/[ \t]{2,}/g, ' ');
 }
 
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-schema.ts
@@ -50991,56 +53610,33 @@ function jsonFromSchema(schema, answer) {
 
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-model.ts
 /**
- * The simulated model's behaviour as pure functions (no I/O, no clock), so the same seed gives the same
- * answers in tests, the demo, the benchmark and CI.
+ * The simulated TASK model's behaviour as pure functions (no I/O, no clock), so the same seed gives the
+ * same answers in tests, the demo, the benchmark and CI. Its rules (patterns, deltas, symptoms) are in
+ * sim-scenario.ts.
  *
  * Accuracy: `quality(prompt) = clamp(base + Σ delta of the rules whose pattern occurs in the prompt, 0.02, 0.98)`,
  * where the prompt is the request text with the matched dataset input removed (so a question that happens
- * to say "guess" does not penalise itself). A pattern is a case-insensitive substring; `a|b` means either.
- * An example is answered correctly iff `hashUnit(seed, model, input) < quality`: the draw does not depend on
- * the prompt, so a better prompt is right on a superset of the examples a worse one gets right, as in
- * real paired evaluations.
+ * to say "guess" does not penalise itself). An example is answered correctly iff the prompt quotes
+ * the first `fragmentWords` (default 6) words of its input, or `hashUnit(seed, model, input) < quality`.
+ * The draw does not depend on the prompt, so a better prompt is right on a superset of the examples a
+ * worse one gets right, as in real paired evaluations. Rules can hurt (negative deltas, such as the
+ * brevity a careless rewrite adds). The quoting rule helps only the examples quoted: the simulated
+ * optimizer quotes failures it was shown, which are search examples, so such a prompt gains on search
+ * and not on validation or test (overfitting, as a real prompt full of example-specific hints does).
  *
- * DEFAULT_SCENARIO:
- * | pattern                         | delta | rewrite replacement / addition               |
- * |---------------------------------|-------|----------------------------------------------|
- * | (base)                          | 0.40  |                                              |
- * | `step by step`                  | +0.25 | appends "Let's think step by step."          |
- * | `final answer` / `the answer is`| +0.10 | appends 'End with "The answer is <answer>."' |
- * | `check`                         | +0.10 | appends "Double-check your arithmetic."      |
- * | `guess`                         | −0.25 | replaced by "work it out step by step"       |
- * | `quickly`                       | −0.15 | replaced by "carefully"                      |
- * | `one word`                      | −0.10 | replaced by "a short sentence and then the final answer" |
- *
- * Output: a fixed-shape reasoning sentence, then `The answer is <final>.`; <final> is the target's text after
- * its last `####` (GSM8K), else the whole target, trimmed. Wrong answers are plausible: number + k (k in 1..9),
- * another option letter, the opposite of True/Yes/valid, else "unknown". A request with no known input gets
+ * Output: a reasoning sentence, then `The answer is <final>.`; <final> is the target's text after its
+ * last `####` (GSM8K), else the whole target, trimmed. A wrong answer's sentence is the symptom of the
+ * rule that explains it: with draw u, the first fix of fixesFor (worst negative present first, then the
+ * best positive absent) whose delta, added to the raw quality in turn, would lift it above u; a wrong
+ * answer no single fix explains reads like a right one (a slip). So the failures show which rule is at
+ * fault, and only the failures do. Wrong answers are plausible: number + k (k in 1..9), another option
+ * letter, the opposite of True/Yes/valid, else "unknown". A request with no known input gets
  * `I don't know.`, which every scorer counts as wrong.
- *
- * Rewrite (see rewritePrompt): replace the worst negative pattern present by its replacement; if none is
- * present, append the addition of the best positive rule that is absent to the prompt's first non-empty line.
  */
 
 
-const sim_model_DEFAULT_SCENARIO = {
-    base: 0.4,
-    rules: [
-        { pattern: 'step by step', delta: 0.25 },
-        { pattern: 'final answer|the answer is', delta: 0.1 },
-        { pattern: 'check', delta: 0.1 },
-        { pattern: 'guess', delta: -0.25 },
-        { pattern: 'quickly', delta: -0.15 },
-        { pattern: 'one word', delta: -0.1 },
-    ],
-    replacements: {
-        'step by step': "Let's think step by step.",
-        'final answer|the answer is': 'End with "The answer is <answer>."',
-        check: 'Double-check your arithmetic.',
-        guess: 'work it out step by step',
-        quickly: 'carefully',
-        'one word': 'a short sentence and then the final answer',
-    },
-};
+
+
 const MIN_QUALITY = 0.02;
 const MAX_QUALITY = 0.98;
 // No digits, option letters or yes/no/true/false words, so they cannot leak into a scorer's extraction.
@@ -51066,22 +53662,18 @@ function hashUnit(...parts) {
     const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(parts.map(String).join('\u001f')).digest();
     return digest.readUIntBE(0, 6) / 2 ** 48;
 }
-function alternatives(pattern) {
-    return pattern
-        .toLowerCase()
-        .split('|')
-        .filter((alt) => alt.length > 0);
-}
-function occurs(pattern, lowerText) {
-    return alternatives(pattern).some((alt) => lowerText.includes(alt));
-}
 function quality(scenario, promptText) {
-    const lower = promptText.toLowerCase();
-    let q = scenario.base;
-    for (const rule of scenario.rules)
-        if (occurs(rule.pattern, lower))
-            q += rule.delta;
-    return Math.min(MAX_QUALITY, Math.max(MIN_QUALITY, q));
+    return Math.min(MAX_QUALITY, Math.max(MIN_QUALITY, rawQuality(scenario, promptText)));
+}
+/** The rule whose fix would have made an answer with draw `u` right (see the header), or null. */
+function causeOf(scenario, prompt, u) {
+    let q = rawQuality(scenario, prompt);
+    for (const rule of fixesFor(scenario, prompt)) {
+        q += Math.abs(rule.delta);
+        if (u < Math.min(MAX_QUALITY, Math.max(MIN_QUALITY, q)))
+            return rule;
+    }
+    return null;
 }
 /** The answer a target asks for: the text after the last `####` (GSM8K style), else the whole target. */
 function finalAnswer(target) {
@@ -51127,11 +53719,17 @@ function decide({ seed, model, scenario, requestText, key }) {
     if (!key)
         return { correct: false, final: null, reasoning: '' };
     const prompt = key.input.length > 0 ? requestText.split(key.input).join(' ') : requestText;
-    const correct = hashUnit(seed, model, key.input) < quality(scenario, prompt);
+    const u = hashUnit(seed, model, key.input);
+    // Only when the input was found and cut out: otherwise the request still holds the input itself
+    // (a key matched loosely, e.g. after the client normalised its bytes), which would quote it.
+    const cut = key.input.length > 0 && requestText.includes(key.input);
+    const quoted = cut && quotesInput(prompt, key.input, scenario.fragmentWords ?? 0);
+    const correct = quoted || u < quality(scenario, prompt);
     const right = finalAnswer(key.target);
     const final = correct ? right : wrongAnswer(right, hashUnit(seed, model, key.input, 'wrong'), key.input);
     const pick = Math.floor(hashUnit(seed, model, key.input, 'reasoning') * REASONING.length);
-    return { correct, final, reasoning: REASONING[pick] };
+    const symptom = correct ? undefined : causeOf(scenario, prompt, u)?.symptom;
+    return { correct, final, reasoning: symptom ?? REASONING[pick] };
 }
 function simulateAnswer(args) {
     const { correct, final, reasoning } = decide(args);
@@ -51149,42 +53747,6 @@ function simulateJson(args, schema) {
         ? { answer: shown }
         : jsonFromSchema(schema, { final: shown, reasoning: reasoning || shown, numeric });
     return { text: JSON.stringify(value), correct };
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** Improves a prompt by one deterministic step of the scenario (see the file header). */
-function rewritePrompt(scenario, prompt) {
-    const lower = prompt.toLowerCase();
-    // Stable sort: among equally bad rules, the first listed wins.
-    const worst = scenario.rules
-        .filter((rule) => rule.delta < 0 && occurs(rule.pattern, lower))
-        .sort((a, b) => a.delta - b.delta)[0];
-    if (worst) {
-        const replacement = scenario.replacements[worst.pattern] ?? '';
-        let out = prompt;
-        for (const alt of alternatives(worst.pattern)) {
-            // Take the whole word ("Guessing" → replacement), keeping a leading capital.
-            const edge = (side) => (/\w/.test(side) ? '\\w*' : '');
-            const re = new RegExp(`${edge(alt[0])}${escapeRegExp(alt)}${edge(alt.at(-1))}`, 'gi');
-            out = out.replace(re, (match) => /^[A-Z]/.test(match) && replacement
-                ? replacement[0].toUpperCase() + replacement.slice(1)
-                : replacement);
-        }
-        return out;
-    }
-    const addition = scenario.rules
-        .filter((rule) => rule.delta > 0 && !occurs(rule.pattern, lower) && scenario.replacements[rule.pattern])
-        .sort((a, b) => b.delta - a.delta)[0];
-    if (!addition)
-        return prompt;
-    const sentence = scenario.replacements[addition.pattern];
-    const lines = prompt.split('\n');
-    const first = lines.findIndex((line) => line.trim().length > 0);
-    if (first < 0)
-        return sentence;
-    lines[first] = `${lines[first].trimEnd()} ${sentence}`;
-    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-faults.ts
@@ -51541,116 +54103,481 @@ class sim_answer_key_AnswerKey {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer.ts
-/**
- * The simulated OPTIMIZER model: answers the meta-prompts of src/optimize (prompts/*.md) from the
- * scenario's rules, deterministically for a seed. Pure functions; simulator.ts routes requests here.
- *
- * Protocol shared with the real meta-prompts: the LAST user message starts with `### Task: <name>` and
- * holds the prompt being worked on between a line `<prompt>` and a line `</prompt>`. The reply is JSON
- * when a json_schema response_format is sent, else the plain-text format each meta-prompt asks for:
- * | task             | JSON                        | plain text                                        |
- * |------------------|-----------------------------|---------------------------------------------------|
- * | lpo-identify     | {prompt, reasons[]}         | <prompt>…tagged…</prompt> then "1. reason" lines  |
- * | lpo-propose      | {prompts[]}                 | one <prompt>…</prompt> block per proposal         |
- * | lpo-global       | {prompts[]}                 | one <prompt>…</prompt> block per proposal         |
- * | ape-resample     | {prompts[]}                 | one <prompt>…</prompt> block per proposal         |
- * | apo-gradient     | {reasons[]}                 | "1. reason" lines                                 |
- * | pe2-reflect      | {analysis, reasons[]}       | "Analysis: …" then "1. reason" lines              |
- *
- * Identify tags the worst negative-rule word (and the second worst, if any); with none, the last word of
- * the first line, where an addition can go. Propose replaces a tagged negative by its scenario replacement
- * (variants: delete it, or replace and add), and extends an untagged-rule word with the i-th best absent
- * positive addition. The model is imperfect in a controlled way, from hashUnit(seed, task, prompt, i):
- * about 1 in 8 identify replies tag a whole over-long line, 1 in 12 touch text outside the tags, 1 in 20
- * are garbage; 3 in 20 proposals also edit outside their tags, 1 in 10 drop the tags, 1 in 20 are empty;
- * 1 in 12 JSON-mode replies ignore the schema and answer in plain text.
- */
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer-text.ts
 
-const OPTIMIZER_TASKS = [
-    'lpo-identify',
-    'lpo-propose',
-    'lpo-global',
-    'ape-resample',
-    'apo-gradient',
-    'pe2-reflect',
+/** Words of a failure's input an example-specific hint quotes. */
+const HINT_WORDS = 8;
+const HINT_ADVICE = ['take every quantity into account', 'read each number twice', 'count each item once'];
+/**
+ * Paraphrases a real model makes. Most keep the meaning, and the scenario's patterns list synonyms, so
+ * they keep the effect too; a few lose a helpful instruction ("in order") or, by luck, a harmful one
+ * ("work out").
+ */
+const SYNONYMS = [
+    [/\bguess(?:ing)?\b/gi, ['estimate', 'guess', 'work out']],
+    [/\bquickly\b/gi, ['promptly', 'swiftly', 'quickly']],
+    [/\bone word\b/gi, ['a single word', 'one word']],
+    [/\bstep by step\b/gi, ['one step at a time', 'step by step', 'in order']],
+    [/\bdouble-check\b/gi, ['verify', 'double-check', 'recheck']],
+    [/\bthink\b/gi, ['reason', 'consider', 'think']],
+    [/\bLet's\b/g, ['Let us', "Let's"]],
+    [/\bfinal answer\b/gi, ['final answer', 'result', 'answer']],
+    [/\bsolve\b/gi, ['work out', 'answer', 'solve']],
+    [/\bcarefully\b/gi, ['with care', 'attentively', 'carefully']],
 ];
-const HINTS = {
-    'step by step': 'does not ask the model to reason step by step before answering',
-    'final answer|the answer is': 'does not say how to state the final answer',
-    check: 'does not ask the model to check its work',
-};
-const DEFAULT_COUNT = 4;
-const MAX_COUNT = 8;
-/** The optimizer task named by the first line of the last user message, or null. */
-function optimizerTask(lastUser) {
-    const first = lastUser.split(/\r?\n/, 1)[0]?.trim() ?? '';
-    const match = /^### Task: ([\w-]+)$/.exec(first);
-    const name = match?.[1];
-    return name && OPTIMIZER_TASKS.includes(name) ? name : null;
+const capitalLike = (word, like) => /^[A-Z]/.test(like) && word ? word[0].toUpperCase() + word.slice(1) : word;
+/** A variation of `text` that keeps its meaning as a model reads it; `unit` picks the words. */
+function paraphrase(text, unit) {
+    let out = text;
+    let changed = false;
+    SYNONYMS.forEach(([re, options], k) => {
+        const pick = options[Math.floor(((unit * 7919 + k * 0.618) % 1) * options.length)];
+        out = out.replace(re, (m) => {
+            changed ||= pick.toLowerCase() !== m.toLowerCase();
+            return capitalLike(pick, m);
+        });
+    });
+    if (changed || out.trim() === '')
+        return out;
+    // Nothing to swap: restate it (a model asked for a variation never returns the text unchanged).
+    return unit < 0.5 ? `${out.replace(/[.!?]?\s*$/, '')}, please.` : `Please: ${out}`;
 }
-/** The first `<prompt>` … `</prompt>` block (lines of their own), or null. */
-function promptBlock(text) {
-    const lines = text.split(/\r?\n/);
-    const open = lines.findIndex((line) => line.trim() === '<prompt>');
-    if (open < 0)
+/** The first `HINT_WORDS` words of a failure's input, or null when it is too short to quote. */
+function fragmentOf(failure) {
+    const words = (failure?.input ?? '').split(/\s+/).filter(Boolean);
+    return words.length > HINT_WORDS ? words.slice(0, HINT_WORDS).join(' ') : null;
+}
+/** An example-specific hint, as a model that cannot tell the task from its examples writes one. */
+function hint(view, unit) {
+    const shown = view.hints.length > 0 ? view.hints : view.failures.map(fragmentOf).filter((f) => f !== null);
+    if (shown.length === 0)
         return null;
-    const close = lines.findIndex((line, i) => i > open && line.trim() === '</prompt>');
-    return close < 0 ? null : lines.slice(open + 1, close).join('\n');
+    const fragment = shown[Math.floor(unit * shown.length)];
+    const advice = HINT_ADVICE[Math.floor(((unit * 31) % 1) * HINT_ADVICE.length)];
+    return `For example, in "${fragment}", ${advice}.`;
 }
-function numberAfter(text, re, fallback) {
-    const n = Number(re.exec(text)?.[1]);
-    return Number.isInteger(n) && n > 0 ? n : fallback;
+/** `text` with `sentence` added, after a full stop if needed. */
+function addSentence(text, sentence) {
+    const body = text.trimEnd();
+    if (body === '')
+        return sentence;
+    return `${body}${/[.!?:]$/.test(body) ? '' : '.'} ${sentence}`;
 }
-function negativesIn(scenario, prompt) {
-    const lower = prompt.toLowerCase();
-    return scenario.rules
-        .filter((rule) => rule.delta < 0 && occurs(rule.pattern, lower))
-        .sort((a, b) => a.delta - b.delta);
+/** Adds `sentence` to the end of the prompt's first non-empty line, where instructions sit. */
+function addToFirstLine(prompt, sentence) {
+    const lines = prompt.split('\n');
+    const first = lines.findIndex((line) => line.trim().length > 0);
+    if (first < 0)
+        return sentence;
+    lines[first] = addSentence(lines[first], sentence);
+    return lines.join('\n');
 }
-function absentPositives(scenario, prompt) {
-    const lower = prompt.toLowerCase();
-    return scenario.rules
-        .filter((r) => r.delta > 0 && !occurs(r.pattern, lower) && scenario.replacements[r.pattern])
-        .sort((a, b) => b.delta - a.delta);
+/** The prompt with a rule's exact fix applied (negative: its words replaced; positive: the sentence added). */
+function applyFix(prompt, rule) {
+    if (rule.delta < 0)
+        return wordAt(prompt, rule.pattern) ? replaceRule(prompt, rule, rule.fix ?? '') : prompt;
+    return occurs(rule.pattern, prompt.toLowerCase()) ? prompt : addToFirstLine(prompt, rule.fix ?? '');
 }
-/** The whole word around the first occurrence of a rule pattern: [start, end), or null. */
-function wordAt(prompt, pattern) {
-    for (const alt of alternatives(pattern)) {
-        const edge = (side) => (/\w/.test(side) ? '\\w*' : '');
-        const re = new RegExp(`${edge(alt[0])}${escapeRegExp(alt)}${edge(alt.at(-1))}`, 'i');
-        const m = re.exec(prompt);
-        if (m)
-            return [m.index, m.index + m[0].length];
+/** The prompt with a rule's vague wording added: the problem named, nothing in it fixed. */
+function applyVague(prompt, rule) {
+    return rule.vague && !prompt.includes(rule.vague) ? addToFirstLine(prompt, rule.vague) : prompt;
+}
+/** The sentence of `prompt` holding a rule's pattern, for a "could go" recommendation. */
+function sentenceWith(prompt, rule) {
+    for (const sentence of prompt.match(/[^.!?\n]+[.!?]?/g) ?? []) {
+        if (occurs(rule.pattern, sentence.toLowerCase()))
+            return sentence.trim();
     }
     return null;
 }
-function identify(scenario, prompt, maxWords, unit) {
+/** `prompt` without `sentence` (and the space before it). */
+function dropSentence(prompt, sentence) {
+    return prompt.replace(new RegExp(`[ \\t]*${escapeRegExp(sentence)}`), '').trim() || prompt;
+}
+function carelessAddition(scenario) {
+    return scenario.careless ?? 'Be clear.';
+}
+
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer-edit.ts
+
+
+/** Versions written when the request does not say how many: more than the optimizer ever asks for. */
+const UNTOLD_COUNT = 10;
+const MAX_COUNT = 12;
+const versionCount = (view) => Math.min(MAX_COUNT, view.count ?? UNTOLD_COUNT);
+/** Rules the failures show, most shown first (larger effect first among equals). */
+function ranked(view) {
+    return [...view.evidence.entries()]
+        .sort((a, b) => b[1] - a[1] || Math.abs(b[0].delta) - Math.abs(a[0].delta))
+        .map(([rule]) => rule);
+}
+/** Rules both named by an analysis and shown by the failures: the ones a proposal fixes exactly. */
+const confirmed = (view) => ranked(view).filter((r) => view.analysis.has(r));
+/** Whether the request asks for a fix it can act on (failures or an analysis), not a variation. */
+const improving = (view) => !view.paraphrase && (view.failures.length > 0 || view.analysis.size > 0);
+/** A version's extras: an example-specific hint, a careless addition, or nothing. */
+function extra(scenario, view, text, u) {
+    if (u < 0.15) {
+        const h = hint(view, u / 0.15);
+        return h ? addSentence(text, h) : text;
+    }
+    return u < 0.25 ? addSentence(text, carelessAddition(scenario)) : text;
+}
+function sim_optimizer_edit_reasonFor(view, span, i) {
+    return view.tagReasons.find((r) => r.span.trim() === span.trim()) ?? view.tagReasons[i];
+}
+function spanText(view, span, i, u) {
+    const reason = sim_optimizer_edit_reasonFor(view, span, i);
+    if (reason?.drop)
+        return '';
+    const rules = reason?.rules ?? [];
+    if (!improving(view) || rules.length === 0)
+        return paraphrase(span, u);
+    let out = span;
+    for (const rule of rules) {
+        const exact = view.analysis.has(rule) && view.evidence.has(rule);
+        if (exact && rule.delta > 0)
+            out = addSentence(out, rule.fix ?? '');
+        else if (exact && wordAt(out, rule.pattern)) {
+            // Deleting the word is a fix too, and a smaller edit.
+            out = replaceRule(out, rule, u >= 0.25 && u < 0.4 ? '' : (rule.fix ?? '')).trim();
+        }
+        else
+            out = addSentence(out, rule.vague ?? '');
+    }
+    return out;
+}
+/** `edits`: one new text per tagged span, for each version. */
+function spanVersions(scenario, view, spans, draw) {
+    return Array.from({ length: versionCount(view) }, (_, v) => {
+        const u = draw('version', v);
+        const texts = spans.map((span, i) => spanText(view, span, i, draw('span', v, i)));
+        if (improving(view) && texts.length > 0)
+            texts[texts.length - 1] = extra(scenario, view, texts.at(-1), u);
+        return texts;
+    });
+}
+function improvedWhole(scenario, view, prompt, v, u) {
+    if (!view.template) {
+        // Without the template the examples read as part of the task: hints about them, not a fix.
+        return addSentence(prompt, hint(view, u) ?? 'Read each question carefully.');
+    }
+    let out = prompt;
+    for (const sentence of view.drops)
+        out = dropSentence(out, sentence);
+    const fixes = confirmed(view);
+    const named = [...view.analysis].filter((r) => !fixes.includes(r));
+    if (fixes.length === 0) {
+        const vague = named[v % Math.max(1, named.length)];
+        if (vague)
+            return applyVague(out, vague);
+        return addSentence(out, v % 2 === 0 ? 'Be clear and precise.' : carelessAddition(scenario));
+    }
+    // Version 0 applies every confirmed fix; later ones one fix each, in turn.
+    const chosen = v === 0 ? fixes : [fixes[(v - 1) % fixes.length]];
+    for (const rule of chosen)
+        out = applyFix(out, rule);
+    return extra(scenario, view, out, u);
+}
+/** `prompts`: whole versions of the prompt. */
+function wholeVersions(scenario, view, prompt, draw) {
+    return Array.from({ length: versionCount(view) }, (_, v) => {
+        const u = draw('version', v);
+        return improving(view) ? improvedWhole(scenario, view, prompt, v, u) : paraphrase(prompt, u);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer-read.ts
+const JOBS = ['reasons', 'reflection', 'tagged', 'edits', 'prompts'];
+/** How a reflection recommends dropping a sentence, and how identify then tags it. */
+const DROP_REASON = (sentence) => `The sentence "${sentence}" looks unrelated to these failures and could go.`;
+const DROP_TAG_REASON = 'this sentence could go';
+const TEXT_FORMATS = [
+    [/reasoning for each example[^\n]*"Reasons:"/i, 'reflection'],
+    [/tagged prompt between a line "<prompt>"/i, 'tagged'],
+    [/between a line "<version>"/i, 'edits'],
+    [/between a line "<prompt>"/i, 'prompts'],
+    [/a line "Reasons:"/i, 'reasons'],
+];
+const PROMPT_BLOCK = /(?:^|\n)[ \t]*<prompt>[ \t]*\n([\s\S]*?)\n?[ \t]*<\/prompt>[ \t]*(?=\n|$)/g;
+const ENTRY = /^[ \t]*\d{1,3}[.)][ \t]*Input:[ \t]*/gm;
+const ENTRY_END = /\n[ \t]*(?:Extracted|Expected)\b[^\n]*/;
+/** The reply format a request asks for, or null when it is not an optimizer request. */
+function requestedJob(request) {
+    const format = request.responseFormat;
+    if (format.type === 'json_schema') {
+        const named = /^lpo_(\w+)$/.exec(format.name)?.[1];
+        return named && JOBS.includes(named) ? named : null;
+    }
+    const last = lastUser(request);
+    for (const [re, job] of TEXT_FORMATS)
+        if (re.test(last))
+            return job;
+    return null;
+}
+const lastUser = (request) => request.messages.findLast((m) => m.role === 'user')?.content ?? '';
+const withoutPrompts = (text) => text.replace(PROMPT_BLOCK, '\n');
+/** The failure entries of a text, and the text with them cut out. */
+function failureEntries(scenario, text) {
+    const starts = [...text.matchAll(ENTRY)];
+    const failures = [];
+    let rest = '';
+    let cursor = 0;
+    starts.forEach((m, i) => {
+        const next = starts[i + 1]?.index ?? text.length;
+        const endMatch = ENTRY_END.exec(text.slice(m.index, next));
+        const end = endMatch ? m.index + endMatch.index + endMatch[0].length : next;
+        const body = text.slice(m.index, end);
+        const lower = body.toLowerCase();
+        failures.push({
+            input: text
+                .slice(m.index + m[0].length)
+                .split('\n', 1)[0]
+                .trim(),
+            symptoms: scenario.rules.filter((r) => r.symptom && lower.includes(r.symptom.toLowerCase())),
+        });
+        rest += text.slice(cursor, m.index);
+        cursor = end;
+    });
+    return { failures, rest: rest + text.slice(cursor) };
+}
+function historyOf(texts) {
+    for (const text of texts) {
+        const m = /^[ \t]*History\b[^\n]*:[ \t]*\n((?:[ \t]*\S[^\n]*\n?)*)/im.exec(text);
+        if (m)
+            return m[1].trim() === '' ? null : m[1].trim();
+    }
+    return null;
+}
+function tagReasonsOf(scenario, text) {
+    const out = [];
+    for (const m of text.matchAll(/^[ \t]*\d{1,3}[.)][ \t]*["“](.*?)["”]:[ \t]*(.+)$/gm)) {
+        const lower = m[2].toLowerCase();
+        const rules = scenario.rules.filter((r) => r.tagCue && lower.includes(r.tagCue.toLowerCase()));
+        out.push({ span: m[1], rules, drop: lower.includes(DROP_TAG_REASON) });
+    }
+    return out;
+}
+/** A turn as read: a JSON reply (an earlier structured answer) by its string values, one a line. */
+function asText(content) {
+    if (!/^\s*[{[]/.test(content))
+        return content;
+    try {
+        const strings = [];
+        const walk = (v) => {
+            if (typeof v === 'string')
+                strings.push(v);
+            else if (Array.isArray(v))
+                v.forEach(walk);
+            else if (v && typeof v === 'object')
+                Object.values(v).forEach(walk);
+        };
+        walk(JSON.parse(content));
+        return strings.join('\n');
+    }
+    catch {
+        return content;
+    }
+}
+const numberAfter = (text, re) => {
+    const n = Number(re.exec(text)?.[1]);
+    return Number.isInteger(n) && n > 0 ? n : null;
+};
+function readRequest(scenario, request, job) {
+    const last = lastUser(request);
+    const blocks = [...last.matchAll(PROMPT_BLOCK)].map((m) => m[1]);
+    const prompt = blocks.at(-1)?.trim() ? blocks.at(-1) : null;
+    const askText = withoutPrompts(last);
+    const failures = [];
+    let rests = '';
+    for (const message of request.messages) {
+        const read = failureEntries(scenario, withoutPrompts(asText(message.content)));
+        if (message.role === 'user')
+            failures.push(...read.failures);
+        rests += `\n${read.rest}`;
+    }
+    const evidence = new Map();
+    for (const f of failures)
+        for (const r of f.symptoms)
+            evidence.set(r, (evidence.get(r) ?? 0) + 1);
+    const lowerRest = rests.toLowerCase();
+    const users = request.messages.filter((m) => m.role === 'user').map((m) => m.content);
+    return {
+        job,
+        json: request.responseFormat.type === 'json_schema',
+        prompt,
+        paraphrase: /keep(?:ing)? (?:its|their|the) (?:semantic )?meaning/i.test(askText),
+        failures,
+        evidence,
+        analysis: new Set(scenario.rules.filter((r) => r.cue && lowerRest.includes(r.cue.toLowerCase()))),
+        hints: [...rests.matchAll(/cover cases like "([^"\n]+)"/g)].map((m) => m[1]),
+        drops: [...rests.matchAll(/The sentence "([^"\n]+)" looks unrelated/g)].map((m) => m[1]),
+        template: users.some((u) => withoutPrompts(u).includes('{{prompt}}')),
+        history: historyOf(users),
+        tagReasons: tagReasonsOf(scenario, askText),
+        count: numberAfter(askText, /\bWrite (\d{1,3})\b/i),
+        maxWords: numberAfter(askText, /\bat most (\d{1,3}) words/i),
+        seed: request.seed,
+        temperature: request.temperature,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer.ts
+/**
+ * The simulated OPTIMIZER model: answers src/optimize's requests (prompts/*.md plus the format note
+ * the code appends) from what each request holds, as sim-optimizer-read.ts reads it. Pure functions.
+ *
+ * It knows which rule is at fault only from the failures' symptoms (sim-scenario.ts), never from the
+ * scenario table, and each piece of a request changes what it writes:
+ * | asked (format)        | reply                                                                        |
+ * |-----------------------|------------------------------------------------------------------------------|
+ * | reasons (gradient)    | the analysis of each rule the failures show (most shown first, up to 3); no  |
+ * |                       | failures: generic reasons naming no rule; no prompt: no reply                |
+ * | reflection (PE2)      | per-example reasoning and reasons as above, but only with the template:      |
+ * |                       | without it, reasons asking to cover cases like "<quoted input>"; without a   |
+ * |                       | history, also "could go" for a sentence holding a helpful rule no failure    |
+ * |                       | explains (it cannot tell what earlier steps added on purpose)                |
+ * | tagged (identify)     | with failures or an analysis: the words of each rule both named and shown    |
+ * |                       | (the culprit, or the last word of the first line for a missing instruction), |
+ * |                       | only with the template; else the last word of the first line, reason naming  |
+ * |                       | no rule. Asked for variations: words of any rule present. Each tag within    |
+ * |                       | "at most N words"; with no N, the whole line                                 |
+ * | edits / prompts       | see sim-optimizer-edit.ts; as many versions as "Write N" says, else 10       |
+ * JSON when a json_schema response_format is sent, else the text format the note asks for.
+ *
+ * Variety: every draw is hashUnit(simulator seed, request seed, temperature, format, prompt, …); at
+ * temperature 0 the request seed is ignored. Same seed, temperature and text: same reply.
+ * Controlled imperfections (of a real model, for the parsers and enforcement to meet):
+ * - 1 in 12 JSON replies ignore the schema and answer in the text format;
+ * - identify: 1 in 8 tag the whole first line (over the limit when it is long), 1 in 12 add text outside
+ *   the tags ("Please: "), 1 in 20 tag nothing;
+ * - a gradient at temperature > 0 adds, 1 in 5, a reason no shown failure supports;
+ * - span versions: 1 in 20 empty, 1 in 20 a whole tagged copy of the prompt, 1 in 20 in quotes;
+ * - whole prompts: 1 in 10 wrapped in `<prompt>` inside JSON, or all in code fences in text;
+ * - a request showing no prompt gets "I could not find the prompt to work on." in words, JSON asked or not.
+ */
+
+
+
+
+
+const GENERIC = [
+    'The prompt could describe the task more precisely.',
+    'The prompt could say more about what a good output looks like.',
+];
+const SLIPS = 'The failures look like slips; nothing in the prompt explains them.';
+const UNREADABLE = 'I could not find the prompt to work on.';
+const GENERIC_TAG = 'a clearer instruction could go right after this word';
+const WORDING_TAG = 'this wording sets how the model approaches the task';
+function gradient(scenario, view, draw) {
+    if (view.failures.length === 0)
+        return GENERIC;
+    const found = ranked(view)
+        .slice(0, 3)
+        .map((r) => r.analysis);
+    if (found.length === 0)
+        return [SLIPS];
+    if (view.temperature > 0 && draw('spurious') < 0.2) {
+        const other = fixesFor(scenario, view.prompt).find((r) => !view.evidence.has(r) && r.analysis);
+        if (other)
+            found.push(other.analysis);
+    }
+    return found;
+}
+function sim_optimizer_reflection(scenario, view) {
+    if (view.failures.length === 0)
+        return {
+            analysis: 'No failing examples were shown, so I can judge the prompt only by itself.',
+            reasons: GENERIC,
+        };
+    const lines = view.failures.map((f, i) => {
+        if (!view.template)
+            return `Example ${i + 1}: the output is wrong. Without the request template I cannot tell which part of the request is the prompt, so I read this example as part of the task.`;
+        const why = f.symptoms[0]?.analysis;
+        return `Example ${i + 1}: the output is wrong and follows the prompt. ${why ?? 'Nothing in the prompt explains it: a slip.'}`;
+    });
+    let reasons;
+    if (!view.template) {
+        const fragments = view.failures.map(fragmentOf).filter((f) => f !== null);
+        reasons = fragments.slice(0, 2).map((f) => `The prompt should cover cases like "${f}" explicitly.`);
+    }
+    else
+        reasons = ranked(view)
+            .slice(0, 3)
+            .map((r) => r.analysis);
+    if (view.history === null) {
+        const lower = view.prompt.toLowerCase();
+        const kept = scenario.rules.find((r) => r.delta > 0 && occurs(r.pattern, lower) && !view.evidence.has(r));
+        const sentence = kept && sentenceWith(view.prompt, kept);
+        if (sentence)
+            reasons.push(DROP_REASON(sentence));
+    }
+    return { analysis: lines.join('\n'), reasons: reasons.length > 0 ? reasons : [SLIPS] };
+}
+/** [start, end) of the last word of the first non-empty line that is not a placeholder. */
+function insertionPoint(prompt) {
+    const line = /^[^\n]*[\p{L}\p{N}][^\n]*/mu.exec(prompt);
+    const last = line ? [...line[0].matchAll(/\S+/g)].filter((w) => !/\{\{|\}\}/.test(w[0])).at(-1) : undefined;
+    return line && last ? [line.index + last.index, line.index + last.index + last[0].length] : null;
+}
+/** The line around [start, end): what a model not told the word limit tags. */
+function lineAround(prompt, [start, end]) {
+    const s = prompt.lastIndexOf('\n', start - 1) + 1;
+    const e = prompt.indexOf('\n', end);
+    return [s, e < 0 ? prompt.length : e];
+}
+function tagSpans(scenario, view, draw) {
+    const prompt = view.prompt;
     const spans = [];
-    for (const rule of negativesIn(scenario, prompt).slice(0, 2)) {
-        const at = wordAt(prompt, rule.pattern);
-        if (at && !spans.some((s) => s.at[0] < at[1] && at[0] < s.at[1])) {
-            spans.push({
-                at,
-                reason: `"${prompt.slice(...at)}" pushes the model to answer without working it out`,
-            });
+    const add = (at, reason) => {
+        if (at && !spans.some((s) => s.at[0] < at[1] && at[0] < s.at[1]))
+            spans.push({ at, reason });
+    };
+    if (improving(view)) {
+        for (const sentence of view.drops) {
+            const at = prompt.indexOf(sentence);
+            const words = sentence.split(/\s+/).length;
+            // Within the word limit, the sentence; else the words of the rule in it.
+            const rule = scenario.rules.find((r) => occurs(r.pattern, sentence.toLowerCase()));
+            const inner = rule && (view.maxWords ?? words) < words ? wordAt(sentence, rule.pattern) : null;
+            if (at >= 0)
+                add(inner ? [at + inner[0], at + inner[1]] : [at, at + sentence.length], DROP_TAG_REASON);
+        }
+        const targets = view.template ? confirmed(view) : [];
+        if (view.temperature > 0 && targets.length > 1 && draw('order') < 0.35)
+            targets.reverse();
+        const take = view.temperature > 0 && draw('how many') < 0.5 ? 1 : 2;
+        // The culprits first: a missing instruction that belongs where a culprit is shares its tag.
+        const chosen = targets.slice(0, take).sort((a, b) => a.delta - b.delta);
+        for (const rule of chosen) {
+            const at = rule.delta < 0 ? wordAt(prompt, rule.pattern) : insertionPoint(prompt);
+            const shared = at && spans.find((s) => s.at[0] < at[1] && at[0] < s.at[1]);
+            if (shared)
+                shared.reason += `; ${rule.tagReason}`;
+            else
+                add(at, rule.tagReason);
         }
     }
-    if (spans.length === 0) {
-        const line = /^[^\n]*[A-Za-z][^\n]*/m.exec(prompt);
-        const last = line ? [...line[0].matchAll(/\S*[A-Za-z]\S*/g)].at(-1) : undefined;
-        if (line && last && !last[0].includes('{{')) {
-            const start = line.index + last.index;
-            const hint = absentPositives(scenario, prompt)[0];
-            spans.push({
-                at: [start, start + last[0].length],
-                reason: `the prompt ${hint ? (HINTS[hint.pattern] ?? 'is missing an instruction') : 'could be clearer'}; extend it here`,
-            });
+    else {
+        const lower = prompt.toLowerCase();
+        for (const rule of scenario.rules.filter((r) => occurs(r.pattern, lower)).slice(0, 2)) {
+            add(wordAt(prompt, rule.pattern), WORDING_TAG);
         }
-        // Controlled imperfection: also tag the whole first line, which may exceed the word limit.
-        if (line && unit < 0.125 && line[0].split(/\s+/).length > maxWords && spans.length > 0) {
-            spans[0] = { at: [line.index, line.index + line[0].length], reason: 'the whole instruction is vague' };
-        }
+    }
+    if (spans.length === 0)
+        add(insertionPoint(prompt), GENERIC_TAG);
+    if (view.maxWords !== null)
+        return spans;
+    // Not told how many words a tag may hold: the whole instruction line.
+    const lines = spans.map((s) => ({ ...s, at: lineAround(prompt, s.at) }));
+    return lines.filter((s, i) => lines.findIndex((t) => t.at[0] === s.at[0]) === i);
+}
+function sim_optimizer_tagging(scenario, view, draw) {
+    const prompt = view.prompt;
+    let spans = tagSpans(scenario, view, draw);
+    const line = /^[^\n]*\S[^\n]*/m.exec(prompt);
+    if (line && draw('whole line') < 0.125 && line[0].split(/\s+/).length > (view.maxWords ?? 5)) {
+        spans = [{ at: [line.index, line.index + line[0].length], reason: 'the whole instruction is vague' }];
     }
     spans.sort((a, b) => a.at[0] - b.at[0]);
     let tagged = '';
@@ -51660,121 +54587,88 @@ function identify(scenario, prompt, maxWords, unit) {
         cursor = at[1];
     }
     tagged += prompt.slice(cursor);
-    if (unit >= 0.125 && unit < 0.21)
+    const u = draw('identify imperfection');
+    if (u >= 0.125 && u < 0.21)
         tagged = `Please: ${tagged}`;
     return { prompt: tagged, reasons: spans.map((s) => s.reason) };
 }
-function replaceSpan(scenario, span, whole, variant) {
-    const worst = negativesIn(scenario, span)[0];
-    if (worst) {
-        const replacement = scenario.replacements[worst.pattern] ?? '';
-        const at = wordAt(span, worst.pattern);
-        const capital = /^[A-Z]/.test(span.slice(at[0]));
-        const fixed = capital && replacement ? replacement[0].toUpperCase() + replacement.slice(1) : replacement;
-        const kind = variant % 3;
-        const middle = kind === 1 ? '' : fixed;
-        const out = `${span.slice(0, at[0])}${middle}${span.slice(at[1])}`.replace(/\s{2,}/g, ' ');
-        const extra = kind === 2 ? absentPositives(scenario, `${whole} ${middle}`)[0] : undefined;
-        return extra ? `${out}${/[.!?]$/.test(out) ? '' : '.'} ${scenario.replacements[extra.pattern]}` : out;
-    }
-    const absent = absentPositives(scenario, whole);
-    const addition = absent[variant % Math.max(1, absent.length)];
-    return addition ? `${span} ${scenario.replacements[addition.pattern]}` : span;
-}
-function propose(scenario, tagged, count, seed) {
-    const whole = tagged.replace(/<\/?edit>/g, '');
-    const out = [];
-    for (let i = 0; i < count; i++) {
-        const unit = hashUnit(seed, 'propose', tagged, i);
-        if (unit >= 0.25 && unit < 0.3) {
-            out.push('');
-            continue;
+function valueFor(scenario, view, draw) {
+    if (view.prompt === null)
+        return null;
+    switch (view.job) {
+        case 'reasons':
+            return { reasons: gradient(scenario, view, draw) };
+        case 'reflection':
+            return sim_optimizer_reflection(scenario, view);
+        case 'tagged':
+            // Now and then it finds nothing to tag and returns the prompt as it was.
+            return draw('nothing') < 0.05 ? { prompt: view.prompt, reasons: [] } : sim_optimizer_tagging(scenario, view, draw);
+        case 'edits': {
+            const spans = [...view.prompt.matchAll(/<edit>([\s\S]*?)<\/edit>/g)].map((m) => m[1]);
+            if (spans.length === 0)
+                return null;
+            return { versions: spanVersions(scenario, view, spans, draw).map((edits) => ({ edits })) };
         }
-        let text = tagged.replace(/<edit>([\s\S]*?)<\/edit>/g, (_m, span) => `<edit>${replaceSpan(scenario, span, whole, i)}</edit>`);
-        if (unit < 0.15)
-            text = `${text.trimEnd()} Be brief.`;
-        else if (unit < 0.25)
-            text = text.replace(/<\/?edit>/g, '');
-        out.push(text);
-    }
-    return out;
-}
-function paraphrase(scenario, prompt, variant) {
-    switch (variant % 4) {
-        case 0:
-            return prompt.replace(/\bLet's\b/g, 'Let us').replace(/\bthink\b/g, 'reason') || prompt;
-        case 1: {
-            const addition = absentPositives(scenario, prompt)[0];
-            return addition
-                ? `${prompt.trimEnd()} ${scenario.replacements[addition.pattern]}`
-                : `${prompt.trimEnd()} Be careful.`;
-        }
-        case 2:
-            return rewritePrompt(scenario, prompt);
-        default:
-            // A paraphrase that loses what made the prompt work, as real resampling sometimes does.
-            return prompt.replace(/step by step/gi, 'in order');
+        case 'prompts':
+            return { prompts: wholeVersions(scenario, view, view.prompt, draw) };
     }
 }
-function reasonsFor(scenario, prompt) {
-    const reasons = negativesIn(scenario, prompt).map((rule) => `The prompt says "${alternatives(rule.pattern)[0]}", which leads the model to skip the work and answer wrongly.`);
-    for (const rule of absentPositives(scenario, prompt)) {
-        reasons.push(`The prompt ${HINTS[rule.pattern] ?? `lacks "${rule.pattern}"`}.`);
+const sim_optimizer_numbered = (items) => items.map((r, i) => `${i + 1}. ${r}`).join('\n');
+/** A version's imperfection: empty, a whole tagged copy of the prompt, or quoted. */
+function messyEdits(view, edits, u) {
+    if (u < 0.05)
+        return [];
+    if (u < 0.1 && view.prompt) {
+        let i = 0;
+        return [view.prompt.replace(/<edit>[\s\S]*?<\/edit>/g, () => `<edit>${edits[i++] ?? ''}</edit>`)];
     }
-    return reasons.length > 0 ? reasons : ['The prompt is adequate; the failures look like slips.'];
+    return u < 0.15 ? edits.map((e) => `"${e}"`) : edits;
 }
-const blocks = (prompts) => prompts.map((p) => `<prompt>\n${p}\n</prompt>`).join('\n\n');
-const numbered = (items) => items.map((r, i) => `${i + 1}. ${r}`).join('\n');
-/** The optimizer's reply text for one request (see the file header). */
-function simulateOptimizer(scenario, seed, req) {
-    const prompt = promptBlock(req.text);
-    if (prompt === null)
-        return 'I could not find the prompt to work on.';
-    const unit = hashUnit(seed, req.task, prompt);
-    const json = req.json && hashUnit(seed, 'json', req.task, prompt) >= 1 / 12;
-    const count = Math.min(MAX_COUNT, numberAfter(req.text, /Write (\d+)\s+different/i, DEFAULT_COUNT));
-    switch (req.task) {
-        case 'lpo-identify': {
-            if (unit >= 0.95)
-                return 'The prompt looks fine to me.';
-            const maxWords = numberAfter(req.text, /at most (\d+) words/i, 5);
-            const value = identify(scenario, prompt, maxWords, unit);
-            return json ? JSON.stringify(value) : `${blocks([value.prompt])}\nReasons:\n${numbered(value.reasons)}`;
-        }
-        case 'lpo-propose': {
-            const prompts = propose(scenario, prompt, count, seed);
-            return json ? JSON.stringify({ prompts }) : blocks(prompts);
-        }
-        case 'lpo-global':
-        case 'ape-resample': {
-            const prompts = Array.from({ length: count }, (_, i) => {
-                const u = hashUnit(seed, req.task, prompt, i);
-                if (u < 0.05)
-                    return '';
-                const text = req.task === 'ape-resample' ? paraphrase(scenario, prompt, i) : rewriteN(scenario, prompt, i);
-                return u < 0.12 ? `<edit>${text}</edit>` : text;
-            });
-            return json ? JSON.stringify({ prompts }) : blocks(prompts);
-        }
-        case 'apo-gradient': {
-            const reasons = reasonsFor(scenario, prompt);
-            return json ? JSON.stringify({ reasons }) : `Reasons:\n${numbered(reasons)}`;
-        }
-        case 'pe2-reflect': {
-            const reasons = reasonsFor(scenario, prompt);
-            const analysis = 'The wrong outputs follow the prompt, so the prompt itself needs an edit.';
-            return json
-                ? JSON.stringify({ analysis, reasons })
-                : `Analysis: ${analysis}\nReasons:\n${numbered(reasons)}`;
+function sim_optimizer_render(view, value, draw) {
+    const json = view.json && draw('json') >= 1 / 12;
+    if (view.job === 'edits' && value) {
+        const versions = value.versions.map((v, k) => messyEdits(view, v.edits, draw('mess', k)));
+        value = { versions: versions.map((edits) => ({ edits })) };
+    }
+    if (view.job === 'prompts' && value && json) {
+        const wrap = (p, k) => (draw('wrap', k) < 0.1 ? `<prompt>\n${p}\n</prompt>` : p);
+        value = { prompts: value.prompts.map(wrap) };
+    }
+    // With nothing to work on there is nothing to fill the schema with: it says so, in words.
+    if (value === null)
+        return UNREADABLE;
+    if (json)
+        return JSON.stringify(value);
+    switch (view.job) {
+        case 'reasons':
+            return `Reasons:\n${sim_optimizer_numbered(value.reasons)}`;
+        case 'reflection':
+            return `${value.analysis}\n\nReasons:\n${sim_optimizer_numbered(value.reasons)}`;
+        case 'tagged':
+            return `<prompt>\n${value.prompt}\n</prompt>\nReasons:\n${sim_optimizer_numbered(value.reasons)}`;
+        case 'edits':
+            return value.versions
+                .map((v) => `<version>\n${v.edits.map((e) => (e.includes('<edit>') ? e : `<edit>${e}</edit>`)).join('\n')}\n</version>`)
+                .join('\n\n');
+        case 'prompts': {
+            const fenced = draw('fence') < 0.1;
+            return value.prompts
+                .map((p) => (fenced ? `\`\`\`text\n${p}\n\`\`\`` : `<prompt>\n${p}\n</prompt>`))
+                .join('\n\n');
         }
     }
 }
-/** Global rewrite variant i: i+1 rewrite steps, every third one paraphrased as well. */
-function rewriteN(scenario, prompt, variant) {
-    let out = prompt;
-    for (let k = 0; k <= variant % 3; k++)
-        out = rewritePrompt(scenario, out);
-    return variant % 3 === 2 ? paraphrase(scenario, out, 0) : out;
+/** Whether a request is one of the optimizer's (by what it asks for), not a task request. */
+const isOptimizerRequest = (request) => requestedJob(request) !== null;
+/** The reply to an optimizer request, or null when the request is not one (see the file header). */
+function simulateOptimizer(scenario, seed, request) {
+    const job = requestedJob(request);
+    if (job === null)
+        return null;
+    const view = readRequest(scenario, request, job);
+    const nonce = view.temperature > 0 ? String(view.seed ?? 'unseeded') : 'greedy';
+    const draw = (...parts) => hashUnit(seed, nonce, view.temperature, job, view.prompt ?? '', ...parts);
+    return sim_optimizer_render(view, valueFor(scenario, view, draw), draw);
 }
 
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-request.ts
@@ -51844,6 +54738,7 @@ function sim_request_parseResponseFormat(value) {
         return {
             type: 'json_schema',
             schema: spec.schema ?? { type: 'object', properties: { answer: { type: 'string' } } },
+            name: spec.name,
         };
     }
     throw new HttpError(400, `response_format.type: expected 'text', 'json_object' or 'json_schema', got ${JSON.stringify(value.type)}`, 'response_format.type');
@@ -51866,7 +54761,21 @@ function sim_request_parseChatRequest(body) {
         }
         return { role: message.role, content: messageText(message.content, index) };
     });
-    return { model: body.model, messages, responseFormat: sim_request_parseResponseFormat(body.response_format) };
+    return {
+        model: body.model,
+        messages,
+        responseFormat: sim_request_parseResponseFormat(body.response_format),
+        seed: optionalNumber(body.seed, 'seed', Number.isInteger),
+        temperature: optionalNumber(body.temperature, 'temperature', (t) => t >= 0 && t <= 2) ?? 1,
+    };
+}
+function optionalNumber(value, param, valid) {
+    if (value === undefined || value === null)
+        return null;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
+        throw new HttpError(400, `${param}: invalid value ${JSON.stringify(value)}`, param);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-answer.ts
@@ -51914,10 +54823,11 @@ function sim_answer_tokens(chars) {
  * Errors use OpenAI's shape, `{"error": {message, type, param, code}}`.
  *
  * A chat request is one of two kinds:
- * - Optimizer request (src/optimize's meta-prompts, prompts/*.md): the last user message starts with
- *   `### Task: <name>` for a name in sim-optimizer.ts OPTIMIZER_TASKS. The reply comes from
- *   simulateOptimizer (see sim-optimizer.ts for each task's JSON and plain-text answers); with option
- *   `rejectResponseFormat`, one that asks for JSON (any response_format but text) gets a 400 instead.
+ * - Optimizer request (src/optimize's meta-prompts, prompts/*.md): recognised by what it asks for, a
+ *   json_schema named `lpo_<format>` or the text format its last message ends with (see
+ *   sim-optimizer-read.ts). The reply comes from simulateOptimizer, which reads the request's content,
+ *   seed and temperature (see sim-optimizer.ts); with option `rejectResponseFormat`, one that asks for
+ *   JSON gets a 400 instead.
  * - Task request, any other: the system/developer/user text is searched for a known dataset input (the
  *   last user message first, since that is where templates usually put the example). No known input →
  *   `I don't know.`
@@ -51945,6 +54855,8 @@ function sendJson(res, status, body) {
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
 }
+
+
 
 /** The simulator's state and its answers; startSimulator puts an HTTP server in front of it. */
 class Simulator {
@@ -51977,14 +54889,11 @@ class Simulator {
         this.plan = opts.faults ? new FaultPlan(opts.faults) : null;
     }
     answer(request) {
-        const optimizerText = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
-        const task = optimizerTask(optimizerText);
-        if (task !== null) {
-            const json = request.responseFormat.type !== 'text';
-            if (json && this.opts.rejectResponseFormat) {
+        if (isOptimizerRequest(request)) {
+            if (request.responseFormat.type !== 'text' && this.opts.rejectResponseFormat) {
                 throw new HttpError(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", 'response_format');
             }
-            const text = simulateOptimizer(this.scenario, this.seed, { task, text: optimizerText, json });
+            const text = simulateOptimizer(this.scenario, this.seed, request);
             return { text, category: 'optimizer', correct: false, input: null };
         }
         return taskAnswer(this.key, this.seed, this.scenario, request);
@@ -52050,6 +54959,7 @@ class Simulator {
         try {
             const body = await readJsonBody(req);
             const request = sim_request_parseChatRequest(body);
+            this.opts.onRequest?.(request);
             if (this.latencyMs > 0)
                 await (0,external_node_timers_promises_namespaceObject.setTimeout)(this.latencyMs);
             if (this.plan && this.injectFault(this.plan, request, body, res))
@@ -52080,7 +54990,7 @@ class Simulator {
 async function startSimulator(opts = {}) {
     const seed = opts.seed ?? 0;
     const latencyMs = opts.latencyMs ?? 0;
-    const scenario = opts.scenario ?? sim_model_DEFAULT_SCENARIO;
+    const scenario = opts.scenario ?? sim_scenario_DEFAULT_SCENARIO;
     const host = opts.host ?? '127.0.0.1';
     if (!Number.isFinite(seed))
         throw new ConfigError(`simulator seed: expected a number, got ${seed}`);

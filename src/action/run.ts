@@ -6,7 +6,7 @@ import { reviewApp } from '../app/review-app.js';
 import { clientFor, reviewCeilings } from '../app/settings.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { createOctokit } from './octokit.js';
-import { renderJobSummary } from '../render/comment.js';
+import { renderJobSummary, type SuggestionDelivery } from '../render/comment.js';
 import { toReviewJson } from '../render/json-report.js';
 import { failureMessage, inconclusiveWarning } from '../review/outcome.js';
 import { cacheKeys, PersistentCache } from './cache.js';
@@ -15,6 +15,8 @@ import { logger, maskApiKey, redact, redactData, redactRequests } from './mask.j
 import { type ActionSettings, readSettings } from './inputs.js';
 import { publishToPullRequest } from './publish.js';
 import { commitSources, pullRequestSources } from './sources.js';
+import type { ReviewReport } from '../review/model.js';
+import type { ReviewSources } from '../vcs/sources.js';
 
 function jobSummaryUrl(settings: ActionSettings, event: RunEvent): string | undefined {
   const { serverUrl, runId } = settings.runner;
@@ -113,35 +115,63 @@ async function review(): Promise<string | undefined> {
   await mkdir(path.dirname(reportPath), { recursive: true });
   await writeFile(reportPath, `${JSON.stringify(redactData(toReviewJson(report)), null, 2)}\n`);
   core.setOutput('report', reportPath);
-  await writeJobSummary(() => core.summary.addRaw(redact(renderJobSummary(report)), true).write());
   // Outputs and the verdict come before posting, so a GitHub failure cannot hide them.
   core.setOutput('regressed', String(outcome.kind === 'regressed'));
   const verdict = failureMessage(outcome);
   const unsure = inconclusiveWarning(outcome);
   if (unsure) core.warning(redact(`LPO review: ${unsure}`));
-  if (octokit && event.fromFork && !event.target) {
-    core.notice(
-      'LPO review: fork pull request, so the token is read-only; the results are in the job summary.',
-    );
-  } else if (octokit) {
-    const url = jobSummaryUrl(settings, event);
-    try {
-      await publishToPullRequest({
-        octokit,
-        event,
-        report,
-        sources,
-        headTexts,
-        logger,
-        ...(url ? { jobSummaryUrl: url } : {}),
-      });
-    } catch (error) {
-      // The step fails with GitHub's error; the regression must not vanish behind it.
-      if (verdict) core.error(redact(verdict));
-      throw error;
-    }
-  }
+  const url = jobSummaryUrl(settings, event);
+  await publish({
+    octokit,
+    event,
+    report,
+    sources,
+    headTexts,
+    verdict,
+    ...(url ? { jobSummaryUrl: url } : {}),
+  });
   return verdict;
+}
+
+/**
+ * Posts to the pull request when the token can, then writes the job summary: after posting, so it
+ * says which suggestions are on the PR, and whatever posting did.
+ */
+async function publish(args: {
+  octokit: ReturnType<typeof createOctokit> | null;
+  event: RunEvent;
+  report: ReviewReport;
+  sources: ReviewSources;
+  headTexts: Map<string, string>;
+  verdict: string | undefined;
+  jobSummaryUrl?: string;
+}): Promise<void> {
+  const { octokit, event, verdict } = args;
+  let delivery: SuggestionDelivery = { posted: new Set(), why: notPostedWhy(event) };
+  try {
+    if (octokit && event.fromFork && !event.target) {
+      core.notice(
+        'LPO review: fork pull request, so the token is read-only; the results are in the job summary.',
+      );
+    } else if (octokit) {
+      const { verdict: _, ...rest } = args;
+      await publishToPullRequest({ ...rest, octokit, logger, delivered: (d) => (delivery = d) });
+    }
+  } catch (error) {
+    // The step fails with GitHub's error; the regression must not vanish behind it.
+    if (verdict) core.error(redact(verdict));
+    throw error;
+  } finally {
+    const text = renderJobSummary(args.report, { delivery });
+    await writeJobSummary(() => core.summary.addRaw(redact(text), true).write());
+  }
+}
+
+/** Why a run that reviewed nothing on a pull request posted no suggestion. */
+function notPostedWhy(event: RunEvent): string {
+  if (event.kind !== 'pull_request') return `a ${event.kind} run has no pull request to post them on`;
+  if (event.fromFork && !event.target) return "a fork pull request's token cannot post";
+  return 'posting did not happen';
 }
 
 /** The one place that catches and fails the step. User mistakes read as one line; bugs keep their stack. */

@@ -70,6 +70,7 @@ export const ENDPOINT_NAMES = {
 export const OPTIMIZE_FLAGS = {
   method: { type: 'string' },
   mode: { type: 'string' },
+  search: { type: 'string' },
   steps: { type: 'string' },
   beam: { type: 'string' },
   candidates: { type: 'string' },

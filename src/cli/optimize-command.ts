@@ -3,43 +3,49 @@ import path from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { percent } from '../core/format.js';
-import { SIMULATED_NOTE } from '../eval/format.js';
 import { loadTaskSplits } from '../eval/task-run.js';
 import { splitWarnings } from '../dataset/split-info.js';
 import {
   DEFAULT_OPTIONS,
+  type FileOptimizeResult,
   type OptimizeOptions,
-  type OptimizeResult,
   optimizePrompt,
 } from '../optimize/index.js';
+import { parseOptimizeOptions } from '../optimize/options.js';
 import { endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from './args.js';
 import { FLAGS as EVAL_FLAGS, resolveTasks } from './eval-command.js';
 import { clientFor, optimizerModelOf } from '../app/settings.js';
 import { SPLIT_HELP } from './split-flags.js';
+import { printResult, resultJson, suggestedText, type WriteOutcome } from './optimize-report.js';
 
 const HELP = `usage: lpo optimize [flags] [prompt files...]
 
-Optimizes text prompts with Local Prompt Optimization on top of APE, APO or PE2, selecting on dev and
-reporting test. Takes the prompts and endpoint flags of "lpo eval" (--config, --prompt, --dataset, …), plus:
+Optimizes text prompts with Local Prompt Optimization on top of APE, APO or PE2. Dev is split into
+search examples (shown to the optimizer, candidates raced on them) and validation examples (never shown;
+a new best is accepted there); test is scored for the head and the final prompt only, to report.
+Takes the prompts and endpoint flags of "lpo eval" (--config, --prompt, --dataset, …), plus:
   --method ape|apo|pe2       base method (default ${DEFAULT_OPTIONS.method})
   --mode local|global        local: edit only <edit>-tagged spans; global: rewrite whole prompts (default ${DEFAULT_OPTIONS.mode})
+  --search beam|pareto       beam: keep the best-ranked prompts; pareto: keep every prompt best on some
+                             search example, parents drawn by how many it wins (default ${DEFAULT_OPTIONS.search})
   --steps <n>                search steps (default ${DEFAULT_OPTIONS.steps})
   --beam <n>                 prompts kept per step (default ${DEFAULT_OPTIONS.beam})
   --candidates <n>           proposals per parent per step (default ${DEFAULT_OPTIONS.candidates})
   --max-edit-words <n>       words per tagged span (default ${DEFAULT_OPTIONS.maxEditWords})
   --optimizer-model <name>   model that proposes edits (default: the task model)
-  --max-calls <n>            completed requests, task + optimizer, never exceeded (default ${DEFAULT_OPTIONS.maxCalls})
+  --max-calls <n>            completed requests, task + optimizer, never exceeded; the search is planned
+                             to fit it before the first call (default ${DEFAULT_OPTIONS.maxCalls})
   --max-tokens <n>           prompt + completion tokens, planned from the average per call
-  --seed <n>                 seed for minibatches and optimizer requests (default ${DEFAULT_OPTIONS.seed})
+  --seed <n>                 seed for the racing order, minibatches and optimizer requests (default ${DEFAULT_OPTIONS.seed})
+  --write                    write the suggested prompt into its file (not when the suggestion is withheld)
   --json <path>              write the result as JSON ("-" for stdout)
   --config <file>            config file (default ${DEFAULT_CONFIG_PATH})
 ${SPLIT_HELP}`;
 
-import { parseOptimizeOptions } from '../optimize/options.js';
-
 const FLAGS = {
   ...EVAL_FLAGS,
   ...OPTIMIZE_FLAGS,
+  write: { type: 'boolean' },
 } as const;
 
 type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
@@ -51,72 +57,26 @@ export function optionsFromFlags(values: Values): OptimizeOptions {
   );
 }
 
-/** The JSON shape of one result: everything but the per-example runs. */
-export function resultJson(promptPath: string, result: OptimizeResult, simulated: boolean) {
-  return {
-    prompt: promptPath,
-    simulated,
-    method: result.method,
-    mode: result.mode,
-    head: result.head,
-    best: result.best,
-    improved: result.improved,
-    spans: result.spans,
-    steps: result.steps,
-    budget: result.budget,
-    discarded: result.discarded,
-    repaired: result.repaired,
-    ...(result.withheld ? { withheld: result.withheld } : {}),
-  };
-}
+const BOM = '\uFEFF';
 
-export function printResult(
-  promptPath: string,
-  result: OptimizeResult,
-  simulated: boolean,
-  out = process.stdout,
-): void {
-  const label = simulated ? ' SIMULATED' : '';
-  out.write(`\n${promptPath}: LPO (${result.method}, ${result.mode})${label}\n`);
-  const rows = [['step', 'dev', 'test', 'gap', 'proposals', 'scored', 'accepted', 'calls']];
-  for (const s of result.steps) {
-    const gap = s.gap === null ? 'n/a' : `${(s.gap * 100).toFixed(1)} pp`;
-    rows.push([
-      String(s.step),
-      percent(s.dev),
-      percent(s.test),
-      gap,
-      String(s.proposals),
-      String(s.evaluated),
-      s.accepted ? 'yes' : '',
-      String(s.calls),
-    ]);
+/**
+ * Writes the suggestion into the prompt file, unless it is withheld or the file changed since it was
+ * read (then the suggestion would overwrite an edit it never saw).
+ */
+async function writeSuggestion(
+  file: string,
+  readText: string,
+  result: FileOptimizeResult,
+): Promise<WriteOutcome> {
+  const suggested = suggestedText(result);
+  if ('why' in suggested) return { written: false, why: suggested.why };
+  if ((await readFile(file, 'utf8')) !== readText) {
+    return { written: false, why: 'the file changed while the optimizer ran' };
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) out.write(`${r.map((cell, c) => cell.padStart(widths[c]!)).join('  ')}\n`);
-  out.write(
-    `best (step ${result.best.step}): dev ${percent(result.best.dev)}, test ${percent(result.best.test)}; head: dev ${percent(result.head.dev)}, test ${percent(result.head.test)}\n`,
-  );
-  for (const span of result.spans) {
-    out.write(`  ${JSON.stringify(span.old)} → ${JSON.stringify(span.new)}\n    because ${span.reason}\n`);
-  }
-  const b = result.budget;
-  const tokens =
-    b.maxTokens === null
-      ? `${b.tokens.toLocaleString('en-US')} tokens`
-      : `${b.tokens.toLocaleString('en-US')} of ${b.maxTokens.toLocaleString('en-US')} tokens`;
-  out.write(`budget: ${b.calls} of ${b.maxCalls} calls, ${tokens}${b.exhausted ? ' (exhausted)' : ''}\n`);
-  const counts = (r: Record<string, number>) =>
-    Object.entries(r)
-      .map(([k, n]) => `${k} ${n}`)
-      .join(', ') || 'none';
-  out.write(`discarded: ${counts(result.discarded)}; repaired: ${counts(result.repaired)}\n`);
-  out.write(
-    result.withheld
-      ? `no suggestion: ${result.withheld}\n`
-      : 'suggestion: the best prompt does not lose to the head prompt on test\n',
-  );
-  if (simulated) out.write(`${SIMULATED_NOTE}\n`);
+  // A text prompt is optimized without its BOM; the file keeps it.
+  const keepBom = readText.startsWith(BOM) && !suggested.text.startsWith(BOM);
+  await writeFile(file, keepBom ? BOM + suggested.text : suggested.text);
+  return { written: true, path: file };
 }
 
 export async function optimizeCommand(argv: string[]): Promise<number> {
@@ -126,7 +86,9 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.split !== undefined)
-    throw new ConfigError('--split: lpo optimize always uses both splits (dev to select, test to report)');
+    throw new ConfigError(
+      '--split: lpo optimize always uses both splits (dev to search and validate, test to report)',
+    );
   const options = optionsFromFlags(values);
   const endpoint = endpointFromFlags(values);
   const optimizerModel = optimizerModelOf(values['optimizer-model'], endpoint.taskModel);
@@ -140,8 +102,12 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
     loaded.push({ task, splits: { dev: splits.dev ?? [], test: splits.test ?? [] } });
   }
   const client = clientFor(endpoint, rootDir);
+  // With the JSON on stdout, everything meant for a person goes to stderr.
+  const out = values.json === '-' ? process.stderr : process.stdout;
   const results = [];
   for (const { task, splits } of loaded) {
+    const file = path.resolve(rootDir, task.promptPath);
+    const fileText = await readFile(file, 'utf8');
     const result = await optimizePrompt({
       task,
       splits,
@@ -149,14 +115,17 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
       taskModel: endpoint.taskModel,
       optimizerModel,
       options,
-      fileText: await readFile(path.resolve(rootDir, task.promptPath), 'utf8'),
+      fileText,
       onStep: (s) =>
         process.stderr.write(
-          `${task.promptPath}: step ${s.step}, best dev ${percent(s.dev)}, ${s.calls} calls\n`,
+          `${task.promptPath}: step ${s.step}, best search ${percent(s.search)}, validation ${percent(s.validation)}, ${s.calls} of ${s.plannedCalls} planned calls\n`,
         ),
     });
-    if (values.json !== '-') printResult(task.promptPath, result, client.simulated());
-    results.push(resultJson(task.promptPath, result, client.simulated()));
+    if (values.json !== '-') printResult(task.promptPath, result, client.simulated(), out);
+    const write = values.write ? await writeSuggestion(file, fileText, result) : undefined;
+    if (write?.written) out.write(`wrote the suggested prompt to ${task.promptPath}\n`);
+    else if (write) out.write(`--write: ${task.promptPath} not written: ${write.why}\n`);
+    results.push(resultJson(task.promptPath, result, client.simulated(), write));
   }
   if (values.json) {
     const body = `${JSON.stringify(results.length === 1 ? results[0] : { results }, null, 2)}\n`;

@@ -6,6 +6,8 @@ import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { renderSummary } from '../render/comment.js';
 import { toReviewJson } from '../render/json-report.js';
+import { postable } from '../render/plan.js';
+import type { ReviewReport } from '../review/model.js';
 import { failureMessage, inconclusiveWarning, type ReviewOutcome } from '../review/outcome.js';
 import { resolveRef } from '../vcs/git.js';
 import { gitSources } from '../vcs/sources.js';
@@ -13,6 +15,7 @@ import { ENDPOINT_FLAGS, endpointFromFlags, OPTIMIZE_FLAGS, parseFlags } from '.
 import { progressReporter } from './progress.js';
 
 const HELP = `usage: lpo review --repo <dir> --base <ref> --head <ref> [--out <review.md>] [--json <report.json>]
+                  [--suggestions-out <dir>]
 
 Runs the pull-request review on a local git repository: evaluates the base and head versions of every
 prompt the change touches (or whose config entry or dataset it touches), and writes the comment the
@@ -20,6 +23,13 @@ Action would post. Exits 1 when a prompt regresses by the --fail-on rule, 3 when
 be evaluated (e.g. every model call failed), 4 when a test split is too small to detect a drop of
 --min-delta (inconclusive; see --fail-on-inconclusive), 2 on a usage or input error.
 
+Nothing is posted anywhere: the comment shows each suggested prompt as a diff against the head file.
+
+  --out <file>           write the comment's markdown there (default: standard output)
+  --json <file>          write the JSON report there
+  --suggestions-out <dir>
+                         write each suggested prompt file under <dir> at its repository path
+                         (<dir>/prompts/math.txt), ready to copy over the checkout or diff against it
   --config <file>        config path inside the repo (default ${DEFAULT_CONFIG_PATH})
   --fail-on <rule>       significant-regression (default) | regression | never
   --min-delta <pp>       largest allowed test drop for --fail-on regression, and the drop the test
@@ -31,7 +41,7 @@ be evaluated (e.g. every model call failed), 4 when a test split is too small to
                          so a change cannot rewrite its own test)
   --no-optimize          skip the LPO suggestion
   --optimizer-model <m>  model that proposes edits (default: the task model)
-  --method ape|apo|pe2 --mode local|global --steps <n> --beam <n> --candidates <n>
+  --method ape|apo|pe2 --mode local|global --search beam|pareto --steps <n> --beam <n> --candidates <n>
   --max-edit-words <n> --max-calls <n> --max-tokens <n> --seed <n>
                          the optimizer's settings, as for lpo optimize
   plus --base-url --api-key --task-model --concurrency --cache-dir --no-cache --max-response-bytes,
@@ -44,6 +54,7 @@ const FLAGS = {
   head: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'string' },
+  'suggestions-out': { type: 'string' },
   config: { type: 'string' },
   'fail-on': { type: 'string' },
   'min-delta': { type: 'string' },
@@ -88,6 +99,30 @@ function exitCode(outcome: ReviewOutcome): number {
   }
 }
 
+/**
+ * Each suggestion that would be posted, as the whole suggested file at its repository path under
+ * `dir`. A path that would leave `dir` is refused, whatever the repository calls its files.
+ */
+async function writeSuggestions(dir: string, report: ReviewReport): Promise<string[]> {
+  const root = path.resolve(dir);
+  const written: string[] = [];
+  for (const p of report.prompts.filter(postable)) {
+    if (p.suggestion!.fileText === p.suggestion!.headText) continue;
+    const target = path.resolve(root, p.path);
+    if (path.relative(root, target).startsWith('..') || path.isAbsolute(path.relative(root, target))) {
+      throw new ConfigError(`--suggestions-out: ${p.path} would be written outside ${dir}`);
+    }
+    await writeOut(target, p.suggestion!.fileText);
+    written.push(target);
+  }
+  process.stderr.write(
+    written.length > 0
+      ? `wrote ${written.length} suggested prompt file${written.length === 1 ? '' : 's'} under ${dir}\n`
+      : `no suggestion to write under ${dir}\n`,
+  );
+  return written;
+}
+
 async function writeOut(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, text);
@@ -129,7 +164,12 @@ export async function reviewCommand(argv: string[]): Promise<number> {
       progress.get(label)!.update(done, total);
     },
   });
-  const markdown = renderSummary(report);
+  const dir = values['suggestions-out'];
+  const written = dir ? await writeSuggestions(dir, report) : [];
+  const why = dir
+    ? `lpo review posts nothing; ${written.length === 1 ? 'the suggested file was' : 'the suggested files were'} written under ${dir}`
+    : 'lpo review posts nothing (--suggestions-out writes the suggested files)';
+  const markdown = renderSummary(report, { delivery: { posted: new Set(), why } });
   if (values.out) {
     await writeOut(values.out, `${markdown}\n`);
     process.stderr.write(`wrote ${values.out}\n`);

@@ -15,3 +15,16 @@ export function signedPp(delta: number): string {
   if (tenths === 0) return '0.0';
   return `${tenths > 0 ? '+' : '-'}${(Math.abs(tenths) / 10).toFixed(1)}`;
 }
+
+/** A p-value for a cell under a "p" header: "< 0.001", or two significant digits ("0.013", "0.50"). */
+export function pValue(p: number): string {
+  if (!Number.isFinite(p)) return DASH;
+  if (p < 0.001) return '< 0.001';
+  return p.toPrecision(2);
+}
+
+/** A p-value in a sentence: "p < 0.001", "p = 0.013". */
+export function pText(p: number): string {
+  const v = pValue(p);
+  return v === DASH ? `p ${DASH}` : v.startsWith('<') ? `p ${v}` : `p = ${v}`;
+}

@@ -41,6 +41,8 @@ export function flippedExamples(base: EvalRun, head: EvalRun, limit: number) {
         target: h[i]!.target,
         baseOutput: b[i]!.output,
         headOutput: h[i]!.output,
+        baseExtracted: b[i]!.extracted,
+        headExtracted: h[i]!.extracted,
       };
       const list = bv ? lost : gained;
       if (list.length < limit) list.push(flipped);

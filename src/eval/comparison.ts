@@ -19,4 +19,7 @@ export interface FlippedExample {
   target: string;
   baseOutput: string | null;
   headOutput: string | null;
+  /** What the scorer took from each output and compared with the target; null without an answer. */
+  baseExtracted?: string | null;
+  headExtracted?: string | null;
 }

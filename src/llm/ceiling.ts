@@ -71,6 +71,16 @@ export class Ceiling {
     return this.limits.maxCalls === undefined ? null : Math.max(0, this.limits.maxCalls - this.sent);
   }
 
+  /** Requests admitted so far and tokens used, with the ceilings they count against (null: none). */
+  used(): { requests: number; maxRequests: number | null; tokens: number; maxTokens: number | null } {
+    return {
+      requests: this.sent,
+      maxRequests: this.limits.maxCalls ?? null,
+      tokens: this.tokens(),
+      maxTokens: this.limits.maxTokens ?? null,
+    };
+  }
+
   remainingTokens(): number | null {
     return this.limits.maxTokens === undefined ? null : Math.max(0, this.limits.maxTokens - this.tokens());
   }

@@ -171,6 +171,11 @@ export class LlmClient {
     return { calls: this.ceiling?.remainingCalls() ?? null, tokens: this.ceiling?.remainingTokens() ?? null };
   }
 
+  /** What the run's ceilings have counted so far; null for a client without ceilings. */
+  ceilingUse(): ReturnType<Ceiling['used']> | null {
+    return this.ceiling?.used() ?? null;
+  }
+
   /** True once any answer (fresh or cached) came from the offline simulator. */
   simulated(): boolean {
     return this.sawSimulator;

@@ -3,6 +3,7 @@
 // so max-calls can never be exceeded; a batch that does not fit is not started.
 import type { LlmClient } from '../llm/client.js';
 import type { UsageSnapshot } from '../core/types.js';
+import type { BudgetUse, Purpose } from './types.js';
 
 /**
  * Before any call has been seen, a request is assumed to cost this many tokens (prompt + completion).
@@ -11,19 +12,16 @@ import type { UsageSnapshot } from '../core/types.js';
  */
 const FIRST_GUESS_TOKENS_PER_CALL = 1_000;
 
-export interface BudgetUse {
-  maxCalls: number;
-  calls: number;
-  maxTokens: number | null;
-  tokens: number;
-  /** True once some planned work did not fit. */
-  exhausted: boolean;
-}
-
 export class Budget {
   private readonly start: UsageSnapshot;
   private reserved = 0;
   private exhaustedFlag = false;
+  private readonly spent: Record<Purpose, number> = {
+    'task-search': 0,
+    'task-validation': 0,
+    'task-test': 0,
+    optimizer: 0,
+  };
 
   constructor(
     private readonly client: LlmClient,
@@ -51,26 +49,61 @@ export class Budget {
     return this.tokens() + (this.reserved + n + keep) * perCall <= this.maxTokens;
   }
 
-  /** Runs `work` with `n` calls reserved, or returns null (and marks the budget exhausted) if they do not fit. */
-  async within<T>(n: number, keep: number, work: () => Promise<T>): Promise<T | null> {
+  /**
+   * Runs `work` with `n` calls reserved, or returns null (and marks the budget exhausted) if they do
+   * not fit. The calls it made are booked to `purpose`; the search runs one batch at a time, so the
+   * difference in the client's count is this batch's.
+   */
+  async within<T>(n: number, keep: number, work: () => Promise<T>, purpose?: Purpose): Promise<T | null> {
     if (!this.fits(n, keep)) {
       this.exhaustedFlag = true;
       return null;
     }
     this.reserved += n;
+    this.open(purpose);
     try {
       return await work();
     } finally {
       this.reserved -= n;
+      this.close();
     }
+  }
+
+  // Batches of one purpose may overlap (a race scores its contestants together), so calls are booked
+  // per stretch of time in which some batch is open; batches of two purposes never overlap.
+  private active = 0;
+  private purpose: Purpose | undefined;
+  private mark = 0;
+
+  private open(purpose: Purpose | undefined): void {
+    if (this.active > 0 && purpose !== this.purpose)
+      throw new Error(`budget: a ${purpose} batch overlaps a ${this.purpose} batch`);
+    if (this.active++ === 0) {
+      this.purpose = purpose;
+      this.mark = this.calls();
+    }
+  }
+
+  private close(): void {
+    if (--this.active === 0 && this.purpose) this.spent[this.purpose] += this.calls() - this.mark;
+  }
+
+  /** Calls that still fit, after `keep` for work promised later. */
+  left(keep = 0): number {
+    return Math.max(0, this.maxCalls - this.calls() - this.reserved - keep);
+  }
+
+  byPurpose(): Record<Purpose, number> {
+    return { ...this.spent };
   }
 
   exhausted(): boolean {
     return this.exhaustedFlag;
   }
 
-  use(): BudgetUse {
+  use(): BudgetUse & { byPurpose: Record<Purpose, number> } {
     return {
+      byPurpose: this.byPurpose(),
       maxCalls: this.maxCalls,
       calls: this.calls(),
       maxTokens: this.maxTokens,

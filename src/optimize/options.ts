@@ -6,6 +6,7 @@ import { DEFAULT_OPTIONS, type OptimizeOptions } from './types.js';
 export const OPTIMIZE_KEYS = [
   'method',
   'mode',
+  'search',
   'steps',
   'beam',
   'candidates',
@@ -45,6 +46,7 @@ export function parseOptimizeOptions(
   const options: OptimizeOptions = {
     method: oneOf(get('method'), ['ape', 'apo', 'pe2'], name('method'), DEFAULT_OPTIONS.method),
     mode: oneOf(get('mode'), ['local', 'global'], name('mode'), DEFAULT_OPTIONS.mode),
+    search: oneOf(get('search'), ['beam', 'pareto'], name('search'), DEFAULT_OPTIONS.search),
     steps: int('steps', DEFAULT_OPTIONS.steps),
     beam: int('beam', DEFAULT_OPTIONS.beam),
     candidates: int('candidates', DEFAULT_OPTIONS.candidates),

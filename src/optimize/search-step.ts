@@ -1,19 +1,21 @@
-// One run of the beam search. The head prompt's figures, the beam, the accepted best and the step reports
-// are shared by every stage of a step, so they are fields of one object and each stage can be read alone.
-// The acceptance rule sits here because accepting a new best is where it is applied.
-import { type EvalRun, evaluate, type SplitRun } from '../eval/run.js';
-import { comparePaired } from '../eval/stats.js';
-import { percent } from '../core/format.js';
-import type { EvalTask, Example, SplitName } from '../core/types.js';
+// One run of the search. The roles of the data, the plan, the head and best prompts, the beam or pool
+// and the step reports are shared by every stage of a step, so they are fields of one object and each
+// stage can be read alone. Figures for the report are assembled in search-result.ts.
+import { evaluate, type EvalRun, type SplitRun } from '../eval/run.js';
+import type { EvalTask, Example } from '../core/types.js';
 import type { LlmClient } from '../llm/client.js';
+import { minFlipsToAccept, stepLevel, testOnValidation } from './accept.js';
 import { type AskContext, BudgetExhausted } from './ask.js';
 import { Budget } from './budget.js';
-import { type ProposeContext, proposeFrom } from './propose.js';
-import { spansFor, verdicts, vsHeadOf } from './result.js';
+import { drawParents, lessonsFor } from './pareto.js';
+import { planSearch, rungsFor } from './plan.js';
+import { type ProposeContext, proposalCost, proposeFrom } from './propose.js';
+import { prefixAccuracy, race, runOf } from './race.js';
+import { admit } from './admit.js';
+import { assignRoles, pick, type Roles } from './roles.js';
 import { Tally } from './tally.js';
-import type { Candidate, OptimizeOptions, OptimizeResult, StepReport } from './types.js';
+import type { Candidate, OptimizeOptions, Purpose, SearchPlan, StepReport } from './types.js';
 
-/** Overfitting guard: a new best must beat the current one on dev by an exact McNemar test at this level. */
 export interface OptimizeArgs {
   task: EvalTask;
   splits: { dev: Example[]; test: Example[] };
@@ -24,249 +26,272 @@ export interface OptimizeArgs {
   /** The head prompt's evaluation, when the caller already has it (saves its calls). */
   headRun?: EvalRun;
   onStep?: (step: StepReport) => void;
-  /** Epoch ms after which no new step starts: the best so far is kept. */
+  /** Epoch ms after which no new batch starts: the best so far is kept. */
   stopAt?: number;
   /** The prompt file's text as read: a .prompt.yml's best message is written back into it. */
   fileText?: string;
 }
 
-/** Characters that reorder how text is displayed (Trojan Source, CVE-2021-42574). */
-const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+/** Extra rounds of proposals a step may ask for, and how far apart their nonces are from the step's. */
+const TOP_UP_ROUNDS = 2;
+const ROUND_STRIDE = 1_000;
 
-export const ALPHA = 0.05;
-/**
- * Below this many paired dev examples McNemar cannot reach ALPHA unless nearly every flip goes one way,
- * so a more lenient rule applies: at least MIN_NET_GAIN more examples right than the current best.
- */
-export const MIN_PAIRED_FOR_TEST = 30;
-export const MIN_NET_GAIN = 2;
-
-/** Whether `challenger` beats `best` on dev beyond noise (see ALPHA and MIN_PAIRED_FOR_TEST). */
-export function beatsOnDev(best: SplitRun, challenger: SplitRun): boolean {
-  const c = comparePaired(verdicts(best.results), verdicts(challenger.results));
-  if (c.delta <= 0) return false;
-  return c.n >= MIN_PAIRED_FOR_TEST ? c.pValue < ALPHA : c.gained - c.lost >= MIN_NET_GAIN;
-}
-
-const accuracy = (run: SplitRun | undefined | null) => run?.summary.accuracy ?? null;
-
-/** Better dev first; ties go to the smaller edit, then to the earlier candidate. */
-function rank(pool: Candidate[], order: Map<Candidate, number>): Candidate[] {
-  return [...pool].sort(
-    (a, b) =>
-      (accuracy(b.dev) ?? -1) - (accuracy(a.dev) ?? -1) || a.size - b.size || order.get(a)! - order.get(b)!,
-  );
-}
-
-function alignedRun(run: SplitRun | undefined, examples: Example[]): SplitRun | undefined {
-  if (!run || run.results.length !== examples.length) return undefined;
-  return run.results.every((r, i) => r.id === examples[i]!.id) ? run : undefined;
-}
-
-/** Interleaves the children of different parents, so a budget cut does not starve the later parents. */
-function interleave(groups: Candidate[][]): Candidate[] {
-  const out: Candidate[] = [];
-  for (let i = 0; groups.some((g) => i < g.length); i++)
-    for (const g of groups) if (i < g.length) out.push(g[i]!);
-  return out;
-}
-
-type Runs = Partial<Record<SplitName, SplitRun>>;
-const accuracies = (runs: Runs) => ({ dev: accuracy(runs.dev), test: accuracy(runs.test) });
-
-export class BeamSearch {
-  private readonly tally = new Tally();
-  private readonly budget: Budget;
-  private readonly head: Candidate;
-  private readonly headRuns: Runs = {};
-  private readonly bestRuns: Runs = {};
-  private readonly steps: StepReport[] = [];
-  private best: Candidate;
-  private bestStep = 0;
+export class Search {
+  readonly tally = new Tally();
+  readonly budget: Budget;
+  readonly roles: Roles;
+  readonly head: Candidate;
+  headTest?: SplitRun;
+  bestTest?: SplitRun;
+  best: Candidate;
+  bestStep = 0;
+  plan: SearchPlan;
+  readonly steps: StepReport[] = [];
+  readonly level: number;
   private readonly ctx: ProposeContext;
-  private readonly order: Map<Candidate, number>;
   private readonly seen: Set<string>;
+  /** Beam: the best-ranked prompts of the last race. Pareto: every prompt that raced the whole search set. */
   private beam: Candidate[];
-  private readonly expanded = new Set<Candidate>();
+  private readonly pool: Candidate[] = [];
   private halted = false;
 
   constructor(private readonly args: OptimizeArgs) {
-    const { task, client, options } = args;
+    const { task, client, options, splits } = args;
     this.budget = new Budget(client, options.maxCalls, options.maxTokens ?? null);
+    this.roles = assignRoles(splits.dev, splits.test, options.seed);
     this.head = { prompt: task.prompt, parent: null, step: 0, edits: [], size: 0 };
     this.best = this.head;
-    // Keep enough calls to score a new best on test: that figure is promised at every step.
     const ask: AskContext = {
       client,
       model: args.optimizerModel,
       seed: options.seed,
       budget: this.budget,
       tally: this.tally,
-      keep: args.splits.test.length,
+      keep: this.roles.test.length,
       structured: true,
     };
     this.ctx = { ask, task, options, head: this.head.prompt };
-    this.order = new Map<Candidate, number>([[this.head, 0]]);
     this.seen = new Set<string>([this.head.prompt]);
     this.beam = [this.head];
+    this.plan = planSearch({
+      steps: options.steps,
+      beam: options.beam,
+      candidates: options.candidates,
+      cost: (candidates) => proposalCost({ ...options, candidates }),
+      sizes: {
+        search: this.roles.search.length,
+        validation: this.roles.validation.length,
+        test: this.roles.test.length,
+      },
+      headCalls: this.headCallsNeeded(),
+      maxCalls: options.maxCalls,
+      maxTokens: options.maxTokens ?? null,
+    });
+    this.level = stepLevel(Math.max(1, this.plan.steps.length));
   }
 
-  /** True once the budget cut a step short: a later step could not afford more. */
   get stopped(): boolean {
     return this.halted;
   }
 
-  /** Returns why the search cannot start, if the head prompt could not be scored. */
-  async scoreHead(): Promise<string | undefined> {
-    const { splits, options } = this.args;
-    // The head prompt's figures: from the caller when they match these splits, else scored here.
-    for (const split of ['dev', 'test'] as const) {
-      const given = alignedRun(this.args.headRun?.splits[split], splits[split]);
-      if (given) this.headRuns[split] = given;
-      else if (splits[split].length > 0) {
-        const run = await this.score(this.head.prompt, split, split === 'dev' ? splits.test.length : 0);
-        if (!run) return `max-calls ${options.maxCalls} is too small to score the head prompt`;
-        this.headRuns[split] = run.splits[split]!;
-      }
-    }
-    this.head.dev = this.headRuns.dev!;
-    Object.assign(this.bestRuns, this.headRuns);
-    const dev = accuracy(this.head.dev);
-    this.report({ step: 0, proposals: 0, evaluated: 0, bestCandidateDev: dev, accepted: false });
+  /** Why no search can be run on these splits, if so. */
+  cannotSearch(): string | undefined {
+    const need = minFlipsToAccept(this.level);
+    if (this.roles.validation.length < need)
+      return `dev has ${this.args.splits.dev.length} examples; half of it validates, and accepting a new prompt there needs at least ${need} validation examples (${2 * need} dev)`;
+    if (this.plan.steps.length === 0)
+      return `max-calls ${this.args.options.maxCalls} leaves nothing for a search step after scoring the head prompt`;
     return undefined;
   }
 
-  async step(step: number): Promise<void> {
-    const fresh = this.admit(await this.expand(step));
-    const scored = await this.scoreOnDev(fresh);
-    const pool = rank([...this.beam, ...scored], this.order);
-    this.beam = pool.slice(0, this.args.options.beam);
-    const accepted = await this.acceptIfBetter(pool[0]!, step);
-    const bestCandidateDev = accuracy(rank(scored, this.order)[0]?.dev);
-    this.report({ step, proposals: fresh.length, evaluated: scored.length, bestCandidateDev, accepted });
+  private late(): boolean {
+    return this.args.stopAt !== undefined && Date.now() >= this.args.stopAt;
   }
 
-  private score(prompt: string, split: SplitName, keep: number) {
-    const { task, splits, client } = this.args;
-    return this.budget.within(splits[split].length, keep, () =>
-      evaluate(task, { [split]: splits[split] }, { client, model: this.args.taskModel, prompt }),
+  /** Scores `prompt` on `examples`, booked to `purpose`; null when the budget or the deadline refused. */
+  async score(prompt: string, examples: Example[], keep: number, purpose: Purpose): Promise<SplitRun | null> {
+    if (examples.length === 0) return runOf([]);
+    if (this.late()) return null;
+    const { task, client, taskModel, stopAt } = this.args;
+    const run = await this.budget.within(
+      examples.length,
+      keep,
+      () =>
+        evaluate(
+          task,
+          { dev: examples },
+          { client, model: taskModel, prompt, ...(stopAt ? { stopAt } : {}) },
+        ),
+      purpose,
+    );
+    if (!run || run.stopped || run.overBudget) return null;
+    return run.splits.dev!;
+  }
+
+  private headCallsNeeded(): number {
+    const given = this.args.headRun?.splits;
+    const dev = [...this.roles.search, ...this.roles.validation];
+    return (
+      (pick(given?.dev, dev) ? 0 : dev.length) +
+      (pick(given?.test, this.roles.test) ? 0 : this.roles.test.length)
     );
   }
 
-  private async expand(step: number): Promise<Candidate[][]> {
+  /** The head prompt's figures on every role: from the caller's run where it has them. */
+  async scoreHead(): Promise<string | undefined> {
+    const given = this.args.headRun?.splits;
+    const before = this.budget.calls();
+    const parts: [Example[], SplitRun | undefined, Purpose, (run: SplitRun) => void][] = [
+      [this.roles.search, given?.dev, 'task-search', (run) => (this.head.search = run)],
+      [this.roles.validation, given?.dev, 'task-validation', (run) => (this.head.validation = run)],
+      [this.roles.test, given?.test, 'task-test', (run) => (this.headTest = run)],
+    ];
+    for (const [examples, run, purpose, keep] of parts) {
+      const results = pick(run, examples);
+      const scored = results ? runOf(results) : await this.score(this.head.prompt, examples, 0, purpose);
+      if (!scored) return `max-calls ${this.args.options.maxCalls} is too small to score the head prompt`;
+      keep(scored);
+    }
+    this.pool.push(this.head);
+    const calls = this.budget.calls() - before;
+    this.report(
+      0,
+      { proposed: 0, scored: 0, survivors: 0, accepted: false, winner: null },
+      calls,
+      this.plan.fixed.head,
+    );
+    return undefined;
+  }
+
+  /** Calls later work is promised: the final test, this step's validation, the later steps' plans. */
+  private keepAfter(step: number, validation: boolean): number {
+    const later = this.plan.steps.filter((s) => s.step > step).reduce((n, s) => n + s.calls.total, 0);
+    return this.plan.fixed.finalTest + (validation ? this.roles.validation.length : 0) + later;
+  }
+
+  async step(step: number): Promise<void> {
+    const planned = this.plan.steps[step - 1]!;
+    const before = this.budget.calls();
+    const parents =
+      this.args.options.search === 'pareto'
+        ? drawParents(this.pool, planned.parents, this.args.options.seed, step)
+        : this.beam.slice(0, planned.parents);
+    // Fewer parents than planned (a small pool, a beam not yet full) share the step's proposals.
+    const share = Math.floor(planned.proposals / Math.max(1, parents.length));
+    const perParent = Math.min(2 * this.args.options.candidates, Math.max(planned.perParent, share));
+    const fresh = admit(await this.expand(parents, step, perParent), this.seen, this.head.prompt, this.tally);
+    await this.topUp(fresh, parents, step, perParent);
+    const contestants = [...new Set([...parents, ...fresh])];
+    const keep = this.keepAfter(step, true);
+    const full = this.plan.raced;
+    const examples = this.roles.search.slice(0, full);
+    const outcome = await race(contestants, examples, rungsFor(contestants.length, full), (c, slice) =>
+      this.score(c.prompt, slice, keep, 'task-search'),
+    );
+    if (outcome.cut) this.halted = true;
+    this.beam = outcome.ranked.slice(0, this.args.options.beam);
+    for (const c of outcome.survivors)
+      if ((c.search?.results.length ?? 0) >= full && !this.pool.includes(c)) this.pool.push(c);
+    const { accepted, winner } = await this.validate(outcome.ranked[0], step);
+    const children = new Set(fresh);
+    this.report(
+      step,
+      {
+        proposed: fresh.length,
+        scored: [...outcome.scored].filter((c) => children.has(c)).length,
+        survivors: outcome.survivors.filter((c) => children.has(c) && (c.search?.results.length ?? 0) >= full)
+          .length,
+        accepted,
+        winner,
+      },
+      this.budget.calls() - before,
+      planned.calls.total,
+    );
+  }
+
+  /**
+   * Proposals often repeat one another (two gradients naming the same fix): when fewer than
+   * `candidates` new prompts came back, the first parent is asked again, as another round with its
+   * own nonce (and so another minibatch), at most TOP_UP_ROUNDS times.
+   */
+  private async topUp(fresh: Candidate[], parents: Candidate[], step: number, perParent: number) {
+    const want = this.args.options.candidates;
+    for (let round = 1; round <= TOP_UP_ROUNDS && fresh.length < want && parents[0]; round++) {
+      if (this.halted || this.late()) return;
+      const more = await this.expand([parents[0]], step + round * ROUND_STRIDE, perParent);
+      for (const c of more.flat()) c.step = step;
+      fresh.push(...admit(more, this.seen, this.head.prompt, this.tally));
+    }
+  }
+
+  private async expand(parents: Candidate[], step: number, candidates: number): Promise<Candidate[][]> {
     const groups: Candidate[][] = [];
-    for (const parent of this.beam) {
-      // A parent's failures do not change, so expanding it again would mostly buy duplicates.
-      if (this.expanded.has(parent)) continue;
-      this.expanded.add(parent);
+    const ctx = { ...this.ctx, options: { ...this.ctx.options, candidates } };
+    for (const parent of parents) {
+      if (this.halted || this.late()) break;
+      // Wrong answers only: an endpoint error is not the prompt's doing, and validation is never shown.
+      const failures = (parent.search?.results ?? []).filter((r) => r.verdict === 'wrong');
+      const lessons = this.args.options.search === 'pareto' ? lessonsFor(parent, this.pool) : [];
       try {
-        const group = await proposeFrom(this.ctx, parent, step);
-        // Nothing usable came back (e.g. a garbage reply): try this parent again next step, when it
-        // is shown another minibatch of failures, rather than stalling the search.
-        if (group.length === 0) this.expanded.delete(parent);
-        groups.push(group);
+        groups.push(await proposeFrom(ctx, parent, step, failures, lessons));
       } catch (error) {
         if (!(error instanceof BudgetExhausted)) throw error;
         this.halted = true;
-        break;
       }
     }
     return groups;
   }
 
-  /**
-   * Drops prompts already seen, and prompts where the optimizer added bidi controls (a suggestion
-   * is committed as is, and those make the text read other than it runs); the rest get their arrival
-   * number, rank's last tie-break.
-   */
-  private admit(groups: Candidate[][]): Candidate[] {
-    const fresh: Candidate[] = [];
-    for (const candidate of interleave(groups)) {
-      if (BIDI.test(candidate.prompt) && !BIDI.test(this.head.prompt)) {
-        this.tally.discard('bidi controls');
-        continue;
-      }
-      if (this.seen.has(candidate.prompt)) {
-        this.tally.discard('duplicate');
-        continue;
-      }
-      this.seen.add(candidate.prompt);
-      this.order.set(candidate, this.order.size);
-      fresh.push(candidate);
-    }
-    return fresh;
-  }
-
-  private async scoreOnDev(fresh: Candidate[]): Promise<Candidate[]> {
-    const scored: Candidate[] = [];
-    for (const candidate of fresh) {
-      const run = this.halted
-        ? null
-        : await this.score(candidate.prompt, 'dev', this.args.splits.test.length);
+  /** The step's winner, chosen on search, is tested once on validation against the current best. */
+  private async validate(winner: Candidate | undefined, step: number) {
+    const none = { accepted: false, winner: null } as const;
+    if (!winner || winner === this.best || !winner.search) return none;
+    const n = winner.search.results.length;
+    const searchAcc = prefixAccuracy(winner, n);
+    // Only a winner ahead of the best on the same search examples is worth its validation calls.
+    if (searchAcc === null || searchAcc <= (prefixAccuracy(this.best, n) ?? -1)) return none;
+    if (!winner.validation) {
+      const run = await this.score(
+        winner.prompt,
+        this.roles.validation,
+        this.keepAfter(step, false),
+        'task-validation',
+      );
       if (!run) {
         this.halted = true;
-        break;
+        return none;
       }
-      candidate.dev = run.splits.dev!;
-      scored.push(candidate);
+      winner.validation = run;
     }
-    return scored;
+    const test = testOnValidation(this.best.validation!, winner.validation, this.level);
+    if (test.accepted) {
+      this.best = winner;
+      this.bestStep = step;
+    }
+    const summary = {
+      search: searchAcc,
+      validation: winner.validation.summary.accuracy,
+      pValue: test.pValue,
+    };
+    return { accepted: test.accepted, winner: summary };
   }
 
-  private async acceptIfBetter(challenger: Candidate, step: number): Promise<boolean> {
-    if (challenger === this.best || !challenger.dev || !beatsOnDev(this.bestRuns.dev!, challenger.dev))
-      return false;
-    this.best = challenger;
-    this.bestStep = step;
-    this.bestRuns.dev = challenger.dev;
-    delete this.bestRuns.test;
-    if (this.args.splits.test.length > 0) {
-      const run = await this.score(challenger.prompt, 'test', 0);
-      if (run) this.bestRuns.test = run.splits.test!;
-    }
-    return true;
-  }
-
-  private report(s: Omit<StepReport, 'dev' | 'test' | 'gap' | 'calls'>): void {
-    const { dev, test } = accuracies(this.bestRuns);
-    const step: StepReport = {
+  private report(
+    step: number,
+    s: Pick<StepReport, 'proposed' | 'scored' | 'survivors' | 'accepted' | 'winner'>,
+    calls: number,
+    plannedCalls: number,
+  ): void {
+    const full = this.plan.raced;
+    const report: StepReport = {
+      step,
       ...s,
-      dev,
-      test,
-      gap: dev !== null && test !== null ? dev - test : null,
-      calls: this.budget.calls(),
+      search: prefixAccuracy(this.best, full),
+      validation: this.best.validation?.summary.accuracy ?? null,
+      calls,
+      plannedCalls,
     };
-    this.steps.push(step);
-    this.args.onStep?.(step);
-  }
-
-  finish(withheld?: string): OptimizeResult {
-    const { options, splits } = this.args;
-    const { head, best, headRuns, bestRuns, budget } = this;
-    const vsHead = vsHeadOf(headRuns, bestRuns);
-    const improved = best !== head;
-    let why = withheld;
-    if (!why && !improved)
-      why = `no candidate beat the head prompt on dev beyond noise${budget.exhausted() ? ` before the budget of ${options.maxCalls} calls ran out` : ''}`;
-    if (!why && !bestRuns.test && splits.test.length > 0)
-      why = 'the best prompt could not be scored on test within the budget';
-    if (!why && vsHead.test && vsHead.test.delta < 0) {
-      why = `loses to the head prompt on test (${percent(accuracy(bestRuns.test))} vs ${percent(accuracy(headRuns.test))})`;
-    }
-    return {
-      method: options.method,
-      mode: options.mode,
-      head: { prompt: head.prompt, ...accuracies(headRuns) },
-      best: { prompt: best.prompt, ...accuracies(bestRuns), step: this.bestStep },
-      improved,
-      spans: improved ? spansFor(head.prompt, best) : [],
-      steps: this.steps,
-      budget: budget.use(),
-      discarded: this.tally.discarded(),
-      repaired: this.tally.repairs(),
-      vsHead,
-      ...(why ? { withheld: why } : {}),
-      runs: { best: bestRuns, head: headRuns },
-    };
+    this.steps.push(report);
+    this.args.onStep?.(report);
   }
 }

@@ -3,7 +3,7 @@
 import { placeholdersIn } from '../config/placeholders.js';
 import type { SpanEdit } from './types.js';
 import type { Tally } from './tally.js';
-import { countWords } from './words.js';
+import { countWords, firstWords } from './words.js';
 
 const TAG = /<edit>([\s\S]*?)<\/edit>/g;
 const ANY_TAG = /<\/?edit>/g;
@@ -34,8 +34,9 @@ function untagged(t: Tagged): string {
 
 /**
  * Places the reply's tags on the parent. When the reply also changed text outside its tags, each tagged
- * text is looked up in the parent instead (counted as a repair); tags that cannot be placed, that are
- * empty, cover a {{placeholder}} or hold more than `maxWords` words are dropped and counted.
+ * text is looked up in the parent instead (counted as a repair); a tag holding more than `maxWords`
+ * words is cut to its first `maxWords` (a repair); tags that cannot be placed, are empty or cover a
+ * {{placeholder}} are dropped and counted.
  */
 export function parseTagged(
   parent: string,
@@ -59,11 +60,15 @@ export function parseTagged(
     }
     // Surrounding whitespace stays outside the span, so replacements cannot glue words together.
     const lead = tag.inner.length - tag.inner.trimStart().length;
-    const inner = tag.inner.trim();
+    let inner = tag.inner.trim();
+    // Over the limit: the tag keeps its first words, where the optimizer pointed, and the rest stays fixed.
+    if (countWords(inner) > maxWords) {
+      inner = firstWords(inner, maxWords);
+      tally.repaired('tag-trimmed-to-word-limit');
+    }
     const s = start + lead;
     const e = s + inner.length;
     if (countWords(inner) === 0) tally.discard('tag-empty');
-    else if (countWords(inner) > maxWords) tally.discard('tag-too-long');
     else if (/\{\{|\}\}/.test(inner)) tally.discard('tag-on-placeholder');
     else placed.push({ start: s, end: e, reason: reasons[tag.i]?.trim() || 'marked by the optimizer' });
     cursor = start + tag.inner.length;
@@ -86,7 +91,10 @@ export function parseTagged(
   };
 }
 
-export type LocalOutcome = { ok: true; prompt: string; edits: SpanEdit[] } | { ok: false; why: string };
+/** `texts`: the new text of every span, in order, changed or not. */
+export type LocalOutcome =
+  | { ok: true; prompt: string; edits: SpanEdit[]; texts: string[] }
+  | { ok: false; why: string };
 
 /** Cuts `text` (tags already removed) at the parent's fixed segments, in order; null if one is missing. */
 function align(t: Tagged, text: string): string[] | null {
@@ -145,7 +153,7 @@ export function enforceLocal(t: Tagged, proposal: string, tally: Tally): LocalOu
   const edits = t.spans
     .map((old, i) => ({ old, new: replacements[i]!, reason: t.reasons[i]! }))
     .filter((e) => e.old !== e.new);
-  return { ok: true, prompt, edits };
+  return { ok: true, prompt, edits, texts: replacements };
 }
 
 export type GlobalOutcome = { ok: true; prompt: string } | { ok: false; why: string };

@@ -11,6 +11,15 @@ export function countWords(text: string): number {
   return n;
 }
 
+/** The start of `text` up to the end of its `n`-th word (the whole text if it has fewer). */
+export function firstWords(text: string, n: number): string {
+  let seen = 0;
+  for (const s of segmenter.segment(text)) {
+    if (s.isWordLike && ++seen === n) return text.slice(0, s.index + s.segment.length);
+  }
+  return text;
+}
+
 /** Every segment, words and the text between them, so joining the tokens gives the text back. */
 export function tokens(text: string): string[] {
   return Array.from(segmenter.segment(text), (s) => s.segment);

@@ -1,10 +1,17 @@
 // The one summary comment on the pull request (found again by its hidden marker) and the job summary.
-// Both must fit a hard size limit, so the text shrinks in steps and is never cut inside a block.
-import type { PromptReview, ReviewReport } from '../review/model.js';
-import { inconclusiveFails } from '../review/outcome.js';
+// The top reads in one screen: the run's verdict, one row per prompt, the cost. Each prompt's details
+// are folded below it. Both texts must fit a hard size limit, so the details shrink in steps and whole
+// sections go, never cut inside a block.
+import type { ReviewReport, Suggestion } from '../review/model.js';
+import { stepsChart, stepsTestLine, promptChart } from './charts.js';
 import { codeSpan, escapeInline, safeLink } from './escape.js';
-import { costLine, gateText } from './figures.js';
-import { type Detail, accuracyChart, promptSection } from './sections.js';
+import { gateText } from './figures.js';
+import { type Detail, promptSection } from './prompt-section.js';
+import { NOT_POSTED, type SuggestionDelivery } from './suggestion-section.js';
+import { priority, promptTable, runCostLine } from './top.js';
+import { overallVerdict } from './verdicts.js';
+
+export { NOT_POSTED, type SuggestionDelivery } from './suggestion-section.js';
 
 export const MARKER = '<!-- lpo-review:summary -->';
 export const SIMULATED_LINE =
@@ -25,38 +32,16 @@ interface RenderOptions {
   marker: boolean;
   budget: number;
   size: (s: string) => number;
+  delivery: SuggestionDelivery;
   jobSummaryUrl?: string;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function overallVerdict(report: ReviewReport): string {
-  const regressed = report.prompts.filter((p) => p.regressed && p.error === undefined).length;
-  const errored = report.prompts.filter((p) => p.error !== undefined).length;
-  const evaluated = report.prompts.filter((p) => p.status !== 'removed' && p.error === undefined).length;
-  if (regressed > 0) return `❌ **${plural(regressed, 'prompt')} regressed**`;
-  if (report.regressed) return '❌ **regression** (see the gate below)';
-  if (evaluated === 0 && (errored > 0 || report.partial)) return '⚠️ **evaluation could not run**';
-  const unsure = report.prompts.filter(
-    (p) => p.verdictKind === 'inconclusive' && p.error === undefined,
-  ).length;
-  if (unsure > 0) {
-    const effect = inconclusiveFails(report.gate)
-      ? 'the check fails (fail-on-inconclusive)'
-      : 'not failing the check';
-    const failed = errored > 0 ? `; ${plural(errored, 'prompt')} could not be evaluated` : '';
-    return `⚠️ **inconclusive**: ${plural(unsure, 'prompt')} with too little test data to detect a ${report.gate.minDetectableDrop} pp drop; ${effect}${failed}`;
-  }
-  if (errored > 0) {
-    return `⚠️ **no regression among the evaluated prompts**; ${plural(errored, 'prompt')} could not be evaluated`;
-  }
-  if (evaluated === 0) return '✅ **no regression**: no prompt needed evaluating';
-  return `✅ **no regression** (${plural(evaluated, 'prompt')} evaluated)`;
-}
-
-function header(report: ReviewReport, marker: boolean): string {
+/** Verdict, notices, one row per prompt, the cost and what was compared: the part read without scrolling. */
+function header(report: ReviewReport, o: RenderOptions): string {
   const lines: string[] = [];
-  if (marker) lines.push(MARKER);
+  if (o.marker) lines.push(MARKER);
   lines.push('## LPO review', '', overallVerdict(report));
   if (report.simulated) lines.push('', `> ⚠️ ${SIMULATED_LINE}`);
   if (report.partial) {
@@ -65,27 +50,28 @@ function header(report: ReviewReport, marker: boolean): string {
       '**Partial**: the run stopped early (deadline or fault); prompts not listed were not evaluated.',
     );
   }
+  // The rows may take a quarter of the limit: a PR touching hundreds of prompts keeps room for details.
+  const rows = promptTable(report, o.budget / 4, o.size);
+  if (rows) lines.push('', rows);
   const shas = `base ${codeSpan(report.baseSha.slice(0, 12))} → head ${codeSpan(report.headSha.slice(0, 12))}`;
-  lines.push('', `${shas} · ${gateText(report.gate)}`);
+  lines.push('', runCostLine(report), '', `${shas} · ${gateText(report.gate)}`);
   return lines.join('\n');
 }
 
 function footer(report: ReviewReport): string {
-  const lines = ['---', `Total cost: ${costLine(report.usage, report.wallMs)}`];
-  if (report.notes.length > 0) {
-    lines.push('', '**Notes**', '');
-    let shown = 0;
-    let chars = 0;
-    for (const note of report.notes) {
-      const line = `- ${escapeInline(note, 500)}`;
-      // Escaping can multiply a note's length; the notes must not crowd out the prompt sections.
-      if (shown >= MAX_NOTES || chars + line.length > MAX_NOTES_CHARS) break;
-      lines.push(line);
-      shown++;
-      chars += line.length;
-    }
-    if (report.notes.length > shown) lines.push(`- … and ${report.notes.length - shown} more`);
+  if (report.notes.length === 0) return '';
+  const lines = ['---', '**Notes**', ''];
+  let shown = 0;
+  let chars = 0;
+  for (const note of report.notes) {
+    const line = `- ${escapeInline(note, 500)}`;
+    // Escaping can multiply a note's length; the notes must not crowd out the prompt sections.
+    if (shown >= MAX_NOTES || chars + line.length > MAX_NOTES_CHARS) break;
+    lines.push(line);
+    shown++;
+    chars += line.length;
   }
+  if (report.notes.length > shown) lines.push(`- … and ${report.notes.length - shown} more`);
   return lines.join('\n');
 }
 
@@ -99,28 +85,35 @@ function truncationNotice(omitted: number, o: RenderOptions): string {
 
 const join = (parts: string[]) => parts.filter((p) => p !== '').join('\n\n');
 
-/** Regressions and failures are what a reader must see, so they are the last to be cut. */
-const priority = (p: PromptReview) =>
-  p.regressed
-    ? 0
-    : p.error !== undefined || p.verdictKind === 'inconclusive'
-      ? 1
-      : p.status === 'removed'
-        ? 3
-        : 2;
+/** The per-step chart and its test line; the bar chart of the prompt's figures comes with its table. */
+const chartOf = (s: Suggestion) => {
+  const chart = stepsChart(s);
+  return chart ? [chart, ...stepsTestLine(s)] : [];
+};
+
+function sections(report: ReviewReport, o: RenderOptions, detail: Detail): string[] {
+  const charts = report.prompts.length <= CHART_MAX_PROMPTS && detail < 2;
+  return report.prompts.map((p) =>
+    promptSection(p, {
+      gate: report.gate,
+      detail,
+      delivery: o.delivery,
+      chart: chartOf,
+      figures: charts ? promptChart(p) : '',
+    }),
+  );
+}
 
 function render(report: ReviewReport, o: RenderOptions): string {
   if (o.budget < MIN_BUDGET) throw new RangeError(`summary size limit ${o.budget} is below ${MIN_BUDGET}`);
-  const top = header(report, o.marker);
-  const chart = report.prompts.length <= CHART_MAX_PROMPTS ? accuracyChart(report.prompts) : '';
+  const top = header(report, o);
   const bottom = footer(report);
   for (const detail of [0, 1, 2] as Detail[]) {
-    const sections = report.prompts.map((p) => promptSection(p, report.gate, detail));
-    const text = join([top, detail < 2 ? chart : '', ...sections, bottom]);
+    const text = join([top, ...sections(report, o, detail), bottom]);
     if (o.size(text) <= o.budget) return text;
   }
   // Whole sections only, most important first, shown in their original order.
-  const sections = report.prompts.map((p) => promptSection(p, report.gate, 2));
+  const all = sections(report, o, 2);
   const order = report.prompts
     .map((_, i) => i)
     .sort((a, b) => priority(report.prompts[a]!) - priority(report.prompts[b]!));
@@ -128,16 +121,21 @@ function render(report: ReviewReport, o: RenderOptions): string {
   let used = o.size(join([top, bottom, notice]));
   const keep = new Set<number>();
   for (const i of order) {
-    const cost = o.size(sections[i]!) + 2;
+    const cost = o.size(all[i]!) + 2;
     if (used + cost > o.budget) continue;
     used += cost;
     keep.add(i);
   }
-  const kept = sections.filter((_, i) => keep.has(i));
-  const text = join([top, ...kept, truncationNotice(sections.length - kept.length, o), bottom]);
+  const kept = all.filter((_, i) => keep.has(i));
+  const text = join([top, ...kept, truncationNotice(all.length - kept.length, o), bottom]);
   if (o.size(text) <= o.budget) return text;
   // Only the notes can still be too long (the header is bounded): drop them, never cut mid-block.
-  return join([top, ...kept, truncationNotice(sections.length - kept.length, o)]);
+  return join([top, ...kept, truncationNotice(all.length - kept.length, o)]);
+}
+
+export interface SummaryOptions {
+  /** Which suggestions are on the pull request; by default none (the text then never says "posted"). */
+  delivery?: SuggestionDelivery;
 }
 
 /**
@@ -146,21 +144,26 @@ function render(report: ReviewReport, o: RenderOptions): string {
  */
 export function renderSummary(
   report: ReviewReport,
-  opts: { maxChars?: number; jobSummaryUrl?: string } = {},
+  opts: SummaryOptions & { maxChars?: number; jobSummaryUrl?: string } = {},
 ): string {
   return render(report, {
     marker: true,
     budget: opts.maxChars ?? COMMENT_LIMIT,
     size: (s) => s.length,
+    delivery: opts.delivery ?? NOT_POSTED,
     ...(opts.jobSummaryUrl ? { jobSummaryUrl: opts.jobSummaryUrl } : {}),
   });
 }
 
 /** The same report for the job summary: no marker, and its own limit counted in UTF-8 bytes. */
-export function renderJobSummary(report: ReviewReport, opts: { maxBytes?: number } = {}): string {
+export function renderJobSummary(
+  report: ReviewReport,
+  opts: SummaryOptions & { maxBytes?: number } = {},
+): string {
   return render(report, {
     marker: false,
     budget: opts.maxBytes ?? JOB_SUMMARY_LIMIT,
     size: (s) => Buffer.byteLength(s, 'utf8'),
+    delivery: opts.delivery ?? NOT_POSTED,
   });
 }

@@ -188,3 +188,22 @@ export function safeLink(text: string, url: string | undefined): string {
   );
   return `[${label}](${href})`;
 }
+
+/**
+ * Plain text inside raw HTML (a `<summary>`), where markdown escapes would show as backslashes:
+ * entities for HTML's specials, and the same breaks of mentions, references, links and markers.
+ */
+export function htmlText(s: string, max = 200): string {
+  const { text, cut } = head(s, max);
+  let t = text.replace(ONE_LINE, ' ');
+  if (cut || t.length > max) t = truncate(t, max);
+  t = t
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/@/g, '@\u200B')
+    .replace(/#(?=[0-9])/g, '#\u200B')
+    .replace(/\bGH-(?=[0-9])/gi, (m) => `${m}\u200B`);
+  return unlink(t);
+}

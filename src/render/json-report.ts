@@ -68,6 +68,15 @@ export const ReviewJsonSchema = z.object({
   notes: z.array(z.string()),
   usage: UsageSchema,
   wallMs: z.number(),
+  /** Requests sent and tokens used against the owner's max-calls and max-tokens (null: not set). */
+  budget: z
+    .object({
+      requests: z.number().int(),
+      maxRequests: z.number().int().nullable(),
+      tokens: z.number().int(),
+      maxTokens: z.number().int().nullable(),
+    })
+    .optional(),
 });
 
 export type ReviewJson = z.infer<typeof ReviewJsonSchema>;
@@ -138,5 +147,6 @@ export function toReviewJson(report: ReviewReport): ReviewJson {
     notes: report.notes,
     usage: report.usage,
     wallMs: report.wallMs,
+    ...(report.budget ? { budget: report.budget } : {}),
   };
 }

@@ -12,13 +12,21 @@ export interface PlannedReview {
   fallbackBody: string;
 }
 
+/** The review to post, and the prompts whose suggestions will then be on the pull request. */
+export interface ReviewPlan {
+  /** Null when there is nothing new to post. */
+  review: PlannedReview | null;
+  /** Posted by this review, or identical ones already on the PR from an earlier run. */
+  paths: string[];
+}
+
 export function postable(p: PromptReview): boolean {
   return p.suggestion !== undefined && p.suggestion.withheld === undefined && p.error === undefined;
 }
 
 /**
  * Turns the report's suggestions into one review: inline suggestion blocks where the PR's hunks allow
- * an anchor, diff blocks in the body otherwise. Returns null when there is nothing new to post.
+ * an anchor, diff blocks in the body otherwise. Its `review` is null when there is nothing new to post.
  */
 export function planReview(
   report: ReviewReport,
@@ -26,8 +34,9 @@ export function planReview(
   patches: Map<string, string | undefined>,
   existing: ExistingComment[],
   jobSummaryUrl?: string,
-): PlannedReview | null {
+): ReviewPlan {
   const comments: ReviewComment[] = [];
+  const paths: string[] = [];
   const files: ReviewBodyFile[] = [];
   const fallbackFiles: ReviewBodyFile[] = [];
   for (const p of report.prompts.filter(postable)) {
@@ -42,6 +51,9 @@ export function planReview(
       maxComments: MAX_INLINE_COMMENTS - comments.length,
     });
     comments.push(...built.comments);
+    if (built.comments.length > 0 || built.unanchored.length > 0 || built.skippedExisting > 0) {
+      paths.push(p.path);
+    }
     const head = Object.fromEntries(p.splits.map((s) => [s.split, s.head]));
     if (built.comments.length > 0 || built.unanchored.length > 0) {
       files.push({
@@ -55,11 +67,12 @@ export function planReview(
       fallbackFiles.push({ path: p.path, head, suggested: suggestion.splits, unanchored: all.unanchored });
     }
   }
-  if (files.length === 0) return null;
+  if (files.length === 0) return { review: null, paths };
   const common = { simulated: report.simulated, ...(jobSummaryUrl ? { jobSummaryUrl } : {}) };
-  return {
+  const review = {
     comments,
     body: renderReviewBody({ files, ...common }),
     fallbackBody: renderReviewBody({ files: fallbackFiles, ...common }),
   };
+  return { review, paths };
 }

@@ -3,6 +3,7 @@
 import { ConfigError } from '../core/errors.js';
 import type { SplitComparison } from '../eval/comparison.js';
 import { mcnemarExact, PAIRED_ALPHA, type PairedComparison } from '../eval/stats.js';
+import { pText } from '../core/format.js';
 
 export type FailOn = 'significant-regression' | 'regression' | 'never';
 
@@ -136,13 +137,13 @@ export function canDetect(paired: PairedComparison | null | undefined, minDelta:
 
 /**
  * What a split could detect, in words: "n = 30 can only detect drops ≥ 20 pp (6 of 30 examples)", or,
- * when no drop could be significant, "n = 3 cannot detect any drop (losing all 3 gives p = 0.250)".
+ * when no drop could be significant, "n = 3 cannot detect any drop (losing all 3 gives p = 0.25)".
  */
 export function powerText(paired: PairedComparison | null | undefined): string {
   if (!paired || paired.n === 0) return 'no answered test example, so no drop can be detected';
   const { n, detectableDrop } = paired;
   if (detectableDrop === null) {
-    return `n = ${n} cannot detect any drop (losing all ${n} gives p = ${mcnemarExact(n, 0).toPrecision(3)})`;
+    return `n = ${n} cannot detect any drop (losing all ${n} gives ${pText(mcnemarExact(n, 0))})`;
   }
   const k = Math.round(detectableDrop * n);
   const shown = Number((detectableDrop * 100).toFixed(1));
@@ -153,9 +154,7 @@ function failures(paired: PairedComparison | null, accuracy: number, policy: Gat
   const reasons: string[] = [];
   if (paired && paired.n > 0) {
     if (policy.failOn === 'significant-regression' && paired.delta < 0 && paired.pValue < policy.alpha) {
-      reasons.push(
-        `significant regression on test (${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)})`,
-      );
+      reasons.push(`significant regression on test (${pp(paired.delta)}, ${pText(paired.pValue)})`);
     }
     if (policy.failOn === 'regression' && paired.delta * 100 < -policy.minDelta) {
       reasons.push(`regression on test (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
@@ -198,7 +197,7 @@ export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult 
       verdict: `inconclusive: ${none}, so ${target} cannot be detected`,
     };
   }
-  const observed = `${pp(paired.delta)}, p = ${paired.pValue.toPrecision(3)}`;
+  const observed = `${pp(paired.delta)}, ${pText(paired.pValue)}`;
   if (paired.pValue < policy.alpha) {
     return paired.delta > 0
       ? { kind: 'improvement', regressed: false, verdict: `improvement (${pp(paired.delta)})` }

@@ -15,18 +15,31 @@ import type { SplitName, SplitSummary, UsageSnapshot } from '../core/types.js';
 export interface Suggestion {
   /** The full suggested text of the prompt file. */
   fileText: string;
+  /** The head file it edits, so the comment can show the change as a diff without the repository. */
+  headText?: string;
   /** Where it came from, e.g. "LPO (apo, local)" or "simulator rewrite". */
   source: string;
   splits: Partial<Record<SplitName, SplitSummary>>;
   /** Suggestion vs head on the same examples. */
   vsHead: Partial<Record<SplitName, PairedComparison>>;
   edits: SpanEdit[];
-  /** Set when no suggestion is posted, saying why (e.g. "loses to the head prompt on test"). */
+  /** Set when no suggestion is posted, saying why (decided on validation, never on test). */
   withheld?: string;
-  /** The search's best prompt after each step (step 0: the head prompt), in 0..1. Test never selects. */
-  steps?: { step: number; dev: number | null; test: number | null }[];
+  /**
+   * The search's best prompt after each step (step 0: the head prompt), in 0..1: its accuracy on the
+   * search examples (shown to the optimizer) and on validation (never shown). `test` is present only
+   * where test was scored: the head prompt (step 0) and the final prompt (the last step).
+   */
+  steps?: SuggestionStep[];
   /** Calls and tokens the optimizer used against its budget. */
   budget?: { calls: number; maxCalls: number; tokens: number; maxTokens: number | null };
+}
+
+export interface SuggestionStep {
+  step: number;
+  search: number | null;
+  validation: number | null;
+  test?: number | null;
 }
 
 export type PromptState = 'evaluated' | 'failed' | 'not-run' | 'deleted';
@@ -98,4 +111,14 @@ export interface ReviewReport {
   regressed: boolean;
   usage: UsageSnapshot;
   wallMs: number;
+  /** What the run used of the owner's ceilings; absent when the client had none. */
+  budget?: RunBudget;
+}
+
+/** Requests sent (cache hits are free) and tokens used, against max-calls and max-tokens. */
+export interface RunBudget {
+  requests: number;
+  maxRequests: number | null;
+  tokens: number;
+  maxTokens: number | null;
 }

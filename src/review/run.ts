@@ -231,5 +231,7 @@ export async function runReview(
     usage: usageBetween(before, ctx.client.usage()),
     wallMs: Date.now() - started,
   };
+  const budget = ctx.client.ceilingUse();
+  if (budget) report.budget = budget;
   return { report, headTexts };
 }

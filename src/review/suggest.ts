@@ -81,6 +81,7 @@ async function suggest(ctx: SuggestContext, work: Pending, sharing: number): Pro
   if (headText.startsWith(BOM) && !suggestion.fileText.startsWith(BOM)) {
     suggestion.fileText = BOM + suggestion.fileText;
   }
+  suggestion.headText = headText;
   return suggestion;
 }
 

@@ -1,8 +1,24 @@
 // The optimizer's result as the review shows it: the suggested file, its figures against the head
-// prompt, and why it is withheld when it should not be posted.
+// prompt, and why it is withheld when it should not be posted. Whether it is posted was decided by the
+// search on validation: test is reported, never a condition, so a posted test figure is not selected
+// for having come out well.
 import type { EvalRun } from '../eval/run.js';
 import { type FileOptimizeResult, vsHeadOf } from '../optimize/index.js';
-import type { Suggestion } from './model.js';
+import type { Suggestion, SuggestionStep } from './model.js';
+
+/**
+ * Search and validation accuracy of the best prompt after each step; test only where the search scored
+ * it, i.e. for the head prompt (step 0) and for the final prompt (the last step), never in between.
+ */
+export function suggestionSteps(result: FileOptimizeResult): SuggestionStep[] {
+  const last = result.steps.at(-1)?.step;
+  return result.steps.map(({ step, search, validation }) => {
+    const out: SuggestionStep = { step, search, validation };
+    if (step === last) out.test = result.best.test;
+    else if (step === 0) out.test = result.head.test;
+    return out;
+  });
+}
 
 /** The review's suggestion for the optimized prompt; `withheld` says why it should not be posted. */
 export function toSuggestion(result: FileOptimizeResult, headRun?: EvalRun): Suggestion {
@@ -12,10 +28,6 @@ export function toSuggestion(result: FileOptimizeResult, headRun?: EvalRun): Sug
     const run = result.runs.best[split];
     if (run) splits[split] = run.summary;
   }
-  let withheld = result.withheld;
-  if (!withheld && vsHead.test && vsHead.test.delta < 0) {
-    withheld = 'the optimized prompt loses to the head prompt on test';
-  }
   return {
     // A .prompt.yml's best prompt is one message: the suggestion is the whole file around it.
     fileText: result.file?.text ?? result.best.prompt,
@@ -23,13 +35,13 @@ export function toSuggestion(result: FileOptimizeResult, headRun?: EvalRun): Sug
     splits,
     vsHead,
     edits: result.spans,
-    steps: result.steps.map(({ step, dev, test }) => ({ step, dev, test })),
+    steps: suggestionSteps(result),
     budget: {
       calls: result.budget.calls,
       maxCalls: result.budget.maxCalls,
       tokens: result.budget.tokens,
       maxTokens: result.budget.maxTokens,
     },
-    ...(withheld ? { withheld } : {}),
+    ...(result.withheld ? { withheld: result.withheld } : {}),
   };
 }

@@ -13,6 +13,7 @@ import {
   regress,
   STEP,
   summaries,
+  topRow,
   world,
   writes,
 } from './scenarios.js';
@@ -36,12 +37,13 @@ describe.concurrent('the bundled Action reviewing a pull request', () => {
     expect(run.stdout.split('sk-e2e-test-key')).toHaveLength(2);
     // No Actions cache service here (as on local runs and some self-hosted runners): said once, run goes on.
     expect(run.stdout.match(/Actions cache service is not available/g)).toHaveLength(1);
-    // The verdict is on the PR before the step fails: the error comes after both writes.
+    // The verdict is on the PR before the step fails: the error comes after both writes. The review
+    // goes first, so the comment can say that its suggestions are on the PR.
     expect(run.stdout.indexOf('::error::')).toBeGreaterThan(run.stdout.indexOf('summary comment created'));
     expect(run.stdout.indexOf('::error::')).toBeGreaterThan(run.stdout.indexOf('review posted'));
     expect(writes(w).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
-      `POST /repos/octo-org/prompts/issues/${PR}/comments 201`,
       `POST /repos/octo-org/prompts/pulls/${PR}/reviews 200`,
+      `POST /repos/octo-org/prompts/issues/${PR}/comments 201`,
     ]);
 
     const [comment, ...others] = summaries(w);
@@ -50,10 +52,15 @@ describe.concurrent('the bundled Action reviewing a pull request', () => {
     expect(comment!.user.login).toBe(BOT.login);
     const body = comment!.body;
     expect(body.split('\n')[0]).toBe(MARKER);
-    expect(body).toMatch(/\| split \| n \| base \| head \| Δ \(pp\) \|/);
-    expect(body).toMatch(/^\| dev \| \d+ \| \d+\.\d % \| \d+\.\d % \| -\d+\.\d \|/m);
-    expect(body).toMatch(/^\| test \| \d+ \| \d+\.\d % \| \d+\.\d % \| -\d+\.\d \|/m);
+    expect(body).toContain('| split | n | base → head | Δ pp [95 % CI] | p | reading |');
+    expect(body).toMatch(/^\| dev \| \d+ \| \d+\.\d % → \d+\.\d % \| -\d+\.\d \[/m);
+    expect(body).toMatch(/^\| test \| \d+ \| \d+\.\d % → \d+\.\d % \| -\d+\.\d \[/m);
     expect(body).toContain('regression');
+    // Before anything folded: the prompt's row with its test figures and verdict word.
+    expect(body.slice(0, body.indexOf('<details>'))).toMatch(topRow(MATH, '❌ regression'));
+    // The suggestion, shown as a diff, and said to be posted because the review went up first.
+    expect(body).toMatch(/^```diff\n--- a\/prompts\/math\.txt\n\+\+\+ b\/prompts\/math\.txt\n@@ /m);
+    expect(body).toContain('posted as review suggestions on this pull request');
     expect(body).toContain(w.repo.headSha.slice(0, 12));
     expect(body).not.toContain('README.md');
 
@@ -99,6 +106,8 @@ describe.concurrent('the bundled Action reviewing a pull request', () => {
     expect(summaries(w)).toHaveLength(1);
     expect(w.fake.reviews(PR)).toHaveLength(1);
     expect(w.fake.reviewComments(PR)).toHaveLength(inline.length);
+    // Nothing new was posted, but the suggestions on the PR are still this head's: the comment says so.
+    expect(summaries(w)[0]!.body).toContain('posted as review suggestions on this pull request');
     expect(w.fake.violations).toEqual([]);
   }, 150_000);
 
@@ -208,7 +217,9 @@ describe.concurrent('the bundled Action reviewing a pull request', () => {
     const [comment, ...others] = summaries(w);
     expect(others).toEqual([]);
     expect(comment!.user.login).toBe(PAT_USER.login);
-    expect(comment!.body).toMatch(/^\| test \| \d+ \| \d+\.\d % \| \d+\.\d % \| \+\d+\.\d \|/m);
+    expect(comment!.body).toMatch(/^\| test \| \d+ \| \d+\.\d % → \d+\.\d % \| \+\d+\.\d \[/m);
+    expect(comment!.body).toMatch(topRow(MATH, '✅ improvement'));
+    expect(comment!.body).toMatch(/^\| prompts\/terse\.txt \| — → \d+\.\d % \| — \| 🆕 new \| — \|$/m);
     expect(comment!.body).toContain('no regression');
     expect(w.fake.requests.some((r) => r.path === '/user' && r.status === 200)).toBe(true);
     const report = await readReport(run.outputs['report']!);

@@ -6,6 +6,7 @@ import { MATH, mathPrompt, PR, removeActionCopy, runAction } from './harness.js'
 import {
   improve,
   modelCalls,
+  QUICK_LPO,
   readReport,
   regress,
   summaries,
@@ -47,12 +48,16 @@ describe.concurrent('the bundled Action on forks, pushes and shallow checkouts',
     };
     const run = await runAction(w, {
       event,
-      inputs: { optimize: 'false' },
+      inputs: QUICK_LPO,
       env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: w.repo.headSha, GITHUB_REF: 'refs/heads/feature' },
     });
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.errors[0]).toMatch(/regression/);
     expect(run.summary).toMatch(TEST_ROW_DROP);
+    // The suggestion is in the job summary as a diff; nothing was posted, and the summary says why.
+    expect(run.summary).toMatch(/^```diff\n--- a\/prompts\/math\.txt\n/m);
+    expect(run.summary).not.toContain('posted as review suggestions');
+    expect(run.summary).toContain('not posted: a push run has no pull request to post them on.');
     expect(run.outputs['regressed']).toBe('true');
     expect(w.fake.requests).toEqual([]);
   }, 90_000);

@@ -12,9 +12,15 @@ export const regress = (text: string) => text.replace(STEP, 'Guess the answer qu
 /** "check" adds to the simulated accuracy: a gain. */
 export const improve = (text: string) => text.replace(STEP, `${STEP}, check each step`);
 /** A small optimizer budget where a test needs a suggestion but not the default search. */
-export const QUICK_LPO = { steps: '1', beam: '2', candidates: '2' };
-/** The summary's test row of a regressed prompt: n, base %, head %, a negative Δ in pp. */
-export const TEST_ROW_DROP = /^\| test \| \d+ \| .* \| -\d+\.\d \|/m;
+export const QUICK_LPO = { steps: '2', beam: '2', candidates: '2' };
+/** The summary's test row of a regressed prompt: n, base % → head %, a negative Δ in pp [interval]. */
+export const TEST_ROW_DROP = /^\| test \| \d+ \| \d+\.\d % → \d+\.\d % \| -\d+\.\d \[/m;
+/** A top row of the summary: the prompt, its test base → head, Δ in pp [interval], the verdict word. */
+export const topRow = (path: string, verdict: string) =>
+  new RegExp(
+    `^\\| ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| \\d+\\.\\d % → \\d+\\.\\d % \\| [-+]?\\d+\\.\\d \\[.*\\] \\| ${verdict} \\|`,
+    'm',
+  );
 
 /** A world closed when its test ends, pass or fail (tests run concurrently, so not in afterEach). */
 export async function world(ctx: TestContext, opts: Parameters<typeof startWorld>[0]): Promise<World> {

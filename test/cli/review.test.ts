@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { applyPatch } from 'diff';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
 import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
+import { DEFAULT_OPTIONS } from '../../src/optimize/index.js';
 import { ReviewJsonSchema } from '../../src/render/json-report.js';
 import { ROOT, reviewArgs, runCli } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
@@ -41,7 +43,8 @@ describe('lpo review on a local repository', () => {
     repo.edit('prompts/math.txt', 'Work through it step by step', 'Guess the answer quickly');
     repo.write('README.md', 'docs only\n');
     const head = repo.commit('worse prompt');
-    const res = await review(base, head);
+    const suggestionsDir = `${repo.dir}-suggested`;
+    const res = await review(base, head, ['--suggestions-out', suggestionsDir]);
     expect(res.stderr).not.toMatch(/bug/);
     expect(res.code).toBe(1);
     expect(res.markdown.startsWith('<!-- lpo-review:summary -->')).toBe(true);
@@ -51,6 +54,18 @@ describe('lpo review on a local repository', () => {
     expect(res.markdown).toContain('Simulated');
     const report = res.report!;
     expect(report.regressed).toBe(true);
+    // What the run used of the ceilings, as counted where every request passes, and shown on top.
+    const { usage } = report;
+    expect(report.budget).toEqual({
+      requests: usage.calls + usage.failedCalls,
+      maxRequests: DEFAULT_OPTIONS.maxCalls,
+      tokens: usage.promptTokens + usage.completionTokens,
+      maxTokens: null,
+    });
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(res.markdown).toContain(
+      `budget used: ${n(report.budget!.requests)} of ${n(DEFAULT_OPTIONS.maxCalls)} requests (`,
+    );
     // Only the prompt: README.md is not a prompt file.
     expect(report.prompts.map((p) => p.path)).toEqual(['prompts/math.txt']);
     const p = report.prompts[0]!;
@@ -65,6 +80,19 @@ describe('lpo review on a local repository', () => {
     expect(p.delta.test!.pValue).toBeLessThan(0.05);
     // The suggestion is scored on the same examples, and reported against head.
     expect(p.suggestion?.vsHead.test?.n).toBe(headTest.total);
+    // It can be seen before any PR: the whole file under --suggestions-out at its repository path, and
+    // in the comment as a diff that turns the head file into it. Nothing claims it was posted.
+    expect(p.suggestion!.withheld).toBeUndefined();
+    const written = await readFile(path.join(suggestionsDir, 'prompts/math.txt'), 'utf8');
+    await rm(suggestionsDir, { recursive: true, force: true });
+    expect(written).toBe(p.suggestion!.text);
+    expect(res.stderr).toContain(`wrote 1 suggested prompt file under ${suggestionsDir}`);
+    const diff = /^```diff\n([\s\S]*?)^```$/m.exec(res.markdown)?.[1];
+    expect(applyPatch(repo.read('prompts/math.txt'), diff!)).toBe(written);
+    expect(res.markdown).not.toContain('posted as review suggestions');
+    expect(res.markdown).toContain(
+      `not posted: lpo review posts nothing; the suggested file was written under ${suggestionsDir}.`,
+    );
   });
 
   it('passes an improvement and follows a rename', async () => {

@@ -86,7 +86,10 @@ describe('every model call failing', () => {
       expect(prompt.error).toMatch(/^evaluation could not run: all \d+ model calls failed \(/);
       expect(markdown.startsWith('<!-- lpo-review:summary -->')).toBe(true);
       expect(markdown).toContain('**evaluation could not run**');
-      expect(markdown).toMatch(/`prompts\/math\.txt`[\s\S]*could not be evaluated: evaluation could not run/);
+      expect(markdown).toMatch(/^\| prompts\/math\.txt \| — \| — \| ⚠️ could not evaluate \| — \|$/m);
+      expect(markdown).toMatch(
+        /<summary>⚠️ prompts\/math\.txt — could not evaluate<\/summary>[\s\S]*could not be evaluated: evaluation could not run/,
+      );
       expect(markdown).not.toMatch(/regress|improve/i);
     });
 

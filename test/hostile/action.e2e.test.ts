@@ -163,7 +163,8 @@ describe.concurrent('the bundled Action on hostile content', () => {
     const long = `${WORSE} ${'Mind the units of every number given. '.repeat(1750)}`;
     const w = await proxiedWorld(ctx, {
       baseEdits: { [MATH]: `${INTRO}\n${BETTER}\n` },
-      edits: { [MATH]: `${INTRO}\n${long}\n` },
+      // One line only: whatever the optimizer changes, it changes that line.
+      edits: { [MATH]: `${long}\n` },
     });
     expect(long.length).toBeGreaterThan(LIMIT);
     const run = await runAction(w, { inputs: { ...QUICK_LPO, concurrency: '16' } });

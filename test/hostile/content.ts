@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXAMPLES } from '../action/git-fixture.js';
 import type { Decorate } from './model-proxy.js';
+import { isOptimizerRequest, parseChatRequest } from '../../src/tools/simulator/simulator.js';
 
 export const MARKER = '<!-- lpo-review:summary -->';
 
@@ -65,7 +66,8 @@ export async function hostileDataset(): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-const isOptimizer = (text: string) => /^### Task: /m.test(text);
+/** The simulator's own reading of a request: an optimizer meta-prompt, or a task question. */
+const isOptimizer = (request: Parameters<Decorate>[1]) => isOptimizerRequest(parseChatRequest(request));
 const userText = (r: Parameters<Decorate>[1]) => (r.messages ?? []).map((m) => m.content).join('\n');
 
 /**
@@ -76,7 +78,7 @@ const userText = (r: Parameters<Decorate>[1]) => (r.messages ?? []).map((m) => m
 export function hostileModel(bigFor?: string): Decorate {
   return (content, request) => {
     const text = userText(request);
-    if (isOptimizer(text)) return hostileReasons(content);
+    if (isOptimizer(request)) return hostileReasons(content);
     const big = bigFor !== undefined && text.includes(bigFor) && text.length % 3 === 0;
     return `${HOSTILE_BLOCK}\n${big ? `${bigText()}\n` : ''}${content}`;
   };

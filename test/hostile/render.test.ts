@@ -122,8 +122,8 @@ function review(t: {
       vsHead: {},
       edits: [{ old: t.text, new: t.huge, reason: t.text + t.huge }],
       steps: [
-        { step: 0, dev: 0.5, test: 0.5 },
-        { step: 1, dev: 0.75, test: 0.75 },
+        { step: 0, search: 0.5, validation: 0.5, test: 0.5 },
+        { step: 1, search: 0.75, validation: 0.75, test: 0.75 },
       ],
     },
     ...(t.error ? { error: t.text + t.huge } : {}),
@@ -231,7 +231,7 @@ describe('renderers on hostile text', () => {
         });
         const heads = new Map(files.map((f, i) => [`p${i}.txt`, `${f.head.join(f.eol)}${f.eol}`]));
         // No patch: nothing is anchorable, so every change goes to the body as a diff.
-        const plan = planReview(report(list, []), heads, new Map(), []);
+        const plan = planReview(report(list, []), heads, new Map(), []).review;
         if (!plan) return;
         for (const body of [plan.body, plan.fallbackBody]) {
           expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);

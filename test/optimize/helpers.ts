@@ -11,7 +11,13 @@ const rows = readFileSync(new URL('../llm/fixtures/gsm8k-test-40.jsonl', import.
   .split('\n')
   .map((line) => JSON.parse(line) as { question: string; answer: string });
 
-export const answerKey = rows.map((r) => ({ input: r.question, target: r.answer }));
+/** GSM8K's test set as published (../shared/data, MIT): for runs that need more than 40 rows. */
+const shared = readFileSync(new URL('../../../shared/data/gsm8k/test.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as { question: string; answer: string });
+
+export const answerKey = [...rows, ...shared].map((r) => ({ input: r.question, target: r.answer }));
 
 function example(row: { question: string; answer: string }, line: number): Example {
   const fields = { question: row.question };
@@ -22,6 +28,12 @@ function example(row: { question: string; answer: string }, line: number): Examp
 export function gsmSplits(devN = 20, testN = 20): { dev: Example[]; test: Example[] } {
   const all = rows.map((r, i) => example(r, i + 1));
   return { dev: all.slice(0, devN), test: all.slice(devN, devN + testN) };
+}
+
+/** `devN` dev and `testN` test rows of GSM8K's published test set, in file order. */
+export function gsmLarge(devN: number, testN: number): { dev: Example[]; test: Example[] } {
+  const all = shared.slice(0, devN + testN).map((r, i) => example(r, i + 1));
+  return { dev: all.slice(0, devN), test: all.slice(devN) };
 }
 
 export function textTask(prompt: string): EvalTask {

@@ -4,29 +4,29 @@ import { startModelProxy } from '../hostile/model-proxy.js';
 import type { SimulatorHandle } from '../../src/tools/simulator/simulator.js';
 import { DEFAULT_OPTIONS, type OptimizeOptions, optimizePrompt } from '../../src/optimize/index.js';
 import { toSuggestion } from '../../src/review/suggestion.js';
-import { gsmSplits, simulated, textTask } from './helpers.js';
+import type { Example } from '../../src/core/types.js';
+import { gsmLarge, simulated, textTask } from './helpers.js';
 
 const handles: SimulatorHandle[] = [];
 afterAll(async () => {
   await Promise.all(handles.map((h) => h.close()));
 });
 
-async function fresh(options: Parameters<typeof simulated>[0] = {}): Promise<LlmClient> {
+async function fresh(options: Parameters<typeof simulated>[0] = {}) {
   const { sim, client } = await simulated(options);
   handles.push(sim);
-  return client;
+  return { sim, client };
 }
 
-async function run(
+function run(
   client: LlmClient,
   prompt: string,
   options: Partial<OptimizeOptions>,
-  devN = 20,
-  testN = 20,
+  splits: { dev: Example[]; test: Example[] } = gsmLarge(100, 100),
 ) {
   return optimizePrompt({
     task: textTask(prompt),
-    splits: gsmSplits(devN, testN),
+    splits,
     client,
     taskModel: 'task-model',
     optimizerModel: 'optimizer-model',
@@ -34,95 +34,104 @@ async function run(
   });
 }
 
-describe('optimizePrompt on the simulator', () => {
-  it('finds the known span edit ("guess") in local mode within the budget', async () => {
-    const client = await fresh();
-    const result = await run(client, 'Guess the answer, then reply.\n', {
-      method: 'apo',
-      mode: 'local',
-      maxCalls: 300,
-    });
-    expect(result.improved).toBe(true);
-    expect(result.best.prompt).not.toMatch(/guess/i);
-    expect(result.best.prompt).toContain(' the answer, then reply');
-    expect(result.best.dev!).toBeGreaterThan(result.head.dev!);
-    expect(result.spans.some((s) => s.old === 'Guess' && s.reason.length > 0)).toBe(true);
-    expect(result.budget.calls).toBeLessThanOrEqual(300);
-    expect(client.usage().calls).toBe(result.budget.calls);
-    // Test accuracy is reported per step, and the gap is dev − test.
-    for (const step of result.steps) {
-      if (step.dev !== null && step.test !== null) expect(step.gap).toBeCloseTo(step.dev - step.test);
-    }
-    const suggestion = toSuggestion(result);
-    expect(suggestion.withheld).toBeUndefined();
-    expect(suggestion.fileText).toBe(result.best.prompt);
-    expect(suggestion.vsHead.test!.delta).toBeGreaterThanOrEqual(0);
-    expect(suggestion.source).toBe('LPO, apo, local mode');
-  });
-
-  it('runs local and global modes for APE, APO and PE2', async () => {
-    for (const method of ['ape', 'apo', 'pe2'] as const) {
-      for (const mode of ['local', 'global'] as const) {
-        const client = await fresh();
-        const result = await run(
-          client,
-          'Guess the answer quickly.\n',
-          { method, mode, maxCalls: 400, steps: 2 },
-          12,
-          12,
-        );
-        expect(result.steps[0]!.step).toBe(0);
-        expect(result.steps.length).toBeGreaterThan(1);
-        expect(result.best.dev!).toBeGreaterThanOrEqual(result.head.dev!);
-        expect(result.budget.calls).toBeLessThanOrEqual(400);
-        if (mode === 'local' && result.improved) {
-          // Local edits never touch text outside the tagged spans: here "the answer" survives.
-          expect(result.best.prompt).toContain(' the answer ');
-        }
+describe('the search with its defaults on 100 dev / 100 test examples', () => {
+  it('runs all 3 steps, races at least 4 new candidates each, and scores test for the head and the final prompt only', async () => {
+    const { sim } = await fresh();
+    const splits = gsmLarge(100, 100);
+    const proxy = await startModelProxy(sim.url, (content) => content);
+    const client = new LlmClient({ baseURL: proxy.url, apiKey: 'x', maxRetries: 0, cacheDir: null });
+    try {
+      const result = await run(client, 'Guess the answer quickly.\n', {}, splits);
+      expect(result.plan.steps.map((s) => s.step)).toEqual([1, 2, 3]);
+      expect(result.steps.map((s) => s.step)).toEqual([0, 1, 2, 3]);
+      for (const step of result.steps.slice(1)) {
+        expect(step.proposed, `step ${step.step}`).toBeGreaterThanOrEqual(4);
+        expect(step.scored, `step ${step.step}`).toBeGreaterThanOrEqual(4);
       }
+      expect(result.splits).toEqual({ search: 50, validation: 50, test: 100 });
+      // Counted where it is paid: at the endpoint.
+      expect(sim.stats().total).toBeLessThanOrEqual(DEFAULT_OPTIONS.maxCalls);
+      expect(sim.stats().total).toBe(result.budget.calls);
+      const used = Object.values(result.budget.byPurpose).reduce((a, b) => a + b, 0);
+      expect(used).toBe(result.budget.calls);
+      // Every request that carried a test question: one per test example for the head, one for the final prompt.
+      const questions = splits.test.map((e) => String(e.fields.question));
+      const testRequests = proxy.requests.filter((r) =>
+        questions.some((q) => r.body.includes(JSON.stringify(q).slice(1, -1))),
+      );
+      expect(testRequests.length).toBe(result.improved ? 200 : 100);
+      expect(result.budget.byPurpose['task-test']).toBe(testRequests.length);
+      expect(result.improved).toBe(true);
+      expect(result.best.validation!).toBeGreaterThan(result.head.validation!);
+      const accepted = result.steps.filter((s) => s.accepted);
+      for (const s of accepted) expect(s.winner!.pValue!).toBeLessThan(0.05 / 3);
+      expect(toSuggestion(result).withheld).toBeUndefined();
+    } finally {
+      await proxy.close();
     }
   });
 
-  it('never exceeds max-calls, even with a tiny budget', async () => {
-    for (const maxCalls of [1, 39, 41, 45, 60, 97]) {
-      for (const mode of ['local', 'global'] as const) {
-        const client = await fresh();
-        const result = await run(client, 'Guess the answer quickly.\n', { method: 'pe2', mode, maxCalls });
-        expect(client.usage().calls).toBeLessThanOrEqual(maxCalls);
-        expect(result.budget.calls).toBeLessThanOrEqual(maxCalls);
-        if (maxCalls < 40) expect(result.withheld).toMatch(/too small to score the head prompt/);
-        else expect(result.budget.exhausted).toBe(true);
-      }
+  it('runs the Pareto pool with the same budget accounting', async () => {
+    const { sim, client } = await fresh();
+    const result = await run(client, 'Guess the answer quickly.\n', { search: 'pareto' });
+    expect(result.search).toBe('pareto');
+    expect(result.steps.length).toBe(4);
+    expect(sim.stats().total).toBe(result.budget.calls);
+    expect(result.budget.calls).toBeLessThanOrEqual(DEFAULT_OPTIONS.maxCalls);
+  });
+});
+
+describe('the search under a budget', () => {
+  it('never exceeds max-calls, counted at the endpoint, even when tiny', async () => {
+    for (const maxCalls of [1, 60, 150, 260, 400]) {
+      const { sim, client } = await fresh();
+      const result = await run(
+        client,
+        'Guess the answer quickly.\n',
+        { method: 'pe2', maxCalls },
+        gsmLarge(60, 40),
+      );
+      expect(sim.stats().total, `max-calls ${maxCalls}`).toBeLessThanOrEqual(maxCalls);
+      expect(result.budget.calls).toBe(sim.stats().total);
+      if (maxCalls < 100) expect(result.withheld).toMatch(/max-calls \d+ (is too small|leaves nothing)/);
+      for (const step of result.steps.slice(1)) expect(step.plannedCalls).toBeGreaterThan(0);
     }
+  });
+
+  it('says when validation is too small to ever accept, before spending anything', async () => {
+    const { sim, client } = await fresh();
+    const result = await run(client, 'Guess the answer quickly.\n', {}, gsmLarge(8, 8));
+    expect(result.withheld).toMatch(/needs at least 6 validation examples/);
+    expect(sim.stats().total).toBe(0);
+  });
+});
+
+describe('what the search keeps', () => {
+  it('withholds the suggestion when nothing beats the head prompt on validation', async () => {
+    const { client } = await fresh();
+    const head =
+      'Let\'s think step by step. End with "The answer is <answer>." Double-check your arithmetic.\n';
+    const result = await run(client, head, { maxCalls: 600 }, gsmLarge(60, 40));
+    expect(result.improved).toBe(false);
+    expect(result.best.prompt).toBe(head);
+    expect(result.withheld).toMatch(/no candidate beat the head prompt on validation/);
+    // Test was scored once, for the head.
+    expect(result.budget.byPurpose['task-test']).toBe(40);
   });
 
   it('falls back to plain text when the endpoint rejects response_format', async () => {
-    const client = await fresh({ rejectResponseFormat: true });
-    const result = await run(client, 'Guess the answer quickly.\n', {
-      method: 'apo',
-      mode: 'local',
-      maxCalls: 300,
-    });
+    const { client } = await fresh({ rejectResponseFormat: true });
+    const result = await run(client, 'Guess the answer quickly.\n', {});
     expect(result.repaired['response-format-unsupported']).toBe(1);
-    expect(result.improved).toBe(true);
-  });
-
-  it('withholds the suggestion when nothing beats the head prompt', async () => {
-    const client = await fresh();
-    const head =
-      'Let\'s think step by step. End with "The answer is <answer>." Double-check your arithmetic.\n';
-    const result = await run(client, head, { method: 'apo', mode: 'local', maxCalls: 200 });
-    expect(result.improved).toBe(false);
-    expect(result.best.prompt).toBe(head);
-    expect(toSuggestion(result).withheld).toMatch(/no candidate beat the head prompt/);
+    expect(result.steps.slice(1).every((s) => s.proposed > 0)).toBe(true);
   });
 
   it('says why a .prompt.yml whose messages all hold placeholders is not optimized', async () => {
-    const client = await fresh();
+    const { client } = await fresh();
     const task = { ...textTask(''), kind: 'prompt-yml' as const, promptPath: 'p.prompt.yml' };
     const result = await optimizePrompt({
       task,
-      splits: gsmSplits(4, 4),
+      splits: gsmLarge(4, 4),
       client,
       taskModel: 't',
       optimizerModel: 'o',
@@ -135,22 +144,22 @@ describe('optimizePrompt on the simulator', () => {
 
 describe('optimizePrompt on an optimizer that adds bidi controls', () => {
   it('discards those proposals, so no suggestion can carry text that reads other than it runs', async () => {
-    const { sim } = await simulated();
-    handles.push(sim);
+    const { sim } = await fresh();
     // Every optimizer answer gets U+202E (right-to-left override) inside its words.
     const proxy = await startModelProxy(sim.url, (content, request) =>
-      request.messages?.some((m) => m.content.includes('### Task:'))
+      (request as { model?: string }).model === 'optimizer-model'
         ? content.replace(/ /g, ' \u202E')
         : content,
     );
     const client = new LlmClient({ baseURL: proxy.url, apiKey: 'x', maxRetries: 0, cacheDir: null });
     try {
       for (const mode of ['local', 'global'] as const) {
-        const result = await run(client, 'Guess the answer, then reply.\n', {
-          method: 'apo',
-          mode,
-          maxCalls: 200,
-        });
+        const result = await run(
+          client,
+          'Guess the answer, then reply.\n',
+          { mode, maxCalls: 400 },
+          gsmLarge(40, 10),
+        );
         expect(result.discarded['bidi controls'], mode).toBeGreaterThan(0);
         expect(result.best.prompt).not.toMatch(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
       }

@@ -85,6 +85,7 @@ describe('enforceLocal', () => {
         { old: 'Guess', new: 'Work out', reason: 'a' },
         { old: 'quickly', new: 'carefully', reason: 'b' },
       ],
+      texts: ['Work out', 'carefully'],
     });
     expect(tally.repairs()).toEqual({ 'proposal-touched-outside-tags': 1 });
   });
@@ -106,20 +107,21 @@ describe('enforceLocal', () => {
 });
 
 describe('parseTagged', () => {
-  it('places tags, drops over-long and placeholder tags, and counts them', () => {
+  it('places tags, trims over-long tags to the word limit, drops placeholder tags, and counts them', () => {
     const tally = new Tally();
     const parent = 'Guess the answer to {{q}} quickly, in one short clear simple word.';
     const reply =
       '<edit>Guess</edit> the answer to <edit>{{q}}</edit> quickly, in <edit>one short clear simple word.</edit>';
     const t = parseTagged(parent, reply, ['guessing hurts', 'x', 'too long'], 3, tally);
     expect(t).toEqual({
-      fixed: ['', ' the answer to {{q}} quickly, in one short clear simple word.'],
-      spans: ['Guess'],
-      reasons: ['guessing hurts'],
+      fixed: ['', ' the answer to {{q}} quickly, in ', ' simple word.'],
+      spans: ['Guess', 'one short clear'],
+      reasons: ['guessing hurts', 'too long'],
     });
-    expect(tally.discarded()).toEqual({ 'tag-on-placeholder': 1, 'tag-too-long': 1 });
+    expect(tally.discarded()).toEqual({ 'tag-on-placeholder': 1 });
+    expect(tally.repairs()).toEqual({ 'tag-trimmed-to-word-limit': 1 });
     expect(renderTagged(t!)).toBe(
-      '<edit>Guess</edit> the answer to {{q}} quickly, in one short clear simple word.',
+      '<edit>Guess</edit> the answer to {{q}} quickly, in <edit>one short clear</edit> simple word.',
     );
   });
 
@@ -135,8 +137,11 @@ describe('parseTagged', () => {
     expect(countWords('请一步一步地思考这个问题。')).toBeGreaterThan(3);
     expect(countWords("Let's think step by step.")).toBe(5);
     const tally = new Tally();
-    expect(parseTagged('请快速猜测答案。', '请<edit>快速猜测答案</edit>。', ['r'], 2, tally)).toBeNull();
-    expect(tally.discarded()['tag-too-long']).toBe(1);
+    const t = parseTagged('请快速猜测答案。', '请<edit>快速猜测答案</edit>。', ['r'], 2, tally);
+    expect(countWords(t!.spans[0]!)).toBe(2);
+    expect(t!.spans[0]!.length).toBeLessThan('快速猜测答案'.length);
+    expect(renderTagged(t!).replace(/<\/?edit>/g, '')).toBe('请快速猜测答案。');
+    expect(tally.repairs()['tag-trimmed-to-word-limit']).toBe(1);
   });
 });
 

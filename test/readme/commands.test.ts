@@ -115,7 +115,7 @@ describe('the README commands', () => {
       const expected = /exits 1/.test(c.comment) ? 1 : 0;
       expect(res.stderr).not.toMatch(/error:/i);
       expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(expected);
-      for (const [, file] of c.text.matchAll(/--(?:json|out)\s+(\S+)/g)) {
+      for (const [, file] of c.text.matchAll(/--(?:json|out|suggestions-out)\s+(\S+)/g)) {
         if (file !== '-') expect(existsSync(path.join(repo.dir, file!)), `${file} written`).toBe(true);
       }
     });

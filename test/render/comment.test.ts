@@ -1,113 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { comparePaired, wilsonInterval } from '../../src/eval/stats.js';
+import { comparePaired } from '../../src/eval/stats.js';
 import { MARKER, renderJobSummary, renderSummary } from '../../src/render/comment.js';
-import type { FlippedExample, PromptReview, ReviewReport, SplitComparison } from '../../src/review/model.js';
-import type { SplitSummary } from '../../src/core/types.js';
-
-const usage = { calls: 120, cacheHits: 40, promptTokens: 12_345, completionTokens: 2_345, failedCalls: 0 };
-
-function summary(correct: number, total: number): SplitSummary {
-  return { total, correct, errors: 0, accuracy: correct / total, interval: wilsonInterval(correct, total) };
-}
-
-/** Base and head verdict lists with the given numbers of right → wrong and wrong → right flips. */
-function split(
-  name: 'dev' | 'test',
-  n: number,
-  bothRight: number,
-  lost: number,
-  gained: number,
-): SplitComparison {
-  const base: boolean[] = [];
-  const head: boolean[] = [];
-  for (let i = 0; i < n; i++) {
-    const b = i < bothRight + lost;
-    base.push(b);
-    head.push(i < bothRight || (i >= bothRight + lost && i < bothRight + lost + gained));
-  }
-  const paired = comparePaired(base, head);
-  return { split: name, base: summary(paired.baseCorrect, n), head: summary(paired.headCorrect, n), paired };
-}
-
-const flip = (line: number, over: Partial<FlippedExample> = {}): FlippedExample => ({
-  split: 'test',
-  line,
-  input: 'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.',
-  target: '72',
-  baseOutput: '72',
-  headOutput: '48',
-  ...over,
-});
-
-function prompt(over: Partial<PromptReview> = {}): PromptReview {
-  return {
-    path: 'prompts/gsm8k.txt',
-    state: 'evaluated',
-    status: 'modified',
-    splits: [split('dev', 40, 25, 2, 5), split('test', 80, 50, 12, 2)],
-    regressed: true,
-    verdict: 'significant regression on test (-12.5 pp, p = 0.0129)',
-    verdictKind: 'regression',
-    flipped: { lost: [flip(12), flip(30)], gained: [flip(7, { baseOutput: '48', headOutput: '72' })] },
-    usage,
-    wallMs: 12_300,
-    ...over,
-  };
-}
-
-function report(prompts: PromptReview[], over: Partial<ReviewReport> = {}): ReviewReport {
-  return {
-    version: 1,
-    kind: 'review',
-    simulated: false,
-    partial: false,
-    baseSha: 'a'.repeat(40),
-    headSha: 'b'.repeat(40),
-    gate: {
-      failOn: 'significant-regression',
-      minDelta: 2,
-      minDetectableDrop: 2,
-      alpha: 0.05,
-      failOnInconclusive: true,
-    },
-    prompts,
-    notes: [],
-    regressed: prompts.some((p) => p.regressed),
-    usage,
-    wallMs: 30_000,
-    ...over,
-  };
-}
-
-/** The markdown outside fenced blocks and code spans (where HTML and mentions are live), line by line. */
-function liveLines(md: string): string[] {
-  const out: string[] = [];
-  let open: number | null = null;
-  for (const line of md.split('\n')) {
-    const run = /^ {0,3}(`{3,})/.exec(line);
-    if (open === null && run) {
-      open = run[1]!.length;
-      continue;
-    }
-    if (open !== null) {
-      if (run && new RegExp(`^ {0,3}\`{${open},}\\s*$`).test(line)) open = null;
-      continue;
-    }
-    out.push(line.replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '<code/>'));
-  }
-  expect(open, 'an unclosed code fence').toBeNull();
-  return out;
-}
-
-/** Fences and <details> must balance; a cut inside either would break the rest of the page. */
-function assertBalanced(md: string): void {
-  let details = 0;
-  for (const line of liveLines(md)) {
-    details += (line.match(/<details>/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
-    expect(details).toBeGreaterThanOrEqual(0);
-  }
-  expect(details).toBe(0);
-}
+import { assertBalanced, flip, liveLines, prompt, report, split, summary } from './fixtures.js';
 
 describe('renderSummary', () => {
   it('lays out marker, verdict, table, flipped examples and cost', () => {
@@ -115,22 +9,30 @@ describe('renderSummary', () => {
     expect(md.split('\n')[0]).toBe(MARKER);
     expect(md).toContain('## LPO review');
     expect(md).toContain('❌ **1 prompt regressed**');
-    expect(md).toContain('### `prompts/gsm8k.txt`');
-    expect(md).toContain('❌ **regression**: significant regression on test');
-    expect(md).toContain('| split | n | base | head | Δ (pp) | p | 95 % CI (pp) | verdict |');
+    expect(md).toContain('<details><summary>❌ prompts/gsm8k.txt — regression</summary>');
+    expect(md).toContain('modified · ❌ **regression**: significant regression on test');
+    expect(md).toContain('| split | n | base → head | Δ pp [95 % CI] | p | reading |');
     // test: 62/80 → 52/80, 12 lost, 2 gained: -12.5 pp, exact McNemar p = 0.0129, and the exact
     // interval of the same test: Clopper–Pearson for 2 of 14 flips gained, [0.0178, 0.4281], as Δ.
-    expect(md).toMatch(
-      /\| test \| 80 \| 77\.5 % \| 65\.0 % \| -12\.5 \| 0\.0129 \| \[-16\.9, -2\.5\] \| significant drop \|/,
-    );
-    expect(md).toMatch(/\| dev \| 40 \| 67\.5 % \| 75\.0 % \| \+7\.5 \| 0\.453 \|/);
+    expect(md).toContain('| test | 80 | 77.5 % → 65.0 % | -12.5 [-16.9, -2.5] | 0.013 | significant drop |');
+    // dev: 40 pairs cannot detect the 2 pp min-detectable-drop, and the note under the table says what they can.
+    expect(md).toContain('| dev | 40 | 67.5 % → 75.0 % | +7.5 [-7.3, +16.2] | 0.45 | ⚠️ inconclusive |');
+    expect(md).toContain('⚠️ dev is inconclusive: n = 40 can only detect drops ≥ 15 pp (6 of 40 examples)');
+    // The top row: test base → head, Δ with its interval, the verdict word; no suggestion.
+    expect(md).toContain('| prompts/gsm8k.txt | 77.5 % → 65.0 % | -12.5 [-16.9, -2.5] | ❌ regression | — |');
     expect(md).toContain('<details><summary>14 examples flipped right → wrong</summary>');
     expect(md).toContain('<details><summary>7 examples flipped wrong → right</summary>');
     expect(md).toContain('_Showing 2 of 14._');
     expect(md).toContain('**test, line 12**');
-    expect(md).toContain('Cost: 120 calls (40 cache hits), 12,345 prompt + 2,345 completion tokens, 12.3 s');
+    expect(md).toContain(
+      'Cost: 120 requests (40 cache hits), 12,345 prompt + 2,345 completion tokens, 12.3 s',
+    );
+    // The run's cost line, at the top: no ceiling was given in this report, so no budget is claimed.
+    expect(md).toContain(
+      'Cost: 120 requests (40 cache hits), 12,345 prompt + 2,345 completion tokens, 30.0 s.',
+    );
     expect(md).toContain('xychart-beta');
-    expect(md).toContain('"gsm8k.txt test head"');
+    expect(md).toContain('title "gsm8k.txt, accuracy %');
     assertBalanced(md);
   });
 
@@ -195,7 +97,12 @@ describe('renderSummary', () => {
         }),
       ]),
     );
-    expect(md).toContain('### `old.txt`\n\ndeleted; not evaluated');
+    expect(md).toContain('<summary>➖ old.txt — deleted</summary>\n\ndeleted; not evaluated\n\n</details>');
+    expect(md).toContain('| old.txt | — | — | ➖ deleted | — |');
+    expect(md).toContain('| new.txt | 77.5 % → 65.0 % | -12.5 [-16.9, -2.5] | 🆕 new | — |');
+    expect(md).toContain(
+      '| prompts/gsm8k.txt | 77.5 % → 65.0 % | -12.5 [-16.9, -2.5] | ✅ improvement | — |',
+    );
     expect(md).toContain('renamed from `prompts/math.txt`');
     expect(md).toContain('added (new prompt');
     expect(md).toContain('re-evaluated because dataset data/gsm8k.jsonl changed');
@@ -203,24 +110,38 @@ describe('renderSummary', () => {
 
   it('adds the suggestion columns, the edit list, or why it was withheld', () => {
     const vs = comparePaired([true, false, false, true], [true, true, true, true]);
+    const headText = 'Solve it.\nAnswer with a number.\n';
     const suggestion = {
-      fileText: 'x',
+      headText,
+      fileText: 'Solve it.\nAnswer with `one` integer.\nShow no units.\n',
       source: 'LPO (apo, local)',
       splits: { test: summary(70, 80) },
       vsHead: { test: vs },
       edits: [
         { old: 'Answer with a number.', new: 'Answer with `one` integer.', reason: 'outputs had units' },
+        { old: '', new: 'Show no units.', reason: '' },
       ],
     };
     const md = renderSummary(report([prompt({ suggestion })]));
-    expect(md).toContain('| verdict | suggested | Δ vs head (pp) |');
-    expect(md).toMatch(/\| 87\.5 % \| \+50\.0 \(p 0\.500\) \|/);
-    expect(md).toContain('- `Answer with a number.` → ``Answer with `one` integer.`` — outputs had units');
+    expect(md).toContain('| reading | suggested (Δ vs head) |');
+    expect(md).toContain('| significant drop | 87.5 % (+50.0) |');
+    expect(md).toContain(
+      '_suggested_: the optimizer’s prompt, scored on the same examples; Δ in pp against head (paired test: test p = 0.50).',
+    );
+    // Where each span sits; an insertion says where it goes instead of "(empty) →".
+    expect(md).toContain(
+      '- line 2: `Answer with a number.` → ``Answer with `one` integer.`` — outputs had units',
+    );
+    expect(md).toContain('- inserted at line 3: `Show no units.`');
+    expect(md).not.toContain('(empty)');
+    // The top row carries the suggestion's test figure against head.
+    expect(md).toMatch(/\| ❌ regression \| 87\.5 % \(\+50\.0\) \|$/m);
     const withheld = renderSummary(
       report([prompt({ suggestion: { ...suggestion, withheld: 'the rewrite loses on test' } })]),
     );
     expect(withheld).toContain('No suggestion posted: the rewrite loses on test.');
-    expect(withheld).not.toContain('| suggested |');
+    expect(withheld).not.toContain('suggested (Δ vs head)');
+    expect(withheld).toMatch(/\| ❌ regression \| withheld \|$/m);
   });
 
   it('escapes hostile paths, verdicts, examples and notes', () => {
@@ -244,8 +165,9 @@ describe('renderSummary', () => {
     expect(md.match(/<!--/g)).toHaveLength(1);
     const live = liveLines(md).join('\n');
     expect(live).not.toMatch(/@octocat/);
-    // Only the renderer's own <details> (one block: one lost example) is live HTML.
-    expect(live.match(/<\/?details>/g)).toEqual(['<details>', '</details>']);
+    // Only the renderer's own <details> (the prompt's section, and in it one lost example) is live HTML.
+    expect(live.match(/<\/?details>/g)).toEqual(['<details>', '<details>', '</details>', '</details>']);
+    expect(md).toContain('<summary>❌ p/`x`|&lt;details&gt;.txt — regression</summary>');
     expect(live).toContain('@\u200Boctocat');
     expect(md).toContain('_(no output: the call failed)_');
     expect(md).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
@@ -254,7 +176,7 @@ describe('renderSummary', () => {
 
   it('formats p below 0.001 and zero deltas', () => {
     const md = renderSummary(report([prompt({ splits: [split('test', 200, 100, 60, 0)] })]));
-    expect(md).toMatch(/\| -30\.0 \| < 0\.001 \|/);
+    expect(md).toMatch(/\| -30\.0 \[-?[\d.]+, -[\d.]+\] \| < 0\.001 \|/);
     const flat = (n: number) =>
       renderSummary(
         report([
@@ -262,8 +184,11 @@ describe('renderSummary', () => {
         ]),
       );
     // 400 pairs can detect a drop of 6 examples (1.5 pp), under the 2 pp min-delta; 10 pairs only 60 pp.
-    expect(flat(400)).toMatch(/\| 0\.0 \| 1\.00 \| \[0\.0, 0\.0\] \| no significant change \|/);
-    expect(flat(10)).toMatch(/\| 0\.0 \| 1\.00 \| \[0\.0, 0\.0\] \| ⚠️ inconclusive: detects ≥ 60 pp \|/);
+    expect(flat(400)).toContain('| 0.0 [0.0, 0.0] | 1.0 | no significant change |');
+    expect(flat(10)).toContain('| 0.0 [0.0, 0.0] | 1.0 | ⚠️ inconclusive |');
+    expect(flat(10)).toContain(
+      '⚠️ test is inconclusive: n = 10 can only detect drops ≥ 60 pp (6 of 10 examples)',
+    );
   });
 
   it('leaves the chart out beyond six prompts', () => {
@@ -296,7 +221,7 @@ describe('renderSummary', () => {
     expect(Buffer.byteLength(job, 'utf8')).toBeLessThanOrEqual(1024 * 1024);
     expect(job).not.toContain(MARKER);
     // A larger limit: every prompt section fits, with counts instead of examples.
-    expect(job.match(/^### /gm)).toHaveLength(200);
+    expect(job.match(/^<details><summary>❌ /gm)).toHaveLength(200);
     const jobTight = renderJobSummary(report(prompts), { maxBytes: 100_000 });
     expect(Buffer.byteLength(jobTight, 'utf8')).toBeLessThanOrEqual(100_000);
     expect(jobTight).toContain("left out to fit the job summary's size limit.");
@@ -309,7 +234,7 @@ describe('renderSummary', () => {
     const full = renderSummary(report([p]));
     const smaller = renderSummary(report([p]), { maxChars: full.length - 1 });
     expect(smaller.length).toBeLessThan(full.length);
-    expect(smaller).not.toContain('<details>');
+    expect(smaller).not.toContain('examples flipped');
     expect(smaller).toContain('Flipped: 14 right → wrong, 7 wrong → right.');
     expect(smaller).toContain('xychart-beta');
     expect(smaller).toContain('| test | 80 |');
@@ -322,7 +247,8 @@ describe('renderSummary', () => {
     const bad = prompt({ path: 'bad.txt' });
     const md = renderSummary(report([...fine, bad]), { maxChars: 8000 });
     expect(md.length).toBeLessThanOrEqual(8000);
-    expect(md).toContain('### `bad.txt`');
+    expect(md).toContain('<details><summary>❌ bad.txt — regression</summary>');
+    expect(md).toContain('| bad.txt | 77.5 % → 65.0 % |');
     expect(md).toMatch(
       /… truncated: \d+ prompt sections left out; see the job summary for the full report\./,
     );

@@ -43,6 +43,8 @@ function report(output: string): ReviewReport {
           target: row.answer,
           baseOutput: output,
           headOutput: `${'Hmm. '.repeat(300)}The answer is 7.`,
+          baseExtracted: answer,
+          headExtracted: '7',
         },
       ],
       gained: [],
@@ -80,6 +82,10 @@ describe('long flipped examples', () => {
     expect(md).toContain(finalLine);
     expect(md).toContain(`The answer is ${answer}.`);
     expect(md).toContain('The answer is 7.');
+    // The answers the scorer compared, beside the example's heading.
+    expect(md).toContain(`answers taken: base \`${answer}\`, head \`7\``);
+    // All of it inside the prompt's folded section, below the top block.
+    expect(md.indexOf(finalLine)).toBeGreaterThan(md.indexOf('<details>'));
     // The start is still there, and the cut is visible.
     expect(md).toContain(row.answer.split('\n')[0]!.slice(0, 60));
     expect(md).toContain('Let me work through it.');

@@ -69,7 +69,7 @@ describe('gate', () => {
     expect(result.kind).toBe('inconclusive');
     expect(result.regressed).toBe(false);
     expect(result.verdict).toMatch(
-      /^inconclusive: n = 3 cannot detect any drop \(losing all 3 gives p = 0\.250\)/,
+      /^inconclusive: n = 3 cannot detect any drop \(losing all 3 gives p = 0\.25\)/,
     );
     expect(result.verdict).toContain(
       `a ${DEFAULT_MIN_DETECTABLE_DROP} pp drop (min-detectable-drop) could go unseen`,
@@ -84,7 +84,7 @@ describe('gate', () => {
     expect(result.verdict).toContain(
       `n = 30 can only detect drops ≥ ${(K / 30) * 100} pp (${K} of 30 examples)`,
     );
-    expect(result.verdict).toContain('observed +0.0 pp, p = 1.00');
+    expect(result.verdict).toContain('observed +0.0 pp, p = 1.0');
   });
 
   it('trusts "no change" only from a split that can detect a min-detectable-drop drop, at the exact boundary', () => {

@@ -5,7 +5,7 @@ import type { PromptReview, ReviewReport, VerdictKind } from '../../src/review/m
 import { failureMessage, inconclusiveWarning, outcomeOf } from '../../src/review/outcome.js';
 
 const usage = { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, failedCalls: 0 };
-const UNSURE = 'inconclusive: n = 3 cannot detect any drop (losing all 3 gives p = 0.250)';
+const UNSURE = 'inconclusive: n = 3 cannot detect any drop (losing all 3 gives p = 0.25)';
 
 function prompt(path: string, verdictKind: VerdictKind, over: Partial<PromptReview> = {}): PromptReview {
   return {

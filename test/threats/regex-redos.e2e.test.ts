@@ -68,7 +68,7 @@ describe.concurrent('patterns from the repository cannot hang the runner', () =>
     expect(echo.regressed).toBe(true);
     const [comment] = summaries(w);
     expect(comment!.body).toContain(ECHO);
-    expect(comment!.body).toMatch(/\| test \| \d+ \| 100\.0 % \| 0\.0 % \| -100\.0 \|/);
+    expect(comment!.body).toMatch(/\| test \| \d+ \| 100\.0 % → 0\.0 % \| -100\.0 \[/);
     expect(w.proxy.requests.some((r) => r.body.includes('shout'))).toBe(true);
   }, 150_000);
 

@@ -1,6 +1,8 @@
 // `npm run repro`: the PE2 paper's protocol (100 dev examples, the test set as configured, initial
-// prompt "Let's think step by step.") for every method × mode, against an endpoint or, without
-// --base-url, the offline simulator (figures labelled SIMULATED). Not part of the bundle.
+// prompt "Let's think step by step.") for every method × mode, each with the beam and the Pareto
+// search side by side, against an endpoint or, without --base-url, the offline simulator (figures
+// labelled SIMULATED). Test is scored once for the initial prompt here and by each search for its
+// final prompt only. Not part of the bundle.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePositiveInt } from '../../config/settings.js';
@@ -15,6 +17,8 @@ import {
   type OptimizeMode,
   type OptimizeOptions,
   optimizePrompt,
+  type FileOptimizeResult,
+  type SearchStrategy,
 } from '../../optimize/index.js';
 import { SIMULATED_MODEL, startSimulator } from '../simulator/simulator.js';
 import {
@@ -26,7 +30,7 @@ import {
   type Splits,
   scorerFor,
 } from './repro-datasets.js';
-import { HEADER, initialRow, printTable, type Row, resultRow } from './repro-table.js';
+import { header, initialRow, printTable, type Row, resultRow } from './repro-table.js';
 
 const INITIAL_PROMPT = "Let's think step by step.";
 /** The simulator stands in for CI, where a small test set keeps the run to seconds. */
@@ -35,11 +39,13 @@ const DEFAULT_MAX_CALLS = 3_000;
 const DEFAULT_CONCURRENCY = 8;
 const METHODS: OptimizeMethod[] = ['ape', 'apo', 'pe2'];
 const MODES: OptimizeMode[] = ['local', 'global'];
+const SEARCHES: SearchStrategy[] = ['beam', 'pareto'];
 
 const FLAG_OPTIONS = {
   dataset: { type: 'string', default: 'gsm8k' },
   method: { type: 'string' },
   mode: { type: 'string' },
+  search: { type: 'string' },
   n: { type: 'string' },
   'base-url': { type: 'string' },
   'api-key': { type: 'string' },
@@ -67,15 +73,26 @@ function readFlags(argv: string[]): Flags {
   }
 }
 
-/** --method and --mode, each one value or, when absent, all of them. */
-function chosenConfigurations(flags: Flags): { methods: OptimizeMethod[]; modes: OptimizeMode[] } {
-  const methods = (flags.method ? [flags.method] : METHODS) as OptimizeMethod[];
-  const modes = (flags.mode ? [flags.mode] : MODES) as OptimizeMode[];
-  for (const m of methods)
-    if (!METHODS.includes(m)) throw new ConfigError(`--method: expected ape, apo or pe2, got "${m}"`);
-  for (const m of modes)
-    if (!MODES.includes(m)) throw new ConfigError(`--mode: expected local or global, got "${m}"`);
-  return { methods, modes };
+interface Configurations {
+  methods: OptimizeMethod[];
+  modes: OptimizeMode[];
+  searches: SearchStrategy[];
+}
+
+/** One value of --method, --mode or --search, or all of them when it is absent. */
+function chosen<T extends string>(raw: string | undefined, all: T[], flag: string): T[] {
+  if (raw === undefined) return all;
+  if (!(all as string[]).includes(raw))
+    throw new ConfigError(`${flag}: expected ${all.join(', ')}, got "${raw}"`);
+  return [raw as T];
+}
+
+function chosenConfigurations(flags: Flags): Configurations {
+  return {
+    methods: chosen(flags.method, METHODS, '--method'),
+    modes: chosen(flags.mode, MODES, '--mode'),
+    searches: chosen(flags.search, SEARCHES, '--search'),
+  };
 }
 
 /** The initial prompt as a text task on one user message, `Q: <input>\nA: <prompt>`. */
@@ -114,38 +131,56 @@ function sharedArgs(flags: Flags, simUrl: string | null, task: EvalTask, splits:
 /** The default options with this configuration and the budget and step flags (read when first used). */
 function searchOptions(
   flags: Flags,
-  method: OptimizeMethod,
-  mode: OptimizeMode,
+  configuration: Pick<OptimizeOptions, 'method' | 'mode' | 'search'>,
   seed: number,
 ): OptimizeOptions {
   return {
     ...DEFAULT_OPTIONS,
-    method,
-    mode,
+    ...configuration,
     seed,
     maxCalls: flags['max-calls'] ? parsePositiveInt(flags['max-calls'], '--max-calls') : DEFAULT_MAX_CALLS,
     ...(flags.steps ? { steps: parsePositiveInt(flags.steps, '--steps') } : {}),
   };
 }
 
-/** Scores the initial prompt, then searches with each method × mode; a row for each, best prompts on stderr. */
+/**
+ * Scores the initial prompt, then searches with each method × mode × search; a row per method × mode
+ * with the searches side by side, the best prompts and where the calls went on stderr.
+ */
 async function compareMethods(
   shared: SharedArgs,
-  configurations: { methods: OptimizeMethod[]; modes: OptimizeMode[] },
-  optionsFor: (method: OptimizeMethod, mode: OptimizeMode) => OptimizeOptions,
+  { methods, modes, searches }: Configurations,
+  optionsFor: (c: Pick<OptimizeOptions, 'method' | 'mode' | 'search'>) => OptimizeOptions,
 ): Promise<Row[]> {
   const { task, splits, client, taskModel: model } = shared;
   // The initial prompt is scored once and shared, so each configuration's calls are its search alone.
   const headRun = await evaluate(task, splits, { client, model });
-  const rows = [HEADER, initialRow(headRun, client.usage().calls)];
-  for (const method of configurations.methods) {
-    for (const mode of configurations.modes) {
-      const result = await optimizePrompt({ ...shared, options: optionsFor(method, mode), headRun });
-      rows.push(resultRow(method, mode, result));
-      process.stderr.write(`${method}/${mode}: ${JSON.stringify(result.best.prompt)}\n`);
+  const headCalls = client.usage().calls;
+  const rows: Row[] = [];
+  let first: FileOptimizeResult | undefined;
+  for (const method of methods) {
+    for (const mode of modes) {
+      const results = new Map<SearchStrategy, FileOptimizeResult>();
+      for (const search of searches) {
+        const result = await optimizePrompt({
+          ...shared,
+          options: optionsFor({ method, mode, search }),
+          headRun,
+        });
+        first ??= result;
+        results.set(search, result);
+        const spent = Object.entries(result.budget.byPurpose)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ');
+        process.stderr.write(
+          `${method}/${mode}/${search}: ${JSON.stringify(result.best.prompt)} (${spent})\n`,
+        );
+      }
+      rows.push(resultRow(method, mode, searches, results));
     }
   }
-  return rows;
+  if (!first) throw new Error('repro: no configuration ran');
+  return [header(searches), initialRow(first.head, searches, headCalls), ...rows];
 }
 
 export async function repro(argv: string[]): Promise<number> {
@@ -161,9 +196,7 @@ export async function repro(argv: string[]): Promise<number> {
     const task = initialTask(flags.dataset, spec, splits, seed);
     const shared = sharedArgs(flags, sim?.url ?? null, task, splits);
     process.stderr.write(`${flags.dataset}: ${splits.dev.length} dev, ${splits.test.length} test examples\n`);
-    const rows = await compareMethods(shared, configurations, (method, mode) =>
-      searchOptions(flags, method, mode, seed),
-    );
+    const rows = await compareMethods(shared, configurations, (c) => searchOptions(flags, c, seed));
     const title = `${flags.dataset} (PE2 protocol, initial prompt "${INITIAL_PROMPT}")`;
     printTable(title, rows, shared.client.simulated());
     return 0;

@@ -1,62 +1,32 @@
 /**
- * The simulated model's behaviour as pure functions (no I/O, no clock), so the same seed gives the same
- * answers in tests, the demo, the benchmark and CI.
+ * The simulated TASK model's behaviour as pure functions (no I/O, no clock), so the same seed gives the
+ * same answers in tests, the demo, the benchmark and CI. Its rules (patterns, deltas, symptoms) are in
+ * sim-scenario.ts.
  *
  * Accuracy: `quality(prompt) = clamp(base + Σ delta of the rules whose pattern occurs in the prompt, 0.02, 0.98)`,
  * where the prompt is the request text with the matched dataset input removed (so a question that happens
- * to say "guess" does not penalise itself). A pattern is a case-insensitive substring; `a|b` means either.
- * An example is answered correctly iff `hashUnit(seed, model, input) < quality`: the draw does not depend on
- * the prompt, so a better prompt is right on a superset of the examples a worse one gets right, as in
- * real paired evaluations.
+ * to say "guess" does not penalise itself). An example is answered correctly iff the prompt quotes
+ * the first `fragmentWords` (default 6) words of its input, or `hashUnit(seed, model, input) < quality`.
+ * The draw does not depend on the prompt, so a better prompt is right on a superset of the examples a
+ * worse one gets right, as in real paired evaluations. Rules can hurt (negative deltas, such as the
+ * brevity a careless rewrite adds). The quoting rule helps only the examples quoted: the simulated
+ * optimizer quotes failures it was shown, which are search examples, so such a prompt gains on search
+ * and not on validation or test (overfitting, as a real prompt full of example-specific hints does).
  *
- * DEFAULT_SCENARIO:
- * | pattern                         | delta | rewrite replacement / addition               |
- * |---------------------------------|-------|----------------------------------------------|
- * | (base)                          | 0.40  |                                              |
- * | `step by step`                  | +0.25 | appends "Let's think step by step."          |
- * | `final answer` / `the answer is`| +0.10 | appends 'End with "The answer is <answer>."' |
- * | `check`                         | +0.10 | appends "Double-check your arithmetic."      |
- * | `guess`                         | −0.25 | replaced by "work it out step by step"       |
- * | `quickly`                       | −0.15 | replaced by "carefully"                      |
- * | `one word`                      | −0.10 | replaced by "a short sentence and then the final answer" |
- *
- * Output: a fixed-shape reasoning sentence, then `The answer is <final>.`; <final> is the target's text after
- * its last `####` (GSM8K), else the whole target, trimmed. Wrong answers are plausible: number + k (k in 1..9),
- * another option letter, the opposite of True/Yes/valid, else "unknown". A request with no known input gets
+ * Output: a reasoning sentence, then `The answer is <final>.`; <final> is the target's text after its
+ * last `####` (GSM8K), else the whole target, trimmed. A wrong answer's sentence is the symptom of the
+ * rule that explains it: with draw u, the first fix of fixesFor (worst negative present first, then the
+ * best positive absent) whose delta, added to the raw quality in turn, would lift it above u; a wrong
+ * answer no single fix explains reads like a right one (a slip). So the failures show which rule is at
+ * fault, and only the failures do. Wrong answers are plausible: number + k (k in 1..9), another option
+ * letter, the opposite of True/Yes/valid, else "unknown". A request with no known input gets
  * `I don't know.`, which every scorer counts as wrong.
- *
- * Rewrite (see rewritePrompt): replace the worst negative pattern present by its replacement; if none is
- * present, append the addition of the best positive rule that is absent to the prompt's first non-empty line.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_SCENARIO, fixesFor, quotesInput, rawQuality, type Scenario } from './sim-scenario.js';
 import { jsonFromSchema } from './sim-schema.js';
 
-export interface Scenario {
-  base: number;
-  rules: { pattern: string; delta: number }[];
-  /** Rule pattern → text. Negative rules: what replaces the pattern. Positive rules: the sentence to add. */
-  replacements: Record<string, string>;
-}
-
-export const DEFAULT_SCENARIO: Scenario = {
-  base: 0.4,
-  rules: [
-    { pattern: 'step by step', delta: 0.25 },
-    { pattern: 'final answer|the answer is', delta: 0.1 },
-    { pattern: 'check', delta: 0.1 },
-    { pattern: 'guess', delta: -0.25 },
-    { pattern: 'quickly', delta: -0.15 },
-    { pattern: 'one word', delta: -0.1 },
-  ],
-  replacements: {
-    'step by step': "Let's think step by step.",
-    'final answer|the answer is': 'End with "The answer is <answer>."',
-    check: 'Double-check your arithmetic.',
-    guess: 'work it out step by step',
-    quickly: 'carefully',
-    'one word': 'a short sentence and then the final answer',
-  },
-};
+export { DEFAULT_SCENARIO, type Scenario };
 
 const MIN_QUALITY = 0.02;
 const MAX_QUALITY = 0.98;
@@ -88,22 +58,18 @@ export function hashUnit(...parts: (string | number)[]): number {
   return digest.readUIntBE(0, 6) / 2 ** 48;
 }
 
-export function alternatives(pattern: string): string[] {
-  return pattern
-    .toLowerCase()
-    .split('|')
-    .filter((alt) => alt.length > 0);
-}
-
-export function occurs(pattern: string, lowerText: string): boolean {
-  return alternatives(pattern).some((alt) => lowerText.includes(alt));
-}
-
 export function quality(scenario: Scenario, promptText: string): number {
-  const lower = promptText.toLowerCase();
-  let q = scenario.base;
-  for (const rule of scenario.rules) if (occurs(rule.pattern, lower)) q += rule.delta;
-  return Math.min(MAX_QUALITY, Math.max(MIN_QUALITY, q));
+  return Math.min(MAX_QUALITY, Math.max(MIN_QUALITY, rawQuality(scenario, promptText)));
+}
+
+/** The rule whose fix would have made an answer with draw `u` right (see the header), or null. */
+export function causeOf(scenario: Scenario, prompt: string, u: number) {
+  let q = rawQuality(scenario, prompt);
+  for (const rule of fixesFor(scenario, prompt)) {
+    q += Math.abs(rule.delta);
+    if (u < Math.min(MAX_QUALITY, Math.max(MIN_QUALITY, q))) return rule;
+  }
+  return null;
 }
 
 /** The answer a target asks for: the text after the last `####` (GSM8K style), else the whole target. */
@@ -162,11 +128,17 @@ export interface SimulateArgs {
 function decide({ seed, model, scenario, requestText, key }: SimulateArgs): Decision {
   if (!key) return { correct: false, final: null, reasoning: '' };
   const prompt = key.input.length > 0 ? requestText.split(key.input).join(' ') : requestText;
-  const correct = hashUnit(seed, model, key.input) < quality(scenario, prompt);
+  const u = hashUnit(seed, model, key.input);
+  // Only when the input was found and cut out: otherwise the request still holds the input itself
+  // (a key matched loosely, e.g. after the client normalised its bytes), which would quote it.
+  const cut = key.input.length > 0 && requestText.includes(key.input);
+  const quoted = cut && quotesInput(prompt, key.input, scenario.fragmentWords ?? 0);
+  const correct = quoted || u < quality(scenario, prompt);
   const right = finalAnswer(key.target);
   const final = correct ? right : wrongAnswer(right, hashUnit(seed, model, key.input, 'wrong'), key.input);
   const pick = Math.floor(hashUnit(seed, model, key.input, 'reasoning') * REASONING.length);
-  return { correct, final, reasoning: REASONING[pick]! };
+  const symptom = correct ? undefined : causeOf(scenario, prompt, u)?.symptom;
+  return { correct, final, reasoning: symptom ?? REASONING[pick]! };
 }
 
 export function simulateAnswer(args: SimulateArgs): { text: string; correct: boolean } {
@@ -187,42 +159,4 @@ export function simulateJson(args: SimulateArgs, schema: unknown): { text: strin
       ? { answer: shown }
       : jsonFromSchema(schema, { final: shown, reasoning: reasoning || shown, numeric });
   return { text: JSON.stringify(value), correct };
-}
-
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Improves a prompt by one deterministic step of the scenario (see the file header). */
-export function rewritePrompt(scenario: Scenario, prompt: string): string {
-  const lower = prompt.toLowerCase();
-  // Stable sort: among equally bad rules, the first listed wins.
-  const worst = scenario.rules
-    .filter((rule) => rule.delta < 0 && occurs(rule.pattern, lower))
-    .sort((a, b) => a.delta - b.delta)[0];
-  if (worst) {
-    const replacement = scenario.replacements[worst.pattern] ?? '';
-    let out = prompt;
-    for (const alt of alternatives(worst.pattern)) {
-      // Take the whole word ("Guessing" → replacement), keeping a leading capital.
-      const edge = (side: string) => (/\w/.test(side) ? '\\w*' : '');
-      const re = new RegExp(`${edge(alt[0]!)}${escapeRegExp(alt)}${edge(alt.at(-1)!)}`, 'gi');
-      out = out.replace(re, (match) =>
-        /^[A-Z]/.test(match) && replacement
-          ? replacement[0]!.toUpperCase() + replacement.slice(1)
-          : replacement,
-      );
-    }
-    return out;
-  }
-  const addition = scenario.rules
-    .filter((rule) => rule.delta > 0 && !occurs(rule.pattern, lower) && scenario.replacements[rule.pattern])
-    .sort((a, b) => b.delta - a.delta)[0];
-  if (!addition) return prompt;
-  const sentence = scenario.replacements[addition.pattern]!;
-  const lines = prompt.split('\n');
-  const first = lines.findIndex((line) => line.trim().length > 0);
-  if (first < 0) return sentence;
-  lines[first] = `${lines[first]!.trimEnd()} ${sentence}`;
-  return lines.join('\n');
 }

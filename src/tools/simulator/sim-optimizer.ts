@@ -1,126 +1,168 @@
 /**
- * The simulated OPTIMIZER model: answers the meta-prompts of src/optimize (prompts/*.md) from the
- * scenario's rules, deterministically for a seed. Pure functions; simulator.ts routes requests here.
+ * The simulated OPTIMIZER model: answers src/optimize's requests (prompts/*.md plus the format note
+ * the code appends) from what each request holds, as sim-optimizer-read.ts reads it. Pure functions.
  *
- * Protocol shared with the real meta-prompts: the LAST user message starts with `### Task: <name>` and
- * holds the prompt being worked on between a line `<prompt>` and a line `</prompt>`. The reply is JSON
- * when a json_schema response_format is sent, else the plain-text format each meta-prompt asks for:
- * | task             | JSON                        | plain text                                        |
- * |------------------|-----------------------------|---------------------------------------------------|
- * | lpo-identify     | {prompt, reasons[]}         | <prompt>…tagged…</prompt> then "1. reason" lines  |
- * | lpo-propose      | {prompts[]}                 | one <prompt>…</prompt> block per proposal         |
- * | lpo-global       | {prompts[]}                 | one <prompt>…</prompt> block per proposal         |
- * | ape-resample     | {prompts[]}                 | one <prompt>…</prompt> block per proposal         |
- * | apo-gradient     | {reasons[]}                 | "1. reason" lines                                 |
- * | pe2-reflect      | {analysis, reasons[]}       | "Analysis: …" then "1. reason" lines              |
+ * It knows which rule is at fault only from the failures' symptoms (sim-scenario.ts), never from the
+ * scenario table, and each piece of a request changes what it writes:
+ * | asked (format)        | reply                                                                        |
+ * |-----------------------|------------------------------------------------------------------------------|
+ * | reasons (gradient)    | the analysis of each rule the failures show (most shown first, up to 3); no  |
+ * |                       | failures: generic reasons naming no rule; no prompt: no reply                |
+ * | reflection (PE2)      | per-example reasoning and reasons as above, but only with the template:      |
+ * |                       | without it, reasons asking to cover cases like "<quoted input>"; without a   |
+ * |                       | history, also "could go" for a sentence holding a helpful rule no failure    |
+ * |                       | explains (it cannot tell what earlier steps added on purpose)                |
+ * | tagged (identify)     | with failures or an analysis: the words of each rule both named and shown    |
+ * |                       | (the culprit, or the last word of the first line for a missing instruction), |
+ * |                       | only with the template; else the last word of the first line, reason naming  |
+ * |                       | no rule. Asked for variations: words of any rule present. Each tag within    |
+ * |                       | "at most N words"; with no N, the whole line                                 |
+ * | edits / prompts       | see sim-optimizer-edit.ts; as many versions as "Write N" says, else 10       |
+ * JSON when a json_schema response_format is sent, else the text format the note asks for.
  *
- * Identify tags the worst negative-rule word (and the second worst, if any); with none, the last word of
- * the first line, where an addition can go. Propose replaces a tagged negative by its scenario replacement
- * (variants: delete it, or replace and add), and extends an untagged-rule word with the i-th best absent
- * positive addition. The model is imperfect in a controlled way, from hashUnit(seed, task, prompt, i):
- * about 1 in 8 identify replies tag a whole over-long line, 1 in 12 touch text outside the tags, 1 in 20
- * are garbage; 3 in 20 proposals also edit outside their tags, 1 in 10 drop the tags, 1 in 20 are empty;
- * 1 in 12 JSON-mode replies ignore the schema and answer in plain text.
+ * Variety: every draw is hashUnit(simulator seed, request seed, temperature, format, prompt, …); at
+ * temperature 0 the request seed is ignored. Same seed, temperature and text: same reply.
+ * Controlled imperfections (of a real model, for the parsers and enforcement to meet):
+ * - 1 in 12 JSON replies ignore the schema and answer in the text format;
+ * - identify: 1 in 8 tag the whole first line (over the limit when it is long), 1 in 12 add text outside
+ *   the tags ("Please: "), 1 in 20 tag nothing;
+ * - a gradient at temperature > 0 adds, 1 in 5, a reason no shown failure supports;
+ * - span versions: 1 in 20 empty, 1 in 20 a whole tagged copy of the prompt, 1 in 20 in quotes;
+ * - whole prompts: 1 in 10 wrapped in `<prompt>` inside JSON, or all in code fences in text;
+ * - a request showing no prompt gets "I could not find the prompt to work on." in words, JSON asked or not.
  */
-import { alternatives, escapeRegExp, hashUnit, occurs, rewritePrompt, type Scenario } from './sim-model.js';
+import {
+  confirmed,
+  type Draw,
+  improving,
+  ranked,
+  spanVersions,
+  wholeVersions,
+} from './sim-optimizer-edit.js';
+import {
+  DROP_REASON,
+  DROP_TAG_REASON,
+  type OptimizerView,
+  readRequest,
+  requestedJob,
+} from './sim-optimizer-read.js';
+import { fragmentOf, sentenceWith } from './sim-optimizer-text.js';
+import { hashUnit } from './sim-model.js';
+import type { SimRequest } from './sim-request.js';
+import { fixesFor, occurs, type Scenario, wordAt } from './sim-scenario.js';
 
-export const OPTIMIZER_TASKS = [
-  'lpo-identify',
-  'lpo-propose',
-  'lpo-global',
-  'ape-resample',
-  'apo-gradient',
-  'pe2-reflect',
-] as const;
-export type OptimizerTask = (typeof OPTIMIZER_TASKS)[number];
+const GENERIC = [
+  'The prompt could describe the task more precisely.',
+  'The prompt could say more about what a good output looks like.',
+];
+const SLIPS = 'The failures look like slips; nothing in the prompt explains them.';
+const UNREADABLE = 'I could not find the prompt to work on.';
+const GENERIC_TAG = 'a clearer instruction could go right after this word';
+const WORDING_TAG = 'this wording sets how the model approaches the task';
 
-const HINTS: Record<string, string> = {
-  'step by step': 'does not ask the model to reason step by step before answering',
-  'final answer|the answer is': 'does not say how to state the final answer',
-  check: 'does not ask the model to check its work',
-};
-const DEFAULT_COUNT = 4;
-const MAX_COUNT = 8;
+type Value = Record<string, unknown>;
 
-export interface OptimizerRequest {
-  task: OptimizerTask;
-  text: string;
-  json: boolean;
-}
-
-/** The optimizer task named by the first line of the last user message, or null. */
-export function optimizerTask(lastUser: string): OptimizerTask | null {
-  const first = lastUser.split(/\r?\n/, 1)[0]?.trim() ?? '';
-  const match = /^### Task: ([\w-]+)$/.exec(first);
-  const name = match?.[1] as OptimizerTask | undefined;
-  return name && OPTIMIZER_TASKS.includes(name) ? name : null;
-}
-
-/** The first `<prompt>` … `</prompt>` block (lines of their own), or null. */
-export function promptBlock(text: string): string | null {
-  const lines = text.split(/\r?\n/);
-  const open = lines.findIndex((line) => line.trim() === '<prompt>');
-  if (open < 0) return null;
-  const close = lines.findIndex((line, i) => i > open && line.trim() === '</prompt>');
-  return close < 0 ? null : lines.slice(open + 1, close).join('\n');
-}
-
-function numberAfter(text: string, re: RegExp, fallback: number): number {
-  const n = Number(re.exec(text)?.[1]);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-function negativesIn(scenario: Scenario, prompt: string) {
-  const lower = prompt.toLowerCase();
-  return scenario.rules
-    .filter((rule) => rule.delta < 0 && occurs(rule.pattern, lower))
-    .sort((a, b) => a.delta - b.delta);
-}
-
-function absentPositives(scenario: Scenario, prompt: string) {
-  const lower = prompt.toLowerCase();
-  return scenario.rules
-    .filter((r) => r.delta > 0 && !occurs(r.pattern, lower) && scenario.replacements[r.pattern])
-    .sort((a, b) => b.delta - a.delta);
-}
-
-/** The whole word around the first occurrence of a rule pattern: [start, end), or null. */
-function wordAt(prompt: string, pattern: string): [number, number] | null {
-  for (const alt of alternatives(pattern)) {
-    const edge = (side: string) => (/\w/.test(side) ? '\\w*' : '');
-    const re = new RegExp(`${edge(alt[0]!)}${escapeRegExp(alt)}${edge(alt.at(-1)!)}`, 'i');
-    const m = re.exec(prompt);
-    if (m) return [m.index, m.index + m[0].length];
+function gradient(scenario: Scenario, view: OptimizerView, draw: Draw): string[] {
+  if (view.failures.length === 0) return GENERIC;
+  const found = ranked(view)
+    .slice(0, 3)
+    .map((r) => r.analysis!);
+  if (found.length === 0) return [SLIPS];
+  if (view.temperature > 0 && draw('spurious') < 0.2) {
+    const other = fixesFor(scenario, view.prompt!).find((r) => !view.evidence.has(r) && r.analysis);
+    if (other) found.push(other.analysis!);
   }
-  return null;
+  return found;
 }
 
-function identify(scenario: Scenario, prompt: string, maxWords: number, unit: number) {
+function reflection(scenario: Scenario, view: OptimizerView): Value {
+  if (view.failures.length === 0)
+    return {
+      analysis: 'No failing examples were shown, so I can judge the prompt only by itself.',
+      reasons: GENERIC,
+    };
+  const lines = view.failures.map((f, i) => {
+    if (!view.template)
+      return `Example ${i + 1}: the output is wrong. Without the request template I cannot tell which part of the request is the prompt, so I read this example as part of the task.`;
+    const why = f.symptoms[0]?.analysis;
+    return `Example ${i + 1}: the output is wrong and follows the prompt. ${why ?? 'Nothing in the prompt explains it: a slip.'}`;
+  });
+  let reasons: string[];
+  if (!view.template) {
+    const fragments = view.failures.map(fragmentOf).filter((f) => f !== null);
+    reasons = fragments.slice(0, 2).map((f) => `The prompt should cover cases like "${f}" explicitly.`);
+  } else
+    reasons = ranked(view)
+      .slice(0, 3)
+      .map((r) => r.analysis!);
+  if (view.history === null) {
+    const lower = view.prompt!.toLowerCase();
+    const kept = scenario.rules.find((r) => r.delta > 0 && occurs(r.pattern, lower) && !view.evidence.has(r));
+    const sentence = kept && sentenceWith(view.prompt!, kept);
+    if (sentence) reasons.push(DROP_REASON(sentence));
+  }
+  return { analysis: lines.join('\n'), reasons: reasons.length > 0 ? reasons : [SLIPS] };
+}
+
+/** [start, end) of the last word of the first non-empty line that is not a placeholder. */
+function insertionPoint(prompt: string): [number, number] | null {
+  const line = /^[^\n]*[\p{L}\p{N}][^\n]*/mu.exec(prompt);
+  const last = line ? [...line[0].matchAll(/\S+/g)].filter((w) => !/\{\{|\}\}/.test(w[0])).at(-1) : undefined;
+  return line && last ? [line.index + last.index, line.index + last.index + last[0].length] : null;
+}
+
+/** The line around [start, end): what a model not told the word limit tags. */
+function lineAround(prompt: string, [start, end]: [number, number]): [number, number] {
+  const s = prompt.lastIndexOf('\n', start - 1) + 1;
+  const e = prompt.indexOf('\n', end);
+  return [s, e < 0 ? prompt.length : e];
+}
+
+function tagSpans(scenario: Scenario, view: OptimizerView, draw: Draw) {
+  const prompt = view.prompt!;
   const spans: { at: [number, number]; reason: string }[] = [];
-  for (const rule of negativesIn(scenario, prompt).slice(0, 2)) {
-    const at = wordAt(prompt, rule.pattern);
-    if (at && !spans.some((s) => s.at[0] < at[1] && at[0] < s.at[1])) {
-      spans.push({
-        at,
-        reason: `"${prompt.slice(...at)}" pushes the model to answer without working it out`,
-      });
+  const add = (at: [number, number] | null, reason: string) => {
+    if (at && !spans.some((s) => s.at[0] < at[1] && at[0] < s.at[1])) spans.push({ at, reason });
+  };
+  if (improving(view)) {
+    for (const sentence of view.drops) {
+      const at = prompt.indexOf(sentence);
+      const words = sentence.split(/\s+/).length;
+      // Within the word limit, the sentence; else the words of the rule in it.
+      const rule = scenario.rules.find((r) => occurs(r.pattern, sentence.toLowerCase()));
+      const inner = rule && (view.maxWords ?? words) < words ? wordAt(sentence, rule.pattern) : null;
+      if (at >= 0) add(inner ? [at + inner[0], at + inner[1]] : [at, at + sentence.length], DROP_TAG_REASON);
+    }
+    const targets = view.template ? confirmed(view) : [];
+    if (view.temperature > 0 && targets.length > 1 && draw('order') < 0.35) targets.reverse();
+    const take = view.temperature > 0 && draw('how many') < 0.5 ? 1 : 2;
+    // The culprits first: a missing instruction that belongs where a culprit is shares its tag.
+    const chosen = targets.slice(0, take).sort((a, b) => a.delta - b.delta);
+    for (const rule of chosen) {
+      const at = rule.delta < 0 ? wordAt(prompt, rule.pattern) : insertionPoint(prompt);
+      const shared = at && spans.find((s) => s.at[0] < at[1] && at[0] < s.at[1]);
+      if (shared) shared.reason += `; ${rule.tagReason}`;
+      else add(at, rule.tagReason!);
+    }
+  } else {
+    const lower = prompt.toLowerCase();
+    for (const rule of scenario.rules.filter((r) => occurs(r.pattern, lower)).slice(0, 2)) {
+      add(wordAt(prompt, rule.pattern), WORDING_TAG);
     }
   }
-  if (spans.length === 0) {
-    const line = /^[^\n]*[A-Za-z][^\n]*/m.exec(prompt);
-    const last = line ? [...line[0].matchAll(/\S*[A-Za-z]\S*/g)].at(-1) : undefined;
-    if (line && last && !last[0].includes('{{')) {
-      const start = line.index + last.index;
-      const hint = absentPositives(scenario, prompt)[0];
-      spans.push({
-        at: [start, start + last[0].length],
-        reason: `the prompt ${hint ? (HINTS[hint.pattern] ?? 'is missing an instruction') : 'could be clearer'}; extend it here`,
-      });
-    }
-    // Controlled imperfection: also tag the whole first line, which may exceed the word limit.
-    if (line && unit < 0.125 && line[0].split(/\s+/).length > maxWords && spans.length > 0) {
-      spans[0] = { at: [line.index, line.index + line[0].length], reason: 'the whole instruction is vague' };
-    }
+  if (spans.length === 0) add(insertionPoint(prompt), GENERIC_TAG);
+  if (view.maxWords !== null) return spans;
+  // Not told how many words a tag may hold: the whole instruction line.
+  const lines = spans.map((s) => ({ ...s, at: lineAround(prompt, s.at) }));
+  return lines.filter((s, i) => lines.findIndex((t) => t.at[0] === s.at[0]) === i);
+}
+
+function tagging(scenario: Scenario, view: OptimizerView, draw: Draw): Value {
+  const prompt = view.prompt!;
+  let spans = tagSpans(scenario, view, draw);
+  const line = /^[^\n]*\S[^\n]*/m.exec(prompt);
+  if (line && draw('whole line') < 0.125 && line[0].split(/\s+/).length > (view.maxWords ?? 5)) {
+    spans = [{ at: [line.index, line.index + line[0].length], reason: 'the whole instruction is vague' }];
   }
   spans.sort((a, b) => a.at[0] - b.at[0]);
   let tagged = '';
@@ -130,126 +172,90 @@ function identify(scenario: Scenario, prompt: string, maxWords: number, unit: nu
     cursor = at[1];
   }
   tagged += prompt.slice(cursor);
-  if (unit >= 0.125 && unit < 0.21) tagged = `Please: ${tagged}`;
+  const u = draw('identify imperfection');
+  if (u >= 0.125 && u < 0.21) tagged = `Please: ${tagged}`;
   return { prompt: tagged, reasons: spans.map((s) => s.reason) };
 }
 
-function replaceSpan(scenario: Scenario, span: string, whole: string, variant: number): string {
-  const worst = negativesIn(scenario, span)[0];
-  if (worst) {
-    const replacement = scenario.replacements[worst.pattern] ?? '';
-    const at = wordAt(span, worst.pattern)!;
-    const capital = /^[A-Z]/.test(span.slice(at[0]));
-    const fixed = capital && replacement ? replacement[0]!.toUpperCase() + replacement.slice(1) : replacement;
-    const kind = variant % 3;
-    const middle = kind === 1 ? '' : fixed;
-    const out = `${span.slice(0, at[0])}${middle}${span.slice(at[1])}`.replace(/\s{2,}/g, ' ');
-    const extra = kind === 2 ? absentPositives(scenario, `${whole} ${middle}`)[0] : undefined;
-    return extra ? `${out}${/[.!?]$/.test(out) ? '' : '.'} ${scenario.replacements[extra.pattern]}` : out;
-  }
-  const absent = absentPositives(scenario, whole);
-  const addition = absent[variant % Math.max(1, absent.length)];
-  return addition ? `${span} ${scenario.replacements[addition.pattern]}` : span;
-}
-
-function propose(scenario: Scenario, tagged: string, count: number, seed: number): string[] {
-  const whole = tagged.replace(/<\/?edit>/g, '');
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const unit = hashUnit(seed, 'propose', tagged, i);
-    if (unit >= 0.25 && unit < 0.3) {
-      out.push('');
-      continue;
+function valueFor(scenario: Scenario, view: OptimizerView, draw: Draw): Value | null {
+  if (view.prompt === null) return null;
+  switch (view.job) {
+    case 'reasons':
+      return { reasons: gradient(scenario, view, draw) };
+    case 'reflection':
+      return reflection(scenario, view);
+    case 'tagged':
+      // Now and then it finds nothing to tag and returns the prompt as it was.
+      return draw('nothing') < 0.05 ? { prompt: view.prompt, reasons: [] } : tagging(scenario, view, draw);
+    case 'edits': {
+      const spans = [...view.prompt.matchAll(/<edit>([\s\S]*?)<\/edit>/g)].map((m) => m[1]!);
+      if (spans.length === 0) return null;
+      return { versions: spanVersions(scenario, view, spans, draw).map((edits) => ({ edits })) };
     }
-    let text = tagged.replace(
-      /<edit>([\s\S]*?)<\/edit>/g,
-      (_m, span: string) => `<edit>${replaceSpan(scenario, span, whole, i)}</edit>`,
-    );
-    if (unit < 0.15) text = `${text.trimEnd()} Be brief.`;
-    else if (unit < 0.25) text = text.replace(/<\/?edit>/g, '');
-    out.push(text);
-  }
-  return out;
-}
-
-function paraphrase(scenario: Scenario, prompt: string, variant: number): string {
-  switch (variant % 4) {
-    case 0:
-      return prompt.replace(/\bLet's\b/g, 'Let us').replace(/\bthink\b/g, 'reason') || prompt;
-    case 1: {
-      const addition = absentPositives(scenario, prompt)[0];
-      return addition
-        ? `${prompt.trimEnd()} ${scenario.replacements[addition.pattern]}`
-        : `${prompt.trimEnd()} Be careful.`;
-    }
-    case 2:
-      return rewritePrompt(scenario, prompt);
-    default:
-      // A paraphrase that loses what made the prompt work, as real resampling sometimes does.
-      return prompt.replace(/step by step/gi, 'in order');
+    case 'prompts':
+      return { prompts: wholeVersions(scenario, view, view.prompt, draw) };
   }
 }
 
-function reasonsFor(scenario: Scenario, prompt: string): string[] {
-  const reasons = negativesIn(scenario, prompt).map(
-    (rule) =>
-      `The prompt says "${alternatives(rule.pattern)[0]}", which leads the model to skip the work and answer wrongly.`,
-  );
-  for (const rule of absentPositives(scenario, prompt)) {
-    reasons.push(`The prompt ${HINTS[rule.pattern] ?? `lacks "${rule.pattern}"`}.`);
-  }
-  return reasons.length > 0 ? reasons : ['The prompt is adequate; the failures look like slips.'];
-}
-
-const blocks = (prompts: string[]) => prompts.map((p) => `<prompt>\n${p}\n</prompt>`).join('\n\n');
 const numbered = (items: string[]) => items.map((r, i) => `${i + 1}. ${r}`).join('\n');
 
-/** The optimizer's reply text for one request (see the file header). */
-export function simulateOptimizer(scenario: Scenario, seed: number, req: OptimizerRequest): string {
-  const prompt = promptBlock(req.text);
-  if (prompt === null) return 'I could not find the prompt to work on.';
-  const unit = hashUnit(seed, req.task, prompt);
-  const json = req.json && hashUnit(seed, 'json', req.task, prompt) >= 1 / 12;
-  const count = Math.min(MAX_COUNT, numberAfter(req.text, /Write (\d+)\s+different/i, DEFAULT_COUNT));
-  switch (req.task) {
-    case 'lpo-identify': {
-      if (unit >= 0.95) return 'The prompt looks fine to me.';
-      const maxWords = numberAfter(req.text, /at most (\d+) words/i, 5);
-      const value = identify(scenario, prompt, maxWords, unit);
-      return json ? JSON.stringify(value) : `${blocks([value.prompt])}\nReasons:\n${numbered(value.reasons)}`;
-    }
-    case 'lpo-propose': {
-      const prompts = propose(scenario, prompt, count, seed);
-      return json ? JSON.stringify({ prompts }) : blocks(prompts);
-    }
-    case 'lpo-global':
-    case 'ape-resample': {
-      const prompts = Array.from({ length: count }, (_, i) => {
-        const u = hashUnit(seed, req.task, prompt, i);
-        if (u < 0.05) return '';
-        const text =
-          req.task === 'ape-resample' ? paraphrase(scenario, prompt, i) : rewriteN(scenario, prompt, i);
-        return u < 0.12 ? `<edit>${text}</edit>` : text;
-      });
-      return json ? JSON.stringify({ prompts }) : blocks(prompts);
-    }
-    case 'apo-gradient': {
-      const reasons = reasonsFor(scenario, prompt);
-      return json ? JSON.stringify({ reasons }) : `Reasons:\n${numbered(reasons)}`;
-    }
-    case 'pe2-reflect': {
-      const reasons = reasonsFor(scenario, prompt);
-      const analysis = 'The wrong outputs follow the prompt, so the prompt itself needs an edit.';
-      return json
-        ? JSON.stringify({ analysis, reasons })
-        : `Analysis: ${analysis}\nReasons:\n${numbered(reasons)}`;
+/** A version's imperfection: empty, a whole tagged copy of the prompt, or quoted. */
+function messyEdits(view: OptimizerView, edits: string[], u: number): string[] {
+  if (u < 0.05) return [];
+  if (u < 0.1 && view.prompt) {
+    let i = 0;
+    return [view.prompt.replace(/<edit>[\s\S]*?<\/edit>/g, () => `<edit>${edits[i++] ?? ''}</edit>`)];
+  }
+  return u < 0.15 ? edits.map((e) => `"${e}"`) : edits;
+}
+
+function render(view: OptimizerView, value: Value | null, draw: Draw): string {
+  const json = view.json && draw('json') >= 1 / 12;
+  if (view.job === 'edits' && value) {
+    const versions = (value.versions as { edits: string[] }[]).map((v, k) =>
+      messyEdits(view, v.edits, draw('mess', k)),
+    );
+    value = { versions: versions.map((edits) => ({ edits })) };
+  }
+  if (view.job === 'prompts' && value && json) {
+    const wrap = (p: string, k: number) => (draw('wrap', k) < 0.1 ? `<prompt>\n${p}\n</prompt>` : p);
+    value = { prompts: (value.prompts as string[]).map(wrap) };
+  }
+  // With nothing to work on there is nothing to fill the schema with: it says so, in words.
+  if (value === null) return UNREADABLE;
+  if (json) return JSON.stringify(value);
+  switch (view.job) {
+    case 'reasons':
+      return `Reasons:\n${numbered(value.reasons as string[])}`;
+    case 'reflection':
+      return `${value.analysis as string}\n\nReasons:\n${numbered(value.reasons as string[])}`;
+    case 'tagged':
+      return `<prompt>\n${value.prompt as string}\n</prompt>\nReasons:\n${numbered(value.reasons as string[])}`;
+    case 'edits':
+      return (value.versions as { edits: string[] }[])
+        .map(
+          (v) =>
+            `<version>\n${v.edits.map((e) => (e.includes('<edit>') ? e : `<edit>${e}</edit>`)).join('\n')}\n</version>`,
+        )
+        .join('\n\n');
+    case 'prompts': {
+      const fenced = draw('fence') < 0.1;
+      return (value.prompts as string[])
+        .map((p) => (fenced ? `\`\`\`text\n${p}\n\`\`\`` : `<prompt>\n${p}\n</prompt>`))
+        .join('\n\n');
     }
   }
 }
 
-/** Global rewrite variant i: i+1 rewrite steps, every third one paraphrased as well. */
-function rewriteN(scenario: Scenario, prompt: string, variant: number): string {
-  let out = prompt;
-  for (let k = 0; k <= variant % 3; k++) out = rewritePrompt(scenario, out);
-  return variant % 3 === 2 ? paraphrase(scenario, out, 0) : out;
+/** Whether a request is one of the optimizer's (by what it asks for), not a task request. */
+export const isOptimizerRequest = (request: SimRequest) => requestedJob(request) !== null;
+
+/** The reply to an optimizer request, or null when the request is not one (see the file header). */
+export function simulateOptimizer(scenario: Scenario, seed: number, request: SimRequest): string | null {
+  const job = requestedJob(request);
+  if (job === null) return null;
+  const view = readRequest(scenario, request, job);
+  const nonce = view.temperature > 0 ? String(view.seed ?? 'unseeded') : 'greedy';
+  const draw: Draw = (...parts) => hashUnit(seed, nonce, view.temperature, job, view.prompt ?? '', ...parts);
+  return render(view, valueFor(scenario, view, draw), draw);
 }

@@ -19,13 +19,17 @@ export class HttpError extends Error {
 export type SimResponseFormat =
   | { type: 'text' }
   | { type: 'json_object'; schema: undefined }
-  | { type: 'json_schema'; schema: unknown };
+  | { type: 'json_schema'; schema: unknown; name: string };
 
 export interface SimRequest {
   model: string;
   /** Text of each message; array content is reduced to its text parts. */
   messages: { role: string; content: string }[];
   responseFormat: SimResponseFormat;
+  /** The request's `seed`, if sent: varies the reply at temperature > 0. */
+  seed: number | null;
+  /** The request's `temperature` (OpenAI's default, 1, when not sent). */
+  temperature: number;
 }
 
 // Real prompts with a long document stay far below this; it only guards against runaway clients.
@@ -88,6 +92,7 @@ function parseResponseFormat(value: unknown): SimResponseFormat {
     return {
       type: 'json_schema',
       schema: spec.schema ?? { type: 'object', properties: { answer: { type: 'string' } } },
+      name: spec.name,
     };
   }
   throw new HttpError(
@@ -122,5 +127,19 @@ export function parseChatRequest(body: unknown): SimRequest {
     }
     return { role: message.role, content: messageText(message.content, index) };
   });
-  return { model: body.model, messages, responseFormat: parseResponseFormat(body.response_format) };
+  return {
+    model: body.model,
+    messages,
+    responseFormat: parseResponseFormat(body.response_format),
+    seed: optionalNumber(body.seed, 'seed', Number.isInteger),
+    temperature: optionalNumber(body.temperature, 'temperature', (t) => t >= 0 && t <= 2) ?? 1,
+  };
+}
+
+function optionalNumber(value: unknown, param: string, valid: (n: number) => boolean): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
+    throw new HttpError(400, `${param}: invalid value ${JSON.stringify(value)}`, param);
+  }
+  return value;
 }

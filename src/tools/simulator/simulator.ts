@@ -6,10 +6,11 @@
  * Errors use OpenAI's shape, `{"error": {message, type, param, code}}`.
  *
  * A chat request is one of two kinds:
- * - Optimizer request (src/optimize's meta-prompts, prompts/*.md): the last user message starts with
- *   `### Task: <name>` for a name in sim-optimizer.ts OPTIMIZER_TASKS. The reply comes from
- *   simulateOptimizer (see sim-optimizer.ts for each task's JSON and plain-text answers); with option
- *   `rejectResponseFormat`, one that asks for JSON (any response_format but text) gets a 400 instead.
+ * - Optimizer request (src/optimize's meta-prompts, prompts/*.md): recognised by what it asks for, a
+ *   json_schema named `lpo_<format>` or the text format its last message ends with (see
+ *   sim-optimizer-read.ts). The reply comes from simulateOptimizer, which reads the request's content,
+ *   seed and temperature (see sim-optimizer.ts); with option `rejectResponseFormat`, one that asks for
+ *   JSON gets a 400 instead.
  * - Task request, any other: the system/developer/user text is searched for a known dataset input (the
  *   last user message first, since that is where templates usually put the example). No known input →
  *   `I don't know.`
@@ -34,7 +35,7 @@ import {
   sendTransportFault,
 } from './sim-faults.js';
 import { DEFAULT_SCENARIO, type Scenario } from './sim-model.js';
-import { optimizerTask, simulateOptimizer } from './sim-optimizer.js';
+import { isOptimizerRequest, simulateOptimizer } from './sim-optimizer.js';
 import { HttpError, parseChatRequest, readJsonBody, type SimRequest } from './sim-request.js';
 import { type Answered, taskAnswer, tokens } from './sim-answer.js';
 
@@ -52,13 +53,15 @@ export interface SimulatorOptions {
   rejectResponseFormat?: boolean;
   /** Inject endpoint faults into chat completions (see sim-faults.ts). */
   faults?: FaultOptions;
+  /** Called with every chat request the simulator reads, before it answers: lets a test see what was sent. */
+  onRequest?: (request: SimRequest) => void;
 }
 
 export interface SimulatorStats {
   /** Chat completions answered (task + optimizer + unknown). */
   total: number;
   task: number;
-  /** Optimizer meta-prompt requests (`### Task: lpo-…`, `apo-…`, `pe2-…`, `ape-…`; see sim-optimizer.ts). */
+  /** Optimizer requests (see sim-optimizer-read.ts for how they are recognised). */
   optimizer: number;
   /** Requests whose text held no known input (answered `I don't know.`). */
   unknown: number;
@@ -94,6 +97,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export { simulatedTaskAnswer, type TaskRequest } from './sim-answer.js';
+export { isOptimizerRequest } from './sim-optimizer.js';
+export { parseChatRequest, type SimRequest } from './sim-request.js';
 
 /** The simulator's state and its answers; startSimulator puts an HTTP server in front of it. */
 class Simulator {
@@ -125,18 +130,15 @@ class Simulator {
   }
 
   answer(request: SimRequest): Answered {
-    const optimizerText = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
-    const task = optimizerTask(optimizerText);
-    if (task !== null) {
-      const json = request.responseFormat.type !== 'text';
-      if (json && this.opts.rejectResponseFormat) {
+    if (isOptimizerRequest(request)) {
+      if (request.responseFormat.type !== 'text' && this.opts.rejectResponseFormat) {
         throw new HttpError(
           400,
           "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
           'response_format',
         );
       }
-      const text = simulateOptimizer(this.scenario, this.seed, { task, text: optimizerText, json });
+      const text = simulateOptimizer(this.scenario, this.seed, request)!;
       return { text, category: 'optimizer', correct: false, input: null };
     }
     return taskAnswer(this.key, this.seed, this.scenario, request);
@@ -209,6 +211,7 @@ class Simulator {
     try {
       const body = await readJsonBody(req);
       const request = parseChatRequest(body);
+      this.opts.onRequest?.(request);
       if (this.latencyMs > 0) await sleep(this.latencyMs);
       if (this.plan && this.injectFault(this.plan, request, body, res)) return;
       const answered = this.answer(request);

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AnswerKey } from '../../../src/tools/simulator/sim-answer-key.js';
 import {
+  causeOf,
   DEFAULT_SCENARIO,
   finalAnswer,
   hashUnit,
   quality,
-  rewritePrompt,
   simulateAnswer,
   wrongAnswer,
 } from '../../../src/tools/simulator/sim-model.js';
@@ -124,32 +124,63 @@ describe('answers', () => {
   });
 });
 
-describe('rewritePrompt', () => {
-  it('replaces the worst negative pattern, keeping a leading capital', () => {
-    expect(rewritePrompt(DEFAULT_SCENARIO, 'Guess the answer quickly.')).toBe(
-      'Work it out step by step the answer quickly.',
-    );
-    expect(rewritePrompt(DEFAULT_SCENARIO, 'Answer quickly, in one word.')).toBe(
-      'Answer carefully, in one word.',
-    );
+const answer = (prompt: string, key: { input: string; target: string }, seed = 3) =>
+  simulateAnswer({
+    seed,
+    model: 'm',
+    scenario: DEFAULT_SCENARIO,
+    requestText: `${prompt}\nQ: ${key.input}\nA:`,
+    key,
   });
 
-  it('otherwise appends the best missing positive rule to the first line', () => {
-    expect(rewritePrompt(DEFAULT_SCENARIO, '\nSolve the problem.\nQ: {{question}}')).toBe(
-      "\nSolve the problem. Let's think step by step.\nQ: {{question}}",
+describe('what the failures show', () => {
+  it('a wrong answer carries the symptom of the first fix that would have made it right', () => {
+    const prompt = 'Answer quickly.';
+    const wrong = gsm8k.filter((key) => !answer(prompt, key).correct);
+    expect(wrong.length).toBeGreaterThan(10);
+    const shown = new Set<string>();
+    for (const key of wrong) {
+      const cause = causeOf(DEFAULT_SCENARIO, `${prompt}\nQ: \nA:`, hashUnit(3, 'm', key.input));
+      const text = answer(prompt, key).text;
+      if (cause) {
+        expect(text.startsWith(cause.symptom!)).toBe(true);
+        shown.add(cause.pattern);
+      } else for (const r of DEFAULT_SCENARIO.rules) expect(text).not.toContain(r.symptom!);
+    }
+    // "quickly" is the first fix credited, then the best missing instructions.
+    expect([...shown]).toContain(
+      DEFAULT_SCENARIO.rules.find((r) => r.pattern.startsWith('quickly'))!.pattern,
     );
-    const once = rewritePrompt(DEFAULT_SCENARIO, "Let's think step by step.");
-    expect(once).toContain('The answer is');
-    expect(quality(DEFAULT_SCENARIO, once)).toBeGreaterThan(
-      quality(DEFAULT_SCENARIO, "Let's think step by step."),
-    );
+    expect(shown.size).toBeGreaterThan(1);
   });
 
-  it('climbs to the best prompt and then stops changing it', () => {
-    let prompt = 'Guess quickly in one word.';
-    for (let i = 0; i < 10; i++) prompt = rewritePrompt(DEFAULT_SCENARIO, prompt);
-    expect(rewritePrompt(DEFAULT_SCENARIO, prompt)).toBe(prompt);
-    expect(quality(DEFAULT_SCENARIO, prompt)).toBeCloseTo(0.85);
+  it("synonyms keep a rule's effect, so a paraphrase that keeps the meaning keeps the score", () => {
+    expect(quality(DEFAULT_SCENARIO, 'Answer promptly.')).toBeCloseTo(
+      quality(DEFAULT_SCENARIO, 'Answer quickly.'),
+    );
+    expect(quality(DEFAULT_SCENARIO, 'Go one step at a time.')).toBeCloseTo(0.65);
+  });
+
+  it('a careless addition makes the prompt worse', () => {
+    const base = gsm8k.filter((key) => answer("Let's think step by step.", key).correct).length;
+    const careless = gsm8k.filter(
+      (key) => answer("Let's think step by step. Keep it brief.", key).correct,
+    ).length;
+    expect(careless).toBeLessThan(base);
+  });
+});
+
+describe('quoting an input', () => {
+  it('makes exactly the quoted examples right: a gain on the examples shown, none elsewhere', () => {
+    const prompt = 'Answer quickly.';
+    const wrong = gsm8k.filter((key) => !answer(prompt, key).correct);
+    const shown = wrong.slice(0, 4);
+    const quote = (k: { input: string }) => k.input.split(/\s+/).slice(0, 8).join(' ');
+    const hinted = `${prompt} ${shown.map((k) => `For example, in "${quote(k)}", read each number twice.`).join(' ')}`;
+    for (const key of shown) expect(answer(hinted, key).correct).toBe(true);
+    for (const key of gsm8k.filter((k) => !shown.includes(k))) {
+      expect(answer(hinted, key).correct).toBe(answer(prompt, key).correct);
+    }
   });
 });
 

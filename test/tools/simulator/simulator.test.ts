@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { finalAnswer } from '../../../src/tools/simulator/sim-model.js';
 import { type SimulatorHandle, startSimulator } from '../../../src/tools/simulator/simulator.js';
 import { startSimulatorFromArgs } from '../../../src/cli/simulator-main.js';
+import { TEXT_NOTES } from '../../../src/optimize/methods/formats.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../llm/fixtures/${name}`, import.meta.url), 'utf8');
@@ -160,13 +161,33 @@ describe('simulator over HTTP', () => {
     });
   });
 
+  it('rejects a seed or temperature OpenAI would reject, naming the parameter', async () => {
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    await expect(
+      client.chat.completions.create({ model: 'm', messages, temperature: 3 }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'temperature',
+    });
+    await expect(client.chat.completions.create({ model: 'm', messages, seed: 1.5 })).rejects.toMatchObject({
+      status: 400,
+      param: 'seed',
+    });
+  });
+
   it('counts requests by kind and exposes them at /__sim/stats', async () => {
     const { client: fresh, handle: counted } = await simulator({ seed: 1 });
     await Promise.all(gsm8k.slice(0, 5).map((row) => ask(fresh, 'Solve.', row.input)));
     await ask(fresh, 'Solve.', 'not in the key');
+    // An optimizer request is known by the format it asks for, here a gradient's reasons list.
     await fresh.chat.completions.create({
       model: 'gpt-test',
-      messages: [{ role: 'user', content: '### Task: apo-gradient\n<prompt>\nSolve.\n</prompt>' }],
+      messages: [
+        {
+          role: 'user',
+          content: `My current prompt is:\n<prompt>\nSolve.\n</prompt>\n\n${TEXT_NOTES.reasons}`,
+        },
+      ],
     });
     await fetch(`${counted.url}/missing`);
     const stats = counted.stats();
