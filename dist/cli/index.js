@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(559);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3557);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 559:
+/***/ 3557:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20370,7 +20370,23 @@ function yaml_issues_strictObject(shape) {
 
 
 
-const CONFIG_SCORERS = ['exact', 'numeric', 'choice', 'contains', 'regex', 'json'];
+const CONFIG_SCORERS = [
+    'exact',
+    'numeric',
+    'choice',
+    'contains',
+    'regex',
+    'json',
+    'judge',
+    'similarity',
+];
+/** Needs options, so never written as a bare name: the example shows what to write. */
+const SCORER_OPTIONS = {
+    regex: 'pattern: "..."',
+    json: 'field: "answer"',
+    judge: 'rubric: "..."',
+    similarity: 'model: "<embedding model>"',
+};
 /** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
 const DEFAULT_SPLIT = { dev: 0.5, seed: 1, maxExamples: 200 };
 /** A repository-relative posix path: the action runs on pull requests, which must not read outside the checkout. */
@@ -20410,8 +20426,8 @@ const FieldName = schemas_string().regex(FIELD_NAME, {
 const FieldList = union([FieldName, array(FieldName).min(1)], { error: 'expected a field name or a list of field names' })
     .transform((value) => (typeof value === 'string' ? [value] : value));
 const ScorerName = schemas_enum(CONFIG_SCORERS).transform((name, ctx) => {
-    if (name === 'regex' || name === 'json') {
-        const example = name === 'regex' ? 'pattern: "..."' : 'field: "answer"';
+    const example = SCORER_OPTIONS[name];
+    if (example !== undefined) {
         ctx.issues.push({
             code: 'custom',
             message: `"${name}" needs options: write {type: ${name}, ${example}}`,
@@ -20421,6 +20437,38 @@ const ScorerName = schemas_enum(CONFIG_SCORERS).transform((name, ctx) => {
     }
     return { type: name };
 });
+/** 1-5 judges pass at 4 ("good") unless told otherwise: 3 ("acceptable") lets too much through. */
+const DEFAULT_JUDGE_THRESHOLD = 4;
+const DEFAULT_SIMILARITY_THRESHOLD = 0.85;
+const JudgeObject = yaml_issues_strictObject({
+    type: literal('judge'),
+    rubric: schemas_string().trim().min(1, { error: 'expected a non-empty rubric' }),
+    reference: FieldName.optional(),
+    model: schemas_string().min(1).optional(),
+    scale: schemas_enum(['pass-fail', '1-5']).optional(),
+    threshold: schemas_number().int().min(1).max(5).optional(),
+})
+    .refine((judge) => judge.threshold === undefined || judge.scale === '1-5', {
+    path: ['threshold'],
+    error: 'threshold applies to scale: 1-5 only (a pass-fail judge passes on "pass")',
+})
+    .transform((judge) => ({
+    type: 'judge',
+    rubric: judge.rubric,
+    ...(judge.reference !== undefined ? { reference: judge.reference } : {}),
+    ...(judge.model !== undefined ? { model: judge.model } : {}),
+    scale: judge.scale ?? 'pass-fail',
+    threshold: judge.threshold ?? DEFAULT_JUDGE_THRESHOLD,
+}));
+const SimilarityObject = yaml_issues_strictObject({
+    type: literal('similarity'),
+    model: schemas_string().min(1),
+    threshold: schemas_number().min(-1).max(1).optional(),
+}).transform((sim) => ({
+    type: 'similarity',
+    model: sim.model,
+    threshold: sim.threshold ?? DEFAULT_SIMILARITY_THRESHOLD,
+}));
 const ScorerObject = discriminatedUnion('type', [
     yaml_issues_strictObject({ type: literal('exact') }),
     yaml_issues_strictObject({ type: literal('numeric') }),
@@ -20434,6 +20482,8 @@ const ScorerObject = discriminatedUnion('type', [
             .optional(),
     }),
     yaml_issues_strictObject({ type: literal('json'), field: schemas_string().min(1) }),
+    JudgeObject,
+    SimilarityObject,
 ]);
 // Refused here, at load, so a pattern that could hang the scorer never reaches a model call.
 const ScorerSchema = union([ScorerName, ScorerObject]).superRefine((scorer, ctx) => {
@@ -20732,11 +20782,70 @@ function tooDeepReason(limit = MAX_JSON_DEPTH) {
     return `JSON nested deeper than ${limit} levels (arrays and objects inside each other); no row or schema needs that`;
 }
 
+;// CONCATENATED MODULE: ./src/config/llm-evaluator.ts
+// GitHub Models' `llm` evaluators (`gh models eval`) as our rubric judge. There, the evaluator's
+// prompt is filled with the row's fields and {{completion}} (the output), sent to `modelId`, and the
+// first listed `choice` found in the reply decides: it passes when that choice's score is above 0.
+// Here the same prompt becomes the rubric of a pass-fail judge: the output, input and reference
+// reach the judge in their own tagged sections, so the placeholders are reworded to point at them,
+// and the passing choices are spelled out, since the judge answers pass or fail, not a choice.
+// They are not quoted: a quoted phrase in a rubric reads as one the output must contain.
+
+
+
+/** The output's placeholder in a GitHub Models evaluator prompt. */
+const COMPLETION = 'completion';
+const LlmEvaluatorSchema = yaml_issues_strictObject({
+    modelId: schemas_string().min(1),
+    prompt: schemas_string().trim().min(1),
+    choices: array(yaml_issues_strictObject({ choice: schemas_string().min(1), score: schemas_number() }))
+        .min(1)
+        .refine((choices) => choices.some((c) => c.score > 0), {
+        error: 'no choice has a score above 0, so no answer could pass',
+    }),
+    systemPrompt: schemas_string().optional(),
+});
+/**
+ * `inputs` are the placeholders of the prompt file's messages. The reference is the first field the
+ * evaluator names that the messages do not use (`{{expected}}`): the answer the output is held to.
+ */
+function judgeFromLlmEvaluator(evaluator, inputs) {
+    const named = placeholdersIn(evaluator.prompt).filter((name) => name !== COMPLETION);
+    const reference = named.find((name) => !inputs.includes(name));
+    const reworded = fillPlaceholders(evaluator.prompt, (name) => {
+        if (name === COMPLETION)
+            return '[the output, in <output>]';
+        if (name === reference)
+            return '[the reference, in <reference>]';
+        return `[the input's ${name}, in <input>]`;
+    });
+    const passing = evaluator.choices.filter((c) => c.score > 0).map((c) => c.choice.trim());
+    const failing = evaluator.choices.filter((c) => c.score <= 0).map((c) => c.choice.trim());
+    const verdicts = [
+        `The output passes when the answer to the question above would be ${passing.join(' or ')}`,
+        failing.length > 0 ? `, and fails when it would be ${failing.join(' or ')}.` : '.',
+    ].join('');
+    const rubric = [evaluator.systemPrompt?.trim(), reworded.trim(), verdicts]
+        .filter((part) => part !== undefined && part !== '')
+        .join('\n\n');
+    const scorer = {
+        type: 'judge',
+        rubric,
+        model: evaluator.modelId,
+        scale: 'pass-fail',
+        threshold: 4,
+        ...(reference !== undefined ? { reference } : {}),
+    };
+    return reference !== undefined ? { scorer, targetField: reference } : { scorer };
+}
+
 ;// CONCATENATED MODULE: ./src/config/prompt-file.ts
 // GitHub Models prompt files (`*.prompt.yml` / `*.prompt.yaml`), as read by `gh models eval`:
 // name, description, model, modelParameters, messages with {{var}} placeholders, responseFormat
-// (+ jsonSchema), testData rows and evaluators. Only `string` evaluators map onto our scorers;
-// `llm` and `uses` (similarity, judges) evaluators are accepted and ignored.
+// (+ jsonSchema), testData rows and evaluators. `string` evaluators map onto our match scorers and
+// `llm` evaluators onto the rubric judge (llm-evaluator.ts); `uses` (GitHub's built-in judges) are
+// accepted and ignored.
+
 
 
 
@@ -20784,7 +20893,7 @@ const PromptYmlSchema = yaml_issues_strictObject({
     evaluators: array(yaml_issues_strictObject({
         name: schemas_string(),
         string: StringEvaluator.optional(),
-        llm: unknown().optional(),
+        llm: LlmEvaluatorSchema.optional(),
         uses: schemas_string().optional(),
     }))
         .optional(),
@@ -20822,6 +20931,13 @@ function parsePromptYml(text, file) {
         out.testDataLines = data.testData.map((_row, index) => lineOf(parsed, ['testData', index]));
     }
     for (const evaluator of data.evaluators ?? []) {
+        if (evaluator.llm) {
+            const judge = judgeFromLlmEvaluator(evaluator.llm, out.placeholders);
+            out.scorer = judge.scorer;
+            if (judge.targetField !== undefined)
+                out.targetField = judge.targetField;
+            break;
+        }
         const check = evaluator.string;
         if (!check)
             continue;
@@ -24298,6 +24414,8 @@ const ExampleResultSchema = object({
     /** Set on a `wrong` answer the prompt made unusable: the answer came back, but not one to score. */
     failure: schemas_enum(ANSWER_FAILURES).optional(),
     cached: schemas_boolean().optional(),
+    /** A model-graded scorer's reason (and 1-5 score), kept so flipped examples can show it. */
+    judge: object({ reason: schemas_string(), score: schemas_number().int().min(1).max(5).optional() }).optional(),
 });
 const UsageSchema = object({
     calls: schemas_number().int().nonnegative(),
@@ -45690,9 +45808,75 @@ function describeFailure(kind) {
     return DESCRIPTIONS[kind];
 }
 
+;// CONCATENATED MODULE: ./src/llm/embeddings.ts
+
+
+/** The vectors from an untrusted body: one finite-number array per text, all of the same length. */
+function readVectors(data, count) {
+    if (!Array.isArray(data) || data.length !== count)
+        return null;
+    const ordered = [...data].sort((a, b) => (a?.index ?? 0) - (b?.index ?? 0));
+    const vectors = ordered.map((item) => item?.embedding);
+    const width = Array.isArray(vectors[0]) ? vectors[0].length : 0;
+    const ok = vectors.every((v) => Array.isArray(v) &&
+        v.length === width &&
+        width > 0 &&
+        v.every((x) => typeof x === 'number' && Number.isFinite(x)));
+    return ok ? vectors : null;
+}
+async function embedThrough(port, model, texts) {
+    // The allowed-models check throws ConfigError, as for a chat request.
+    port.ceiling?.shape({ model, messages: [] });
+    const key = cacheKey({
+        baseURL: port.baseURL,
+        model,
+        messages: texts.map((content) => ({ role: 'user', content })),
+        params: { endpoint: 'embeddings' },
+    });
+    const hit = await port.cache?.get(key);
+    const cachedVectors = hit ? readVectors(safeJson(hit.text), texts.length) : null;
+    if (cachedVectors) {
+        port.counter.recordCacheHit();
+        return { vectors: cachedVectors, cached: true };
+    }
+    const response = await port.limit(async () => {
+        port.ceiling?.admit();
+        try {
+            return await port.sdk.embeddings.create({ model, input: texts, encoding_format: 'float' });
+        }
+        catch (error) {
+            port.counter.recordFailure();
+            throw port.toLlmError(error, model);
+        }
+    });
+    const vectors = readVectors(response.data, texts.length);
+    const tokens = response.usage?.prompt_tokens;
+    if (vectors === null) {
+        port.counter.recordFailure();
+        throw new LlmError('protocol', `${port.where(model)}: embeddings reply without one vector per text`);
+    }
+    port.counter.recordCall(typeof tokens === 'number' && Number.isSafeInteger(tokens) && tokens >= 0 ? tokens : 0, 0);
+    await port.cache?.set(key, {
+        text: JSON.stringify(vectors.map((v) => ({ embedding: v }))),
+        finishReason: 'stop',
+        promptTokens: 0,
+        completionTokens: 0,
+    });
+    return { vectors, cached: false };
+}
+function safeJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/llm/client.ts
 // The one place that talks to a model: any OpenAI-compatible endpoint through the official SDK,
 // with bounded concurrency, a disk cache, usage accounting and errors safe to print.
+
 
 
 
@@ -45817,6 +46001,14 @@ class LlmClient {
             ? parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
             : `no JSON object in the answer ${JSON.stringify(result.text.slice(0, 80))}`;
         throw new LlmError('invalid', `${this.where(req.model)}: answer does not match ${name}: ${this.clean(problem)}`);
+    }
+    /** One vector per text, asked under chat's rules: allowed models, ceilings, cache, retries, usage. */
+    embed(model, texts) {
+        const { sdk, ceiling, counter, cache, limit } = this;
+        const where = (m) => this.where(m);
+        const toLlmError = (error, m) => this.toLlmError(error, m);
+        const port = { sdk, ceiling, counter, cache, limit, where, toLlmError, baseURL: this.opts.baseURL };
+        return embedThrough(port, model, texts);
     }
     usage() {
         return this.counter.snapshot();
@@ -45947,6 +46139,138 @@ class LlmClient {
     }
 }
 
+
+;// CONCATENATED MODULE: ./src/eval/judge.ts
+// The rubric judge: one model-graded verdict per example, asked through the run's one LlmClient, so
+// its calls are cached, counted against the ceilings, limited to the allowed models, masked and
+// retried like the task's. Structured output first (zod via client.parse); where the endpoint has
+// none, the same question with a plain-text format and a tolerant parser. The reply is untrusted.
+
+
+
+
+// A literal `new URL(..., import.meta.url)`: the bundler copies the file next to dist/index.js.
+const RUBRIC_FILE = new URL(/* asset import */ __nccwpck_require__(4397), __nccwpck_require__.b);
+const JUDGE_SCHEMA_NAME = 'lpo_judge';
+const PassFailVerdict = object({ verdict: schemas_enum(['pass', 'fail']), reason: schemas_string() });
+const ScoreVerdict = object({ score: schemas_number().int().min(1).max(5), reason: schemas_string() });
+const JSON_NOTES = {
+    'pass-fail': 'Reply with a JSON object {"verdict": "pass" or "fail", "reason": "<one sentence>"}.',
+    '1-5': 'Reply with a JSON object {"score": <whole number 1 to 5>, "reason": "<one sentence>"}.',
+};
+const TEXT_NOTES = {
+    'pass-fail': 'Reply in exactly two lines:\nVerdict: PASS or FAIL\nReason: <one sentence>',
+    '1-5': 'Reply in exactly two lines:\nScore: <whole number 1 to 5>\nReason: <one sentence>',
+};
+let template;
+/** The meta-prompt without its header comment (which documents it for people, not for the model). */
+function judgeTemplate() {
+    template ??= (0,external_node_fs_namespaceObject.readFileSync)(RUBRIC_FILE, 'utf8')
+        .replace(/^<!--[\s\S]*?-->\s*/, '')
+        .trimEnd();
+    return template;
+}
+/** The exact request for one example in one mode (parse adds the response_format); the judge model defaults to the task's. */
+function judgeRequest(spec, shown, taskModel, json) {
+    const values = {
+        rubric: spec.rubric,
+        input: shown.input,
+        output: shown.output,
+        reference: shown.reference ?? '(none)',
+    };
+    // One pass: an output that itself contains "{{rubric}}" reaches the judge literally.
+    const body = fillPlaceholders(judgeTemplate(), (key) => values[key]);
+    const note = (json ? JSON_NOTES : TEXT_NOTES)[spec.scale];
+    const content = `${body}\n\n${note}`;
+    return { model: spec.model ?? taskModel, temperature: 0, messages: [{ role: 'user', content }] };
+}
+/** Whether the grade passes: pass-fail as said, 1-5 when the score reaches the threshold. */
+function verdictOf(spec, grade) {
+    if (spec.scale === 'pass-fail')
+        return grade.pass === true;
+    return (grade.score ?? 0) >= spec.threshold;
+}
+/** A short, one-line reason: the judge's text is shown in reports, so it is bounded. */
+function shortReason(reason) {
+    const line = reason.replace(/\s+/g, ' ').trim();
+    return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+/**
+ * Reads "Verdict: PASS" / "Score: 4" / "Reason: ..." from free text; null when the grade is missing
+ * or ambiguous (both PASS and FAIL with no "Verdict:" line), so a garbled reply is never a grade.
+ */
+function parseJudgeText(scale, text) {
+    const reason = /reason\s*[:：]\s*(.+)/i.exec(text)?.[1] ?? '';
+    if (scale === '1-5') {
+        const m = /score\s*[:：=]?\s*\**\s*([1-5])(?:\s*\/\s*5)?\b/i.exec(text) ?? /\b([1-5])\s*\/\s*5\b/.exec(text);
+        return m ? { score: Number(m[1]), reason } : null;
+    }
+    const labelled = /verdict\s*[:：]\s*\**\s*(pass|fail)/i.exec(text);
+    if (labelled)
+        return { pass: labelled[1].toLowerCase() === 'pass', reason };
+    const words = new Set([...text.matchAll(/\b(pass|fail)(?:ed|es)?\b/gi)].map((m) => m[1].toLowerCase()));
+    if (words.size !== 1)
+        return null;
+    return { pass: words.has('pass'), reason };
+}
+/** Clients whose endpoint rejected response_format: the rest of the run asks them in plain text only. */
+const noStructuredOutput = new WeakSet();
+async function structured(client, spec, shown, taskModel) {
+    const request = judgeRequest(spec, shown, taskModel, true);
+    try {
+        if (spec.scale === 'pass-fail') {
+            const { value, result } = await client.parse(request, PassFailVerdict, JUDGE_SCHEMA_NAME);
+            const pass = verdictOf(spec, { pass: value.verdict === 'pass' });
+            return { pass, reason: shortReason(value.reason), cached: result.cached };
+        }
+        const { value, result } = await client.parse(request, ScoreVerdict, JUDGE_SCHEMA_NAME);
+        const pass = verdictOf(spec, { score: value.score });
+        return { pass, reason: shortReason(value.reason), score: value.score, cached: result.cached };
+    }
+    catch (error) {
+        if (!(error instanceof LlmError))
+            throw error;
+        // Only a reply the schema could not hold (or an endpoint without response_format) is worth
+        // asking again in plain text; a transport failure or a refused budget is the example's error.
+        const unsupported = error.kind === 'http' && error.status === 400;
+        if (unsupported)
+            noStructuredOutput.add(client);
+        if (unsupported || ['invalid', 'refusal', 'length'].includes(error.kind))
+            return 'fallback';
+        throw error;
+    }
+}
+async function plain(client, spec, shown, taskModel) {
+    const request = judgeRequest(spec, shown, taskModel, false);
+    const model = request.model;
+    const result = await client.chat(request);
+    if (result.refusal !== undefined) {
+        throw new LlmError('refusal', `judge ${model} refused to grade: ${shortReason(result.refusal)}`);
+    }
+    const grade = parseJudgeText(spec.scale, result.text);
+    if (grade === null) {
+        const seen = JSON.stringify(result.text.slice(0, 80));
+        throw new LlmError('invalid', `judge ${model} gave no ${spec.scale} grade: ${seen}`);
+    }
+    const verdict = {
+        pass: verdictOf(spec, grade),
+        reason: shortReason(grade.reason),
+        cached: result.cached,
+    };
+    if (grade.score !== undefined)
+        verdict.score = grade.score;
+    return verdict;
+}
+/**
+ * Grades one output. Throws LlmError when the judge gives no grade (after retries, the plain-text
+ * retry, or a ceiling refusal): the caller makes that example an error, never a pass or a fail.
+ */
+async function judge(client, spec, shown, taskModel) {
+    if (noStructuredOutput.has(client))
+        return plain(client, spec, shown, taskModel);
+    const first = await structured(client, spec, shown, taskModel);
+    return first === 'fallback' ? plain(client, spec, shown, taskModel) : first;
+}
 
 ;// CONCATENATED MODULE: ./src/eval/extract.ts
 // Pulls the final answer out of free-form model output (and out of dataset targets, which use the
@@ -46160,6 +46484,9 @@ function toNumber(s) {
 const RELATIVE_TOLERANCE = 1e-6;
 /** Starts of `{` tried by the json scorer; each try scans the rest of the output once, so this bounds the work. */
 const MAX_JSON_CANDIDATES = 8;
+function isModelGraded(spec) {
+    return spec.type === 'judge' || spec.type === 'similarity';
+}
 function score(spec, output, target) {
     const expected = extractAnswer(target);
     switch (spec.type) {
@@ -46193,6 +46520,10 @@ function score(spec, output, target) {
             return scoreRegex(spec.pattern, spec.flags, extractAnswer(output), expected);
         case 'json':
             return scoreJson(spec.field, output, expected);
+        case 'judge':
+        case 'similarity':
+            // They ask a model, so they are asynchronous: see grade.ts. Reaching here is a bug.
+            throw new Error(`scorer "${spec.type}" is model-graded: score it with gradeOutput`);
         default:
             throw scorers_unknownType(spec);
     }
@@ -46206,6 +46537,8 @@ function validateScorer(spec) {
         case 'contains':
         case 'startsWith':
         case 'endsWith':
+        case 'judge':
+        case 'similarity':
             return;
         case 'regex':
             compileRegex(spec.pattern, spec.flags);
@@ -46219,7 +46552,7 @@ function validateScorer(spec) {
 }
 function scorers_unknownType(spec) {
     const type = spec.type;
-    return new ConfigError(`Unknown scorer type ${JSON.stringify(type)}: expected exact, numeric, choice, contains, startsWith, endsWith, regex or json`);
+    return new ConfigError(`Unknown scorer type ${JSON.stringify(type)}: expected exact, numeric, choice, contains, startsWith, endsWith, regex, json, judge or similarity`);
 }
 function sameText(a, b) {
     const target = normalizeText(b);
@@ -46360,6 +46693,71 @@ function closingBraceOutsideStrings(text, start) {
             return i;
     }
     return -1;
+}
+
+;// CONCATENATED MODULE: ./src/eval/similarity.ts
+/** Cosine of two vectors of the same length; 0 when either is all zeros (nothing to compare). */
+function cosine(a, b) {
+    if (a.length !== b.length)
+        throw new Error(`cosine: vectors of ${a.length} and ${b.length} dimensions`);
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let i = 0; i < a.length; i++) {
+        dot += a[i] * b[i];
+        na += a[i] * a[i];
+        nb += b[i] * b[i];
+    }
+    if (na === 0 || nb === 0)
+        return 0;
+    return dot / Math.sqrt(na * nb);
+}
+/** Throws LlmError (or ConfigError for a model the run does not allow): the example is then an error. */
+async function similarity(client, spec, output, target) {
+    const { vectors, cached } = await client.embed(spec.model, [output.trim(), target.trim()]);
+    const value = cosine(vectors[0], vectors[1]);
+    return { pass: value >= spec.threshold, similarity: value, cached };
+}
+
+;// CONCATENATED MODULE: ./src/eval/grade.ts
+// Scores one answer with the task's scorer: a pure match, or a model-graded scorer (judge,
+// similarity) whose request goes through the run's one LlmClient.
+
+
+
+
+/** The judge's reference answer: the named field of the row, or its target when that is the field named. */
+function referenceOf(task, example, field) {
+    if (field === undefined)
+        return undefined;
+    if (Object.hasOwn(example.fields, field))
+        return example.fields[field];
+    if (field === task.target)
+        return example.target;
+    throw new ConfigError(`${task.promptPath}: judge reference "${field}" is neither the target nor an input field (${task.input.join(', ')})`);
+}
+/**
+ * Throws LlmError or ConfigError when a model-graded scorer gets no grade: the caller makes the
+ * example an error, never a pass or a fail.
+ */
+async function gradeOutput(task, example, output, input, opts) {
+    const spec = task.scorer;
+    const extracted = output.trim();
+    if (spec.type === 'judge') {
+        const reference = referenceOf(task, example, spec.reference);
+        const shown = reference === undefined ? { input, output } : { input, output, reference };
+        const verdict = await judge(opts.client, spec, shown, task.model ?? opts.model);
+        const said = verdict.score === undefined
+            ? { reason: verdict.reason }
+            : { reason: verdict.reason, score: verdict.score };
+        return { correct: verdict.pass, extracted, judge: said };
+    }
+    if (spec.type === 'similarity') {
+        const verdict = await similarity(opts.client, spec, output, example.target);
+        const reason = `cosine similarity ${verdict.similarity.toFixed(3)} (threshold ${spec.threshold})`;
+        return { correct: verdict.pass, extracted, judge: { reason } };
+    }
+    return score(spec, output, example.target);
 }
 
 ;// CONCATENATED MODULE: ./src/eval/stats.ts
@@ -46586,6 +46984,7 @@ function result(task, example, split, lean, r) {
         error: r.error,
         failure: r.failure,
         cached: r.cached,
+        judge: r.judge,
     };
 }
 async function runOne(task, example, split, opts, lean) {
@@ -46604,12 +47003,28 @@ async function runOne(task, example, split, opts, lean) {
                 cached: answer.cached,
             });
         }
-        const scored = score(task.scorer, answer.text, example.target);
+        let scored;
+        try {
+            scored = await gradeOutput(task, example, answer.text, inputText(task, example), opts);
+        }
+        catch (error) {
+            // A model-graded scorer that gave no grade: the example is an error that still shows its answer.
+            if (!(error instanceof LlmError || error instanceof ConfigError))
+                throw error;
+            return result(task, example, split, lean, {
+                output: answer.text,
+                extracted: null,
+                verdict: 'error',
+                error: errorMessage(error),
+                cached: answer.cached,
+            });
+        }
         return result(task, example, split, lean, {
             output: answer.text,
             extracted: scored.extracted,
             verdict: scored.correct ? 'correct' : 'wrong',
             cached: answer.cached,
+            judge: scored.judge,
         });
     }
     catch (error) {
@@ -48410,14 +48825,14 @@ const SCHEMAS = {
     edits: object({ versions: array(object({ edits: array(schemas_string()) })) }),
     prompts: object({ prompts: array(schemas_string()) }),
 };
-const JSON_NOTES = {
+const formats_JSON_NOTES = {
     reasons: 'Reply with a JSON object {"reasons": ["…", …]}, one string per reason.',
     reflection: 'Reply with a JSON object {"analysis": "…", "reasons": ["…", …]}: "analysis" holds your reasoning for each example, "reasons" one string per edit the prompt needs.',
     tagged: 'Reply with a JSON object {"prompt": "…", "reasons": ["…", …]}: "prompt" is the whole prompt with your <edit> tags, "reasons" one string per tag, in order.',
     edits: 'Reply with a JSON object {"versions": [{"edits": ["…", …]}, …]}: one entry per version, each with one string per tag, in order: the new text only, without the tags.',
     prompts: 'Reply with a JSON object {"prompts": ["…", …]}, one string per version: the whole prompt only.',
 };
-const TEXT_NOTES = {
+const formats_TEXT_NOTES = {
     reasons: 'Reply with a line "Reasons:" and then a numbered list ("1. …"), one reason per item.',
     reflection: 'Reply with your reasoning for each example, then a line "Reasons:" and a numbered list ("1. …") of the edits the prompt needs, one per item.',
     tagged: 'Reply with the tagged prompt between a line "<prompt>" and a line "</prompt>", then a line "Reasons:" and a numbered list ("1. …") with one reason per tag, in order.',
@@ -48600,11 +49015,11 @@ class BudgetExhausted extends Error {
 }
 /** The messages of one request in one mode: the meta-prompt and that mode's format note, last. */
 function requestMessages(req, json) {
-    const note = (json ? JSON_NOTES : TEXT_NOTES)[req.format];
+    const note = (json ? formats_JSON_NOTES : formats_TEXT_NOTES)[req.format];
     const content = `${renderMetaPrompt(req.meta, req.values)}\n\n${note}`;
     return [...(req.history ?? []), { role: 'user', content }];
 }
-async function structured(ctx, req) {
+async function ask_structured(ctx, req) {
     const messages = requestMessages(req, true);
     const base = { model: ctx.model, temperature: req.temperature, seed: req.seed, messages };
     try {
@@ -48629,7 +49044,7 @@ async function structured(ctx, req) {
         return 'fallback';
     }
 }
-async function plain(ctx, req) {
+async function ask_plain(ctx, req) {
     const messages = requestMessages(req, false);
     try {
         const result = await ctx.client.chat({
@@ -48672,11 +49087,11 @@ const assistant = (content) => ({ role: 'assistant', content });
 async function ask(ctx, req) {
     const outcome = await ctx.budget.within(CALLS_PER_REQUEST, ctx.keep, async () => {
         if (ctx.structured) {
-            const first = await structured(ctx, req);
+            const first = await ask_structured(ctx, req);
             if (first !== 'fallback')
                 return first;
         }
-        return plain(ctx, req);
+        return ask_plain(ctx, req);
     }, 'optimizer');
     if (outcome === null)
         throw new BudgetExhausted('budget exhausted');
@@ -50468,7 +50883,7 @@ function inconclusiveWarning(outcome) {
 ;// CONCATENATED MODULE: ./src/eval/compare.ts
 
 
-const verdictOf = (r) => r.verdict === 'error' ? null : r.verdict === 'correct';
+const compare_verdictOf = (r) => r.verdict === 'error' ? null : r.verdict === 'correct';
 /** Base and head ran on the same examples in the same order, so results align by index. */
 function compareRuns(base, head) {
     const out = [];
@@ -50481,7 +50896,7 @@ function compareRuns(base, head) {
             split,
             base: b ? summarize(b.results) : null,
             head: h ? summarize(h.results) : null,
-            paired: b && h ? comparePaired(b.results.map(verdictOf), h.results.map(verdictOf)) : null,
+            paired: b && h ? comparePaired(b.results.map(compare_verdictOf), h.results.map(compare_verdictOf)) : null,
         });
     }
     return out;
@@ -50493,8 +50908,8 @@ function flippedExamples(base, head, limit) {
         const b = base.splits[split]?.results ?? [];
         const h = head.splits[split]?.results ?? [];
         for (let i = 0; i < Math.min(b.length, h.length); i++) {
-            const bv = verdictOf(b[i]);
-            const hv = verdictOf(h[i]);
+            const bv = compare_verdictOf(b[i]);
+            const hv = compare_verdictOf(h[i]);
             if (bv === null || hv === null || bv === hv)
                 continue;
             const flipped = {
@@ -54103,6 +54518,551 @@ class sim_answer_key_AnswerKey {
     }
 }
 
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-request.ts
+/** A request the simulator rejects; becomes `{"error": {message, type, param, code}}` with this status. */
+class HttpError extends Error {
+    status;
+    param;
+    code;
+    constructor(status, message, param = null, code = null) {
+        super(message);
+        this.status = status;
+        this.param = param;
+        this.code = code;
+    }
+}
+// Real prompts with a long document stay far below this; it only guards against runaway clients.
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+function sim_request_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+async function readJsonBody(req) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of req) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES)
+            throw new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
+        chunks.push(chunk);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new HttpError(400, `We could not parse the JSON body of your request: ${reason}`);
+    }
+}
+function messageText(content, index) {
+    if (typeof content === 'string')
+        return content;
+    if (content === null || content === undefined)
+        return '';
+    if (Array.isArray(content)) {
+        return content
+            .map((part) => sim_request_isRecord(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : '')
+            .join('');
+    }
+    throw new HttpError(400, `messages[${index}].content: expected a string or an array of parts`, `messages[${index}].content`);
+}
+function sim_request_parseResponseFormat(value) {
+    if (value === undefined || value === null)
+        return { type: 'text' };
+    if (!sim_request_isRecord(value))
+        throw new HttpError(400, 'response_format: expected an object', 'response_format');
+    if (value.type === 'text')
+        return { type: 'text' };
+    if (value.type === 'json_object')
+        return { type: 'json_object', schema: undefined };
+    if (value.type === 'json_schema') {
+        const spec = value.json_schema;
+        if (!sim_request_isRecord(spec) || typeof spec.name !== 'string' || spec.name.length === 0) {
+            throw new HttpError(400, 'response_format.json_schema.name: expected a non-empty string', 'response_format.json_schema.name');
+        }
+        // OpenAI treats a missing schema as "any JSON"; an empty schema yields {"answer": ...} below.
+        return {
+            type: 'json_schema',
+            schema: spec.schema ?? { type: 'object', properties: { answer: { type: 'string' } } },
+            name: spec.name,
+        };
+    }
+    throw new HttpError(400, `response_format.type: expected 'text', 'json_object' or 'json_schema', got ${JSON.stringify(value.type)}`, 'response_format.type');
+}
+function sim_request_parseChatRequest(body) {
+    if (!sim_request_isRecord(body))
+        throw new HttpError(400, 'request body: expected a JSON object');
+    if (body.stream === true) {
+        throw new HttpError(400, 'stream: the simulator does not support streaming; send stream: false', 'stream');
+    }
+    if (typeof body.model !== 'string' || body.model.length === 0) {
+        throw new HttpError(400, 'model: expected a non-empty string', 'model');
+    }
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+        throw new HttpError(400, 'messages: expected a non-empty array', 'messages');
+    }
+    const messages = body.messages.map((message, index) => {
+        if (!sim_request_isRecord(message) || typeof message.role !== 'string' || !ROLES.has(message.role)) {
+            throw new HttpError(400, `messages[${index}].role: expected one of ${[...ROLES].join(', ')}`, `messages[${index}].role`);
+        }
+        return { role: message.role, content: messageText(message.content, index) };
+    });
+    return {
+        model: body.model,
+        messages,
+        responseFormat: sim_request_parseResponseFormat(body.response_format),
+        seed: optionalNumber(body.seed, 'seed', Number.isInteger),
+        temperature: optionalNumber(body.temperature, 'temperature', (t) => t >= 0 && t <= 2) ?? 1,
+    };
+}
+function optionalNumber(value, param, valid) {
+    if (value === undefined || value === null)
+        return null;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
+        throw new HttpError(400, `${param}: invalid value ${JSON.stringify(value)}`, param);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-answer.ts
+// How the simulator answers a task request, apart from the HTTP server around it.
+
+
+
+
+// Assistant turns (few-shot answers) are not where the example under test lives.
+const ASKED_ROLES = new Set(['system', 'developer', 'user']);
+function taskAnswer(key, seed, scenario, request) {
+    const asked = request.messages.filter((m) => ASKED_ROLES.has(m.role));
+    const requestText = asked.map((m) => m.content).join('\n');
+    const lastUser = asked.findLast((m) => m.role === 'user')?.content ?? '';
+    const found = key.find(lastUser) ?? key.find(requestText);
+    const args = { seed, model: request.model, scenario, requestText, key: found };
+    const format = request.responseFormat;
+    const result = format.type === 'text' ? simulateAnswer(args) : simulateJson(args, format.schema);
+    return {
+        text: result.text,
+        category: found ? 'task' : 'unknown',
+        correct: result.correct,
+        input: found?.input ?? null,
+    };
+}
+/**
+ * The answer a fault-free simulator with these options gives to a task request, and whether sim-model's
+ * rule counts it correct: the ground truth a test compares an evaluation against. Pure (no server).
+ */
+function simulatedTaskAnswer(opts, request) {
+    const parsed = parseChatRequest(request);
+    const { text, correct, input } = taskAnswer(new AnswerKey(opts.answerKey ?? []), opts.seed ?? 0, opts.scenario ?? DEFAULT_SCENARIO, parsed);
+    return { text, correct, input };
+}
+/** Token counts the simulator reports: about four characters a token. */
+function sim_answer_tokens(chars) {
+    return Math.ceil(chars / 4);
+}
+/** A chat completion in OpenAI's shape, with usage from character counts. */
+function completionBody(id, request, message, finishReason) {
+    const promptChars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
+    const usage = {
+        prompt_tokens: sim_answer_tokens(promptChars),
+        completion_tokens: sim_answer_tokens(message.content?.length ?? 0),
+    };
+    return {
+        id,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: request.model,
+        system_fingerprint: SIMULATOR_FINGERPRINT,
+        choices: [
+            { index: 0, message: { role: 'assistant', ...message }, logprobs: null, finish_reason: finishReason },
+        ],
+        usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-embeddings.ts
+/**
+ * The simulator's `POST /v1/embeddings`, in OpenAI's request and response format.
+ *
+ * A text's vector is a signed, hashed bag of its words (feature hashing into 256 dimensions, two
+ * buckets a word, L2-normalised): lowercased letters and digits, a plural `s` dropped, common function words left out
+ * so that two unrelated sentences do not look alike through "the" and "to". Texts that share words are
+ * close (a reordering or a changed stop word keeps the cosine at 1), texts with no word in common are
+ * near 0 (the signs make collisions cancel out on average). The vector depends on the text only, not on
+ * the seed or the model, so a similarity computed against the simulator is reproducible.
+ *
+ * Requests are checked as the API does: `model` a non-empty string, `input` a non-empty string, an array
+ * of them (at most 2048) or token arrays, `encoding_format` `float` or `base64` (the SDK asks for base64
+ * unless told otherwise and decodes it), `dimensions` from 1 to 256 (the vector is cut and renormalised).
+ */
+
+
+const EMBEDDING_DIMENSIONS = 256;
+const MAX_INPUTS = 2048;
+// Function words: sharing them says nothing about whether two texts mean the same.
+const STOP_WORDS = new Set(('a an the and or but if of to in on at by for with from as is are was were be been being it its ' +
+    'this that these those i you he she we they me my your our their us them do does did so not no').split(' '));
+/** The words a text's vector is built from (see the header). */
+function embeddingWords(text) {
+    const all = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
+    const content = all.filter((w) => !STOP_WORDS.has(w));
+    if (content.length > 0)
+        return content;
+    if (all.length > 0)
+        return all;
+    // Punctuation or symbols only: the API still returns a vector, so the text itself is the one "word".
+    return [text.trim() || text];
+}
+// FNV-1a, 32 bits, then murmur3's finaliser so that the low bits (the bucket) are well mixed: the same
+// on every platform, and fast.
+function hash32(text) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+        hash ^= text.charCodeAt(i);
+        hash = Math.imul(hash, 0x01000193);
+    }
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    return (hash ^ (hash >>> 16)) >>> 0;
+}
+// Each word adds to two buckets, so one collision with another word cannot cancel it out.
+const BUCKETS_PER_WORD = 2;
+/** The unit vector of a text, `dimensions` long (see the header). */
+function embedText(text, dimensions = EMBEDDING_DIMENSIONS) {
+    const vector = new Array(EMBEDDING_DIMENSIONS).fill(0);
+    for (const word of embeddingWords(text)) {
+        for (let k = 0; k < BUCKETS_PER_WORD; k++) {
+            const hash = hash32(`${k}\u001f${word}`);
+            vector[hash % EMBEDDING_DIMENSIONS] += hash & 0x80000000 ? -1 : 1;
+        }
+    }
+    const cut = vector.slice(0, dimensions);
+    let norm = Math.hypot(...cut);
+    // Every word collided away (or was cut off): one fixed direction rather than a zero vector.
+    if (norm === 0) {
+        cut[hash32(text) % dimensions] = 1;
+        norm = 1;
+    }
+    return cut.map((x) => x / norm);
+}
+/** Cosine of two vectors of equal length. */
+function sim_embeddings_cosine(a, b) {
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let i = 0; i < a.length; i++) {
+        dot += a[i] * b[i];
+        na += a[i] * a[i];
+        nb += b[i] * b[i];
+    }
+    return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+const invalidInput = (detail) => new HttpError(400, `'$.input' is invalid: ${detail}. Please check the API reference.`, 'input');
+function isTokenArray(value) {
+    return Array.isArray(value) && value.length > 0 && value.every((t) => Number.isInteger(t) && t >= 0);
+}
+/** The texts of an `input`; token ids stand for words of their own. */
+function inputTexts(input) {
+    if (input === undefined || input === null)
+        throw invalidInput("'input' is a required property");
+    if (typeof input === 'string') {
+        if (input.length === 0)
+            throw invalidInput('an empty string');
+        return [input];
+    }
+    if (isTokenArray(input))
+        return [input.map((t) => `#${t}`).join(' ')];
+    if (!Array.isArray(input) || input.length === 0)
+        throw invalidInput('expected a string or a non-empty array');
+    if (input.length > MAX_INPUTS)
+        throw invalidInput(`at most ${MAX_INPUTS} inputs, got ${input.length}`);
+    return input.map((item, i) => {
+        if (typeof item === 'string' && item.length > 0)
+            return item;
+        if (isTokenArray(item))
+            return item.map((t) => `#${t}`).join(' ');
+        throw invalidInput(`input[${i}] must be a non-empty string or array of tokens`);
+    });
+}
+function sim_embeddings_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function sim_embeddings_encode(vector, format) {
+    if (format === 'float')
+        return vector;
+    return Buffer.from(new Float32Array(vector).buffer).toString('base64');
+}
+/** The reply to an embeddings request body; throws an HttpError (400 naming the parameter) when invalid. */
+function embeddingsReply(body) {
+    if (!sim_embeddings_isRecord(body))
+        throw new HttpError(400, 'request body: expected a JSON object');
+    if (typeof body.model !== 'string' || body.model.length === 0) {
+        throw new HttpError(400, 'model: you must provide a model parameter', 'model');
+    }
+    const texts = inputTexts(body.input);
+    const format = body.encoding_format ?? 'float';
+    if (format !== 'float' && format !== 'base64') {
+        throw new HttpError(400, `encoding_format: expected 'float' or 'base64', got ${JSON.stringify(format)}`, 'encoding_format');
+    }
+    const dimensions = body.dimensions ?? EMBEDDING_DIMENSIONS;
+    if (!Number.isInteger(dimensions) ||
+        dimensions < 1 ||
+        dimensions > EMBEDDING_DIMENSIONS) {
+        throw new HttpError(400, `dimensions: expected an integer from 1 to ${EMBEDDING_DIMENSIONS}, got ${JSON.stringify(dimensions)}`, 'dimensions');
+    }
+    const used = sim_answer_tokens(texts.reduce((sum, t) => sum + t.length, 0));
+    return {
+        object: 'list',
+        data: texts.map((text, index) => ({
+            object: 'embedding',
+            index,
+            embedding: sim_embeddings_encode(embedText(text, dimensions), format),
+        })),
+        model: body.model,
+        usage: { prompt_tokens: used, total_tokens: used },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-judge-read.ts
+/**
+ * How the simulated judge reads a request and what it can check, as a model would: from what it is sent.
+ *
+ * - Which judge: a json_schema named `lpo_judge` (rubric, pointwise) or `lpo_pairwise`, else the last
+ *   user message holding the tagged sections of prompts/judge-rubric.md (`<rubric>`, `<output>`) or
+ *   prompts/judge-pairwise.md (`<rubric>`, `<answer_a>`, `<answer_b>`) and a reply line to fill in
+ *   ("Verdict:"/"Score:" or "Winner:"). Neither: not a judge request.
+ * - The scale: `score` among the schema's properties, or a "Score:" line asked for, means 1-5; else
+ *   pass-fail.
+ * - The sections: the text between a line `<name>` and a line `</name>`; a section that is absent or
+ *   empty is null (information the request lost). A reference of `(none)` is no reference.
+ *
+ * What is checked (rubricChecks): each phrase the rubric quotes ("…", “…” or `…`) must be in the output
+ * (case and spacing aside); a reference's final answer (after its last `####`, else the whole reference
+ * when it is at most 3 words) must be in the output as a whole token, and a longer reference must have
+ * at least half of its content words in the output. With nothing to check, the output must address
+ * the input: not empty, not "I don't know", and sharing a content word with it.
+ */
+
+
+const lastUser = (request) => request.messages.findLast((m) => m.role === 'user')?.content ?? '';
+/** The text of section `name` (see the header), or null when it is absent or empty. */
+function section(text, name) {
+    const re = new RegExp(`^[ \\t]*<${name}>[ \\t]*\\n([\\s\\S]*?)\\n?^[ \\t]*</${name}>[ \\t]*$`, 'm');
+    const body = re.exec(text)?.[1]?.trim();
+    return body ? body : null;
+}
+function schemaProperties(request) {
+    const format = request.responseFormat;
+    if (format.type !== 'json_schema' || typeof format.schema !== 'object' || format.schema === null)
+        return [];
+    const properties = format.schema.properties;
+    return typeof properties === 'object' && properties !== null ? Object.keys(properties) : [];
+}
+function requestedKind(request, text) {
+    const format = request.responseFormat;
+    if (format.type === 'json_schema') {
+        if (format.name === 'lpo_judge')
+            return 'judge';
+        if (format.name === 'lpo_pairwise')
+            return 'pairwise';
+        return null;
+    }
+    if (!/^[ \t]*<rubric>/m.test(text))
+        return null;
+    if (/^[ \t]*<output>/m.test(text) && /\b(?:Verdict|Score):/i.test(text))
+        return 'judge';
+    if (/^[ \t]*<answer_a>/m.test(text) && /\bWinner:/i.test(text))
+        return 'pairwise';
+    return null;
+}
+const isJudgeRequest = (request) => requestedKind(request, lastUser(request)) !== null;
+/** The judge request's view, or null when the request is not one (see the header). */
+function readJudgeRequest(request) {
+    const text = lastUser(request);
+    const kind = requestedKind(request, text);
+    if (kind === null)
+        return null;
+    const json = request.responseFormat.type === 'json_schema';
+    const scored = json ? schemaProperties(request).includes('score') : /\bScore:/i.test(text);
+    const reference = section(text, 'reference');
+    return {
+        kind,
+        json,
+        scale: kind === 'judge' && scored ? '1-5' : 'pass-fail',
+        rubric: section(text, 'rubric'),
+        input: section(text, 'input'),
+        outputs: kind === 'judge' ? [section(text, 'output')] : [section(text, 'answer_a'), section(text, 'answer_b')],
+        reference: reference === null ? undefined : reference === '(none)' ? null : reference,
+    };
+}
+const normalise = (text) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+const QUOTED = /"([^"\n]{1,80})"|“([^”\n]{1,80})”|`([^`\n]{1,80})`/g;
+/** The phrases a rubric quotes as required. */
+function quotedPhrases(rubric) {
+    return [...rubric.matchAll(QUOTED)].map((m) => (m[1] ?? m[2] ?? m[3]).trim()).filter(Boolean);
+}
+function containsToken(output, token) {
+    const escaped = normalise(token).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(normalise(output));
+}
+function referenceCheck(output, reference) {
+    const final = finalAnswer(reference);
+    if (reference.includes('####') || final.split(/\s+/).length <= 3) {
+        return { what: `the reference's answer ${final}`, ok: containsToken(output, final) };
+    }
+    const words = new Set(embeddingWords(reference));
+    const said = new Set(embeddingWords(output));
+    const shared = [...words].filter((w) => said.has(w)).length;
+    return { what: 'the content of the reference', ok: shared * 2 >= words.size };
+}
+/** The checks an output is graded by (see the header); never empty. */
+function rubricChecks(rubric, input, output, reference) {
+    const said = normalise(output);
+    const checks = quotedPhrases(rubric).map((phrase) => ({
+        what: `"${phrase}"`,
+        ok: said.includes(normalise(phrase)),
+    }));
+    if (reference)
+        checks.push(referenceCheck(output, reference));
+    if (checks.length > 0)
+        return checks;
+    const asked = new Set(embeddingWords(input));
+    const addressed = said.length > 0 && !/\bi don'?t know\b/.test(said) && embeddingWords(output).some((w) => asked.has(w));
+    return [{ what: 'an answer to the input', ok: addressed }];
+}
+/** The share of checks an output passes, from 0 to 1. */
+const checkShare = (checks) => checks.filter((c) => c.ok).length / checks.length;
+
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-judge.ts
+/**
+ * The simulated judge: answers the rubric (`lpo_judge`) and pairwise (`lpo_pairwise`) requests of
+ * src/eval, deterministically for a seed (and the request's seed when it samples, temperature > 0).
+ * How a request is read and what is checked: sim-judge-read.ts.
+ *
+ * - Rubric: the truth is the checks (judgeTruth): pass-fail passes when every check does; 1-5 scores
+ *   1 + 4 × the share passed, rounded. A seeded share `judgeDisagreement` (default 0.15) of answers is
+ *   flipped (pass ↔ fail; a score moves across the default threshold 4: 5→2, 4→1, 3→5, 2→5, 1→4), so
+ *   a judge checked against labels that follow the checks agrees on about 1 − that share of them.
+ * - Pairwise: with probability `positionBias` (default 0.3, drawn per order shown) the answer shown
+ *   first wins whatever it says, so only asking in both orders cancels it. Otherwise the answer passing
+ *   more checks wins; equal, the shorter one when they differ in length by more than 20 %, else a tie.
+ * - Lost information gets a worse answer, never a good one: no output → fail (score 1); no rubric or no
+ *   input → a coin flip; a pairwise answer lost → the other wins (so the two orders disagree).
+ *
+ * Replies are the JSON object the schema asks for, else the two lines the text note asks for
+ * ("Verdict: PASS", "Score: 4" or "Winner: A", then "Reason: …").
+ */
+
+
+
+
+const DEFAULT_JUDGE_DISAGREEMENT = 0.15;
+const DEFAULT_POSITION_BIAS = 0.3;
+function checkJudgeOptions(opts) {
+    for (const [name, value] of Object.entries(opts)) {
+        if (value !== undefined && !(typeof value === 'number' && value >= 0 && value <= 1)) {
+            throw new ConfigError(`simulator ${name}: expected a share from 0 to 1, got ${value}`);
+        }
+    }
+}
+/** What a judge that never errs says of an output: the checks it passes and fails (see the header). */
+function judgeTruth(rubric, input, output, reference = null) {
+    const checks = rubricChecks(rubric, input, output, reference);
+    const share = checkShare(checks);
+    return { pass: share === 1, score: 1 + Math.round(4 * share), checks };
+}
+const flipScore = (score) => (score >= 4 ? score - 3 : Math.min(5, score + 3));
+function pointwise(view, disagreement, draw) {
+    const { rubric, input } = view;
+    const output = view.outputs[0] ?? null;
+    if (output === null)
+        return { pass: false, score: 1, reason: 'No output was given to grade.' };
+    if (rubric === null || input === null) {
+        const u = draw('lost', output);
+        return { pass: u < 0.5, score: 1 + Math.floor(u * 5), reason: 'The output looks reasonable overall.' };
+    }
+    // A lost reference section (undefined) grades without it, as a judge that was not shown one would.
+    const truth = judgeTruth(rubric, input, output, view.reference ?? null);
+    const failed = truth.checks.filter((c) => !c.ok);
+    const met = truth.checks.length - failed.length;
+    const honest = failed.length === 0
+        ? 'The output meets every point of the rubric.'
+        : `The output lacks ${failed.map((c) => c.what).join(', ')}.`;
+    if (draw('disagree', rubric, input, output, view.reference ?? '') >= disagreement) {
+        const reason = view.scale === '1-5' ? `${honest} (${met} of ${truth.checks.length} points met)` : honest;
+        return { ...truth, reason };
+    }
+    const pass = !truth.pass;
+    const reason = pass
+        ? 'The output meets every point of the rubric.'
+        : 'The output misses what the rubric asks.';
+    return { pass, score: flipScore(truth.score), reason };
+}
+function pairwise(view, positionBias, draw) {
+    const { rubric, input } = view;
+    const [a = null, b = null] = view.outputs;
+    if (rubric === null || input === null) {
+        const u = draw('lost', a ?? '', b ?? '');
+        return { winner: u < 1 / 3 ? 'A' : u < 2 / 3 ? 'B' : 'tie', reason: 'Both answers are reasonable.' };
+    }
+    if (a === null || b === null) {
+        if (a === b)
+            return { winner: 'tie', reason: 'Neither answer says anything.' };
+        return { winner: a === null ? 'B' : 'A', reason: `Answer ${a === null ? 'A' : 'B'} is empty.` };
+    }
+    if (draw('position', rubric, input, a, b) < positionBias) {
+        return { winner: 'A', reason: 'Answer A addresses the input better.' };
+    }
+    const checksA = rubricChecks(rubric, input, a, null);
+    const checksB = rubricChecks(rubric, input, b, null);
+    const [qa, qb] = [checkShare(checksA), checkShare(checksB)];
+    const n = checksA.length;
+    if (qa !== qb) {
+        const [winner, q, other] = qa > qb ? ['A', qa, qb] : ['B', qb, qa];
+        return {
+            winner,
+            reason: `Answer ${winner} meets ${Math.round(q * n)} of ${n} points of the rubric, the other ${Math.round(other * n)}.`,
+        };
+    }
+    const [la, lb] = [a.trim().length, b.trim().length];
+    if (Math.max(la, lb) > 1.2 * Math.min(la, lb)) {
+        const winner = la < lb ? 'A' : 'B';
+        return { winner, reason: `Both meet the rubric equally; answer ${winner} says it more concisely.` };
+    }
+    return { winner: 'tie', reason: 'Both answers meet the rubric equally.' };
+}
+function sim_judge_render(view, value) {
+    if ('winner' in value) {
+        if (view.json)
+            return JSON.stringify({ winner: value.winner, reason: value.reason });
+        return `Winner: ${value.winner.toUpperCase()}\nReason: ${value.reason}`;
+    }
+    if (view.scale === '1-5') {
+        if (view.json)
+            return JSON.stringify({ score: value.score, reason: value.reason });
+        return `Score: ${value.score}\nReason: ${value.reason}`;
+    }
+    const verdict = value.pass ? 'pass' : 'fail';
+    if (view.json)
+        return JSON.stringify({ verdict, reason: value.reason });
+    return `Verdict: ${verdict.toUpperCase()}\nReason: ${value.reason}`;
+}
+/** The reply to a judge request and which judge it was, or null when the request is not one. */
+function simulateJudge(seed, opts, request) {
+    const view = readJudgeRequest(request);
+    if (view === null)
+        return null;
+    const nonce = request.temperature > 0 ? String(request.seed ?? 'unseeded') : 'greedy';
+    const draw = (...parts) => hashUnit(seed, nonce, request.temperature, view.kind, ...parts);
+    const value = view.kind === 'judge'
+        ? pointwise(view, opts.judgeDisagreement ?? DEFAULT_JUDGE_DISAGREEMENT, draw)
+        : pairwise(view, opts.positionBias ?? DEFAULT_POSITION_BIAS, draw);
+    return { text: sim_judge_render(view, value), kind: view.kind };
+}
+
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer-text.ts
 
 /** Words of a failure's input an example-specific hint quotes. */
@@ -54309,13 +55269,13 @@ function requestedJob(request) {
         const named = /^lpo_(\w+)$/.exec(format.name)?.[1];
         return named && JOBS.includes(named) ? named : null;
     }
-    const last = lastUser(request);
+    const last = sim_optimizer_read_lastUser(request);
     for (const [re, job] of TEXT_FORMATS)
         if (re.test(last))
             return job;
     return null;
 }
-const lastUser = (request) => request.messages.findLast((m) => m.role === 'user')?.content ?? '';
+const sim_optimizer_read_lastUser = (request) => request.messages.findLast((m) => m.role === 'user')?.content ?? '';
 const withoutPrompts = (text) => text.replace(PROMPT_BLOCK, '\n');
 /** The failure entries of a text, and the text with them cut out. */
 function failureEntries(scenario, text) {
@@ -54384,7 +55344,7 @@ const numberAfter = (text, re) => {
     return Number.isInteger(n) && n > 0 ? n : null;
 };
 function readRequest(scenario, request, job) {
-    const last = lastUser(request);
+    const last = sim_optimizer_read_lastUser(request);
     const blocks = [...last.matchAll(PROMPT_BLOCK)].map((m) => m[1]);
     const prompt = blocks.at(-1)?.trim() ? blocks.at(-1) : null;
     const askText = withoutPrompts(last);
@@ -54671,158 +55631,18 @@ function simulateOptimizer(scenario, seed, request) {
     return sim_optimizer_render(view, valueFor(scenario, view, draw), draw);
 }
 
-;// CONCATENATED MODULE: ./src/tools/simulator/sim-request.ts
-/** A request the simulator rejects; becomes `{"error": {message, type, param, code}}` with this status. */
-class HttpError extends Error {
-    status;
-    param;
-    code;
-    constructor(status, message, param = null, code = null) {
-        super(message);
-        this.status = status;
-        this.param = param;
-        this.code = code;
-    }
-}
-// Real prompts with a long document stay far below this; it only guards against runaway clients.
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
-const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
-function sim_request_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-async function readJsonBody(req) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of req) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES)
-            throw new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
-        chunks.push(chunk);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new HttpError(400, `We could not parse the JSON body of your request: ${reason}`);
-    }
-}
-function messageText(content, index) {
-    if (typeof content === 'string')
-        return content;
-    if (content === null || content === undefined)
-        return '';
-    if (Array.isArray(content)) {
-        return content
-            .map((part) => sim_request_isRecord(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : '')
-            .join('');
-    }
-    throw new HttpError(400, `messages[${index}].content: expected a string or an array of parts`, `messages[${index}].content`);
-}
-function sim_request_parseResponseFormat(value) {
-    if (value === undefined || value === null)
-        return { type: 'text' };
-    if (!sim_request_isRecord(value))
-        throw new HttpError(400, 'response_format: expected an object', 'response_format');
-    if (value.type === 'text')
-        return { type: 'text' };
-    if (value.type === 'json_object')
-        return { type: 'json_object', schema: undefined };
-    if (value.type === 'json_schema') {
-        const spec = value.json_schema;
-        if (!sim_request_isRecord(spec) || typeof spec.name !== 'string' || spec.name.length === 0) {
-            throw new HttpError(400, 'response_format.json_schema.name: expected a non-empty string', 'response_format.json_schema.name');
-        }
-        // OpenAI treats a missing schema as "any JSON"; an empty schema yields {"answer": ...} below.
-        return {
-            type: 'json_schema',
-            schema: spec.schema ?? { type: 'object', properties: { answer: { type: 'string' } } },
-            name: spec.name,
-        };
-    }
-    throw new HttpError(400, `response_format.type: expected 'text', 'json_object' or 'json_schema', got ${JSON.stringify(value.type)}`, 'response_format.type');
-}
-function sim_request_parseChatRequest(body) {
-    if (!sim_request_isRecord(body))
-        throw new HttpError(400, 'request body: expected a JSON object');
-    if (body.stream === true) {
-        throw new HttpError(400, 'stream: the simulator does not support streaming; send stream: false', 'stream');
-    }
-    if (typeof body.model !== 'string' || body.model.length === 0) {
-        throw new HttpError(400, 'model: expected a non-empty string', 'model');
-    }
-    if (!Array.isArray(body.messages) || body.messages.length === 0) {
-        throw new HttpError(400, 'messages: expected a non-empty array', 'messages');
-    }
-    const messages = body.messages.map((message, index) => {
-        if (!sim_request_isRecord(message) || typeof message.role !== 'string' || !ROLES.has(message.role)) {
-            throw new HttpError(400, `messages[${index}].role: expected one of ${[...ROLES].join(', ')}`, `messages[${index}].role`);
-        }
-        return { role: message.role, content: messageText(message.content, index) };
-    });
-    return {
-        model: body.model,
-        messages,
-        responseFormat: sim_request_parseResponseFormat(body.response_format),
-        seed: optionalNumber(body.seed, 'seed', Number.isInteger),
-        temperature: optionalNumber(body.temperature, 'temperature', (t) => t >= 0 && t <= 2) ?? 1,
-    };
-}
-function optionalNumber(value, param, valid) {
-    if (value === undefined || value === null)
-        return null;
-    if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
-        throw new HttpError(400, `${param}: invalid value ${JSON.stringify(value)}`, param);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/tools/simulator/sim-answer.ts
-// How the simulator answers a task request, apart from the HTTP server around it.
-
-
-
-// Assistant turns (few-shot answers) are not where the example under test lives.
-const ASKED_ROLES = new Set(['system', 'developer', 'user']);
-function taskAnswer(key, seed, scenario, request) {
-    const asked = request.messages.filter((m) => ASKED_ROLES.has(m.role));
-    const requestText = asked.map((m) => m.content).join('\n');
-    const lastUser = asked.findLast((m) => m.role === 'user')?.content ?? '';
-    const found = key.find(lastUser) ?? key.find(requestText);
-    const args = { seed, model: request.model, scenario, requestText, key: found };
-    const format = request.responseFormat;
-    const result = format.type === 'text' ? simulateAnswer(args) : simulateJson(args, format.schema);
-    return {
-        text: result.text,
-        category: found ? 'task' : 'unknown',
-        correct: result.correct,
-        input: found?.input ?? null,
-    };
-}
-/**
- * The answer a fault-free simulator with these options gives to a task request, and whether sim-model's
- * rule counts it correct: the ground truth a test compares an evaluation against. Pure (no server).
- */
-function simulatedTaskAnswer(opts, request) {
-    const parsed = parseChatRequest(request);
-    const { text, correct, input } = taskAnswer(new AnswerKey(opts.answerKey ?? []), opts.seed ?? 0, opts.scenario ?? DEFAULT_SCENARIO, parsed);
-    return { text, correct, input };
-}
-/** Token counts the simulator reports: about four characters a token. */
-function sim_answer_tokens(chars) {
-    return Math.ceil(chars / 4);
-}
-
 ;// CONCATENATED MODULE: ./src/tools/simulator/simulator.ts
 /**
  * An offline, OpenAI-compatible chat server that stands in for a real LLM in tests, the demo, the
  * benchmark and CI. The answers come from sim-model.ts (deterministic for a seed); this file is HTTP only.
  *
- * Endpoints: `POST /v1/chat/completions` (no streaming), `GET /v1/models`, `GET /__sim/stats`.
+ * Endpoints: `POST /v1/chat/completions` (no streaming), `POST /v1/embeddings` (sim-embeddings.ts),
+ * `GET /v1/models`, `GET /__sim/stats`.
  * Errors use OpenAI's shape, `{"error": {message, type, param, code}}`.
  *
- * A chat request is one of two kinds:
+ * A chat request is one of three kinds:
+ * - Judge request (src/eval's rubric and pairwise judges, prompts/judge-*.md): a json_schema named
+ *   `lpo_judge`/`lpo_pairwise` or their tagged sections and reply line; answered by sim-judge.ts.
  * - Optimizer request (src/optimize's meta-prompts, prompts/*.md): recognised by what it asks for, a
  *   json_schema named `lpo_<format>` or the text format its last message ends with (see
  *   sim-optimizer-read.ts). The reply comes from simulateOptimizer, which reads the request's content,
@@ -54837,6 +55657,7 @@ function sim_answer_tokens(chars) {
  * instead (`faults.only` limits them to requests containing a text). Faulted requests are counted in
  * `stats().faults` by kind, not in `total`/`task`/`correct`.
  */
+
 
 
 
@@ -54868,6 +55689,10 @@ class Simulator {
         total: 0,
         task: 0,
         optimizer: 0,
+        judge: 0,
+        pairwise: 0,
+        embeddings: 0,
+        embeddingInputs: 0,
         unknown: 0,
         correct: 0,
         errors: 0,
@@ -54889,10 +55714,13 @@ class Simulator {
         this.plan = opts.faults ? new FaultPlan(opts.faults) : null;
     }
     answer(request) {
-        if (isOptimizerRequest(request)) {
+        const judged = simulateJudge(this.seed, this.opts, request);
+        if (judged || isOptimizerRequest(request)) {
             if (request.responseFormat.type !== 'text' && this.opts.rejectResponseFormat) {
                 throw new HttpError(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", 'response_format');
             }
+            if (judged)
+                return { text: judged.text, category: judged.kind, correct: false, input: null };
             const text = simulateOptimizer(this.scenario, this.seed, request);
             return { text, category: 'optimizer', correct: false, input: null };
         }
@@ -54905,27 +55733,7 @@ class Simulator {
             this.counts.correct++;
     }
     completion(request, message, finishReason) {
-        const promptChars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
-        const usage = {
-            prompt_tokens: sim_answer_tokens(promptChars),
-            completion_tokens: sim_answer_tokens(message.content?.length ?? 0),
-        };
-        return {
-            id: `chatcmpl-sim-${++this.nextId}`,
-            object: 'chat.completion',
-            created: Math.floor(Date.now() / 1000),
-            model: request.model,
-            system_fingerprint: SIMULATOR_FINGERPRINT,
-            choices: [
-                {
-                    index: 0,
-                    message: { role: 'assistant', ...message },
-                    logprobs: null,
-                    finish_reason: finishReason,
-                },
-            ],
-            usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-        };
+        return completionBody(`chatcmpl-sim-${++this.nextId}`, request, message, finishReason);
     }
     /** Answers with a fault when the plan draws one; returns false when the request should be answered normally. */
     injectFault(plan, request, body, res) {
@@ -54977,6 +55785,12 @@ class Simulator {
         const endpoint = `${req.method} ${path}`;
         if (endpoint === 'POST /v1/chat/completions')
             return this.chat(req, res);
+        if (endpoint === 'POST /v1/embeddings') {
+            const reply = embeddingsReply(await readJsonBody(req));
+            this.counts.embeddings++;
+            this.counts.embeddingInputs += reply.data.length;
+            return sendJson(res, 200, reply);
+        }
         req.resume(); // drain any body so the connection can be reused
         if (endpoint === 'GET /v1/models') {
             const model = { id: SIMULATED_MODEL, object: 'model', created: 0, owned_by: 'lpo-simulator' };
@@ -54997,6 +55811,7 @@ async function startSimulator(opts = {}) {
     if (!Number.isFinite(latencyMs) || latencyMs < 0) {
         throw new ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
     }
+    checkJudgeOptions({ judgeDisagreement: opts.judgeDisagreement, positionBias: opts.positionBias });
     const sim = new Simulator(opts, seed, latencyMs, scenario);
     const { counts, hanging, plan } = sim;
     const server = (0,external_node_http_namespaceObject.createServer)((req, res) => {
@@ -55258,6 +56073,13 @@ async function main(argv) {
     }
 }
 
+
+/***/ }),
+
+/***/ 4397:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__.p + "fd3bd1cffb4da518b4d2.md";
 
 /***/ }),
 
@@ -63874,6 +64696,9 @@ exports.visitAsync = visitAsync;
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/async module */
 /******/ (() => {
@@ -64014,9 +64839,44 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/publicPath */
+/******/ (() => {
+/******/ 	var scriptUrl;
+/******/ 	if (typeof import.meta.url === "string") scriptUrl = import.meta.url
+/******/ 	// When supporting browsers where an automatic publicPath is not supported you must specify an output.publicPath manually via configuration
+/******/ 	// or pass an empty string ("") and set the __webpack_public_path__ variable from your code to use your own logic.
+/******/ 	if (!scriptUrl) throw new Error("Automatic publicPath is not supported in this browser");
+/******/ 	scriptUrl = scriptUrl.replace(/#.*$/, "").replace(/\?.*$/, "").replace(/\/[^\/]+$/, "/");
+/******/ 	__nccwpck_require__.p = scriptUrl;
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/compat */
 /******/ 
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = new URL('.', import.meta.url).pathname.slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	__nccwpck_require__.b = new URL("./", import.meta.url);
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	// no install chunk
+/******/ 	
+/******/ 	// no chunk on demand loading
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
 /******/ 
 /************************************************************************/
 /******/ 

@@ -1,13 +1,15 @@
 // GitHub Models prompt files (`*.prompt.yml` / `*.prompt.yaml`), as read by `gh models eval`:
 // name, description, model, modelParameters, messages with {{var}} placeholders, responseFormat
-// (+ jsonSchema), testData rows and evaluators. Only `string` evaluators map onto our scorers;
-// `llm` and `uses` (similarity, judges) evaluators are accepted and ignored.
+// (+ jsonSchema), testData rows and evaluators. `string` evaluators map onto our match scorers and
+// `llm` evaluators onto the rubric judge (llm-evaluator.ts); `uses` (GitHub's built-in judges) are
+// accepted and ignored.
 
 import { isMap, isNode, isScalar, isSeq } from 'yaml';
 import * as z from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { tooDeepAt, tooDeepReason } from '../core/nesting.js';
 import type { ChatMessage, ModelParams, ScorerSpec } from '../core/types.js';
+import { judgeFromLlmEvaluator, LlmEvaluatorSchema } from './llm-evaluator.js';
 import { placeholdersIn, solePlaceholder } from './placeholders.js';
 import { lineOf, type ParsedYaml, problemLine, readYaml, strictObject, validateYaml } from './yaml-issues.js';
 
@@ -25,7 +27,7 @@ export interface PromptYml {
   testData?: Record<string, unknown>[];
   /** 1-based line where each testData row starts, for row-level error messages. */
   testDataLines?: number[];
-  /** From the first string evaluator whose value is exactly one `{{field}}`. */
+  /** From the first string evaluator whose value is exactly one `{{field}}`, or the first `llm` one. */
   scorer?: ScorerSpec;
   targetField?: string;
   /** Placeholder names used in messages, in order of appearance. */
@@ -75,7 +77,7 @@ const PromptYmlSchema = strictObject({
       strictObject({
         name: z.string(),
         string: StringEvaluator.optional(),
-        llm: z.unknown().optional(),
+        llm: LlmEvaluatorSchema.optional(),
         uses: z.string().optional(),
       }),
     )
@@ -118,6 +120,12 @@ export function parsePromptYml(text: string, file: string): PromptYml {
     out.testDataLines = data.testData.map((_row, index) => lineOf(parsed, ['testData', index]));
   }
   for (const evaluator of data.evaluators ?? []) {
+    if (evaluator.llm) {
+      const judge = judgeFromLlmEvaluator(evaluator.llm, out.placeholders);
+      out.scorer = judge.scorer;
+      if (judge.targetField !== undefined) out.targetField = judge.targetField;
+      break;
+    }
     const check = evaluator.string;
     if (!check) continue;
     const [kind, value] = Object.entries(check).find(([, v]) => v !== undefined) as [

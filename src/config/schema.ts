@@ -13,7 +13,24 @@ import { compileGlob } from './globs.js';
 import { FIELD_NAME, PROMPT_PLACEHOLDER, placeholdersIn } from './placeholders.js';
 import { strictObject } from './yaml-issues.js';
 
-export const CONFIG_SCORERS = ['exact', 'numeric', 'choice', 'contains', 'regex', 'json'] as const;
+export const CONFIG_SCORERS = [
+  'exact',
+  'numeric',
+  'choice',
+  'contains',
+  'regex',
+  'json',
+  'judge',
+  'similarity',
+] as const;
+
+/** Needs options, so never written as a bare name: the example shows what to write. */
+const SCORER_OPTIONS: Partial<Record<(typeof CONFIG_SCORERS)[number], string>> = {
+  regex: 'pattern: "..."',
+  json: 'field: "answer"',
+  judge: 'rubric: "..."',
+  similarity: 'model: "<embedding model>"',
+};
 
 /** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
 export const DEFAULT_SPLIT: Readonly<SplitSpec> = { dev: 0.5, seed: 1, maxExamples: 200 };
@@ -60,8 +77,8 @@ const FieldList = z
   .transform((value) => (typeof value === 'string' ? [value] : value));
 
 const ScorerName = z.enum(CONFIG_SCORERS).transform((name, ctx): ScorerSpec => {
-  if (name === 'regex' || name === 'json') {
-    const example = name === 'regex' ? 'pattern: "..."' : 'field: "answer"';
+  const example = SCORER_OPTIONS[name];
+  if (example !== undefined) {
     ctx.issues.push({
       code: 'custom',
       message: `"${name}" needs options: write {type: ${name}, ${example}}`,
@@ -69,8 +86,47 @@ const ScorerName = z.enum(CONFIG_SCORERS).transform((name, ctx): ScorerSpec => {
     });
     return z.NEVER;
   }
-  return { type: name };
+  return { type: name } as ScorerSpec;
 });
+
+/** 1-5 judges pass at 4 ("good") unless told otherwise: 3 ("acceptable") lets too much through. */
+export const DEFAULT_JUDGE_THRESHOLD = 4;
+export const DEFAULT_SIMILARITY_THRESHOLD = 0.85;
+
+const JudgeObject = strictObject({
+  type: z.literal('judge'),
+  rubric: z.string().trim().min(1, { error: 'expected a non-empty rubric' }),
+  reference: FieldName.optional(),
+  model: z.string().min(1).optional(),
+  scale: z.enum(['pass-fail', '1-5']).optional(),
+  threshold: z.number().int().min(1).max(5).optional(),
+})
+  .refine((judge) => judge.threshold === undefined || judge.scale === '1-5', {
+    path: ['threshold'],
+    error: 'threshold applies to scale: 1-5 only (a pass-fail judge passes on "pass")',
+  })
+  .transform(
+    (judge): ScorerSpec => ({
+      type: 'judge',
+      rubric: judge.rubric,
+      ...(judge.reference !== undefined ? { reference: judge.reference } : {}),
+      ...(judge.model !== undefined ? { model: judge.model } : {}),
+      scale: judge.scale ?? 'pass-fail',
+      threshold: judge.threshold ?? DEFAULT_JUDGE_THRESHOLD,
+    }),
+  );
+
+const SimilarityObject = strictObject({
+  type: z.literal('similarity'),
+  model: z.string().min(1),
+  threshold: z.number().min(-1).max(1).optional(),
+}).transform(
+  (sim): ScorerSpec => ({
+    type: 'similarity',
+    model: sim.model,
+    threshold: sim.threshold ?? DEFAULT_SIMILARITY_THRESHOLD,
+  }),
+);
 
 const ScorerObject = z.discriminatedUnion('type', [
   strictObject({ type: z.literal('exact') }),
@@ -86,6 +142,8 @@ const ScorerObject = z.discriminatedUnion('type', [
       .optional(),
   }),
   strictObject({ type: z.literal('json'), field: z.string().min(1) }),
+  JudgeObject,
+  SimilarityObject,
 ]);
 
 // Refused here, at load, so a pattern that could hang the scorer never reaches a model call.

@@ -16,7 +16,22 @@ export type ScorerSpec =
   | { type: 'startsWith' }
   | { type: 'endsWith' }
   | { type: 'regex'; pattern: string; flags?: string }
-  | { type: 'json'; field: string };
+  | { type: 'json'; field: string }
+  | JudgeScorerSpec
+  | { type: 'similarity'; model: string; threshold: number };
+
+/**
+ * A model grades the output against a rubric (pass-fail, or 1-5 where a score of at least
+ * `threshold` passes). `reference` names the field shown to the judge as the reference answer.
+ */
+export interface JudgeScorerSpec {
+  type: 'judge';
+  rubric: string;
+  reference?: string;
+  model?: string;
+  scale: 'pass-fail' | '1-5';
+  threshold: number;
+}
 
 export type ScorerName = ScorerSpec['type'];
 
@@ -107,6 +122,8 @@ export interface ExampleResult {
   /** Why a `wrong` answer was unusable, when it was (see AnswerFailure). */
   failure?: AnswerFailure;
   cached?: boolean;
+  /** A model-graded scorer's word on this example (its short reason, and its 1-5 score where it gave one). */
+  judge?: { reason: string; score?: number };
 }
 
 export interface SplitSummary {

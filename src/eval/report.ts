@@ -46,6 +46,8 @@ export const ExampleResultSchema = z.object({
   /** Set on a `wrong` answer the prompt made unusable: the answer came back, but not one to score. */
   failure: z.enum(ANSWER_FAILURES).optional(),
   cached: z.boolean().optional(),
+  /** A model-graded scorer's reason (and 1-5 score), kept so flipped examples can show it. */
+  judge: z.object({ reason: z.string(), score: z.number().int().min(1).max(5).optional() }).optional(),
 });
 
 export const UsageSchema = z.object({

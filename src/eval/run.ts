@@ -10,7 +10,7 @@ import type {
   SplitName,
   SplitSummary,
 } from '../core/types.js';
-import { score } from './scorers.js';
+import { gradeOutput } from './grade.js';
 import { addFailure, type Failures, summaryOf } from './summary.js';
 
 export interface SplitRun {
@@ -85,6 +85,7 @@ function result(
     error?: string;
     failure?: AnswerFailure;
     cached?: boolean;
+    judge?: ExampleResult['judge'];
   },
 ): ExampleResult {
   return {
@@ -100,6 +101,7 @@ function result(
     error: r.error,
     failure: r.failure,
     cached: r.cached,
+    judge: r.judge,
   };
 }
 
@@ -125,12 +127,26 @@ async function runOne(
         cached: answer.cached,
       });
     }
-    const scored = score(task.scorer, answer.text, example.target);
+    let scored: Awaited<ReturnType<typeof gradeOutput>>;
+    try {
+      scored = await gradeOutput(task, example, answer.text, inputText(task, example), opts);
+    } catch (error) {
+      // A model-graded scorer that gave no grade: the example is an error that still shows its answer.
+      if (!(error instanceof LlmError || error instanceof ConfigError)) throw error;
+      return result(task, example, split, lean, {
+        output: answer.text,
+        extracted: null,
+        verdict: 'error',
+        error: errorMessage(error),
+        cached: answer.cached,
+      });
+    }
     return result(task, example, split, lean, {
       output: answer.text,
       extracted: scored.extracted,
       verdict: scored.correct ? 'correct' : 'wrong',
       cached: answer.cached,
+      judge: scored.judge,
     });
   } catch (error) {
     // A failed model call (after retries) or a row the template cannot fill is this example's error;

@@ -19,6 +19,13 @@ const RELATIVE_TOLERANCE = 1e-6;
 /** Starts of `{` tried by the json scorer; each try scans the rest of the output once, so this bounds the work. */
 const MAX_JSON_CANDIDATES = 8;
 
+/** Scorers that ask a model (judge, similarity: see judge.ts, similarity.ts); the rest are pure matches. */
+export type ModelGradedSpec = Extract<ScorerSpec, { type: 'judge' | 'similarity' }>;
+
+export function isModelGraded(spec: ScorerSpec): spec is ModelGradedSpec {
+  return spec.type === 'judge' || spec.type === 'similarity';
+}
+
 export function score(spec: ScorerSpec, output: string, target: string): ScoreResult {
   const expected = extractAnswer(target);
   switch (spec.type) {
@@ -53,6 +60,10 @@ export function score(spec: ScorerSpec, output: string, target: string): ScoreRe
       return scoreRegex(spec.pattern, spec.flags, extractAnswer(output), expected);
     case 'json':
       return scoreJson(spec.field, output, expected);
+    case 'judge':
+    case 'similarity':
+      // They ask a model, so they are asynchronous: see grade.ts. Reaching here is a bug.
+      throw new Error(`scorer "${spec.type}" is model-graded: score it with gradeOutput`);
     default:
       throw unknownType(spec);
   }
@@ -67,6 +78,8 @@ export function validateScorer(spec: ScorerSpec): void {
     case 'contains':
     case 'startsWith':
     case 'endsWith':
+    case 'judge':
+    case 'similarity':
       return;
     case 'regex':
       compileRegex(spec.pattern, spec.flags);
@@ -82,7 +95,7 @@ export function validateScorer(spec: ScorerSpec): void {
 function unknownType(spec: never): ConfigError {
   const type = (spec as { type?: unknown }).type;
   return new ConfigError(
-    `Unknown scorer type ${JSON.stringify(type)}: expected exact, numeric, choice, contains, startsWith, endsWith, regex or json`,
+    `Unknown scorer type ${JSON.stringify(type)}: expected exact, numeric, choice, contains, startsWith, endsWith, regex, json, judge or similarity`,
   );
 }
 

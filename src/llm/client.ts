@@ -26,6 +26,7 @@ import {
 } from './request.js';
 import { answerFailure, readReply, sdkFailure } from './reply.js';
 import { UsageCounter } from './usage.js';
+import { type EmbedResult, embedThrough } from './embeddings.js';
 
 /**
  * Per attempt. Eval answers are a few hundred tokens at most, which even a slow local model produces
@@ -155,6 +156,15 @@ export class LlmClient {
       'invalid',
       `${this.where(req.model)}: answer does not match ${name}: ${this.clean(problem)}`,
     );
+  }
+
+  /** One vector per text, asked under chat's rules: allowed models, ceilings, cache, retries, usage. */
+  embed(model: string, texts: string[]): Promise<EmbedResult> {
+    const { sdk, ceiling, counter, cache, limit } = this;
+    const where = (m: string) => this.where(m);
+    const toLlmError = (error: unknown, m: string) => this.toLlmError(error, m);
+    const port = { sdk, ceiling, counter, cache, limit, where, toLlmError, baseURL: this.opts.baseURL };
+    return embedThrough(port, model, texts);
   }
 
   usage(): UsageSnapshot {

@@ -25,8 +25,9 @@ import { ROOT, runNode } from '../helpers/cli.js';
 import { answerKey, gsmLarge } from '../optimize/helpers.js';
 
 const DIST = path.join(ROOT, 'dist', 'cli');
+// The optimizer's meta-prompts; the judges' (judge-*.md) are sent by evaluation, not by `lpo optimize`.
 const META = readdirSync(path.join(ROOT, 'prompts'))
-  .filter((f) => f.endsWith('.md'))
+  .filter((f) => f.endsWith('.md') && !f.startsWith('judge-'))
   .sort();
 const COMBOS = ['apo', 'pe2', 'ape'].flatMap((method) =>
   ['local', 'global'].map((mode) => ({ method, mode, name: `${method} ${mode}` })),

@@ -144,13 +144,13 @@ describe('parseConfig', () => {
       '    scorer: numbers',
     ].join('\n');
     expect(errorOf(issueExample)).toBe(
-      '.github/lpo.yml:7: prompts[0].scorer: expected one of exact|numeric|choice|contains|regex|json, got "numbers"',
+      '.github/lpo.yml:7: prompts[0].scorer: expected one of exact|numeric|choice|contains|regex|json|judge|similarity, got "numbers"',
     );
     expect(errorOf(entry({ scorer: 'regex' }))).toBe(
       '.github/lpo.yml:6: prompts[0].scorer: "regex" needs options: write {type: regex, pattern: "..."}',
     );
     expect(errorOf(entry({ scorer: '{ type: rgx }' }))).toBe(
-      '.github/lpo.yml:6: prompts[0].scorer.type: expected one of exact|numeric|choice|contains|regex|json, got "rgx"',
+      '.github/lpo.yml:6: prompts[0].scorer.type: expected one of exact|numeric|choice|contains|regex|json|judge|similarity, got "rgx"',
     );
     expect(errorOf(entry({ scorer: '\n      type: json' }))).toBe(
       '.github/lpo.yml:6: prompts[0].scorer: missing key "field"',

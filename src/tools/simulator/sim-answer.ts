@@ -1,4 +1,5 @@
 // How the simulator answers a task request, apart from the HTTP server around it.
+import { SIMULATOR_FINGERPRINT } from '../../llm/client.js';
 import { AnswerKey } from './sim-answer-key.js';
 import { DEFAULT_SCENARIO, type Scenario, simulateAnswer, simulateJson } from './sim-model.js';
 import { parseChatRequest, type SimRequest } from './sim-request.js';
@@ -16,7 +17,7 @@ export interface TaskRequest {
 
 export interface Answered {
   text: string;
-  category: 'optimizer' | 'task' | 'unknown';
+  category: 'optimizer' | 'judge' | 'pairwise' | 'task' | 'unknown';
   correct: boolean;
   /** The dataset input the request was found to be about. */
   input: string | null;
@@ -59,4 +60,26 @@ export function simulatedTaskAnswer(
 /** Token counts the simulator reports: about four characters a token. */
 export function tokens(chars: number): number {
   return Math.ceil(chars / 4);
+}
+
+export type ChatMessage = { content: string | null; refusal: string | null };
+
+/** A chat completion in OpenAI's shape, with usage from character counts. */
+export function completionBody(id: string, request: SimRequest, message: ChatMessage, finishReason: string) {
+  const promptChars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
+  const usage = {
+    prompt_tokens: tokens(promptChars),
+    completion_tokens: tokens(message.content?.length ?? 0),
+  };
+  return {
+    id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: request.model,
+    system_fingerprint: SIMULATOR_FINGERPRINT,
+    choices: [
+      { index: 0, message: { role: 'assistant', ...message }, logprobs: null, finish_reason: finishReason },
+    ],
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  };
 }

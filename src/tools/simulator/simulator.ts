@@ -2,10 +2,13 @@
  * An offline, OpenAI-compatible chat server that stands in for a real LLM in tests, the demo, the
  * benchmark and CI. The answers come from sim-model.ts (deterministic for a seed); this file is HTTP only.
  *
- * Endpoints: `POST /v1/chat/completions` (no streaming), `GET /v1/models`, `GET /__sim/stats`.
+ * Endpoints: `POST /v1/chat/completions` (no streaming), `POST /v1/embeddings` (sim-embeddings.ts),
+ * `GET /v1/models`, `GET /__sim/stats`.
  * Errors use OpenAI's shape, `{"error": {message, type, param, code}}`.
  *
- * A chat request is one of two kinds:
+ * A chat request is one of three kinds:
+ * - Judge request (src/eval's rubric and pairwise judges, prompts/judge-*.md): a json_schema named
+ *   `lpo_judge`/`lpo_pairwise` or their tagged sections and reply line; answered by sim-judge.ts.
  * - Optimizer request (src/optimize's meta-prompts, prompts/*.md): recognised by what it asks for, a
  *   json_schema named `lpo_<format>` or the text format its last message ends with (see
  *   sim-optimizer-read.ts). The reply comes from simulateOptimizer, which reads the request's content,
@@ -24,7 +27,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { AnswerKey } from './sim-answer-key.js';
-import { SIMULATOR_FINGERPRINT } from '../../llm/client.js';
 import {
   corruptAnswer,
   type FaultHistoryEntry,
@@ -34,12 +36,14 @@ import {
   isContentFault,
   sendTransportFault,
 } from './sim-faults.js';
+import { embeddingsReply } from './sim-embeddings.js';
+import { checkJudgeOptions, type JudgeOptions, simulateJudge } from './sim-judge.js';
 import { DEFAULT_SCENARIO, type Scenario } from './sim-model.js';
 import { isOptimizerRequest, simulateOptimizer } from './sim-optimizer.js';
 import { HttpError, parseChatRequest, readJsonBody, type SimRequest } from './sim-request.js';
-import { type Answered, taskAnswer, tokens } from './sim-answer.js';
+import { type Answered, type ChatMessage, completionBody, taskAnswer } from './sim-answer.js';
 
-export interface SimulatorOptions {
+export interface SimulatorOptions extends JudgeOptions {
   seed?: number;
   latencyMs?: number;
   scenario?: Scenario;
@@ -47,8 +51,8 @@ export interface SimulatorOptions {
   port?: number;
   host?: string;
   /**
-   * Answer optimizer requests that carry a json_schema response_format with a 400, like endpoints
-   * without structured outputs do, so the optimizer's plain-text fallback can be tested.
+   * Answer optimizer and judge requests that carry a json_schema response_format with a 400, like
+   * endpoints without structured outputs do, so their plain-text fallbacks can be tested.
    */
   rejectResponseFormat?: boolean;
   /** Inject endpoint faults into chat completions (see sim-faults.ts). */
@@ -58,11 +62,17 @@ export interface SimulatorOptions {
 }
 
 export interface SimulatorStats {
-  /** Chat completions answered (task + optimizer + unknown). */
+  /** Chat completions answered (task + optimizer + judge + pairwise + unknown). */
   total: number;
   task: number;
   /** Optimizer requests (see sim-optimizer-read.ts for how they are recognised). */
   optimizer: number;
+  /** Judge requests: rubric (`lpo_judge`) and pairwise (`lpo_pairwise`), see sim-judge.ts. */
+  judge: number;
+  pairwise: number;
+  /** Embedding requests answered, and the texts they held. */
+  embeddings: number;
+  embeddingInputs: number;
   /** Requests whose text held no known input (answered `I don't know.`). */
   unknown: number;
   /** Task requests answered correctly. */
@@ -106,6 +116,10 @@ class Simulator {
     total: 0,
     task: 0,
     optimizer: 0,
+    judge: 0,
+    pairwise: 0,
+    embeddings: 0,
+    embeddingInputs: 0,
     unknown: 0,
     correct: 0,
     errors: 0,
@@ -130,7 +144,8 @@ class Simulator {
   }
 
   answer(request: SimRequest): Answered {
-    if (isOptimizerRequest(request)) {
+    const judged = simulateJudge(this.seed, this.opts, request);
+    if (judged || isOptimizerRequest(request)) {
       if (request.responseFormat.type !== 'text' && this.opts.rejectResponseFormat) {
         throw new HttpError(
           400,
@@ -138,6 +153,7 @@ class Simulator {
           'response_format',
         );
       }
+      if (judged) return { text: judged.text, category: judged.kind, correct: false, input: null };
       const text = simulateOptimizer(this.scenario, this.seed, request)!;
       return { text, category: 'optimizer', correct: false, input: null };
     }
@@ -150,32 +166,8 @@ class Simulator {
     if (answered.category === 'task' && answered.correct) this.counts.correct++;
   }
 
-  private completion(
-    request: SimRequest,
-    message: { content: string | null; refusal: string | null },
-    finishReason: string,
-  ) {
-    const promptChars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
-    const usage = {
-      prompt_tokens: tokens(promptChars),
-      completion_tokens: tokens(message.content?.length ?? 0),
-    };
-    return {
-      id: `chatcmpl-sim-${++this.nextId}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model: request.model,
-      system_fingerprint: SIMULATOR_FINGERPRINT,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', ...message },
-          logprobs: null,
-          finish_reason: finishReason,
-        },
-      ],
-      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-    };
+  private completion(request: SimRequest, message: ChatMessage, finishReason: string) {
+    return completionBody(`chatcmpl-sim-${++this.nextId}`, request, message, finishReason);
   }
 
   /** Answers with a fault when the plan draws one; returns false when the request should be answered normally. */
@@ -226,6 +218,12 @@ class Simulator {
     const path = (req.url ?? '/').split('?')[0];
     const endpoint = `${req.method} ${path}`;
     if (endpoint === 'POST /v1/chat/completions') return this.chat(req, res);
+    if (endpoint === 'POST /v1/embeddings') {
+      const reply = embeddingsReply(await readJsonBody(req));
+      this.counts.embeddings++;
+      this.counts.embeddingInputs += reply.data.length;
+      return sendJson(res, 200, reply);
+    }
     req.resume(); // drain any body so the connection can be reused
     if (endpoint === 'GET /v1/models') {
       const model = { id: SIMULATED_MODEL, object: 'model', created: 0, owned_by: 'lpo-simulator' };
@@ -251,6 +249,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (!Number.isFinite(latencyMs) || latencyMs < 0) {
     throw new ConfigError(`simulator latency: expected milliseconds >= 0, got ${latencyMs}`);
   }
+  checkJudgeOptions({ judgeDisagreement: opts.judgeDisagreement, positionBias: opts.positionBias });
   const sim = new Simulator(opts, seed, latencyMs, scenario);
   const { counts, hanging, plan } = sim;
 
