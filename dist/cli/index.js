@@ -48662,6 +48662,7 @@ function vsHeadOf(head, best) {
 ;// CONCATENATED MODULE: ./src/optimize/search-result.ts
 
 
+
 const accuracy = (run) => run?.summary.accuracy ?? null;
 /** Search and validation answers together, in file order: the prompt's dev run. */
 function devRun(c) {
@@ -48682,7 +48683,7 @@ function scoreOf(c, test, raced) {
 function whyWithheld(s, options) {
     if (s.best === s.head) {
         const budget = s.budget.exhausted() ? ` before the budget of ${options.maxCalls} calls ran out` : '';
-        return `no candidate beat the head prompt on validation (one-sided sign test at p < ${s.level.toPrecision(2)})${budget}`;
+        return `no candidate beat the head prompt on validation (one-sided sign test at p < ${pValue(s.level)})${budget}`;
     }
     if (s.roles.test.length > 0 && !s.bestTest)
         return 'the best prompt could not be scored on test within the budget';
@@ -50149,9 +50150,9 @@ function proposalCost(options) {
     }
 }
 /**
- * Proposals from one parent in step `step`. `failures`: the parent's wrong answers on the search
- * examples it was scored on (never validation or test). `lessons`: one-line lessons of other prompts
- * in the pool (pareto), merged into the feedback; may be empty. Throws BudgetExhausted (from ask)
+ * Proposals from one parent in step `step`. `failures`: the parent's answers on the search
+ * examples it was scored on (never validation or test); only the wrong ones are shown. `lessons`:
+ * one-line lessons of other prompts in the pool (pareto), merged into the feedback; may be empty. Throws BudgetExhausted (from ask)
  * when a request does not fit.
  */
 async function proposeFrom(ctx, parent, step, failures, lessons) {
@@ -50436,8 +50437,8 @@ class Search {
         for (const parent of parents) {
             if (this.halted || this.late())
                 break;
-            // Wrong answers only: an endpoint error is not the prompt's doing, and validation is never shown.
-            const failures = (parent.search?.results ?? []).filter((r) => r.verdict === 'wrong');
+            // Its search answers only: validation is never shown (proposeFrom keeps the wrong ones).
+            const failures = parent.search?.results ?? [];
             const lessons = this.args.options.search === 'pareto' ? lessonsFor(parent, this.pool) : [];
             try {
                 groups.push(await proposeFrom(ctx, parent, step, failures, lessons));
@@ -54747,18 +54748,6 @@ function embedText(text, dimensions = EMBEDDING_DIMENSIONS) {
         norm = 1;
     }
     return cut.map((x) => x / norm);
-}
-/** Cosine of two vectors of equal length. */
-function sim_embeddings_cosine(a, b) {
-    let dot = 0;
-    let na = 0;
-    let nb = 0;
-    for (let i = 0; i < a.length; i++) {
-        dot += a[i] * b[i];
-        na += a[i] * a[i];
-        nb += b[i] * b[i];
-    }
-    return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 const invalidInput = (detail) => new HttpError(400, `'$.input' is invalid: ${detail}. Please check the API reference.`, 'input');
 function isTokenArray(value) {

@@ -26,9 +26,9 @@ export function proposalCost(options: OptimizeOptions): { requests: number; prop
 }
 
 /**
- * Proposals from one parent in step `step`. `failures`: the parent's wrong answers on the search
- * examples it was scored on (never validation or test). `lessons`: one-line lessons of other prompts
- * in the pool (pareto), merged into the feedback; may be empty. Throws BudgetExhausted (from ask)
+ * Proposals from one parent in step `step`. `failures`: the parent's answers on the search
+ * examples it was scored on (never validation or test); only the wrong ones are shown. `lessons`:
+ * one-line lessons of other prompts in the pool (pareto), merged into the feedback; may be empty. Throws BudgetExhausted (from ask)
  * when a request does not fit.
  */
 export async function proposeFrom(

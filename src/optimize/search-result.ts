@@ -3,6 +3,7 @@
 // made was decided on validation; test only reports it, so no posted figure is conditioned on test.
 import type { SplitRun } from '../eval/run.js';
 import type { SplitName } from '../core/types.js';
+import { pValue } from '../core/format.js';
 import { prefixAccuracy, runOf } from './race.js';
 import { spansFor, vsHeadOf } from './result.js';
 import type { Search } from './search-step.js';
@@ -34,7 +35,7 @@ function scoreOf(c: Candidate, test: SplitRun | undefined, raced: number): Promp
 function whyWithheld(s: Search, options: OptimizeOptions): string | undefined {
   if (s.best === s.head) {
     const budget = s.budget.exhausted() ? ` before the budget of ${options.maxCalls} calls ran out` : '';
-    return `no candidate beat the head prompt on validation (one-sided sign test at p < ${s.level.toPrecision(2)})${budget}`;
+    return `no candidate beat the head prompt on validation (one-sided sign test at p < ${pValue(s.level)})${budget}`;
   }
   if (s.roles.test.length > 0 && !s.bestTest)
     return 'the best prompt could not be scored on test within the budget';

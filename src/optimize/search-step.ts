@@ -229,8 +229,8 @@ export class Search {
     const ctx = { ...this.ctx, options: { ...this.ctx.options, candidates } };
     for (const parent of parents) {
       if (this.halted || this.late()) break;
-      // Wrong answers only: an endpoint error is not the prompt's doing, and validation is never shown.
-      const failures = (parent.search?.results ?? []).filter((r) => r.verdict === 'wrong');
+      // Its search answers only: validation is never shown (proposeFrom keeps the wrong ones).
+      const failures = parent.search?.results ?? [];
       const lessons = this.args.options.search === 'pareto' ? lessonsFor(parent, this.pool) : [];
       try {
         groups.push(await proposeFrom(ctx, parent, step, failures, lessons));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agreement, DEFAULT_MIN_JUDGE_AGREEMENT, judgeTrust, kappaOf } from '../../src/eval/agreement.js';
+import { rng } from '../helpers/seeded.js';
 
 /** Expands a confusion table (counts[judge][human]) into aligned label lists. */
 function lists<L>(labels: L[], counts: number[][]): { judge: L[]; human: L[] } {
@@ -14,18 +15,6 @@ function lists<L>(labels: L[], counts: number[][]): { judge: L[]; human: L[] } {
     }
   }
   return { judge, human };
-}
-
-/** A small seeded generator (mulberry32), so every draw is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** κ of a table of proportions, written straight from the definition, for the checks below. */

@@ -6,18 +6,7 @@ import {
   summarizePairs,
   type Winner,
 } from '../../src/eval/pairwise.js';
-
-/** A small seeded generator (mulberry32), so every simulated judge is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/seeded.js';
 
 describe('combineOrders', () => {
   it('keeps a preference only when it survives the swap', () => {

@@ -9,21 +9,10 @@ import { rungsFor } from '../../src/optimize/plan.js';
 import { race, runOf } from '../../src/optimize/race.js';
 import type { Candidate } from '../../src/optimize/types.js';
 import { binomialCdf } from '../../src/eval/stats.js';
+import { rng } from '../helpers/seeded.js';
+import { bareExample, verdictOf } from './helpers.js';
 
-/** mulberry32: small, seeded, good enough for Monte Carlo over a few thousand draws. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const example = (i: number): Example => ({ id: `e${i}`, index: i, line: i + 1, fields: {}, target: '' });
-const result = (e: Example, correct: boolean): ExampleResult => ({
+const _result = (e: Example, correct: boolean): ExampleResult => ({
   id: e.id,
   line: e.line,
   split: 'dev',
@@ -63,11 +52,11 @@ async function trial(
   nVal = 100,
 ): Promise<Trial> {
   const answers = task(seed, nSearch + nVal);
-  const search = Array.from({ length: nSearch }, (_, i) => example(i));
-  const validation = Array.from({ length: nVal }, (_, i) => example(nSearch + i));
+  const search = Array.from({ length: nSearch }, (_, i) => bareExample(i));
+  const validation = Array.from({ length: nVal }, (_, i) => bareExample(nSearch + i));
   const split = (right: boolean[]) => ({
-    search: right.slice(0, nSearch).map((c, i) => result(search[i]!, c)),
-    validation: runOf(right.slice(nSearch).map((c, i) => result(validation[i]!, c))),
+    search: right.slice(0, nSearch).map((c, i) => verdictOf(search[i]!, c)),
+    validation: runOf(right.slice(nSearch).map((c, i) => verdictOf(validation[i]!, c))),
   });
   const base = 0.6;
   let best = { quality: base, ...split(answers(base, seed * 7919)) };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { contentHash } from '../../src/dataset/examples.js';
 import { LlmClient } from '../../src/llm/client.js';
 import { type SimulatorOptions, startSimulator } from '../../src/tools/simulator/simulator.js';
-import type { EvalTask, Example } from '../../src/core/types.js';
+import type { EvalTask, Example, ExampleResult } from '../../src/core/types.js';
 
 const rows = readFileSync(new URL('../llm/fixtures/gsm8k-test-40.jsonl', import.meta.url), 'utf8')
   .trim()
@@ -56,3 +56,24 @@ export async function simulated(options: SimulatorOptions = {}) {
   const client = new LlmClient({ baseURL: sim.url, apiKey: 'x', maxRetries: 0, cacheDir: null });
   return { sim, client };
 }
+
+/** An example with nothing but its place, for tests of the search's bookkeeping. */
+export const bareExample = (i: number): Example => ({
+  id: `e${i}`,
+  index: i,
+  line: i + 1,
+  fields: {},
+  target: '',
+});
+
+/** The result of `e` with only its verdict. */
+export const verdictOf = (e: Example, correct: boolean): ExampleResult => ({
+  id: e.id,
+  line: e.line,
+  split: 'dev',
+  input: '',
+  target: '',
+  output: '',
+  extracted: null,
+  verdict: correct ? 'correct' : 'wrong',
+});

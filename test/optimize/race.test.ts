@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Example, ExampleResult } from '../../src/core/types.js';
+import type { Example } from '../../src/core/types.js';
 import { prefixAccuracy, race, runOf } from '../../src/optimize/race.js';
 import { drawParents, front, lessonsFor } from '../../src/optimize/pareto.js';
 import { assignRoles } from '../../src/optimize/roles.js';
 import type { Candidate } from '../../src/optimize/types.js';
+import { bareExample, verdictOf } from './helpers.js';
 
-const examples: Example[] = Array.from({ length: 16 }, (_, i) => ({
-  id: `e${i}`,
-  index: i,
-  line: i + 1,
-  fields: {},
-  target: '',
-}));
-const result = (e: Example, correct: boolean): ExampleResult => ({
-  id: e.id,
-  line: e.line,
-  split: 'dev',
-  input: '',
-  target: '',
-  output: '',
-  extracted: null,
-  verdict: correct ? 'correct' : 'wrong',
-});
+const examples: Example[] = Array.from({ length: 16 }, (_, i) => bareExample(i));
 const candidate = (prompt: string, size = 1): Candidate => ({
   prompt,
   parent: null,
@@ -38,7 +23,7 @@ describe('racing by successive halving', () => {
     const outcome = await race(field, examples, [4, 8, 16], async (c, slice) => {
       asked.push(`${c.prompt}:${slice[0]!.index}-${slice.at(-1)!.index}`);
       const i = Number(c.prompt.slice(1));
-      return runOf(slice.map((e) => result(e, e.index % 4 < i)));
+      return runOf(slice.map((e) => verdictOf(e, e.index % 4 < i)));
     });
     expect(asked).toEqual(['p0:0-3', 'p1:0-3', 'p2:0-3', 'p3:0-3', 'p3:4-7', 'p2:4-7', 'p3:8-15']);
     expect(outcome.ranked.map((c) => c.prompt)).toEqual(['p3', 'p2', 'p1', 'p0']);
@@ -49,12 +34,12 @@ describe('racing by successive halving', () => {
 
   it('reuses answers a contestant already has, and stops cleanly when a batch is refused', async () => {
     const parent = candidate('parent', 0);
-    parent.search = runOf(examples.slice(0, 8).map((e) => result(e, true)));
+    parent.search = runOf(examples.slice(0, 8).map((e) => verdictOf(e, true)));
     const child = candidate('child');
     const asked: string[] = [];
     const outcome = await race([parent, child], examples, [8, 16], async (c, slice) => {
       asked.push(`${c.prompt}:${slice.length}`);
-      return c === child ? runOf(slice.map((e) => result(e, false))) : null;
+      return c === child ? runOf(slice.map((e) => verdictOf(e, false))) : null;
     });
     expect(asked).toEqual(['child:8', 'parent:8']);
     expect(outcome.cut).toBe(true);
@@ -66,7 +51,7 @@ describe('racing by successive halving', () => {
 describe('the Pareto pool', () => {
   const scored = (prompt: string, right: number[]) => {
     const c = candidate(prompt);
-    c.search = runOf(examples.slice(0, 6).map((e) => result(e, right.includes(e.index))));
+    c.search = runOf(examples.slice(0, 6).map((e) => verdictOf(e, right.includes(e.index))));
     return c;
   };
   it('keeps every prompt best on some example, drops dominated ones, and draws by wins', () => {

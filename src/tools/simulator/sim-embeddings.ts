@@ -82,19 +82,6 @@ export function embedText(text: string, dimensions = EMBEDDING_DIMENSIONS): numb
   return cut.map((x) => x / norm);
 }
 
-/** Cosine of two vectors of equal length. */
-export function cosine(a: readonly number[], b: readonly number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
-
 const invalidInput = (detail: string) =>
   new HttpError(400, `'$.input' is invalid: ${detail}. Please check the API reference.`, 'input');
 

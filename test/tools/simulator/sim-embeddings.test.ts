@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosine, EMBEDDING_DIMENSIONS, embedText } from '../../../src/tools/simulator/sim-embeddings.js';
+import { cosine } from '../../../src/eval/similarity.js';
+import { EMBEDDING_DIMENSIONS, embedText } from '../../../src/tools/simulator/sim-embeddings.js';
 import { type SimulatorHandle, startSimulator } from '../../../src/tools/simulator/simulator.js';
 
 const MODEL = 'text-embedding-3-small';

@@ -1,0 +1,13 @@
+// Seeded draws for Monte Carlo tests: the same seed gives the same run, so a rate is reproducible.
+
+/** mulberry32: small, seeded, good enough for a few thousand draws. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
