@@ -2510,7 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3557);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7663);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3557:
+/***/ 7663:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19959,6 +19959,55 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/config/placeholders.ts
+// `{{name}}` placeholders, shared by the config checks, the .prompt.yml reader and the renderer, so
+// that what is validated is exactly what is later filled.
+
+/** A field name usable as `{{name}}`; whitespace inside the braces is allowed (`{{ question }}`). */
+const FIELD_NAME = /^[A-Za-z_][\w.-]*$/;
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
+const PROMPT_PLACEHOLDER = 'prompt';
+/** Placeholder names in order of first appearance, without duplicates. */
+function placeholdersIn(...texts) {
+    const seen = new Set();
+    for (const text of texts) {
+        if (text === undefined)
+            continue;
+        for (const match of text.matchAll(PLACEHOLDER))
+            seen.add(match[1]);
+    }
+    return [...seen];
+}
+/** The whole text is one placeholder (`"{{expected}}"`, surrounding spaces allowed): its name. */
+function solePlaceholder(text) {
+    const match = /^\s*\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}\s*$/.exec(text);
+    return match?.[1];
+}
+/** 1-based line of the first `{{name}}` in text, for error messages. */
+function placeholderLine(text, name) {
+    for (const match of text.matchAll(PLACEHOLDER)) {
+        if (match[1] === name)
+            return text.slice(0, match.index).split('\n').length;
+    }
+    return undefined;
+}
+/**
+ * Replaces every placeholder in ONE pass over the template: a substituted value is never scanned
+ * again, so a dataset row or a prompt that contains `{{x}}` reaches the model literally.
+ * `lookup` returns undefined for a name it cannot fill (a row without that field): ConfigError.
+ */
+function fillPlaceholders(template, lookup) {
+    return template.replace(PLACEHOLDER, (_whole, name) => {
+        const value = lookup(name);
+        if (value === undefined)
+            throw new ConfigError(`placeholder {{${name}}} has no value`);
+        return value;
+    });
+}
+function stripBom(text) {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 ;// CONCATENATED MODULE: ./src/core/linear-regex.ts
 // Regular expressions written by users (scorer patterns in a config, which a pull request controls)
 // run on RE2 (re2js), whose matching time is linear in the input: JavaScript's backtracking engine
@@ -20104,55 +20153,6 @@ function showPattern(pattern, flags = '') {
 function oneLine(text, max = 120) {
     const shown = text.length > max ? `${text.slice(0, max - 3)}…` : text;
     return shown.replace(/[\n\r\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-;// CONCATENATED MODULE: ./src/config/placeholders.ts
-// `{{name}}` placeholders, shared by the config checks, the .prompt.yml reader and the renderer, so
-// that what is validated is exactly what is later filled.
-
-/** A field name usable as `{{name}}`; whitespace inside the braces is allowed (`{{ question }}`). */
-const FIELD_NAME = /^[A-Za-z_][\w.-]*$/;
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
-const PROMPT_PLACEHOLDER = 'prompt';
-/** Placeholder names in order of first appearance, without duplicates. */
-function placeholdersIn(...texts) {
-    const seen = new Set();
-    for (const text of texts) {
-        if (text === undefined)
-            continue;
-        for (const match of text.matchAll(PLACEHOLDER))
-            seen.add(match[1]);
-    }
-    return [...seen];
-}
-/** The whole text is one placeholder (`"{{expected}}"`, surrounding spaces allowed): its name. */
-function solePlaceholder(text) {
-    const match = /^\s*\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}\s*$/.exec(text);
-    return match?.[1];
-}
-/** 1-based line of the first `{{name}}` in text, for error messages. */
-function placeholderLine(text, name) {
-    for (const match of text.matchAll(PLACEHOLDER)) {
-        if (match[1] === name)
-            return text.slice(0, match.index).split('\n').length;
-    }
-    return undefined;
-}
-/**
- * Replaces every placeholder in ONE pass over the template: a substituted value is never scanned
- * again, so a dataset row or a prompt that contains `{{x}}` reaches the model literally.
- * `lookup` returns undefined for a name it cannot fill (a row without that field): ConfigError.
- */
-function fillPlaceholders(template, lookup) {
-    return template.replace(PLACEHOLDER, (_whole, name) => {
-        const value = lookup(name);
-        if (value === undefined)
-            throw new ConfigError(`placeholder {{${name}}} has no value`);
-        return value;
-    });
-}
-function stripBom(text) {
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -20357,15 +20357,9 @@ function yaml_issues_strictObject(shape) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/config/schema.ts
-// Schema of .github/lpo.yml. YAML keys are kebab-case (`max-examples`); the parsed result is camelCase.
-//
-// Defaults, documented here because users read this file:
-// - `split`: dev 0.5, seed 1, max-examples 200 (`test`: all rows not in dev).
-// - `template` (the user message): `{{prompt}}\n\n{{<first input field>}}`; when `system` already
-//   holds `{{prompt}}`, just `{{<first input field>}}`. Write a template to use more input fields.
-
-
+;// CONCATENATED MODULE: ./src/config/scorer-schema.ts
+// The `scorer:` key of a config entry: a bare name, or an object with the scorer's options. Patterns
+// and options are checked here, at load, so a bad one is one line naming it before any model call.
 
 
 
@@ -20387,44 +20381,9 @@ const SCORER_OPTIONS = {
     judge: 'rubric: "..."',
     similarity: 'model: "<embedding model>"',
 };
-/** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
-const DEFAULT_SPLIT = { dev: 0.5, seed: 1, maxExamples: 200 };
-/** A repository-relative posix path: the action runs on pull requests, which must not read outside the checkout. */
-function insideRepo(what) {
-    return schemas_string()
-        .min(1)
-        .transform((value, ctx) => {
-        const normal = posix_default().normalize(value.replace(/\\/g, '/'));
-        if (posix_default().isAbsolute(normal) || normal === '..' || normal.startsWith('../')) {
-            ctx.issues.push({
-                code: 'custom',
-                message: `expected ${what} inside the repository, got "${value}"`,
-                input: value,
-            });
-            return NEVER;
-        }
-        return normal;
-    });
-}
-// Checked at load so that a glob that could hang matching is one line naming it, before any call.
-const Glob = insideRepo('a glob').transform((glob, ctx) => {
-    const compiled = compileGlob(glob);
-    if (compiled.ok)
-        return glob;
-    ctx.issues.push({
-        code: 'custom',
-        message: `glob ${JSON.stringify(glob)} ${compiled.problem}`,
-        input: glob,
-    });
-    return NEVER;
-});
-const GlobList = union([Glob, array(Glob).min(1)], { error: 'expected a glob string or a list of glob strings' })
-    .transform((value) => (typeof value === 'string' ? [value] : value));
 const FieldName = schemas_string().regex(FIELD_NAME, {
     error: (issue) => `expected a field name usable as {{name}}, got "${String(issue.input)}"`,
 });
-const FieldList = union([FieldName, array(FieldName).min(1)], { error: 'expected a field name or a list of field names' })
-    .transform((value) => (typeof value === 'string' ? [value] : value));
 const ScorerName = schemas_enum(CONFIG_SCORERS).transform((name, ctx) => {
     const example = SCORER_OPTIONS[name];
     if (example !== undefined) {
@@ -20440,6 +20399,8 @@ const ScorerName = schemas_enum(CONFIG_SCORERS).transform((name, ctx) => {
 /** 1-5 judges pass at 4 ("good") unless told otherwise: 3 ("acceptable") lets too much through. */
 const DEFAULT_JUDGE_THRESHOLD = 4;
 const DEFAULT_SIMILARITY_THRESHOLD = 0.85;
+/** `samples: k` asks each example this many times at most: every sample is a paid request. */
+const MAX_SAMPLES = 10;
 const JudgeObject = yaml_issues_strictObject({
     type: literal('judge'),
     rubric: schemas_string().trim().min(1, { error: 'expected a non-empty rubric' }),
@@ -20498,6 +20459,56 @@ const ScorerSchema = union([ScorerName, ScorerObject]).superRefine((scorer, ctx)
         message: whyNot(scorer.pattern, scorer.flags, compiled),
     });
 });
+
+;// CONCATENATED MODULE: ./src/config/schema.ts
+// Schema of .github/lpo.yml. YAML keys are kebab-case (`max-examples`); the parsed result is camelCase.
+//
+// Defaults, documented here because users read this file:
+// - `split`: dev 0.5, seed 1, max-examples 200 (`test`: all rows not in dev).
+// - `template` (the user message): `{{prompt}}\n\n{{<first input field>}}`; when `system` already
+//   holds `{{prompt}}`, just `{{<first input field>}}`. Write a template to use more input fields.
+
+
+
+
+
+
+
+/** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
+const DEFAULT_SPLIT = { dev: 0.5, seed: 1, maxExamples: 200 };
+/** A repository-relative posix path: the action runs on pull requests, which must not read outside the checkout. */
+function insideRepo(what) {
+    return schemas_string()
+        .min(1)
+        .transform((value, ctx) => {
+        const normal = posix_default().normalize(value.replace(/\\/g, '/'));
+        if (posix_default().isAbsolute(normal) || normal === '..' || normal.startsWith('../')) {
+            ctx.issues.push({
+                code: 'custom',
+                message: `expected ${what} inside the repository, got "${value}"`,
+                input: value,
+            });
+            return NEVER;
+        }
+        return normal;
+    });
+}
+// Checked at load so that a glob that could hang matching is one line naming it, before any call.
+const Glob = insideRepo('a glob').transform((glob, ctx) => {
+    const compiled = compileGlob(glob);
+    if (compiled.ok)
+        return glob;
+    ctx.issues.push({
+        code: 'custom',
+        message: `glob ${JSON.stringify(glob)} ${compiled.problem}`,
+        input: glob,
+    });
+    return NEVER;
+});
+const GlobList = union([Glob, array(Glob).min(1)], { error: 'expected a glob string or a list of glob strings' })
+    .transform((value) => (typeof value === 'string' ? [value] : value));
+const FieldList = union([FieldName, array(FieldName).min(1)], { error: 'expected a field name or a list of field names' })
+    .transform((value) => (typeof value === 'string' ? [value] : value));
 /** The `split:` keys, each optional, without defaults: also what the CLI's split flags parse into. */
 const SplitOverrideSchema = yaml_issues_strictObject({
     dev: schemas_number().positive().optional(),
@@ -20559,9 +20570,21 @@ const PromptEntrySchema = yaml_issues_strictObject({
     split: SplitSchema.optional(),
     model: schemas_string().min(1).optional(),
     temperature: schemas_number().min(0).max(2).optional(),
+    // Model-graded tests (need a judge scorer; checked in buildTask, where a .prompt.yml's grader is known).
+    compare: schemas_enum(['accuracy', 'pairwise']).optional(),
+    label: FieldName.optional(),
+    'labelled-output': FieldName.optional(),
+    samples: schemas_number().int().min(1).max(MAX_SAMPLES).optional(),
 })
     .superRefine((entry, ctx) => {
     checkTemplates(entry, ctx);
+    if ((entry.label === undefined) !== (entry['labelled-output'] === undefined)) {
+        ctx.addIssue({
+            code: 'custom',
+            path: [entry.label === undefined ? 'labelled-output' : 'label'],
+            message: "label and labelled-output go together: label names the field with a person's grade, labelled-output the field with the answer they graded",
+        });
+    }
     // Catch a missing dataset at load time when no glob can match a .prompt.yml; otherwise buildTask does.
     if (entry.files.some(mayMatchPromptYml))
         return;
@@ -20571,7 +20594,13 @@ const PromptEntrySchema = yaml_issues_strictObject({
         }
     }
 })
-    .transform(({ split, ...entry }) => ({ ...entry, split: split ?? { ...DEFAULT_SPLIT } }));
+    .transform(({ split, 'labelled-output': labelledOutput, label, ...entry }) => ({
+    ...entry,
+    ...(label !== undefined && labelledOutput !== undefined
+        ? { calibration: { label, output: labelledOutput } }
+        : {}),
+    split: split ?? { ...DEFAULT_SPLIT },
+}));
 const ConfigFileSchema = yaml_issues_strictObject({
     prompts: array(PromptEntrySchema).min(1),
 });
@@ -21100,6 +21129,24 @@ function textTask(promptPath, { promptText, entry }) {
         split: entry.split,
         ...(entry.model !== undefined ? { model: entry.model } : {}),
         params: entry.temperature !== undefined ? { temperature: entry.temperature } : {},
+        ...judging(entry, entry.scorer, promptPath),
+    };
+}
+/**
+ * The entry's model-graded options. `compare: pairwise` and a calibration set need a judge: the
+ * judge's rubric is what the pairs are compared on and what people's labels are checked against.
+ */
+function judging(entry, scorer, promptPath) {
+    if (!entry)
+        return {};
+    const needs = entry.compare === 'pairwise' ? 'compare: pairwise' : entry.calibration ? 'label' : null;
+    if (needs !== null && scorer.type !== 'judge') {
+        throw new ConfigError(problemLine(entry.source.file, entry.source.line, [entry.source.path], `${needs} needs a judge scorer (scorer: {type: judge, rubric: "..."}), but ${promptPath} is scored by "${scorer.type}"`));
+    }
+    return {
+        ...(entry.compare === 'pairwise' ? { compare: 'pairwise' } : {}),
+        ...(entry.calibration ? { calibration: entry.calibration } : {}),
+        ...(entry.samples !== undefined && entry.samples > 1 ? { samples: entry.samples } : {}),
     };
 }
 function promptYmlTask(promptPath, { promptText, entry }) {
@@ -21159,6 +21206,7 @@ function promptYmlTask(promptPath, { promptText, entry }) {
         ...(model !== undefined ? { model } : {}),
         params,
         ...(file.responseFormat !== undefined ? { responseFormat: file.responseFormat } : {}),
+        ...judging(entry, scorer, promptPath),
     };
 }
 
@@ -24266,7 +24314,17 @@ function reduceRow(row, map, where, at, ids) {
     };
     if (at.inArray)
         example.inArray = true;
+    const labelled = map.labelled && labelledOf(row, map.labelled, where);
+    if (labelled)
+        example.labelled = labelled;
     return example;
+}
+/** A row's person-given grade and the answer it grades; none when the row has no label. */
+function labelledOf(row, fields, where) {
+    const label = stringifyValue(lookupPath(row, fields.label));
+    if (label === undefined || label.trim() === '')
+        return undefined;
+    return { label: label.trim(), output: requireField(row, fields.output, `${where} (labelled)`) };
 }
 function requireField(row, path, where) {
     const value = stringifyValue(lookupPath(row, path));
@@ -24384,6 +24442,9 @@ const SplitSummarySchema = object({
     interval: tuple([schemas_number(), schemas_number()]).nullable(),
     /** Of the wrong answers, those the prompt made unusable (cut off, filtered, …), by kind. */
     failures: partialRecord(schemas_enum(ANSWER_FAILURES), schemas_number().int().positive()).optional(),
+    /** With `samples: k` > 1: k (accuracy is the mean score), and the examples whose samples disagreed. */
+    samples: schemas_number().int().min(2).optional(),
+    flaky: schemas_number().int().nonnegative().optional(),
 });
 const SplitSideSchema = object({
     n: schemas_number().int().nonnegative(),
@@ -24416,6 +24477,15 @@ const ExampleResultSchema = object({
     cached: schemas_boolean().optional(),
     /** A model-graded scorer's reason (and 1-5 score), kept so flipped examples can show it. */
     judge: object({ reason: schemas_string(), score: schemas_number().int().min(1).max(5).optional() }).optional(),
+    /** With `samples: k` > 1: the mean score, and the samples asked, right, answered and distinct. */
+    score: schemas_number().min(0).max(1).optional(),
+    samples: object({
+        asked: schemas_number().int().positive(),
+        correct: schemas_number().int().nonnegative(),
+        answered: schemas_number().int().nonnegative(),
+        distinct: schemas_number().int().nonnegative(),
+    })
+        .optional(),
 });
 const UsageSchema = object({
     calls: schemas_number().int().nonnegative(),
@@ -46726,6 +46796,10 @@ async function similarity(client, spec, output, target) {
 
 
 
+/** The task's input fields of a row, as one text: what a judge is shown as the input. */
+function inputOf(task, example) {
+    return task.input.map((f) => example.fields[f] ?? '').join('\n');
+}
 /** The judge's reference answer: the named field of the row, or its target when that is the field named. */
 function referenceOf(task, example, field) {
     if (field === undefined)
@@ -46758,6 +46832,52 @@ async function gradeOutput(task, example, output, input, opts) {
         return { correct: verdict.pass, extracted, judge: { reason } };
     }
     return score(spec, output, example.target);
+}
+
+;// CONCATENATED MODULE: ./src/eval/samples.ts
+/** Requests one example costs the task model: k with `samples: k`, else 1 (a judge scorer adds its own). */
+function samplesOf(task) {
+    return task.samples ?? 1;
+}
+/**
+ * The seed sample `i` sends: none for the first, so a single-sample run and its cache entries are
+ * unchanged; `i` for the others, which makes each a distinct request (and a distinct cache entry) and
+ * asks a seeded endpoint for a different draw at temperature > 0.
+ */
+function sampleSeed(i) {
+    return i === 0 ? undefined : i;
+}
+/**
+ * Answers differ when what the scorer compared differs (the extracted answer), so two samples that
+ * reach the same answer by differently worded reasoning are not counted as flaky; an answer with
+ * nothing extracted is compared by its trimmed text.
+ */
+const answerOf = (s) => s.extracted ?? (s.output ?? '').trim();
+/**
+ * The example's score is correct / answered over the samples that did not error; with none answered it
+ * is an error (the first sample's). The verdict is the majority (correct when more than half were
+ * right), and the texts shown are those of the first answered sample that agrees with it, so a shown
+ * answer never contradicts its verdict.
+ */
+function combineSamples(samples) {
+    const answered = samples.filter((s) => s.verdict !== 'error');
+    const correct = answered.filter((s) => s.verdict === 'correct').length;
+    const counts = {
+        asked: samples.length,
+        correct,
+        answered: answered.length,
+        distinct: new Set(answered.map(answerOf)).size,
+    };
+    if (answered.length === 0)
+        return { ...samples[0], samples: counts };
+    const verdict = 2 * correct > answered.length ? 'correct' : 'wrong';
+    const shown = answered.find((s) => s.verdict === verdict);
+    return {
+        ...shown,
+        cached: samples.every((s) => s.cached === true),
+        score: correct / answered.length,
+        samples: counts,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/eval/stats.ts
@@ -46862,6 +46982,20 @@ function minDetectableLoss(n, alpha = PAIRED_ALPHA) {
 }
 /** Compares two verdict lists aligned by example; `null` marks an errored example, excluded from both. */
 function comparePaired(base, head) {
+    const score = (v) => (v === null || v === undefined ? null : v ? 1 : 0);
+    return pairedFigures(base.map(score), head.map(score));
+}
+/**
+ * Compares two lists of mean scores (0..1, `samples: k`) aligned by example; `null` marks an errored
+ * example. Per example d = head − base: lost = #(d < 0), gained = #(d > 0), and the exact sign test on
+ * them gives p and the interval of Δ = (gained − lost) / n, the net share of examples improved. For
+ * 0/1 scores these are exactly comparePaired's figures (McNemar's test is the sign test on 0/1 pairs),
+ * so the interval and the p-value keep agreeing. baseCorrect and headCorrect are the score sums.
+ */
+function compareScores(base, head) {
+    return { ...pairedFigures(base, head), measure: 'net-improved' };
+}
+function pairedFigures(base, head) {
     if (base.length !== head.length)
         throw new Error('comparePaired: lists must be aligned');
     let n = 0;
@@ -46875,13 +47009,11 @@ function comparePaired(base, head) {
         if (b === null || h === null || b === undefined || h === undefined)
             continue;
         n++;
-        if (b)
-            baseCorrect++;
-        if (h)
-            headCorrect++;
-        if (b && !h)
+        baseCorrect += b;
+        headCorrect += h;
+        if (h < b)
             lost++;
-        if (!b && h)
+        if (h > b)
             gained++;
     }
     const k = minDetectableLoss(n);
@@ -46904,10 +47036,22 @@ function addFailure(failures, kind, n = 1) {
     if (kind !== undefined && n > 0)
         failures[kind] = (failures[kind] ?? 0) + n;
 }
+/** Adds one sampled result to `into` (created on the first), or returns it unchanged for a single-answer result. */
+function addSampled(into, r) {
+    if (r.samples === undefined)
+        return into;
+    const s = into ?? { samples: 0, scoreSum: 0, flaky: 0 };
+    s.samples = Math.max(s.samples, r.samples.asked);
+    s.scoreSum += r.score ?? 0;
+    if (r.samples.distinct > 1)
+        s.flaky++;
+    return s;
+}
 function summarize(results) {
     let correct = 0;
     let errors = 0;
     const failures = {};
+    let sampled;
     for (const r of results) {
         if (r.verdict === 'correct')
             correct++;
@@ -46915,8 +47059,13 @@ function summarize(results) {
             errors++;
         else
             addFailure(failures, r.failure);
+        sampled = addSampled(sampled, r);
     }
-    return summaryOf(results.length, correct, errors, failures);
+    return summaryOf(results.length, correct, errors, failures, sampled);
+}
+/** The sum of a summary's scores: its correct count, or the mean score times the answered examples. */
+function scoreSumOf(s) {
+    return s.samples === undefined ? s.correct : (s.accuracy ?? 0) * (s.total - s.errors);
 }
 /** The summary of two disjoint sets of examples scored together. */
 function combineSummaries(a, b) {
@@ -46925,18 +47074,81 @@ function combineSummaries(a, b) {
         for (const [kind, n] of Object.entries(side ?? {}))
             addFailure(failures, kind, n);
     }
-    return summaryOf(a.total + b.total, a.correct + b.correct, a.errors + b.errors, failures);
+    const sampled = a.samples === undefined && b.samples === undefined
+        ? undefined
+        : {
+            samples: Math.max(a.samples ?? 1, b.samples ?? 1),
+            scoreSum: scoreSumOf(a) + scoreSumOf(b),
+            flaky: (a.flaky ?? 0) + (b.flaky ?? 0),
+        };
+    return summaryOf(a.total + b.total, a.correct + b.correct, a.errors + b.errors, failures, sampled);
 }
-function summaryOf(total, correct, errors, failures) {
+/**
+ * With `sampled`, accuracy is the mean score and its interval is Wilson's with the score sum as the
+ * "successes" over the answered examples (not over the n·k samples: an example's samples are
+ * correlated, so counting them as independent trials would make the interval far too narrow). Scores
+ * lie in [0, 1], so their variance is at most m(1 − m) for their mean m (Bhatia–Davis): the interval
+ * is conservative, stays inside [0, 1], does not collapse when every score is 1, and is exactly
+ * today's Wilson interval when every score is 0 or 1.
+ */
+function summaryOf(total, correct, errors, failures, sampled) {
     const answered = total - errors;
+    const successes = sampled ? sampled.scoreSum : correct;
     return {
         total,
         correct,
         errors,
-        accuracy: answered > 0 ? correct / answered : null,
-        interval: wilsonInterval(correct, answered),
+        accuracy: answered > 0 ? successes / answered : null,
+        interval: wilsonInterval(successes, answered),
         ...(Object.keys(failures).length > 0 ? { failures } : {}),
+        ...(sampled ? { samples: sampled.samples, flaky: sampled.flaky } : {}),
     };
+}
+
+;// CONCATENATED MODULE: ./src/eval/tally.ts
+
+/** The same result without its texts (same fields, same order). */
+function withoutTexts(r) {
+    if (r.input === '' && r.target === '' && r.output === null && r.extracted === null)
+        return r;
+    return { ...r, input: '', target: '', output: null, extracted: null };
+}
+/** Per split: the counts as results arrive, and the results a caller will read. */
+class SplitTally {
+    size;
+    lean;
+    correct = 0;
+    errors = 0;
+    done = 0;
+    failures = {};
+    sampled;
+    results;
+    constructor(size, lean) {
+        this.size = size;
+        this.lean = lean;
+        this.results = lean ? [] : new Array(size);
+    }
+    record(slot, result) {
+        this.done++;
+        if (result.verdict === 'correct')
+            this.correct++;
+        else if (result.verdict === 'error')
+            this.errors++;
+        else
+            addFailure(this.failures, result.failure);
+        this.sampled = addSampled(this.sampled, result);
+        if (!this.lean)
+            this.results[slot] = result;
+        else if (result.verdict === 'error')
+            this.results.push(withoutTexts(result));
+    }
+    run() {
+        const summary = summaryOf(this.done, this.correct, this.errors, this.failures, this.sampled);
+        // Lean errors arrive in completion order; callers list them in file order.
+        if (this.lean)
+            this.results.sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0));
+        return { summary, results: this.results };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/eval/run.ts
@@ -46946,14 +47158,22 @@ function summaryOf(total, correct, errors, failures) {
 
 
 
+
+
 const DEADLINE_ERROR = 'not run: the deadline was reached';
-/** Builds the exact request for one example, so callers (and tests) can see what is sent. */
-function requestFor(task, example, model, prompt) {
+/**
+ * Builds the exact request for one example, so callers (and tests) can see what is sent; `sample` is
+ * which of the `samples: k` answers it asks for (see sampleSeed).
+ */
+function requestFor(task, example, model, prompt, sample = 0) {
     const request = {
         model: task.model ?? model,
         messages: renderMessages(task, example.fields, prompt),
         temperature: task.params.temperature ?? 0,
     };
+    const seed = sampleSeed(sample);
+    if (seed !== undefined)
+        request.seed = seed;
     if (task.params.max_tokens !== undefined)
         request.max_tokens = task.params.max_tokens;
     if (task.params.top_p !== undefined)
@@ -46961,9 +47181,6 @@ function requestFor(task, example, model, prompt) {
     if (task.responseFormat !== undefined)
         request.response_format = task.responseFormat;
     return request;
-}
-function inputText(task, example) {
-    return task.input.map((f) => example.fields[f] ?? '').join('\n');
 }
 /**
  * Every result is built by this one function, with the same fields in the same order, so V8 gives
@@ -46976,7 +47193,7 @@ function result(task, example, split, lean, r) {
         line: example.line,
         row: example.inArray ? example.index + 1 : undefined,
         split,
-        input: lean ? '' : inputText(task, example),
+        input: lean ? '' : inputOf(task, example),
         target: lean ? '' : example.target,
         output: lean ? null : r.output,
         extracted: lean ? null : r.extracted,
@@ -46985,66 +47202,70 @@ function result(task, example, split, lean, r) {
         failure: r.failure,
         cached: r.cached,
         judge: r.judge,
+        score: r.score,
+        samples: r.samples,
     };
 }
+/** Asks for every sample of one example at once (the client's concurrency throttles them). */
 async function runOne(task, example, split, opts, lean) {
+    const k = samplesOf(task);
+    if (k === 1)
+        return result(task, example, split, lean, await answerOnce(task, example, opts, 0));
+    const samples = await Promise.all(Array.from({ length: k }, (_, i) => answerOnce(task, example, opts, i)));
+    return result(task, example, split, lean, combineSamples(samples));
+}
+async function answerOnce(task, example, opts, sample) {
     try {
-        const request = requestFor(task, example, opts.model, opts.prompt);
+        const request = requestFor(task, example, opts.model, opts.prompt, sample);
         const answer = await opts.client.chat(request);
         // The prompt got an answer, just not a usable one: that counts against it, as wrong, never as an
         // error (errors leave accuracy, so a prompt that gets itself filtered would look flawless).
         const failure = answerFailure(answer, request.response_format);
         if (failure !== undefined) {
-            return result(task, example, split, lean, {
+            return {
                 output: answer.text || (answer.refusal ?? ''),
                 extracted: null,
                 verdict: 'wrong',
                 failure,
                 cached: answer.cached,
-            });
+            };
         }
         let scored;
         try {
-            scored = await gradeOutput(task, example, answer.text, inputText(task, example), opts);
+            scored = await gradeOutput(task, example, answer.text, inputOf(task, example), opts);
         }
         catch (error) {
             // A model-graded scorer that gave no grade: the example is an error that still shows its answer.
             if (!(error instanceof LlmError || error instanceof ConfigError))
                 throw error;
-            return result(task, example, split, lean, {
+            return {
                 output: answer.text,
                 extracted: null,
                 verdict: 'error',
                 error: errorMessage(error),
                 cached: answer.cached,
-            });
+            };
         }
-        return result(task, example, split, lean, {
+        return {
             output: answer.text,
             extracted: scored.extracted,
             verdict: scored.correct ? 'correct' : 'wrong',
             cached: answer.cached,
             judge: scored.judge,
-        });
+        };
     }
     catch (error) {
         // A failed model call (after retries) or a row the template cannot fill is this example's error;
         // anything else is a bug and must not pass for "the endpoint failed".
         if (!(error instanceof LlmError || error instanceof ConfigError))
             throw error;
-        return result(task, example, split, lean, {
+        return {
             output: null,
             extracted: null,
             verdict: 'error',
             error: errorMessage(error),
-        });
+        };
     }
-}
-/** The same result without its texts (same fields, same order). */
-function withoutTexts(r) {
-    if (r.input === '' && r.target === '' && r.output === null && r.extracted === null)
-        return r;
-    return { ...r, input: '', target: '', output: null, extracted: null };
 }
 function skipped(task, example, split, lean, why = DEADLINE_ERROR) {
     return result(task, example, split, lean, { output: null, extracted: null, verdict: 'error', error: why });
@@ -47068,41 +47289,6 @@ function evaluate(task, splits, opts) {
         if (splits[split])
             sizes[split] = splits[split].length;
     return evaluateStream(task, arrayJobs(splits), sizes, opts);
-}
-/** Per split: the counts as results arrive, and the results a caller will read. */
-class SplitTally {
-    size;
-    lean;
-    correct = 0;
-    errors = 0;
-    done = 0;
-    failures = {};
-    results;
-    constructor(size, lean) {
-        this.size = size;
-        this.lean = lean;
-        this.results = lean ? [] : new Array(size);
-    }
-    record(slot, result) {
-        this.done++;
-        if (result.verdict === 'correct')
-            this.correct++;
-        else if (result.verdict === 'error')
-            this.errors++;
-        else
-            addFailure(this.failures, result.failure);
-        if (!this.lean)
-            this.results[slot] = result;
-        else if (result.verdict === 'error')
-            this.results.push(withoutTexts(result));
-    }
-    run() {
-        const summary = summaryOf(this.done, this.correct, this.errors, this.failures);
-        // Lean errors arrive in completion order; callers list them in file order.
-        if (this.lean)
-            this.results.sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0));
-        return { summary, results: this.results };
-    }
 }
 /** The same, for examples streamed from a file (see dataset/streamSplits): nothing is held but results. */
 async function evaluateStream(task, jobs, sizes, opts) {
@@ -47181,7 +47367,11 @@ function shownFrom(dir, file) {
  * selection of each split, so a 100,000-row file never sits in memory whole.
  */
 async function loadTaskSplits(task, which) {
-    const map = { input: task.input, target: task.target };
+    const map = {
+        input: task.input,
+        target: task.target,
+        ...(task.calibration ? { labelled: task.calibration } : {}),
+    };
     let dev;
     let test;
     let counts;
@@ -47465,9 +47655,97 @@ function parseOptimizeOptions(get, name) {
     return options;
 }
 
+;// CONCATENATED MODULE: ./src/eval/agreement.ts
+// How far a judge agrees with people, on the rows that carry a human label. Raw accuracy flatters a
+// judge on a skewed dataset (a judge that says "pass" to everything agrees with 90 % of labels when 90 %
+// pass), so the figure that decides trust is Cohen's κ, agreement beyond what chance would give.
+// κ here is UNWEIGHTED for both scales: on 1-5 a judge's 4 against a human's 5 counts as a disagreement,
+// like 1 against 5. That is the strict reading; a weighted κ would be kinder to near misses.
+const agreement_Z95 = 1.959963984540054;
+/** The default `min-judge-agreement`: κ ≥ 0.6 is "substantial" agreement on Landis & Koch's scale. */
+const DEFAULT_MIN_JUDGE_AGREEMENT = 0.6;
+/**
+ * Agreement of two aligned label lists; `null`/`undefined` (a judge error, an unlabelled row) drops
+ * the row from both. Labels compare by their string form, so `true` and `'true'` are one category.
+ */
+function agreement(judge, human) {
+    if (judge.length !== human.length)
+        throw new Error('agreement: lists must be aligned');
+    const pairs = [];
+    for (let i = 0; i < judge.length; i++) {
+        const j = judge[i];
+        const h = human[i];
+        if (j === null || j === undefined || h === null || h === undefined)
+            continue;
+        pairs.push([String(j), String(h)]);
+    }
+    const categories = [...new Set(pairs.flat())].sort();
+    const index = new Map(categories.map((c, i) => [c, i]));
+    const counts = categories.map(() => categories.map(() => 0));
+    for (const [j, h] of pairs)
+        counts[index.get(j)][index.get(h)]++;
+    return { ...kappaOf(counts), categories, counts };
+}
+/**
+ * κ and its interval from a square confusion table (counts[judge][human]). The standard error is the
+ * large-sample one of Fleiss, Cohen & Everitt (1969), which, unlike Cohen's 1960 approximation, holds
+ * away from κ = 0, where a judge worth trusting is.
+ */
+function kappaOf(counts) {
+    const k = counts.length;
+    const n = counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+    if (n === 0)
+        return { n, accuracy: null, kappa: null, interval: null };
+    const p = counts.map((row) => row.map((c) => c / n));
+    const rows = p.map((row) => row.reduce((a, b) => a + b, 0));
+    const cols = p[0].map((_, j) => p.reduce((s, row) => s + row[j], 0));
+    let po = 0;
+    let pe = 0;
+    for (let i = 0; i < k; i++) {
+        po += p[i][i];
+        pe += rows[i] * cols[i];
+    }
+    // Chance agreement is certain when both raters only ever use the same single category: κ is 0/0.
+    if (pe >= 1 - 1e-12)
+        return { n, accuracy: po, kappa: null, interval: null };
+    const kappa = (po - pe) / (1 - pe);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < k; i++) {
+        a += p[i][i] * (1 - (rows[i] + cols[i]) * (1 - kappa)) ** 2;
+        for (let j = 0; j < k; j++)
+            if (i !== j)
+                b += p[i][j] * (cols[i] + rows[j]) ** 2;
+    }
+    const c = (kappa - pe * (1 - kappa)) ** 2;
+    // Rounding can push a variance that is truly 0 (perfect agreement) a hair below it.
+    const variance = Math.max(0, (a + (1 - kappa) ** 2 * b - c) / (n * (1 - pe) ** 2));
+    const half = agreement_Z95 * Math.sqrt(variance);
+    return { n, accuracy: po, kappa, interval: [Math.max(-1, kappa - half), Math.min(1, kappa + half)] };
+}
+/**
+ * Whether the gate may use the judge: κ at least `minJudgeAgreement` on the labelled rows. The point
+ * estimate decides, as `min-judge-agreement` documents; the interval is shown next to it so a reader
+ * sees when few labels make the call fragile.
+ */
+function judgeTrust(a, minJudgeAgreement = DEFAULT_MIN_JUDGE_AGREEMENT) {
+    if (a.n === 0)
+        return { status: 'uncalibrated', n: 0 };
+    if (a.kappa === null) {
+        const why = `κ is undefined on ${a.n} labelled rows (judge and people used one and the same label)`;
+        return { status: 'untrusted', kappa: null, n: a.n, why };
+    }
+    if (a.kappa < minJudgeAgreement) {
+        const why = `κ = ${a.kappa.toFixed(2)} on ${a.n} labelled rows is below min-judge-agreement ${minJudgeAgreement}`;
+        return { status: 'untrusted', kappa: a.kappa, n: a.n, why };
+    }
+    return { status: 'trusted', kappa: a.kappa, n: a.n };
+}
+
 ;// CONCATENATED MODULE: ./src/review/gate.ts
 // The merge gate: the one rule that decides whether a prompt's change fails the check, and the
 // policy both front ends parse into. A change to the rule is made here and nowhere else.
+
 
 
 
@@ -47527,12 +47805,29 @@ function parseGate(raw, name) {
         ? percentage(raw.minDetectableDrop, name('min-detectable-drop'), ' (percentage points)')
         : DEFAULT_MIN_DETECTABLE_DROP;
     const gate = { failOn, minDelta, minDetectableDrop, alpha: GATE_ALPHA, failOnInconclusive };
+    const kappa = raw.minJudgeAgreement?.trim();
+    if (kappa) {
+        const value = Number(kappa);
+        if (!Number.isFinite(value) || value < -1 || value > 1) {
+            throw new ConfigError(`${name('min-judge-agreement')}: expected Cohen's kappa from -1 to 1, got "${raw.minJudgeAgreement}"`);
+        }
+        gate.minJudgeAgreement = value;
+    }
+    else
+        gate.minJudgeAgreement = DEFAULT_MIN_JUDGE_AGREEMENT;
     if (raw.minAccuracy?.trim()) {
         gate.minAccuracy = percentage(raw.minAccuracy, name('min-accuracy'), ' (percent)') / 100;
     }
     return gate;
 }
 const pp = (x) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)} pp`;
+const onTest = (measure) => (measure === 'pairwise' ? 'on test, judged side by side' : 'on test');
+/** The observed difference in the measure's words. */
+function gate_shown(paired, measure) {
+    if (measure === 'accuracy')
+        return pp(paired.delta);
+    return `head better on ${paired.gained}, base on ${paired.lost} of ${paired.n}`;
+}
 /**
  * Whether a paired comparison could have caught a drop of `minDelta` pp at all: it needs at least
  * minDetectableLoss answered pairs' worth of drop (see eval/stats.ts). Compared in examples, not in
@@ -47558,14 +47853,15 @@ function powerText(paired) {
     const shown = Number((detectableDrop * 100).toFixed(1));
     return `n = ${n} can only detect drops ≥ ${shown} pp (${k} of ${n} examples)`;
 }
-function failures(paired, accuracy, policy) {
+function failures(paired, accuracy, policy, measure) {
     const reasons = [];
     if (paired && paired.n > 0) {
+        const test = onTest(measure);
         if (policy.failOn === 'significant-regression' && paired.delta < 0 && paired.pValue < policy.alpha) {
-            reasons.push(`significant regression on test (${pp(paired.delta)}, ${pText(paired.pValue)})`);
+            reasons.push(`significant regression ${test} (${gate_shown(paired, measure)}, ${pText(paired.pValue)})`);
         }
         if (policy.failOn === 'regression' && paired.delta * 100 < -policy.minDelta) {
-            reasons.push(`regression on test (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
+            reasons.push(`regression ${test} (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
         }
     }
     if (policy.failOn !== 'never' && policy.minAccuracy !== undefined && accuracy < policy.minAccuracy) {
@@ -47579,7 +47875,7 @@ function failures(paired, accuracy, policy) {
  * of min-detectable-drop claims nothing ("inconclusive"), whatever it happened to show, unless it showed a
  * significant difference (which it then could detect).
  */
-function gate(splits, policy) {
+function gate(splits, policy, measure = 'accuracy') {
     const test = splits.find((s) => s.split === 'test');
     const head = test?.head;
     const target = `a ${policy.minDetectableDrop} pp drop (min-detectable-drop)`;
@@ -47591,7 +47887,7 @@ function gate(splits, policy) {
         };
     }
     const paired = test.paired;
-    const reasons = failures(paired, head.accuracy, policy);
+    const reasons = failures(paired, head.accuracy, policy, measure);
     if (reasons.length > 0)
         return { kind: 'regression', regressed: true, verdict: reasons.join('; ') };
     if (!paired)
@@ -47604,14 +47900,15 @@ function gate(splits, policy) {
             verdict: `inconclusive: ${none}, so ${target} cannot be detected`,
         };
     }
-    const observed = `${pp(paired.delta)}, ${pText(paired.pValue)}`;
+    const observed = `${gate_shown(paired, measure)}, ${pText(paired.pValue)}`;
+    const judged = measure === 'pairwise' ? ' judged side by side' : '';
     if (paired.pValue < policy.alpha) {
         return paired.delta > 0
-            ? { kind: 'improvement', regressed: false, verdict: `improvement (${pp(paired.delta)})` }
+            ? { kind: 'improvement', regressed: false, verdict: `improvement${judged} (${gate_shown(paired, measure)})` }
             : {
                 kind: 'tolerated-drop',
                 regressed: false,
-                verdict: `worse (${pp(paired.delta)}), within the allowed rule`,
+                verdict: `worse${judged} (${gate_shown(paired, measure)}), within the allowed rule`,
             };
     }
     if (!canDetect(paired, policy.minDetectableDrop)) {
@@ -47621,7 +47918,7 @@ function gate(splits, policy) {
             verdict: `inconclusive: ${powerText(paired)}, so ${target} could go unseen (observed ${observed})`,
         };
     }
-    return { kind: 'no-change', regressed: false, verdict: `no significant change (${observed})` };
+    return { kind: 'no-change', regressed: false, verdict: `no significant change${judged} (${observed})` };
 }
 
 ;// CONCATENATED MODULE: ./src/app/settings.ts
@@ -47643,6 +47940,7 @@ const RUN_KEYS = [
     'min-detectable-drop',
     'min-accuracy',
     'fail-on-inconclusive',
+    'min-judge-agreement',
     'allowed-models',
     'max-output-tokens',
     'max-examples',
@@ -47668,6 +47966,7 @@ function runSettings(get, name, endpoint, switches) {
             minDetectableDrop: given('min-detectable-drop'),
             minAccuracy: given('min-accuracy'),
             failOnInconclusive: given('fail-on-inconclusive'),
+            minJudgeAgreement: given('min-judge-agreement'),
         }, name),
         optimize: switches.optimize,
         optimizeOptions: parseOptimizeOptions(given, name),
@@ -48184,15 +48483,86 @@ function keepsOtherLines(lf, text, start, valueEnd) {
     return text.length >= head.length + tail.length && text.startsWith(head) && text.endsWith(tail);
 }
 
-;// CONCATENATED MODULE: ./src/optimize/race.ts
+;// CONCATENATED MODULE: ./src/eval/compare.ts
 
-/** Correct answers over answered ones among the first `n` search examples (null: none answered). */
+
+const compare_verdictOf = (r) => r.verdict === 'error' ? null : r.verdict === 'correct';
+/** An example's mean score over its samples, its 0/1 verdict with one sample; null when it errored. */
+const scoreOf = (r) => r.verdict === 'error' ? null : (r.score ?? (r.verdict === 'correct' ? 1 : 0));
+/**
+ * Verdicts with one sample per example; with `samples: k` on either side, the sign test on the
+ * examples' score differences (compareScores), whose Δ is the net share of examples improved.
+ */
+function pairedOf(base, head) {
+    const sampled = [...base, ...head].some((r) => r.samples !== undefined);
+    return sampled
+        ? compareScores(base.map(scoreOf), head.map(scoreOf))
+        : comparePaired(base.map(compare_verdictOf), head.map(compare_verdictOf));
+}
+/** Base and head ran on the same examples in the same order, so results align by index. */
+function compareRuns(base, head) {
+    const out = [];
+    for (const split of ['dev', 'test']) {
+        const b = base?.splits[split];
+        const h = head?.splits[split];
+        if (!b && !h)
+            continue;
+        out.push({
+            split,
+            base: b ? summarize(b.results) : null,
+            head: h ? summarize(h.results) : null,
+            paired: b && h ? pairedOf(b.results, h.results) : null,
+        });
+    }
+    return out;
+}
+function flippedExamples(base, head, limit) {
+    const lost = [];
+    const gained = [];
+    for (const split of ['dev', 'test']) {
+        const b = base.splits[split]?.results ?? [];
+        const h = head.splits[split]?.results ?? [];
+        for (let i = 0; i < Math.min(b.length, h.length); i++) {
+            // By score, so with samples the lists hold the examples the paired figures count as lost and gained.
+            const bv = scoreOf(b[i]);
+            const hv = scoreOf(h[i]);
+            if (bv === null || hv === null || bv === hv)
+                continue;
+            const flipped = {
+                split: split,
+                line: h[i].line,
+                ...(h[i].row !== undefined ? { row: h[i].row } : {}),
+                input: h[i].input,
+                target: h[i].target,
+                baseOutput: b[i].output,
+                headOutput: h[i].output,
+                baseExtracted: b[i].extracted,
+                headExtracted: h[i].extracted,
+                ...(b[i].judge ? { baseReason: b[i].judge.reason } : {}),
+                ...(h[i].judge ? { headReason: h[i].judge.reason } : {}),
+            };
+            const list = hv < bv ? lost : gained;
+            if (list.length < limit)
+                list.push(flipped);
+        }
+    }
+    return { lost, gained };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/race.ts
+// Racing by successive halving (Jamieson & Talwalkar 2016; ProTeGi selects its beam with bandits for
+// the same reason): every contestant answers a small prefix of the search examples, the better half
+// goes on to a prefix twice as long, and only the last few answer all of them. Answers a contestant
+// already has (a parent raced before over the same order) are not asked again.
+
+
+/** The mean score (correct answers, or sampled scores) of the answered first `n` search examples (null: none answered). */
 function prefixAccuracy(c, n) {
-    const results = (c.search?.results ?? []).slice(0, n);
-    const answered = results.filter((r) => r.verdict !== 'error');
-    return answered.length === 0
-        ? null
-        : answered.filter((r) => r.verdict === 'correct').length / answered.length;
+    const scores = (c.search?.results ?? []).slice(0, n).flatMap((r) => {
+        const s = scoreOf(r);
+        return s === null ? [] : [s];
+    });
+    return scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length;
 }
 const have = (c) => c.search?.results.length ?? 0;
 function runOf(results) {
@@ -48671,7 +49041,7 @@ function devRun(c) {
     return runOf([...c.search.results, ...c.validation.results].sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0)));
 }
 /** `raced`: the search examples every finalist answered, so search figures compare like with like. */
-function scoreOf(c, test, raced) {
+function search_result_scoreOf(c, test, raced) {
     return {
         prompt: c.prompt,
         dev: accuracy(devRun(c)),
@@ -48712,8 +49082,8 @@ async function finishSearch(s, options, withheld) {
         method: options.method,
         mode: options.mode,
         search: options.search,
-        head: scoreOf(s.head, s.headTest, full),
-        best: { ...scoreOf(s.best, s.best === s.head ? s.headTest : s.bestTest, full), step: s.bestStep },
+        head: search_result_scoreOf(s.head, s.headTest, full),
+        best: { ...search_result_scoreOf(s.best, s.best === s.head ? s.headTest : s.bestTest, full), step: s.bestStep },
         improved,
         spans: improved ? spansFor(s.head.prompt, s.best) : [],
         plan: s.plan,
@@ -48732,10 +49102,25 @@ async function finishSearch(s, options, withheld) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/eval/cost.ts
+
+function callsPerExample(task) {
+    const graded = task.scorer.type === 'judge' || task.scorer.type === 'similarity' ? 2 : 1;
+    return samplesOf(task) * graded;
+}
+
 ;// CONCATENATED MODULE: ./src/optimize/accept.ts
+// The acceptance rule, the search's guard against overfitting. Each step proposes many candidates and
+// picks its winner on the search examples; only that one winner is then tested, once, on validation
+// examples the optimizer never saw, against the current best. Selection and the test use disjoint
+// data, so the test keeps its level however many candidates were tried. The same validation set is
+// tested once per step, so the level is split over the steps (Bonferroni): a search with no true gain
+// accepts something in at most ALPHA of runs.
+
 
 const ALPHA = 0.05;
-const right = (r) => (r && r.verdict !== 'error' ? r.verdict === 'correct' : null);
+// With `samples: k` a flip is a higher or lower mean score, as in the review's paired comparison.
+const right = (r) => (r ? scoreOf(r) : null);
 /** Paired by example id; an example either prompt could not answer (endpoint error) is left out. */
 function flips(best, challenger) {
     const byId = new Map(best.results.map((r) => [r.id, r]));
@@ -48746,7 +49131,7 @@ function flips(best, challenger) {
         const c = right(r);
         if (b === null || c === null || b === c)
             continue;
-        if (c)
+        if (c > b)
             gained++;
         else
             lost++;
@@ -49337,16 +49722,18 @@ function stepPlan(step, parents, raced, input) {
     const asked = perParent(parents, input);
     const cost = input.cost(asked);
     const proposals = parents * cost.proposals;
+    const perExample = input.samples ?? 1;
     const race = raceCalls(proposals, parents, raced);
+    const raceTotal = race.calls * perExample;
     const optimizer = parents * cost.requests;
-    const validation = input.sizes.validation;
+    const validation = input.sizes.validation * perExample;
     return {
         step,
         parents,
         proposals,
         rungs: race.rungs,
         perParent: asked,
-        calls: { race: race.calls, validation, optimizer, total: race.calls + validation + optimizer },
+        calls: { race: raceTotal, validation, optimizer, total: raceTotal + validation + optimizer },
     };
 }
 /** Parents a step can have: the beam, but never more prompts than the earlier steps can have made. */
@@ -49357,7 +49744,8 @@ function parentsAt(step, beam, candidates) {
     return Math.min(beam, pool);
 }
 function planSearch(input) {
-    const fixed = { head: input.headCalls, finalTest: input.sizes.test };
+    const perExample = input.samples ?? 1;
+    const fixed = { head: input.headCalls * perExample, finalTest: input.sizes.test * perExample };
     const byTokens = input.maxTokens === null ? Number.POSITIVE_INFINITY : Math.floor(input.maxTokens / TOKENS_PER_CALL_GUESS);
     const ceiling = Math.min(input.maxCalls, byTokens);
     const fitted = [];
@@ -49916,6 +50304,10 @@ function expected(target) {
     return clipStart(extractAnswer(target), ANSWER_CHARS);
 }
 function answerLine(f) {
+    // A model-graded verdict has no extracted answer: what the judge said is why it failed.
+    if (f.judge !== undefined) {
+        return `Judge (failed it): ${clipStart(f.judge.reason || '(no reason given)', ANSWER_CHARS)} Reference: ${clipStart(f.target, ANSWER_CHARS)}`;
+    }
     // A cut-off or refused answer has nothing to extract: say so rather than show a blank.
     const got = f.extracted === null || f.extracted.trim() === ''
         ? `(none${f.failure === undefined ? '' : `: the answer was ${describeFailure(f.failure)}`})`
@@ -50266,6 +50658,7 @@ class Tally {
 
 
 
+
 /** Extra rounds of proposals a step may ask for, and how far apart their nonces are from the step's. */
 const TOP_UP_ROUNDS = 2;
 const ROUND_STRIDE = 1_000;
@@ -50301,7 +50694,7 @@ class Search {
             seed: options.seed,
             budget: this.budget,
             tally: this.tally,
-            keep: this.roles.test.length,
+            keep: this.roles.test.length * callsPerExample(task),
             structured: true,
         };
         this.ctx = { ask, task, options, head: this.head.prompt };
@@ -50318,6 +50711,7 @@ class Search {
                 test: this.roles.test.length,
             },
             headCalls: this.headCallsNeeded(),
+            samples: callsPerExample(task),
             maxCalls: options.maxCalls,
             maxTokens: options.maxTokens ?? null,
         });
@@ -50345,7 +50739,7 @@ class Search {
         if (this.late())
             return null;
         const { task, client, taskModel, stopAt } = this.args;
-        const run = await this.budget.within(examples.length, keep, () => evaluate(task, { dev: examples }, { client, model: taskModel, prompt, ...(stopAt ? { stopAt } : {}) }), purpose);
+        const run = await this.budget.within(examples.length * callsPerExample(task), keep, () => evaluate(task, { dev: examples }, { client, model: taskModel, prompt, ...(stopAt ? { stopAt } : {}) }), purpose);
         if (!run || run.stopped || run.overBudget)
             return null;
         return run.splits.dev;
@@ -50881,57 +51275,6 @@ function inconclusiveWarning(outcome) {
     return `inconclusive, not failing the check: ${list(outcome.inconclusive)}`;
 }
 
-;// CONCATENATED MODULE: ./src/eval/compare.ts
-
-
-const compare_verdictOf = (r) => r.verdict === 'error' ? null : r.verdict === 'correct';
-/** Base and head ran on the same examples in the same order, so results align by index. */
-function compareRuns(base, head) {
-    const out = [];
-    for (const split of ['dev', 'test']) {
-        const b = base?.splits[split];
-        const h = head?.splits[split];
-        if (!b && !h)
-            continue;
-        out.push({
-            split,
-            base: b ? summarize(b.results) : null,
-            head: h ? summarize(h.results) : null,
-            paired: b && h ? comparePaired(b.results.map(compare_verdictOf), h.results.map(compare_verdictOf)) : null,
-        });
-    }
-    return out;
-}
-function flippedExamples(base, head, limit) {
-    const lost = [];
-    const gained = [];
-    for (const split of ['dev', 'test']) {
-        const b = base.splits[split]?.results ?? [];
-        const h = head.splits[split]?.results ?? [];
-        for (let i = 0; i < Math.min(b.length, h.length); i++) {
-            const bv = compare_verdictOf(b[i]);
-            const hv = compare_verdictOf(h[i]);
-            if (bv === null || hv === null || bv === hv)
-                continue;
-            const flipped = {
-                split: split,
-                line: h[i].line,
-                ...(h[i].row !== undefined ? { row: h[i].row } : {}),
-                input: h[i].input,
-                target: h[i].target,
-                baseOutput: b[i].output,
-                headOutput: h[i].output,
-                baseExtracted: b[i].extracted,
-                headExtracted: h[i].extracted,
-            };
-            const list = bv ? lost : gained;
-            if (list.length < limit)
-                list.push(flipped);
-        }
-    }
-    return { lost, gained };
-}
-
 ;// CONCATENATED MODULE: ./src/review/suggestion.ts
 
 /**
@@ -51049,6 +51392,341 @@ function withheld(ctx, fileText, why) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/eval/calibrate.ts
+// The judge checked against people: on the rows that carry a person's grade of a stored answer
+// (`label` + `labelled-output`), the judge grades that same answer, and the two are compared by
+// Cohen's κ (agreement.ts). The stored answer, not the prompt's, is graded, because a person's label
+// only speaks of the answer they read; so calibration costs one judge call per labelled row, shared
+// by base and head, and cached across runs.
+
+
+
+
+
+const PASS = new Set(['pass', 'passed', 'true', 'yes', 'y', '1', 'good', 'ok']);
+const FAIL = new Set(['fail', 'failed', 'false', 'no', 'n', '0', 'bad']);
+/** A person's label on the judge's scale; a ConfigError naming the row when it is not one. */
+function humanLabel(raw, scale, where) {
+    const value = raw.trim().toLowerCase();
+    if (scale === '1-5') {
+        if (/^[1-5]$/.test(value))
+            return value;
+        throw new ConfigError(`${where}: label "${raw}" is not a score from 1 to 5 (the judge's scale is 1-5)`);
+    }
+    if (PASS.has(value))
+        return 'pass';
+    if (FAIL.has(value))
+        return 'fail';
+    throw new ConfigError(`${where}: label "${raw}" is not pass or fail (the judge's scale is pass-fail)`);
+}
+/** Every labelled row's label read on the judge's scale: a bad one fails the run before any call. */
+function checkLabels(task, examples) {
+    if (task.scorer.type !== 'judge' || !task.calibration)
+        return;
+    for (const e of examples)
+        if (e.labelled)
+            humanLabel(e.labelled.label, task.scorer.scale, rowName(task, e));
+}
+const rowName = (task, e) => `${task.datasetPath ?? task.inlineSource ?? task.promptPath}:${e.line}${e.inArray ? ` (row ${e.index + 1})` : ''}`;
+/**
+ * Grades every labelled example's stored answer with the task's judge and compares with the labels.
+ * Labels are checked before any call, so a bad label costs nothing. Judge failures are excluded
+ * from κ and counted; anything but an LlmError is a bug and propagates.
+ */
+async function calibrate(client, task, examples, taskModel, minJudgeAgreement = DEFAULT_MIN_JUDGE_AGREEMENT) {
+    const spec = task.scorer;
+    if (spec.type !== 'judge')
+        return null;
+    // Without a calibration config no row is read as labelled: the result says "uncalibrated".
+    const rows = task.calibration ? examples.filter((e) => e.labelled !== undefined) : [];
+    const human = rows.map((e) => humanLabel(e.labelled.label, spec.scale, rowName(task, e)));
+    let errors = 0;
+    let error;
+    const graded = await Promise.all(rows.map(async (e) => {
+        const reference = referenceOf(task, e, spec.reference);
+        const shown = { input: inputOf(task, e), output: e.labelled.output };
+        try {
+            const v = await judge(client, spec, reference === undefined ? shown : { ...shown, reference }, taskModel);
+            return spec.scale === '1-5' ? String(v.score) : v.pass ? 'pass' : 'fail';
+        }
+        catch (caught) {
+            if (!(caught instanceof LlmError))
+                throw caught;
+            errors++;
+            error ??= errorMessage(caught);
+            return null;
+        }
+    }));
+    const agreed = agreement(graded, human);
+    const trust = rows.length > 0 && agreed.n === 0
+        ? {
+            status: 'untrusted',
+            kappa: null,
+            n: 0,
+            why: `the judge graded none of ${rows.length} labelled rows (${error})`,
+        }
+        : judgeTrust(agreed, minJudgeAgreement);
+    return {
+        model: spec.model ?? task.model ?? taskModel,
+        scale: spec.scale,
+        labelled: rows.length,
+        errors,
+        ...(error !== undefined ? { error } : {}),
+        agreement: agreed,
+        trust,
+        minJudgeAgreement,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/eval/pairwise.ts
+// Pairwise base-vs-head judging. Judges favour whichever answer they are shown first (position bias,
+// often 10-30 % of verdicts), so each example is judged in both orders and only a preference that
+// survives the swap counts; one that follows the order is a tie. The verdict is the head's win rate
+// over the non-tied pairs with the exact sign test, the same test the accuracy comparison uses.
+
+
+
+
+
+
+/**
+ * `baseFirst`: the verdict with base shown as A and head as B; `headFirst`: with head as A, base as B.
+ * Only the same preference in both orders is a win; any disagreement (including one order's tie) is a
+ * tie, since the preference then depends on where the answers stood, not on what they said.
+ */
+function combineOrders(baseFirst, headFirst) {
+    if (baseFirst === null || headFirst === null)
+        return 'error';
+    const first = baseFirst === 'B' ? 'head' : baseFirst === 'A' ? 'base' : 'tie';
+    const second = headFirst === 'A' ? 'head' : headFirst === 'B' ? 'base' : 'tie';
+    return first === second ? first : 'tie';
+}
+/**
+ * The sign test and its interval come from one exact binomial (stats.ts's McNemar test and the
+ * interval that inverts it, here for π = wins / decided instead of the accuracy difference), so the
+ * interval leaves out 1/2 exactly when p < 0.05.
+ */
+function summarizePairs(outcomes) {
+    let wins = 0;
+    let losses = 0;
+    let ties = 0;
+    let errors = 0;
+    for (const o of outcomes) {
+        if (o === 'head')
+            wins++;
+        else if (o === 'base')
+            losses++;
+        else if (o === 'tie')
+            ties++;
+        else
+            errors++;
+    }
+    const decided = wins + losses;
+    // With n = d, pairedInterval's Δ = 2π − 1, so π = (Δ + 1) / 2; both steps are exact at π = 1/2.
+    const delta = decided === 0 ? null : pairedInterval(losses, wins, decided);
+    return {
+        n: outcomes.length - errors,
+        wins,
+        losses,
+        ties,
+        errors,
+        winRate: decided === 0 ? null : wins / decided,
+        interval: delta === null ? null : [(delta[0] + 1) / 2, (delta[1] + 1) / 2],
+        pValue: mcnemarExact(losses, wins),
+    };
+}
+/**
+ * The pairwise result in the accuracy comparison's terms, for the gate: a head win is a "gained"
+ * pair, a loss a "lost" one, ties count in n. Δ = (wins − losses) / judged is then the net share of
+ * examples the head answers better, with the same exact test, interval and detectable drop.
+ */
+function pairwisePaired(s) {
+    const k = minDetectableLoss(s.n);
+    return {
+        n: s.n,
+        baseCorrect: s.losses,
+        headCorrect: s.wins,
+        lost: s.losses,
+        gained: s.wins,
+        delta: s.n === 0 ? 0 : (s.wins - s.losses) / s.n,
+        interval: pairedInterval(s.losses, s.wins, s.n),
+        pValue: s.pValue,
+        detectableDrop: k === null ? null : k / s.n,
+    };
+}
+const PAIRWISE_SCHEMA_NAME = 'lpo_pairwise';
+const SCHEMA = object({ winner: schemas_enum(['A', 'B', 'tie']), reason: schemas_string() });
+const JSON_NOTE = 'Reply with a JSON object {"winner": "A", "B" or "tie", "reason": "<one sentence>"}.';
+const TEXT_NOTE = 'Reply in exactly two lines:\nWinner: A, B or TIE\nReason: <one sentence>';
+// A literal `new URL(..., import.meta.url)`: the bundler copies the file next to dist/ (see meta-prompts.ts).
+const TEMPLATE_FILE = new URL(/* asset import */ __nccwpck_require__(6116), __nccwpck_require__.b);
+let pairwise_template;
+/** The one user message of a pairwise request: the filled template, then one format note. */
+function pairwiseMessage(rubric, input, a, b, json) {
+    pairwise_template ??= (0,external_node_fs_namespaceObject.readFileSync)(TEMPLATE_FILE, 'utf8')
+        .replace(/^<!--[\s\S]*?-->\s*/, '')
+        .trimEnd();
+    const values = { rubric, input, output_a: a, output_b: b };
+    return `${fillPlaceholders(pairwise_template, (key) => values[key])}\n\n${json ? JSON_NOTE : TEXT_NOTE}`;
+}
+/** Tolerant reading of a plain-text reply: "Winner: B", "**Winner:** Answer A", or a bare first line. */
+function parseVerdictText(text) {
+    // The article is optional so that "Winner: a tie" reads as a tie, not as answer A.
+    const labelled = /winner\W{0,4}(?:answer[\s_]*|an?\s+)?(a|b|tie)\b/i.exec(text);
+    const bare = /^\W*(a|b|tie)\W*$/i.exec(text.trim().split('\n')[0] ?? '');
+    const found = (labelled ?? bare)?.[1];
+    if (found === undefined)
+        return null;
+    const winner = found.toLowerCase() === 'tie' ? 'tie' : found.toUpperCase();
+    const reason = /reason\W{0,4}(.*)/i.exec(text)?.[1]?.trim() ?? '';
+    return { winner, reason };
+}
+/** One order: structured first, then plain text; throws LlmError when neither gives a verdict. */
+async function judgeOrder(j, state, input, a, b) {
+    const request = (json) => ({
+        model: j.model,
+        temperature: 0,
+        messages: [{ role: 'user', content: pairwiseMessage(j.rubric, input, a, b, json) }],
+    });
+    if (state.structured) {
+        try {
+            return (await j.client.parse(request(true), SCHEMA, PAIRWISE_SCHEMA_NAME)).value;
+        }
+        catch (error) {
+            if (!(error instanceof LlmError))
+                throw error;
+            if (error.kind === 'http' && error.status === 400)
+                state.structured = false;
+            else if (!['invalid', 'refusal', 'length'].includes(error.kind))
+                throw error;
+        }
+    }
+    const result = await j.client.chat(request(false));
+    const verdict = result.refusal === undefined ? parseVerdictText(result.text) : null;
+    if (verdict === null) {
+        const shown = JSON.stringify(result.text.slice(0, 80));
+        throw new LlmError('invalid', `judge ${j.model}: no winner in the answer ${shown}`);
+    }
+    return verdict;
+}
+/**
+ * Judges every item in both orders (two ordinary requests through the one client: cached, counted,
+ * limited). A judge that fails after retries makes its example an error, never a win or a loss.
+ */
+async function judgePairs(j, items) {
+    const state = { structured: true };
+    const attempt = (input, a, b) => judgeOrder(j, state, input, a, b).then((v) => v, (error) => {
+        if (error instanceof LlmError)
+            return errorMessage(error);
+        throw error;
+    });
+    return Promise.all(items.map(async (item) => {
+        // The same text in both places: nothing to prefer, and no judge call to pay for.
+        if (item.base === item.head)
+            return { id: item.id, outcome: 'tie', baseFirst: null, headFirst: null };
+        const [first, second] = await Promise.all([
+            attempt(item.input, item.base, item.head),
+            attempt(item.input, item.head, item.base),
+        ]);
+        const baseFirst = typeof first === 'string' ? null : first;
+        const headFirst = typeof second === 'string' ? null : second;
+        const failed = [first, second].find((v) => typeof v === 'string');
+        const outcome = combineOrders(baseFirst?.winner ?? null, headFirst?.winner ?? null);
+        return {
+            id: item.id,
+            outcome,
+            baseFirst,
+            headFirst,
+            ...(failed === undefined ? {} : { error: failed }),
+        };
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/review/judging.ts
+
+
+
+/** What a pairwise pass and a calibration pass will send at most, for the plan before any call. */
+function judgingCalls(task, splits, hasBase) {
+    if (task.scorer.type !== 'judge')
+        return 0;
+    const labelled = task.calibration
+        ? [...(splits.dev ?? []), ...(splits.test ?? [])].filter((e) => e.labelled).length
+        : 0;
+    const pairs = task.compare === 'pairwise' && hasBase ? 2 * (splits.test?.length ?? 0) : 0;
+    return labelled + pairs;
+}
+async function judgeReview(ctx, head, splits, baseRun, headRun) {
+    const out = {};
+    const examples = [...(splits.dev ?? []), ...(splits.test ?? [])];
+    const calibration = await calibrate(ctx.client, head, examples, ctx.taskModel, ctx.minJudgeAgreement);
+    if (calibration)
+        out.calibration = calibration;
+    const base = baseRun?.splits.test?.results;
+    const mine = headRun.splits.test?.results;
+    if (head.compare === 'pairwise' && head.scorer.type === 'judge' && base && mine) {
+        out.pairwise = await pairwise(ctx, head, base, mine);
+    }
+    return out;
+}
+const answered = (r) => r !== undefined && r.verdict !== 'error' && r.output !== null;
+async function pairwise(ctx, task, base, head) {
+    const spec = task.scorer;
+    const model = spec.model ?? task.model ?? ctx.taskModel;
+    // Results align by index (one example list, two prompts); a side without an answer has no pair.
+    const both = head.flatMap((h, i) => {
+        const b = base[i];
+        return answered(b) && answered(h) ? [{ b, h }] : [];
+    });
+    const judged = await judgePairs({ client: ctx.client, model, rubric: spec.rubric }, both.map(({ b, h }) => ({ id: h.id, input: h.input, base: b.output, head: h.output })));
+    const summary = summarizePairs(judged.map((j) => j.outcome));
+    const shown = (side) => judged
+        .flatMap((j, i) => (j.outcome === side ? [example(both[i].h, both[i].b, j)] : []))
+        .slice(0, ctx.limit);
+    const error = judged.find((j) => j.error !== undefined)?.error;
+    return {
+        ...summary,
+        split: 'test',
+        model,
+        paired: pairwisePaired(summary),
+        identical: both.filter(({ b, h }) => b.output === h.output).length,
+        lost: shown('base'),
+        gained: shown('head'),
+        ...(error !== undefined ? { error } : {}),
+    };
+}
+function example(h, b, j) {
+    const reasons = [j.baseFirst?.reason, j.headFirst?.reason].filter((r) => !!r?.trim());
+    return {
+        line: h.line,
+        ...(h.row !== undefined ? { row: h.row } : {}),
+        input: h.input,
+        baseOutput: b.output,
+        headOutput: h.output,
+        reason: [...new Set(reasons)].join(' / '),
+    };
+}
+/**
+ * The gate for a model-graded prompt: a judge people's labels do not back decides nothing
+ * (inconclusive, whatever its grades say); with `compare: pairwise` the side-by-side preference
+ * decides, otherwise the judge's pass rate does, like any accuracy.
+ */
+function judgedGate(splits, judging, policy) {
+    const trust = judging.calibration?.trust;
+    if (trust?.status === 'untrusted') {
+        return {
+            kind: 'inconclusive',
+            regressed: false,
+            verdict: `inconclusive: the judge is not trusted (${trust.why}), so the gate does not use its grades`,
+        };
+    }
+    if (!judging.pairwise)
+        return gate(splits, policy);
+    const test = splits.find((s) => s.split === 'test');
+    const paired = judging.pairwise.paired;
+    return gate([{ split: 'test', base: test?.base ?? null, head: test?.head ?? null, paired }], policy, 'pairwise');
+}
+
 ;// CONCATENATED MODULE: ./src/review/tasks.ts
 // The two tasks a review evaluates for one prompt: the base and the head text, scored on ONE
 // definition of the test (dataset, fields, scorer, split). That definition is the trusted side's:
@@ -51064,9 +51742,13 @@ const entryOf = (config, job) => entryFor(config, job.path) ?? (job.previousPath
 /** The parts of a task that define the test rather than the prompt. */
 function withDefinition(task, from) {
     const { datasetPath, inlineRows, inlineSource, inlineLines, input, target, scorer, split } = from;
-    const { inlineRows: _r, inlineSource: _s, inlineLines: _l, ...rest } = task;
+    const { inlineRows: _r, inlineSource: _s, inlineLines: _l, compare: _c, calibration: _k, ...rest } = task;
+    const { samples: _n, ...own } = rest;
     return {
-        ...rest,
+        ...own,
+        ...(from.compare ? { compare: from.compare } : {}),
+        ...(from.calibration ? { calibration: from.calibration } : {}),
+        ...(from.samples ? { samples: from.samples } : {}),
         datasetPath,
         input,
         target,
@@ -51096,6 +51778,10 @@ async function reviewTasks(configs, job, headText, baseText, limits) {
     if (donor.datasetPath)
         await configs.dataset(donor.datasetPath, where(entry, job));
     const definedBy = configs.origin === 'base' && (gateEntry || base) ? 'base' : 'head';
+    const graderModel = 'model' in donor.scorer ? donor.scorer.model : undefined;
+    if (graderModel !== undefined && !limits.models.includes(graderModel)) {
+        throw new ConfigError(`${where(entry, job)}: ${donor.scorer.type} model "${graderModel}" is not allowed (allowed: ${limits.models.join(', ')}; the workflow's allowed-models input can add it)`);
+    }
     for (const task of [head, base]) {
         if (task?.model !== undefined && !limits.models.includes(task.model)) {
             throw new ConfigError(`${task.kind === 'prompt-yml' && !entry?.model ? job.path : where(entry, job)}: model "${task.model}" is not allowed (allowed: ${limits.models.join(', ')}; the workflow's allowed-models input can add it)`);
@@ -51120,11 +51806,11 @@ function capSplit(split, max) {
     return { ...split, maxExamples: Math.min(split.maxExamples ?? max, max) };
 }
 const where = (entry, job) => entry ? `${entry.source.file}:${entry.source.line} (${entry.source.path})` : job.path;
-const show = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+const show = (value) => value === undefined ? '(not set)' : typeof value === 'string' ? value : JSON.stringify(value);
 /** Differences between the test the gate uses and the one the PR's own config would define. */
 async function changesIn(configs, trusted, own, headEntry, job) {
     const changes = [];
-    for (const key of ['input', 'target', 'scorer', 'split']) {
+    for (const key of ['input', 'target', 'scorer', 'split', 'compare', 'calibration', 'samples']) {
         if (show(trusted[key]) !== show(own[key])) {
             changes.push(`${key}: ${show(trusted[key])} → ${show(own[key])}`);
         }
@@ -51191,6 +51877,9 @@ function testNotes(prompts, origin) {
 
 
 
+
+
+
 /** Flipped examples listed per prompt; the counts are always complete. */
 const MAX_FLIPPED = 20;
 function allErrored(run) {
@@ -51225,6 +51914,7 @@ async function prepare(ctx, job) {
     const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
     const tasks = await reviewTasks(ctx.configs, job, headText, baseText, ctx.limits);
     const { splits, info } = await loadTaskSplits(tasks.head, 'all');
+    checkLabels(tasks.head, [...(splits.dev ?? []), ...(splits.test ?? [])]);
     for (const warning of splitWarnings(info))
         ctx.logger.warning(`${job.path}: ${warning}`);
     return { ...tasks, headText, splits, info };
@@ -51276,6 +51966,7 @@ async function reviewPrompt(ctx, job, prepared, headTexts, pending) {
     if (headRun.stopped || baseRun?.stopped)
         review.partial = true;
     const overBudget = baseRun?.overBudget ?? headRun.overBudget;
+    // Set again after the judging below, whose calls can meet the ceiling too.
     if (overBudget) {
         review.partial = true;
         review.overBudget = overBudget;
@@ -51292,18 +51983,35 @@ async function reviewPrompt(ctx, job, prepared, headTexts, pending) {
     }
     if (baseRun)
         review.flipped = flippedExamples(baseRun, headRun, MAX_FLIPPED);
-    const verdict = gate(review.splits, ctx.gate);
+    const judging = await run_judge(ctx, review, prepared, baseRun, headRun);
+    const verdict = judgedGate(review.splits, judging, ctx.gate);
     review.regressed = verdict.regressed;
     review.verdict = verdict.verdict;
     review.verdictKind = verdict.kind;
-    if (overBudget && !verdict.regressed) {
+    if (review.overBudget && !verdict.regressed) {
         // The figures cover only what ran before the ceiling: they show, but they decide nothing.
-        review.verdict = `not decided: ${overBudget} part-way (${verdict.verdict} on what ran)`;
+        review.verdict = `not decided: ${review.overBudget} part-way (${verdict.verdict} on what ran)`;
         review.verdictKind = 'not-evaluated';
         return finish();
     }
     pending?.push({ review, head, headRun, splits, headText });
     return finish();
+}
+/** The model-graded parts (calibration, side by side), kept on the review; their calls meet the ceiling too. */
+async function run_judge(ctx, review, { head, splits }, baseRun, headRun) {
+    const minJudgeAgreement = ctx.gate.minJudgeAgreement ?? DEFAULT_MIN_JUDGE_AGREEMENT;
+    const context = { client: ctx.client, taskModel: ctx.taskModel, minJudgeAgreement, limit: MAX_FLIPPED };
+    const judging = await judgeReview(context, head, splits, baseRun, headRun);
+    if (judging.calibration)
+        review.judge = judging.calibration;
+    if (judging.pairwise)
+        review.pairwise = judging.pairwise;
+    const cut = ctx.client.exhausted();
+    if (cut && !review.overBudget) {
+        review.partial = true;
+        review.overBudget = cut.message;
+    }
+    return judging;
 }
 /**
  * At most what the run will send, before it sends anything: one request per example and side, and
@@ -51317,7 +52025,8 @@ function planLine(ctx, prepared) {
             continue;
         prompts++;
         const examples = (p.splits.dev?.length ?? 0) + (p.splits.test?.length ?? 0);
-        evaluation += examples * (p.base ? 2 : 1);
+        const each = callsPerExample(p.head);
+        evaluation += examples * (p.base ? 2 : 1) * each + judgingCalls(p.head, p.splits, p.base !== null);
     }
     const ceiling = ctx.optimizeOptions.maxCalls;
     const optimizer = ctx.optimize ? Math.max(0, ceiling - evaluation) : 0;
@@ -52054,14 +52763,18 @@ function extracted(e) {
         return '';
     return ` · answers taken: base ${answer(e.baseExtracted)}, head ${answer(e.headExtracted)}`;
 }
-function example(e) {
+/** The judge's word on one side, under that side's output. */
+const reason = (side, why) => why?.trim() ? [`_Judge on ${side}:_ ${escape_escapeInline(why, 300)}`] : [];
+function flipped_example(e) {
     const output = (o) => o === null ? '_(no output: the call failed)_' : escapeBlock(o, 'text', 600);
     return [
         `**${e.split}, ${rowLabel(e)}**${extracted(e)}`,
         `Input:\n\n${escapeBlock(e.input, 'text', 600)}`,
         `Target:\n\n${escapeBlock(e.target, 'text', 400)}`,
         `Base output:\n\n${output(e.baseOutput)}`,
+        ...reason('base', e.baseReason),
         `Head output:\n\n${output(e.headOutput)}`,
+        ...reason('head', e.headReason),
     ].join('\n\n');
 }
 function flippedBlock(direction, total, list) {
@@ -52071,7 +52784,7 @@ function flippedBlock(direction, total, list) {
     const shown = list.slice(0, SHOWN_EXAMPLES);
     const more = total > shown.length ? `\n\n_Showing ${shown.length} of ${total}._` : '';
     // Blank lines around the body: GitHub only renders markdown inside <details> when separated from the tags.
-    return `<details><summary>${title}</summary>\n\n${shown.map(example).join('\n\n')}${more}\n\n</details>`;
+    return `<details><summary>${title}</summary>\n\n${shown.map(flipped_example).join('\n\n')}${more}\n\n</details>`;
 }
 /** `examples`: list them (folded); otherwise only the counts. */
 function flippedLines(p, examples) {
@@ -52089,6 +52802,72 @@ function flippedLines(p, examples) {
         out.push(flippedBlock('right → wrong', lost, p.flipped.lost));
     if (gained > 0)
         out.push(flippedBlock('wrong → right', gained, p.flipped.gained));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/render/judging.ts
+// The model-graded parts of a prompt's section: the side-by-side verdict (compare: pairwise), how far
+// the judge agrees with people on the labelled rows, and the examples the judge gave to one side.
+
+
+
+const num = (x) => x.toFixed(2);
+function pairwiseLine(s) {
+    const errors = s.errors > 0 ? `, ${s.errors} not judged (${escape_escapeInline(s.error ?? 'judge failed', 200)})` : '';
+    const rate = s.winRate === null
+        ? 'every judged pair tied, so no preference'
+        : `head's win rate over decided pairs ${figures_pct(s.winRate)} [${figures_pct(s.interval?.[0])}, ${figures_pct(s.interval?.[1])}], ${pText(s.pValue)}`;
+    return (`**Side by side** (judge ${escape_codeSpan(s.model)}, each test pair shown in both orders; a preference that ` +
+        `follows the order is a tie): head better on ${s.wins}, base on ${s.losses}, tied ${s.ties} of ${s.n}${errors}; ` +
+        `${rate}. The gate decided on this.`);
+}
+function calibrationLine(c) {
+    const a = c.agreement;
+    const errors = c.errors > 0 ? ` (${c.errors} not graded: ${escape_escapeInline(c.error ?? 'judge failed', 200)})` : '';
+    const kappa = a.kappa === null
+        ? 'κ undefined'
+        : `Cohen's κ ${num(a.kappa)}${a.interval ? ` [${num(a.interval[0])}, ${num(a.interval[1])}]` : ''}`;
+    const figures = a.n > 0 ? `agreement ${figures_pct(a.accuracy)}, ${kappa} on ${a.n}` : `none of ${c.labelled} graded`;
+    const head = `**Judge vs people** (judge ${escape_codeSpan(c.model)}, ${c.scale}, on the labelled rows' stored answers): ${figures} of ${c.labelled} labelled rows${errors}`;
+    switch (c.trust.status) {
+        case 'trusted':
+            return `✅ ${head}; at least min-judge-agreement ${c.minJudgeAgreement}, so the gate uses the judge.`;
+        case 'untrusted':
+            return `⚠️ ${head}; not trusted (${escape_escapeInline(c.trust.why, 300)}), so the gate does not use its grades.`;
+        default:
+            return `⚠️ **Judge vs people**: no test or dev row carries a person's label (label: and labelled-output: in the config), so nothing shows that judge ${escape_codeSpan(c.model)} grades as people would.`;
+    }
+}
+function pairExample(e) {
+    return [
+        `**test, ${rowLabel(e)}** · _judge:_ ${escape_escapeInline(e.reason || '(no reason given)', 300)}`,
+        `Input:\n\n${escapeBlock(e.input, 'text', 400)}`,
+        `Base output:\n\n${escapeBlock(e.baseOutput, 'text', 500)}`,
+        `Head output:\n\n${escapeBlock(e.headOutput, 'text', 500)}`,
+    ].join('\n\n');
+}
+function pairBlock(side, total, list) {
+    if (total === 0)
+        return [];
+    const title = `${total} test example${total === 1 ? '' : 's'} the judge gave to ${side}`;
+    if (list.length === 0)
+        return [`${title} (not listed).`];
+    const more = total > list.length ? `\n\n_Showing ${list.length} of ${total}._` : '';
+    return [
+        `<details><summary>${title}</summary>\n\n${list.map(pairExample).join('\n\n')}${more}\n\n</details>`,
+    ];
+}
+/** `examples`: list the judged pairs (folded); otherwise only the figures. */
+function judgingLines(p, examples) {
+    const out = [];
+    if (p.pairwise)
+        out.push(pairwiseLine(p.pairwise));
+    if (p.judge)
+        out.push(calibrationLine(p.judge));
+    if (examples && p.pairwise) {
+        out.push(...pairBlock('base', p.pairwise.losses, p.pairwise.lost));
+        out.push(...pairBlock('head', p.pairwise.wins, p.pairwise.gained));
+    }
     return out;
 }
 
@@ -52739,6 +53518,7 @@ function overallVerdict(report) {
 
 
 
+
 function statusLine(p) {
     switch (p.status) {
         case 'added':
@@ -52809,20 +53589,32 @@ function row(s, gate, sug) {
     }
     return cells;
 }
+/** Every split's base and head summary, in table order. */
+const sides = (p) => p.splits.flatMap((s) => [
+    { side: 'base', split: s.split, summary: s.base },
+    { side: 'head', split: s.split, summary: s.head },
+]);
 /** Answers the table counts as wrong because the prompt made them unusable: the reader must see why. */
 function failureLines(p) {
-    const parts = [];
-    for (const s of p.splits) {
-        for (const [side, summary] of [
-            ['base', s.base],
-            ['head', s.head],
-        ]) {
-            const text = failuresText(summary?.failures);
-            if (text)
-                parts.push(`${side} ${s.split}: ${text}`);
-        }
-    }
+    const parts = sides(p).flatMap(({ side, split, summary }) => {
+        const text = failuresText(summary?.failures);
+        return text ? [`${side} ${split}: ${text}`] : [];
+    });
     return parts.length > 0 ? [`⚠️ Unusable answers: ${parts.join('; ')}.`] : [];
+}
+/**
+ * With `samples: k`: how many examples' k answers disagreed (the flakiness), and what Δ is then (the
+ * net share of examples whose score rose, see eval's compareScores), so it is not read as accuracy.
+ */
+function samplesLines(p) {
+    const parts = sides(p).flatMap(({ side, split, summary }) => summary?.samples === undefined
+        ? []
+        : [
+            `${side} ${split}: ${summary.flaky ?? 0} of ${summary.total - summary.errors} examples gave different answers across ${summary.samples} samples`,
+        ]);
+    if (p.splits.some((s) => s.paired?.measure === 'net-improved'))
+        parts.push('Δ is the net share of examples whose mean score over the samples rose (improved − worsened), not an accuracy difference');
+    return parts.length > 0 ? [`🎲 ${parts.join('; ')}.`] : [];
 }
 /** The folded section's one-line title: icon, path and verdict word, as HTML text (it sits in <summary>). */
 function title(p) {
@@ -52842,6 +53634,8 @@ function promptSection(p, a) {
             if (a.figures)
                 parts.push(a.figures);
             parts.push(...failureLines(p));
+            parts.push(...samplesLines(p));
+            parts.push(...judgingLines(p, a.detail === 0));
             const chart = a.detail < 2 && p.suggestion ? a.chart(p.suggestion) : [];
             parts.push(...suggestionLines(p.path, p.suggestion, a.delivery, a.detail < 2, chart));
             if (a.detail < 2)
@@ -52888,7 +53682,8 @@ function top_row(p) {
         escape_escapeInline(p.path, 60),
         figures,
         deltaCell(test?.paired),
-        `${icon} ${word}`,
+        // The verdict of a pairwise prompt is the judge's side-by-side preference, not the Δ beside it.
+        `${icon} ${word}${p.pairwise && p.error === undefined ? ' (side by side)' : ''}`,
         suggestionCell(p.suggestion),
     ];
     return `| ${cells.join(' | ')} |`;
@@ -53081,6 +53876,33 @@ const DeltaSchema = object({
     detectableDropPp: schemas_number().nullable(),
     lost: schemas_number().int(),
     gained: schemas_number().int(),
+    /** `net-improved` (samples: k > 1): pp is the share of examples head scored higher minus lower. */
+    measure: literal('net-improved').optional(),
+});
+/** `compare: pairwise`: base's and head's test answers judged side by side, in both orders. */
+const PairwiseSchema = object({
+    model: schemas_string(),
+    n: schemas_number().int(),
+    wins: schemas_number().int(),
+    losses: schemas_number().int(),
+    ties: schemas_number().int(),
+    errors: schemas_number().int(),
+    winRate: schemas_number().nullable(),
+    interval: tuple([schemas_number(), schemas_number()]).nullable(),
+    pValue: schemas_number(),
+});
+/** A judge scorer's agreement with people on the rows carrying a label (`trust` decides the gate). */
+const JudgeSchema = object({
+    model: schemas_string(),
+    scale: schemas_enum(['pass-fail', '1-5']),
+    labelled: schemas_number().int(),
+    errors: schemas_number().int(),
+    n: schemas_number().int(),
+    accuracy: schemas_number().nullable(),
+    kappa: schemas_number().nullable(),
+    interval: tuple([schemas_number(), schemas_number()]).nullable(),
+    trust: schemas_enum(['trusted', 'untrusted', 'uncalibrated']),
+    minJudgeAgreement: schemas_number(),
 });
 const SideSchema = object({ splits: partialRecord(schemas_enum(['dev', 'test']), SplitSummarySchema) })
     .nullable();
@@ -53112,6 +53934,8 @@ const ReviewJsonSchema = object({
         verdict: schemas_string(),
         verdictKind: schemas_enum(VERDICT_KINDS),
         error: schemas_string().optional(),
+        pairwise: PairwiseSchema.optional(),
+        judge: JudgeSchema.optional(),
         suggestion: object({
             source: schemas_string(),
             text: schemas_string(),
@@ -53144,7 +53968,28 @@ const delta = (p) => ({
     detectableDropPp: p.detectableDrop === null ? null : p.detectableDrop * 100,
     lost: p.lost,
     gained: p.gained,
+    ...(p.measure ? { measure: p.measure } : {}),
 });
+function pairwiseJson(s) {
+    const { model, n, wins, losses, ties, errors, winRate, interval, pValue } = s;
+    return { model, n, wins, losses, ties, errors, winRate, interval, pValue };
+}
+function judgeJson(c) {
+    const { n, accuracy, kappa, interval } = c.agreement;
+    const { model, scale, labelled, errors, minJudgeAgreement } = c;
+    return {
+        model,
+        scale,
+        labelled,
+        errors,
+        n,
+        accuracy,
+        kappa,
+        interval,
+        trust: c.trust.status,
+        minJudgeAgreement,
+    };
+}
 function side(p, which) {
     const splits = {};
     for (const s of p.splits) {
@@ -53182,6 +54027,8 @@ function toReviewJson(report) {
             verdict: p.verdict,
             verdictKind: p.verdictKind,
             ...(p.error ? { error: p.error } : {}),
+            ...(p.pairwise ? { pairwise: pairwiseJson(p.pairwise) } : {}),
+            ...(p.judge ? { judge: judgeJson(p.judge) } : {}),
             ...(p.suggestion
                 ? {
                     suggestion: {
@@ -53624,7 +54471,8 @@ Runs the pull-request review on a local git repository: evaluates the base and h
 prompt the change touches (or whose config entry or dataset it touches), and writes the comment the
 Action would post. Exits 1 when a prompt regresses by the --fail-on rule, 3 when a prompt could not
 be evaluated (e.g. every model call failed), 4 when a test split is too small to detect a drop of
---min-delta (inconclusive; see --fail-on-inconclusive), 2 on a usage or input error.
+--min-detectable-drop or the judge is not trusted (inconclusive; see --fail-on-inconclusive), 2 on a
+usage or input error.
 
 Nothing is posted anywhere: the comment shows each suggested prompt as a diff against the head file.
 
@@ -53635,11 +54483,16 @@ Nothing is posted anywhere: the comment shows each suggested prompt as a diff ag
                          (<dir>/prompts/math.txt), ready to copy over the checkout or diff against it
   --config <file>        config path inside the repo (default ${DEFAULT_CONFIG_PATH})
   --fail-on <rule>       significant-regression (default) | regression | never
-  --min-delta <pp>       largest allowed test drop for --fail-on regression, and the drop the test
-                         split must be able to detect, else the verdict is inconclusive (default 2)
+  --min-delta <pp>       largest allowed test drop for --fail-on regression (default 2)
+  --min-detectable-drop <pp>
+                         the drop the test split must be able to detect, else the verdict is
+                         inconclusive (default 10)
   --fail-on-inconclusive <true|false>
                          exit 4 when a prompt is inconclusive (default true; never with --fail-on never)
   --min-accuracy <pct>   fail when the head's test accuracy is below this percentage
+  --min-judge-agreement <kappa>
+                         Cohen's kappa a judge scorer needs against the dataset's human labels
+                         (label:) before the gate uses it; below it, inconclusive (default 0.6)
   --trust-pr-config      judge with the head's config and datasets (default: the base commit's,
                          so a change cannot rewrite its own test)
   --no-optimize          skip the LPO suggestion
@@ -53663,6 +54516,7 @@ const review_command_FLAGS = {
     'min-detectable-drop': { type: 'string' },
     'min-accuracy': { type: 'string' },
     'fail-on-inconclusive': { type: 'string' },
+    'min-judge-agreement': { type: 'string' },
     'allowed-models': { type: 'string' },
     'max-output-tokens': { type: 'string' },
     'max-examples': { type: 'string' },
@@ -53791,13 +54645,15 @@ async function reviewCommand(argv) {
  * | step by step, one step at a time, step-by-step     | +0.25 | "Let's think step by step."                         |
  * | final answer, the answer is                        | +0.10 | 'End with "The answer is <answer>."'                |
  * | check, verify                                      | +0.10 | "Double-check your arithmetic."                     |
- * | guess, estimate                                    | −0.25 | "work it out step by step"                          |
- * | quickly, promptly, swiftly, in a hurry             | −0.15 | "carefully"                                         |
+ * | guess, estimate                                    | −0.25 | "work out" (a noun: "step-by-step solution"), and   |
+ * |                                                    |       | "step by step" at the end of its clause             |
+ * | quickly, promptly, swiftly, in a hurry             | −0.15 | "carefully" (or the word dropped)                   |
  * | one word, single word                              | −0.10 | "a short sentence and then the final answer"        |
  * | keep it brief, be concise (a careless rewrite adds "Keep it brief.") | −0.10 | "Keep it complete" |
  * Each rule also has a symptom (the sentence a wrong answer it explains carries), an analysis cue
  * (how a gradient or reflection names it), a tag cue (how an identify reason names it) and a vague
- * wording (the fix as written without the evidence to ground it: no pattern, so no delta).
+ * wording (the fix as written without the evidence to ground it: no pattern, so no delta). How a fix
+ * is written into a sentence so that it still reads right: sim-optimizer-sentence.ts.
  */
 const sim_scenario_DEFAULT_SCENARIO = {
     base: 0.4,
@@ -53840,7 +54696,9 @@ const sim_scenario_DEFAULT_SCENARIO = {
         {
             pattern: 'guess|estimate',
             delta: -0.25,
-            fix: 'work it out step by step',
+            fix: 'work out',
+            fixNoun: 'step-by-step solution',
+            fixEnd: 'step by step',
             vague: 'Be careful.',
             symptom: 'Going with a guess rather than working it out.',
             analysis: 'The prompt invites guessing, so the outputs go with a guess instead of working the problem out.',
@@ -53852,6 +54710,7 @@ const sim_scenario_DEFAULT_SCENARIO = {
             pattern: 'quickly|promptly|swiftly|in a hurry',
             delta: -0.15,
             fix: 'carefully',
+            removable: true,
             vague: 'Be careful.',
             symptom: 'Hurrying on and skipping over details.',
             analysis: 'The prompt rushes the model, so the outputs skip over details.',
@@ -53940,15 +54799,55 @@ function wordAt(text, pattern) {
     }
     return null;
 }
-/** `text` with every whole word matching the negative rule replaced by `by`, keeping a leading capital. */
-function replaceRule(text, rule, by) {
-    let out = text;
-    for (const alt of alternatives(rule.pattern)) {
-        const edge = (side) => (/\w/.test(side) ? '\\w*' : '');
-        const re = new RegExp(`${edge(alt[0])}${escapeRegExp(alt)}${edge(alt.at(-1))}`, 'gi');
-        out = out.replace(re, (match) => (/^[A-Z]/.test(match) && by ? by[0].toUpperCase() + by.slice(1) : by));
+
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-reply.ts
+/**
+ * The simulated task model's answers when the target is free text (a reply, a summary) rather than a
+ * value to match: "<reasoning> The answer is <final>." would be absurd there.
+ *
+ * - Free text: the target (after its last `####`, if any) has more than FREE_TEXT_WORDS words.
+ * - A right answer is the reference itself, so it meets whatever a rubric checks that the reference
+ *   meets, and the reference check.
+ * - A wrong answer is deficient the way its cause says (sim-model.ts causeOf): for a positive rule whose
+ *   pattern occurs in sentences of the reference (the apology, the next step), the reference without
+ *   those sentences, the rule's symptom in place of the first; otherwise a curt line: the rule's
+ *   symptom, or, with no single rule to blame (a slip), a generic line that names no rule. A curt line
+ *   shares almost no words with the reference, so a reference check fails it.
+ */
+
+/** More words than a value or a short phrase: a sentence or more of prose. */
+const FREE_TEXT_WORDS = 12;
+// No symptom of any scenario, so a slip points the simulated optimizer at no rule.
+const SLIP_REPLIES = [
+    'Thanks for reaching out. We will check and reply soon.',
+    'Thank you, this has been passed on to the right team.',
+    'We are looking into it and will be in touch.',
+];
+const words = (text) => text.split(/\s+/).filter(Boolean).length;
+function isFreeText(final) {
+    return words(final) > FREE_TEXT_WORDS;
+}
+/** Sentences, each with its closing punctuation; a line break also ends one. */
+function sentences(text) {
+    return text
+        .split(/(?<=[.!?])\s+|\n+/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+/** A plausible but deficient reply to `reference` (see the header); `unit` in [0, 1) picks a slip line. */
+function deficientReply(reference, cause, unit) {
+    if (cause && cause.delta > 0) {
+        const parts = sentences(reference);
+        const missing = parts.map((s) => occurs(cause.pattern, s.toLowerCase()));
+        const first = missing.indexOf(true);
+        if (first >= 0 && missing.some((m) => !m)) {
+            const kept = parts.map((s, i) => (i === first ? (cause.symptom ?? '') : missing[i] ? '' : s));
+            return kept.filter(Boolean).join(' ');
+        }
     }
-    return out.replace(/[ \t]{2,}/g, ' ');
+    if (cause?.symptom)
+        return cause.symptom;
+    return SLIP_REPLIES[Math.floor(unit * SLIP_REPLIES.length)];
 }
 
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-schema.ts
@@ -54040,7 +54939,8 @@ function jsonFromSchema(schema, answer) {
  * optimizer quotes failures it was shown, which are search examples, so such a prompt gains on search
  * and not on validation or test (overfitting, as a real prompt full of example-specific hints does).
  *
- * Output: a reasoning sentence, then `The answer is <final>.`; <final> is the target's text after its
+ * Output: a reasoning sentence, then `The answer is <final>.` (a free-text target, such as a reply to a
+ * support ticket, gets a reply instead: sim-reply.ts); <final> is the target's text after its
  * last `####` (GSM8K), else the whole target, trimmed. A wrong answer's sentence is the symptom of the
  * rule that explains it: with draw u, the first fix of fixesFor (worst negative present first, then the
  * best positive absent) whose delta, added to the raw quality in turn, would lift it above u; a wrong
@@ -54049,6 +54949,7 @@ function jsonFromSchema(schema, answer) {
  * letter, the opposite of True/Yes/valid, else "unknown". A request with no known input gets
  * `I don't know.`, which every scorer counts as wrong.
  */
+
 
 
 
@@ -54131,9 +55032,21 @@ function wrongAnswer(final, unit, input = '') {
         return matchCase(opposite, final);
     return final.toLowerCase() === 'unknown' ? 'none' : 'unknown';
 }
-function decide({ seed, model, scenario, requestText, key }) {
+/**
+ * The seed an answer is drawn with. Sampled (temperature t > 0 and a request seed), a share t/4
+ * of requests draw anew, so repeated samples of an example can disagree; a greedy or unseeded request
+ * keeps the example's one draw, as it always had.
+ */
+function drawSeed(seed, model, input, sampling) {
+    if (!sampling || sampling.temperature <= 0 || sampling.seed === null)
+        return seed;
+    const redraw = hashUnit(seed, model, input, 'resample', sampling.seed) < sampling.temperature / 4;
+    return redraw ? `${seed}/${sampling.seed}` : seed;
+}
+function decide({ seed: simSeed, model, scenario, requestText, key, sampling }) {
     if (!key)
         return { correct: false, final: null, reasoning: '' };
+    const seed = drawSeed(simSeed, model, key.input, sampling);
     const prompt = key.input.length > 0 ? requestText.split(key.input).join(' ') : requestText;
     const u = hashUnit(seed, model, key.input);
     // Only when the input was found and cut out: otherwise the request still holds the input itself
@@ -54142,14 +55055,21 @@ function decide({ seed, model, scenario, requestText, key }) {
     const quoted = cut && quotesInput(prompt, key.input, scenario.fragmentWords ?? 0);
     const correct = quoted || u < quality(scenario, prompt);
     const right = finalAnswer(key.target);
-    const final = correct ? right : wrongAnswer(right, hashUnit(seed, model, key.input, 'wrong'), key.input);
+    const cause = correct ? null : causeOf(scenario, prompt, u);
+    const wrongUnit = hashUnit(seed, model, key.input, 'wrong');
+    if (isFreeText(right)) {
+        const reply = correct ? right : deficientReply(right, cause, wrongUnit);
+        return { correct, final: reply, reasoning: '', prose: true };
+    }
+    const final = correct ? right : wrongAnswer(right, wrongUnit, key.input);
     const pick = Math.floor(hashUnit(seed, model, key.input, 'reasoning') * REASONING.length);
-    const symptom = correct ? undefined : causeOf(scenario, prompt, u)?.symptom;
-    return { correct, final, reasoning: symptom ?? REASONING[pick] };
+    return { correct, final, reasoning: cause?.symptom ?? REASONING[pick] };
 }
 function simulateAnswer(args) {
-    const { correct, final, reasoning } = decide(args);
-    return { text: final === null ? "I don't know." : `${reasoning} The answer is ${final}.`, correct };
+    const { correct, final, reasoning, prose } = decide(args);
+    if (final === null)
+        return { text: "I don't know.", correct };
+    return { text: prose ? final : `${reasoning} The answer is ${final}.`, correct };
 }
 /**
  * A JSON answer: built from `schema` (a JSON Schema, e.g. from a `json_schema` response_format) or, when
@@ -54456,6 +55376,84 @@ function describeKey(key) {
     return `answer key: ${key.rows.length.toLocaleString('en-US')} answers from ${n} dataset${n === 1 ? '' : 's'}`;
 }
 
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-support.ts
+/**
+ * A simulated world for free-text prompts: replies to customer support tickets (examples/support).
+ * Same machinery as DEFAULT_SCENARIO (sim-scenario.ts): the words of a prompt raise or lower the
+ * share of tickets the simulated model answers well, and a poor reply shows which rule is at fault.
+ *
+ * SUPPORT_SCENARIO (base 0.40; careless rewrite adds "Keep it short."):
+ * | pattern (synonyms)                                 | delta | fix (negative: replaces; positive: added)  |
+ * |----------------------------------------------------|-------|--------------------------------------------|
+ * | apologi, sorry, regret                             | +0.25 | "Start by apologising for the trouble."    |
+ * | next step, what happens next, what to do next      | +0.25 | "End with the next step the customer …"    |
+ * | order number, the details, what the customer wrote | +0.10 | "Refer to the details the customer gave …" |
+ * | be terse, keep it short                            | −0.30 | "Write a complete reply"                   |
+ *
+ * How a poor reply looks (sim-reply.ts): a reply whose rule is a positive one the reference carries
+ * (its pattern occurs in a sentence of the reference: the apology, the next step) is the reference
+ * without those sentences, the symptom in place of the first; any other is a curt line (the rule's
+ * symptom, or a generic line for a slip). So a rubric that quotes "sorry" and "next step" and checks
+ * the reference fails every poor reply, and its reason names what is missing.
+ */
+
+const SUPPORT_SCENARIO = {
+    base: 0.4,
+    careless: 'Keep it short.',
+    fragmentWords: 6,
+    rules: [
+        {
+            pattern: 'apologi|sorry|regret',
+            delta: 0.25,
+            fix: 'Start by apologising for the trouble.',
+            vague: 'Be polite.',
+            symptom: 'We have received your message about this.',
+            analysis: 'The prompt never asks the model to apologise, so the replies skip any apology for the trouble the customer had.',
+            cue: 'never asks the model to apologise',
+            tagReason: 'a request to apologise for the trouble belongs right after this word',
+            tagCue: 'apologise for the trouble belongs',
+        },
+        {
+            pattern: 'next step|what happens next|what to do next',
+            delta: 0.25,
+            fix: 'End with the next step the customer should take.',
+            vague: 'Be helpful.',
+            symptom: 'Let us know if you have any other questions.',
+            analysis: 'The prompt does not ask for a next step, so the replies end without telling the customer what happens now.',
+            cue: 'does not ask for a next step',
+            tagReason: 'an instruction to end with the next step belongs right after this word',
+            tagCue: 'end with the next step belongs',
+        },
+        {
+            pattern: 'order number|the details|what the customer wrote',
+            delta: 0.1,
+            fix: 'Refer to the details the customer gave, such as the order number.',
+            vague: 'Address the customer personally.',
+            symptom: 'Thank you for getting in touch, our team will look into your issue.',
+            analysis: 'The prompt does not ask the model to use what the ticket says, so the replies are generic and answer nothing the customer asked.',
+            cue: 'does not ask the model to use what the ticket says',
+            tagReason: 'a request to use what the ticket says belongs right after this word',
+            tagCue: 'use what the ticket says belongs',
+        },
+        {
+            pattern: 'be terse|keep it short',
+            delta: -0.3,
+            fix: 'Write a complete reply',
+            vague: 'Be careful.',
+            symptom: 'Noted, we are on it.',
+            analysis: 'The prompt asks for terse replies, so the replies are a curt line that helps nobody.',
+            cue: 'asks for terse replies',
+            tagReason: 'this makes the replies curt',
+            tagCue: 'makes the replies curt',
+        },
+    ],
+};
+/** The scenarios `lpo simulate --scenario <name>` offers. */
+const NAMED_SCENARIOS = {
+    default: sim_scenario_DEFAULT_SCENARIO,
+    support: SUPPORT_SCENARIO,
+};
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-answer-key.ts
@@ -54639,7 +55637,8 @@ function taskAnswer(key, seed, scenario, request) {
     const requestText = asked.map((m) => m.content).join('\n');
     const lastUser = asked.findLast((m) => m.role === 'user')?.content ?? '';
     const found = key.find(lastUser) ?? key.find(requestText);
-    const args = { seed, model: request.model, scenario, requestText, key: found };
+    const sampling = { seed: request.seed, temperature: request.temperature };
+    const args = { seed, model: request.model, scenario, requestText, key: found, sampling };
     const format = request.responseFormat;
     const result = format.type === 'text' ? simulateAnswer(args) : simulateJson(args, format.schema);
     return {
@@ -54990,7 +55989,7 @@ function pointwise(view, disagreement, draw) {
         : 'The output misses what the rubric asks.';
     return { pass, score: flipScore(truth.score), reason };
 }
-function pairwise(view, positionBias, draw) {
+function sim_judge_pairwise(view, positionBias, draw) {
     const { rubric, input } = view;
     const [a = null, b = null] = view.outputs;
     if (rubric === null || input === null) {
@@ -55048,11 +56047,163 @@ function simulateJudge(seed, opts, request) {
     const draw = (...parts) => hashUnit(seed, nonce, request.temperature, view.kind, ...parts);
     const value = view.kind === 'judge'
         ? pointwise(view, opts.judgeDisagreement ?? DEFAULT_JUDGE_DISAGREEMENT, draw)
-        : pairwise(view, opts.positionBias ?? DEFAULT_POSITION_BIAS, draw);
+        : sim_judge_pairwise(view, opts.positionBias ?? DEFAULT_POSITION_BIAS, draw);
     return { text: sim_judge_render(view, value), kind: view.kind };
 }
 
+;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer-sentence.ts
+/**
+ * How the simulated optimizer writes into a sentence, as a careful writer would: a rule's fix replaces
+ * the words in the form they have ("Guess the answer" → "Work out the answer step by step", "make a
+ * guess" → "make a step-by-step solution"), and a new sentence goes at a sentence boundary, never
+ * inside one. A tagged span's new text is put back between text the code keeps unchanged, so it is
+ * written knowing that text (`Around`); a whole prompt has nothing around it.
+ */
+
+const WHOLE = { before: '', after: '' };
+const STOP = /[.!?]["”')\]]*$/;
+/** Words that make the next one a noun: "a guess", "your best estimate". */
+const NOUN_BEFORE = /\b(?:a|an|the|your|my|its|their|one|any|no|best|rough|educated|wild|good)\s+$/i;
+/** The end of a clause in running text: a stop, comma or semicolon followed by a space or the end. */
+const CLAUSE_END = /[.!?,;:](?=["”')\]]*(?:\s|$))/;
+const upperFirst = (s) => (s ? s[0].toUpperCase() + s.slice(1) : s);
+const lowerFirst = (s) => (/^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s);
+const withoutStop = (s) => s.replace(/\.(["”]?)$/, '$1');
+/** Whether `text`, followed by `after`, ends a sentence: a stop, or the end of a line or of the prompt. */
+function endsSentence(text, after) {
+    if (STOP.test(text.trimEnd()) || /^[.!?]/.test(after))
+        return true;
+    // A line break ends it unless the next line carries on in lower case (a hard-wrapped sentence).
+    return /^[ \t]*(?:\r?\n(?![ \t]*[a-z])|$)/.test(after);
+}
+/** Whether text right after `before` starts a sentence. */
+function startsSentence(before) {
+    return /(?:^[ \t]*|[.!?]["”')\]]*[ \t]+|\n[ \t]*)$/.test(before);
+}
+/**
+ * `text` with `sentence` added at a sentence boundary: after it when it ends one (the full stop the
+ * code keeps after it then closes the new sentence), else before it when it starts one; null when
+ * `text` sits inside a sentence and the boundary is out of its reach.
+ */
+function insertSentence(text, sentence, around) {
+    if (sentence === '')
+        return text;
+    const body = text.trimEnd();
+    const trail = text.slice(body.length);
+    if (endsSentence(body, around.after)) {
+        if (body === '')
+            return startsSentence(around.before) ? sentence + trail : null;
+        if (STOP.test(body) || /[:;]$/.test(body))
+            return `${body} ${sentence}${trail}`;
+        if (/^[.!?]/.test(around.after))
+            return `${body}. ${withoutStop(sentence)}${trail}`;
+        return `${body}. ${sentence}${trail}`;
+    }
+    if (startsSentence(around.before) && /^[^a-z]/.test(text))
+        return `${sentence} ${text}`;
+    return null;
+}
+/** A verb phrase ("work out") in the form of the word it replaces ("guessing" → "working out"). */
+function inflect(phrase, suffix) {
+    const [verb = '', ...rest] = phrase.split(' ');
+    const stem = verb.replace(/e$/, '');
+    const form = /^ing$/.test(suffix)
+        ? `${stem}ing`
+        : /^e?d$/.test(suffix)
+            ? `${stem}ed`
+            : /^e?s$/.test(suffix)
+                ? `${verb}s`
+                : verb;
+    return [form, ...rest].join(' ');
+}
+/**
+ * Where `fixEnd` goes in `rest` (the text after the fix): before the end of the clause ("Work out the
+ * answer step by step, then …"), or at the end of `rest` when the clause ends right after it.
+ */
+function endOfClause(rest, after) {
+    const line = rest.split('\n', 1)[0];
+    const stop = CLAUSE_END.exec(line);
+    if (stop)
+        return stop.index;
+    if (line.length < rest.length)
+        return line.trimEnd().length;
+    return endsSentence(rest, after) ? rest.trimEnd().length : null;
+}
+function firstUse(text, rule, from) {
+    let best = null;
+    for (const alt of alternatives(rule.pattern)) {
+        const edge = /\w/.test(alt.at(-1)) ? '(\\w*)' : '()';
+        const lead = /\w/.test(alt[0]) ? '\\w*' : '';
+        const re = new RegExp(`(\\b(?:an?)\\s+)?(${lead}${escapeRegExp(alt)})${edge}`, 'gi');
+        re.lastIndex = from;
+        const m = re.exec(text);
+        if (m && (!best || m.index < best.index))
+            best = { index: m.index, article: m[1] ?? '', word: m[2] + m[3], suffix: m[3].toLowerCase() };
+    }
+    return best;
+}
+/** The words that replace one use, in its form, with `fixEnd` said inline when the clause end is out of reach. */
+function replacement(rule, use, before, rest, after) {
+    const noun = rule.fixNoun !== undefined && (use.article !== '' || NOUN_BEFORE.test(before));
+    let words = noun
+        ? `${rule.fixNoun}${/s$/.test(use.suffix) ? 's' : ''}`
+        : rule.fixNoun !== undefined
+            ? inflect(rule.fix ?? '', use.suffix)
+            : (rule.fix ?? '');
+    if (use.article && !/^(?:an?|the) /i.test(words))
+        words = `${/^[aeiou]/i.test(words) ? 'an' : 'a'} ${words}`;
+    const capital = /^[A-Z]/.test(use.article || use.word);
+    words = capital ? upperFirst(words) : lowerFirst(words);
+    const end = !noun && rule.fixEnd ? rule.fixEnd : null;
+    if (!end || endOfClause(rest, after) !== null)
+        return [words, end !== null];
+    // The clause ends outside what may change: the added words go inline.
+    if (startsSentence(before))
+        return [`${upperFirst(end)}, ${lowerFirst(words)}`, false];
+    return [/^\s*[,.;:!?]/.test(rest || after) ? `${words}, ${end}` : `${words}, ${end},`, false];
+}
+/**
+ * `text` with every use of a negative rule's words replaced by its fix in the form the use has, and
+ * the rule's `fixEnd` words added at the end of each clause that held one.
+ */
+function fixWords(text, rule, around) {
+    let out = text;
+    let from = 0;
+    for (let use = firstUse(out, rule, 0); use; use = firstUse(out, rule, from)) {
+        const end = use.index + use.article.length + use.word.length;
+        const before = around.before + out.slice(0, use.index);
+        const [words, endLater] = replacement(rule, use, before, out.slice(end), around.after);
+        out = out.slice(0, use.index) + words + out.slice(end);
+        from = use.index + words.length;
+        const at = endLater ? endOfClause(out.slice(from), around.after) : null;
+        const sentence = out.slice(from, from + (at ?? 0));
+        if (at !== null && rule.fixEnd && !sentence.toLowerCase().includes(rule.fixEnd)) {
+            const cut = from + at;
+            const comma = /ly$/.test(out.slice(0, cut)) ? ',' : '';
+            out = `${out.slice(0, cut)}${comma} ${rule.fixEnd}${out.slice(cut)}`;
+        }
+    }
+    return out;
+}
+/**
+ * `text` without a rule's words where they can go and leave the sentence whole (an adverb between two
+ * words of the text: "Answer quickly, in one word" → "Answer, in one word"); null where they cannot.
+ */
+function dropWords(text, rule) {
+    if (!rule.removable)
+        return null;
+    let out = text;
+    for (let use = firstUse(out, rule, 0); use; use = firstUse(out, rule, 0)) {
+        const end = use.index + use.article.length + use.word.length;
+        if (use.index === 0 || !/[ \t]/.test(out[use.index - 1]) || !/^[\s,.;:!?]/.test(out.slice(end)))
+            return null;
+        out = out.slice(0, use.index - 1) + out.slice(end);
+    }
+    return out === text ? null : out;
+}
+
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer-text.ts
+
 
 /** Words of a failure's input an example-specific hint quotes. */
 const HINT_WORDS = 8;
@@ -55063,7 +56214,9 @@ const HINT_ADVICE = ['take every quantity into account', 'read each number twice
  * ("work out").
  */
 const SYNONYMS = [
-    [/\bguess(?:ing)?\b/gi, ['estimate', 'guess', 'work out']],
+    // A verb only (see `paraphrase`): "make a guess" has no verb to swap.
+    [/\bguess\b/gi, ['estimate', 'guess', 'work out']],
+    [/\bguessing\b/gi, ['estimating', 'guessing', 'working out']],
     [/\bquickly\b/gi, ['promptly', 'swiftly', 'quickly']],
     [/\bone word\b/gi, ['a single word', 'one word']],
     [/\bstep by step\b/gi, ['one step at a time', 'step by step', 'in order']],
@@ -55075,21 +56228,31 @@ const SYNONYMS = [
     [/\bcarefully\b/gi, ['with care', 'attentively', 'carefully']],
 ];
 const capitalLike = (word, like) => /^[A-Z]/.test(like) && word ? word[0].toUpperCase() + word.slice(1) : word;
-/** A variation of `text` that keeps its meaning as a model reads it; `unit` picks the words. */
-function paraphrase(text, unit) {
+/**
+ * A variation of `text` that keeps its meaning as a model reads it; `unit` picks the words. `around`:
+ * the text it sits between (a span's), so that a restatement keeps the sentence whole.
+ */
+function paraphrase(text, unit, around = WHOLE) {
     let out = text;
     let changed = false;
     SYNONYMS.forEach(([re, options], k) => {
         const pick = options[Math.floor(((unit * 7919 + k * 0.618) % 1) * options.length)];
-        out = out.replace(re, (m) => {
+        out = out.replace(re, (m, offset, whole) => {
+            if (/^guess$/i.test(m) && NOUN_BEFORE.test(around.before + whole.slice(0, offset)))
+                return m;
             changed ||= pick.toLowerCase() !== m.toLowerCase();
             return capitalLike(pick, m);
         });
     });
     if (changed || out.trim() === '')
         return out;
-    // Nothing to swap: restate it (a model asked for a variation never returns the text unchanged).
-    return unit < 0.5 ? `${out.replace(/[.!?]?\s*$/, '')}, please.` : `Please: ${out}`;
+    // Nothing to swap: restate it (a model asked for a variation never returns the text unchanged),
+    // where the sentence allows; inside one there is no restatement that keeps it whole.
+    const ends = endsSentence(out, around.after);
+    const stop = /^[.!?]/.test(around.after) ? '' : '.';
+    if (ends && (unit < 0.5 || !startsSentence(around.before)))
+        return `${out.replace(/[.!?]?\s*$/, '')}, please${stop}`;
+    return startsSentence(around.before) && /^[A-Z]/.test(out) ? `Please: ${out}` : out;
 }
 /** The first `HINT_WORDS` words of a failure's input, or null when it is too short to quote. */
 function fragmentOf(failure) {
@@ -55110,21 +56273,31 @@ function addSentence(text, sentence) {
     const body = text.trimEnd();
     if (body === '')
         return sentence;
-    return `${body}${/[.!?:]$/.test(body) ? '' : '.'} ${sentence}`;
+    return `${body}${STOP.test(body) || /:$/.test(body) ? '' : '.'} ${sentence}`;
 }
-/** Adds `sentence` to the end of the prompt's first non-empty line, where instructions sit. */
+/**
+ * Adds `sentence` after the prompt's first non-empty line, where instructions sit; when that line
+ * ends inside a sentence (a hard-wrapped one), after the first sentence that ends.
+ */
 function addToFirstLine(prompt, sentence) {
     const lines = prompt.split('\n');
     const first = lines.findIndex((line) => line.trim().length > 0);
     if (first < 0)
         return sentence;
-    lines[first] = addSentence(lines[first], sentence);
-    return lines.join('\n');
+    const rest = lines.slice(first + 1).join('\n');
+    if (endsSentence(lines[first], rest === '' ? '' : `\n${rest}`)) {
+        lines[first] = addSentence(lines[first], sentence);
+        return lines.join('\n');
+    }
+    const stop = /[.!?](?=[ \t\n])/.exec(prompt);
+    return stop
+        ? `${prompt.slice(0, stop.index + 1)} ${sentence}${prompt.slice(stop.index + 1)}`
+        : addSentence(prompt, sentence);
 }
 /** The prompt with a rule's exact fix applied (negative: its words replaced; positive: the sentence added). */
 function applyFix(prompt, rule) {
     if (rule.delta < 0)
-        return wordAt(prompt, rule.pattern) ? replaceRule(prompt, rule, rule.fix ?? '') : prompt;
+        return wordAt(prompt, rule.pattern) ? fixWords(prompt, rule, WHOLE) : prompt;
     return occurs(rule.pattern, prompt.toLowerCase()) ? prompt : addToFirstLine(prompt, rule.fix ?? '');
 }
 /** The prompt with a rule's vague wording added: the problem named, nothing in it fixed. */
@@ -55150,6 +56323,7 @@ function carelessAddition(scenario) {
 ;// CONCATENATED MODULE: ./src/tools/simulator/sim-optimizer-edit.ts
 
 
+
 /** Versions written when the request does not say how many: more than the optimizer ever asks for. */
 const UNTOLD_COUNT = 10;
 const MAX_COUNT = 12;
@@ -55164,45 +56338,78 @@ function ranked(view) {
 const confirmed = (view) => ranked(view).filter((r) => view.analysis.has(r));
 /** Whether the request asks for a fix it can act on (failures or an analysis), not a variation. */
 const improving = (view) => !view.paraphrase && (view.failures.length > 0 || view.analysis.size > 0);
+/** A version's extra sentence, if any: an example-specific hint, a careless addition. */
+function extraSentence(scenario, view, u) {
+    if (u < 0.15)
+        return hint(view, u / 0.15);
+    return u < 0.25 ? carelessAddition(scenario) : null;
+}
 /** A version's extras: an example-specific hint, a careless addition, or nothing. */
 function extra(scenario, view, text, u) {
-    if (u < 0.15) {
-        const h = hint(view, u / 0.15);
-        return h ? addSentence(text, h) : text;
-    }
-    return u < 0.25 ? addSentence(text, carelessAddition(scenario)) : text;
+    const sentence = extraSentence(scenario, view, u);
+    return sentence && !text.includes(sentence) ? addSentence(text, sentence) : text;
 }
 function sim_optimizer_edit_reasonFor(view, span, i) {
     return view.tagReasons.find((r) => r.span.trim() === span.trim()) ?? view.tagReasons[i];
 }
-function spanText(view, span, i, u) {
+/** What each tagged span of the request's prompt sits between, tags removed. */
+function surroundings(view) {
+    const tagged = view.prompt ?? '';
+    const untag = (text) => text.replace(/<\/?edit>/g, '');
+    return [...tagged.matchAll(/<edit>[\s\S]*?<\/edit>/g)].map((m) => ({
+        before: untag(tagged.slice(0, m.index)),
+        after: untag(tagged.slice(m.index + m[0].length)),
+    }));
+}
+/** `written`: the new texts of the version's earlier spans, which a fix must not repeat. */
+function spanText(view, span, i, u, around, written) {
     const reason = sim_optimizer_edit_reasonFor(view, span, i);
     if (reason?.drop)
         return '';
     const rules = reason?.rules ?? [];
     if (!improving(view) || rules.length === 0)
-        return paraphrase(span, u);
+        return paraphrase(span, u, around);
     let out = span;
-    for (const rule of rules) {
+    // The culprits first, so that an added sentence is not one a replacement already says.
+    for (const rule of [...rules].sort((a, b) => a.delta - b.delta)) {
         const exact = view.analysis.has(rule) && view.evidence.has(rule);
-        if (exact && rule.delta > 0)
-            out = addSentence(out, rule.fix ?? '');
+        // A sentence goes where the span meets a sentence boundary; inside a sentence it cannot go.
+        // Nor is it written twice: another fix may already have said it.
+        if (exact && rule.delta > 0) {
+            const said = occurs(rule.pattern, [around.before, out, around.after, written].join(' ').toLowerCase());
+            if (!said)
+                out = insertSentence(out, rule.fix ?? '', around) ?? out;
+        }
         else if (exact && wordAt(out, rule.pattern)) {
-            // Deleting the word is a fix too, and a smaller edit.
-            out = replaceRule(out, rule, u >= 0.25 && u < 0.4 ? '' : (rule.fix ?? '')).trim();
+            // Dropping the word is a fix too, and a smaller edit, where the sentence stays whole without it.
+            const dropped = u >= 0.25 && u < 0.4 ? dropWords(out, rule) : null;
+            out = dropped ?? fixWords(out, rule, around);
         }
         else
-            out = addSentence(out, rule.vague ?? '');
+            out = insertSentence(out, rule.vague ?? '', around) ?? out;
     }
     return out;
 }
 /** `edits`: one new text per tagged span, for each version. */
 function spanVersions(scenario, view, spans, draw) {
+    const around = surroundings(view);
     return Array.from({ length: versionCount(view) }, (_, v) => {
         const u = draw('version', v);
-        const texts = spans.map((span, i) => spanText(view, span, i, draw('span', v, i)));
-        if (improving(view) && texts.length > 0)
-            texts[texts.length - 1] = extra(scenario, view, texts.at(-1), u);
+        const texts = [];
+        spans.forEach((span, i) => {
+            texts.push(spanText(view, span, i, draw('span', v, i), around[i], texts.join(' ')));
+        });
+        let sentence = improving(view) ? extraSentence(scenario, view, u) : null;
+        if (sentence && texts.concat(around.map((a) => a.after)).some((t) => t.includes(sentence)))
+            sentence = null;
+        // The extra sentence goes into the last span that meets a sentence boundary.
+        for (let i = texts.length - 1; sentence && i >= 0; i--) {
+            const placed = insertSentence(texts[i], sentence, around[i]);
+            if (placed !== null) {
+                texts[i] = placed;
+                break;
+            }
+        }
         return texts;
     });
 }
@@ -55224,7 +56431,8 @@ function improvedWhole(scenario, view, prompt, v, u) {
     }
     // Version 0 applies every confirmed fix; later ones one fix each, in turn.
     const chosen = v === 0 ? fixes : [fixes[(v - 1) % fixes.length]];
-    for (const rule of chosen)
+    // The culprits first: a replacement may already say what an added sentence would.
+    for (const rule of [...chosen].sort((a, b) => a.delta - b.delta))
         out = applyFix(out, rule);
     return extra(scenario, view, out, u);
 }
@@ -55250,7 +56458,7 @@ const TEXT_FORMATS = [
 ];
 const PROMPT_BLOCK = /(?:^|\n)[ \t]*<prompt>[ \t]*\n([\s\S]*?)\n?[ \t]*<\/prompt>[ \t]*(?=\n|$)/g;
 const ENTRY = /^[ \t]*\d{1,3}[.)][ \t]*Input:[ \t]*/gm;
-const ENTRY_END = /\n[ \t]*(?:Extracted|Expected)\b[^\n]*/;
+const ENTRY_END = /\n[ \t]*(?:Extracted|Expected|Judge)\b[^\n]*/;
 /** The reply format a request asks for, or null when it is not an optimizer request. */
 function requestedJob(request) {
     const format = request.responseFormat;
@@ -55639,7 +56847,8 @@ function simulateOptimizer(scenario, seed, request) {
  *   JSON gets a 400 instead.
  * - Task request, any other: the system/developer/user text is searched for a known dataset input (the
  *   last user message first, since that is where templates usually put the example). No known input →
- *   `I don't know.`
+ *   `I don't know.`; a free-text target (a reply, a summary) gets a reply, not an answer line
+ *   (sim-reply.ts).
  *
  * Faults (option `faults`, see sim-faults.ts): a seeded share of chat requests gets a 429, a 5xx, a hang,
  * a reset or truncated connection, an HTML body, a cut, filtered, refused or empty answer, or broken JSON
@@ -55848,8 +57057,10 @@ async function startSimulator(opts = {}) {
  * current folder (src/config/root.ts). A dataset that cannot be read is an error, and the start-up
  * line on stderr says how many answers the key holds (none: every answer is wrong).
  *   lpo simulate --config .github/lpo.yml --fault-rate 0.2 --fault-seed 7 --faults http-503,hang
+ *   lpo simulate --config examples/support/.github/lpo.yml --scenario support --position-bias 0.3
  * Runs until SIGTERM/SIGINT. The key is read with the project's dataset loaders (JSONL, JSON, CSV).
  */
+
 
 
 
@@ -55868,6 +57079,9 @@ const SIMULATE_FLAGS = {
     'fault-rate': { type: 'string' },
     'fault-seed': { type: 'string' },
     faults: { type: 'string' },
+    scenario: { type: 'string' },
+    'judge-disagreement': { type: 'string' },
+    'position-bias': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
 };
 function parseArgs(argv) {
@@ -55898,11 +57112,23 @@ function simulator_main_integer(flag, text) {
         throw new ConfigError(`simulator: ${flag} expects a non-negative integer, got ${text}`);
     return Number(text);
 }
-function faultRate(text) {
+function share(flag, text) {
+    if (text === undefined)
+        return undefined;
     const rate = Number(text);
     if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1)
-        throw new ConfigError(`simulator: --fault-rate expects a number from 0 to 1, got ${text}`);
+        throw new ConfigError(`simulator: ${flag} expects a number from 0 to 1, got ${text}`);
     return rate;
+}
+function scenario(name) {
+    if (name === undefined)
+        return undefined;
+    const found = Object.hasOwn(NAMED_SCENARIOS, name) ? NAMED_SCENARIOS[name] : undefined;
+    if (!found) {
+        const known = Object.keys(NAMED_SCENARIOS).join(', ');
+        throw new ConfigError(`simulator: --scenario: unknown scenario "${name}"; expected ${known}`);
+    }
+    return found;
 }
 function faultKinds(text) {
     const kinds = text.split(',').map((k) => k.trim());
@@ -55920,12 +57146,15 @@ async function startSimulatorFromArgs(argv) {
         seed: simulator_main_integer('--seed', args.get('--seed')),
         latencyMs: simulator_main_integer('--latency', args.get('--latency')),
         host: args.get('--host'),
+        scenario: scenario(args.get('--scenario')),
+        judgeDisagreement: share('--judge-disagreement', args.get('--judge-disagreement')),
+        positionBias: share('--position-bias', args.get('--position-bias')),
     };
     const rate = args.get('--fault-rate');
     if (rate !== undefined) {
         const kinds = args.get('--faults');
         options.faults = {
-            rate: faultRate(rate),
+            rate: share('--fault-rate', rate),
             seed: simulator_main_integer('--fault-seed', args.get('--fault-seed')) ?? 0,
             ...(kinds !== undefined ? { kinds: faultKinds(kinds) } : {}),
         };
@@ -55955,7 +57184,8 @@ async function startSimulatorFromArgs(argv) {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     const faults = options.faults ? `, faults at rate ${options.faults.rate}` : '';
-    console.log(`simulator listening on ${handle.url} (simulated model${faults})`);
+    const world = args.has('--scenario') ? `, ${args.get('--scenario')} scenario` : '';
+    console.log(`simulator listening on ${handle.url} (simulated model${world}${faults})`);
     return {
         ...handle,
         close: () => {
@@ -55983,6 +57213,10 @@ once it listens. Its answers, and every figure computed from them, are simulated
   --key <file>           answer key: one dataset (JSONL, JSON or CSV)
   --key-input <field>    with --key: the input field (default input)
   --key-target <field>   with --key: the target field (default target)
+  --scenario <name>      the simulated world: default (questions with one answer) or support
+                         (free-text replies to support tickets, examples/support)
+  --judge-disagreement <0..1>  share of rubric verdicts the judge gets wrong (default 0.15)
+  --position-bias <0..1> share of pairwise answers where the one shown first wins (default 0.3)
   --fault-rate <0..1>    share of requests that fail, to test retries and error paths
   --fault-seed <n>       with --fault-rate: seed of which requests fail (default 0)
   --faults <kinds>       with --fault-rate: comma-separated kinds to inject (default all:
@@ -56062,6 +57296,13 @@ async function main(argv) {
     }
 }
 
+
+/***/ }),
+
+/***/ 6116:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__.p + "c77520ddd368dca154e3.md";
 
 /***/ }),
 

@@ -21,7 +21,8 @@ Runs the pull-request review on a local git repository: evaluates the base and h
 prompt the change touches (or whose config entry or dataset it touches), and writes the comment the
 Action would post. Exits 1 when a prompt regresses by the --fail-on rule, 3 when a prompt could not
 be evaluated (e.g. every model call failed), 4 when a test split is too small to detect a drop of
---min-delta (inconclusive; see --fail-on-inconclusive), 2 on a usage or input error.
+--min-detectable-drop or the judge is not trusted (inconclusive; see --fail-on-inconclusive), 2 on a
+usage or input error.
 
 Nothing is posted anywhere: the comment shows each suggested prompt as a diff against the head file.
 
@@ -32,11 +33,16 @@ Nothing is posted anywhere: the comment shows each suggested prompt as a diff ag
                          (<dir>/prompts/math.txt), ready to copy over the checkout or diff against it
   --config <file>        config path inside the repo (default ${DEFAULT_CONFIG_PATH})
   --fail-on <rule>       significant-regression (default) | regression | never
-  --min-delta <pp>       largest allowed test drop for --fail-on regression, and the drop the test
-                         split must be able to detect, else the verdict is inconclusive (default 2)
+  --min-delta <pp>       largest allowed test drop for --fail-on regression (default 2)
+  --min-detectable-drop <pp>
+                         the drop the test split must be able to detect, else the verdict is
+                         inconclusive (default 10)
   --fail-on-inconclusive <true|false>
                          exit 4 when a prompt is inconclusive (default true; never with --fail-on never)
   --min-accuracy <pct>   fail when the head's test accuracy is below this percentage
+  --min-judge-agreement <kappa>
+                         Cohen's kappa a judge scorer needs against the dataset's human labels
+                         (label:) before the gate uses it; below it, inconclusive (default 0.6)
   --trust-pr-config      judge with the head's config and datasets (default: the base commit's,
                          so a change cannot rewrite its own test)
   --no-optimize          skip the LPO suggestion
@@ -61,6 +67,7 @@ const FLAGS = {
   'min-detectable-drop': { type: 'string' },
   'min-accuracy': { type: 'string' },
   'fail-on-inconclusive': { type: 'string' },
+  'min-judge-agreement': { type: 'string' },
   'allowed-models': { type: 'string' },
   'max-output-tokens': { type: 'string' },
   'max-examples': { type: 'string' },

@@ -15,6 +15,10 @@ once it listens. Its answers, and every figure computed from them, are simulated
   --key <file>           answer key: one dataset (JSONL, JSON or CSV)
   --key-input <field>    with --key: the input field (default input)
   --key-target <field>   with --key: the target field (default target)
+  --scenario <name>      the simulated world: default (questions with one answer) or support
+                         (free-text replies to support tickets, examples/support)
+  --judge-disagreement <0..1>  share of rubric verdicts the judge gets wrong (default 0.15)
+  --position-bias <0..1> share of pairwise answers where the one shown first wins (default 0.3)
   --fault-rate <0..1>    share of requests that fail, to test retries and error paths
   --fault-seed <n>       with --fault-rate: seed of which requests fail (default 0)
   --faults <kinds>       with --fault-rate: comma-separated kinds to inject (default all:

@@ -8,12 +8,15 @@
  * current folder (src/config/root.ts). A dataset that cannot be read is an error, and the start-up
  * line on stderr says how many answers the key holds (none: every answer is wrong).
  *   lpo simulate --config .github/lpo.yml --fault-rate 0.2 --fault-seed 7 --faults http-503,hang
+ *   lpo simulate --config examples/support/.github/lpo.yml --scenario support --position-bias 0.3
  * Runs until SIGTERM/SIGINT. The key is read with the project's dataset loaders (JSONL, JSON, CSV).
  */
 import { parseFlags } from './args.js';
 import { ConfigError } from '../core/errors.js';
 import { FAULT_KINDS, type FaultKind } from '../tools/simulator/sim-faults.js';
 import { answerKeyFor, describeKey } from '../tools/simulator/sim-keys.js';
+import type { Scenario } from '../tools/simulator/sim-scenario.js';
+import { NAMED_SCENARIOS } from '../tools/simulator/sim-support.js';
 import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '../tools/simulator/simulator.js';
 
 /** Every flag takes a value; the help text is in src/cli/simulate-command.ts. */
@@ -29,6 +32,9 @@ export const SIMULATE_FLAGS = {
   'fault-rate': { type: 'string' },
   'fault-seed': { type: 'string' },
   faults: { type: 'string' },
+  scenario: { type: 'string' },
+  'judge-disagreement': { type: 'string' },
+  'position-bias': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 type Flag = `--${Exclude<keyof typeof SIMULATE_FLAGS, 'help'>}`;
@@ -61,11 +67,22 @@ function integer(flag: Flag, text: string | undefined): number | undefined {
   return Number(text);
 }
 
-function faultRate(text: string): number {
+function share(flag: Flag, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const rate = Number(text);
   if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1)
-    throw new ConfigError(`simulator: --fault-rate expects a number from 0 to 1, got ${text}`);
+    throw new ConfigError(`simulator: ${flag} expects a number from 0 to 1, got ${text}`);
   return rate;
+}
+
+function scenario(name: string | undefined): Scenario | undefined {
+  if (name === undefined) return undefined;
+  const found = Object.hasOwn(NAMED_SCENARIOS, name) ? NAMED_SCENARIOS[name] : undefined;
+  if (!found) {
+    const known = Object.keys(NAMED_SCENARIOS).join(', ');
+    throw new ConfigError(`simulator: --scenario: unknown scenario "${name}"; expected ${known}`);
+  }
+  return found;
 }
 
 function faultKinds(text: string): FaultKind[] {
@@ -87,12 +104,15 @@ export async function startSimulatorFromArgs(argv: string[]): Promise<SimulatorH
     seed: integer('--seed', args.get('--seed')),
     latencyMs: integer('--latency', args.get('--latency')),
     host: args.get('--host'),
+    scenario: scenario(args.get('--scenario')),
+    judgeDisagreement: share('--judge-disagreement', args.get('--judge-disagreement')),
+    positionBias: share('--position-bias', args.get('--position-bias')),
   };
   const rate = args.get('--fault-rate');
   if (rate !== undefined) {
     const kinds = args.get('--faults');
     options.faults = {
-      rate: faultRate(rate),
+      rate: share('--fault-rate', rate)!,
       seed: integer('--fault-seed', args.get('--fault-seed')) ?? 0,
       ...(kinds !== undefined ? { kinds: faultKinds(kinds) } : {}),
     };
@@ -123,7 +143,8 @@ export async function startSimulatorFromArgs(argv: string[]): Promise<SimulatorH
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   const faults = options.faults ? `, faults at rate ${options.faults.rate}` : '';
-  console.log(`simulator listening on ${handle.url} (simulated model${faults})`);
+  const world = args.has('--scenario') ? `, ${args.get('--scenario')} scenario` : '';
+  console.log(`simulator listening on ${handle.url} (simulated model${world}${faults})`);
   return {
     ...handle,
     close: () => {

@@ -6,7 +6,7 @@ import { glob } from 'tinyglobby';
 import { insideDir } from '../core/paths.js';
 import { ConfigError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
-import type { ScorerSpec, SplitSpec } from '../core/types.js';
+import type { Calibration, ScorerSpec, SplitSpec } from '../core/types.js';
 import { globMatcher } from './globs.js';
 import { ConfigFileSchema, PromptEntrySchema } from './schema.js';
 import { formatPath, lineOf, type ParsedYaml, problemLine, readYaml, validateYaml } from './yaml-issues.js';
@@ -28,6 +28,9 @@ export interface PromptEntry {
   split: SplitSpec;
   model?: string;
   temperature?: number;
+  compare?: 'accuracy' | 'pairwise';
+  calibration?: Calibration;
+  samples?: number;
   /** Where the entry is written, so later errors (buildTask) can point at it. */
   source: { file: string; line: number; path: string };
 }

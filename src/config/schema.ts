@@ -7,30 +7,19 @@
 
 import posix from 'node:path/posix';
 import * as z from 'zod';
-import { compileLinear, whyNot } from '../core/linear-regex.js';
-import type { ScorerSpec, SplitSpec } from '../core/types.js';
+import type { SplitSpec } from '../core/types.js';
 import { compileGlob } from './globs.js';
-import { FIELD_NAME, PROMPT_PLACEHOLDER, placeholdersIn } from './placeholders.js';
+import { PROMPT_PLACEHOLDER, placeholdersIn } from './placeholders.js';
+import { FieldName, MAX_SAMPLES, ScorerSchema } from './scorer-schema.js';
+
+export {
+  CONFIG_SCORERS,
+  DEFAULT_JUDGE_THRESHOLD,
+  DEFAULT_SIMILARITY_THRESHOLD,
+  MAX_SAMPLES,
+  ScorerSchema,
+} from './scorer-schema.js';
 import { strictObject } from './yaml-issues.js';
-
-export const CONFIG_SCORERS = [
-  'exact',
-  'numeric',
-  'choice',
-  'contains',
-  'regex',
-  'json',
-  'judge',
-  'similarity',
-] as const;
-
-/** Needs options, so never written as a bare name: the example shows what to write. */
-const SCORER_OPTIONS: Partial<Record<(typeof CONFIG_SCORERS)[number], string>> = {
-  regex: 'pattern: "..."',
-  json: 'field: "answer"',
-  judge: 'rubric: "..."',
-  similarity: 'model: "<embedding model>"',
-};
 
 /** PE2-scale defaults: half the rows each way, at most 200 per split, to keep a PR run cheap. */
 export const DEFAULT_SPLIT: Readonly<SplitSpec> = { dev: 0.5, seed: 1, maxExamples: 200 };
@@ -69,94 +58,9 @@ const GlobList = z
   .union([Glob, z.array(Glob).min(1)], { error: 'expected a glob string or a list of glob strings' })
   .transform((value) => (typeof value === 'string' ? [value] : value));
 
-const FieldName = z.string().regex(FIELD_NAME, {
-  error: (issue) => `expected a field name usable as {{name}}, got "${String(issue.input)}"`,
-});
 const FieldList = z
   .union([FieldName, z.array(FieldName).min(1)], { error: 'expected a field name or a list of field names' })
   .transform((value) => (typeof value === 'string' ? [value] : value));
-
-const ScorerName = z.enum(CONFIG_SCORERS).transform((name, ctx): ScorerSpec => {
-  const example = SCORER_OPTIONS[name];
-  if (example !== undefined) {
-    ctx.issues.push({
-      code: 'custom',
-      message: `"${name}" needs options: write {type: ${name}, ${example}}`,
-      input: name,
-    });
-    return z.NEVER;
-  }
-  return { type: name } as ScorerSpec;
-});
-
-/** 1-5 judges pass at 4 ("good") unless told otherwise: 3 ("acceptable") lets too much through. */
-export const DEFAULT_JUDGE_THRESHOLD = 4;
-export const DEFAULT_SIMILARITY_THRESHOLD = 0.85;
-
-const JudgeObject = strictObject({
-  type: z.literal('judge'),
-  rubric: z.string().trim().min(1, { error: 'expected a non-empty rubric' }),
-  reference: FieldName.optional(),
-  model: z.string().min(1).optional(),
-  scale: z.enum(['pass-fail', '1-5']).optional(),
-  threshold: z.number().int().min(1).max(5).optional(),
-})
-  .refine((judge) => judge.threshold === undefined || judge.scale === '1-5', {
-    path: ['threshold'],
-    error: 'threshold applies to scale: 1-5 only (a pass-fail judge passes on "pass")',
-  })
-  .transform(
-    (judge): ScorerSpec => ({
-      type: 'judge',
-      rubric: judge.rubric,
-      ...(judge.reference !== undefined ? { reference: judge.reference } : {}),
-      ...(judge.model !== undefined ? { model: judge.model } : {}),
-      scale: judge.scale ?? 'pass-fail',
-      threshold: judge.threshold ?? DEFAULT_JUDGE_THRESHOLD,
-    }),
-  );
-
-const SimilarityObject = strictObject({
-  type: z.literal('similarity'),
-  model: z.string().min(1),
-  threshold: z.number().min(-1).max(1).optional(),
-}).transform(
-  (sim): ScorerSpec => ({
-    type: 'similarity',
-    model: sim.model,
-    threshold: sim.threshold ?? DEFAULT_SIMILARITY_THRESHOLD,
-  }),
-);
-
-const ScorerObject = z.discriminatedUnion('type', [
-  strictObject({ type: z.literal('exact') }),
-  strictObject({ type: z.literal('numeric') }),
-  strictObject({ type: z.literal('choice') }),
-  strictObject({ type: z.literal('contains') }),
-  strictObject({
-    type: z.literal('regex'),
-    pattern: z.string().min(1),
-    flags: z
-      .string()
-      .regex(/^[dgimsuvy]*$/, { error: 'expected regex flags among dgimsuvy' })
-      .optional(),
-  }),
-  strictObject({ type: z.literal('json'), field: z.string().min(1) }),
-  JudgeObject,
-  SimilarityObject,
-]);
-
-// Refused here, at load, so a pattern that could hang the scorer never reaches a model call.
-export const ScorerSchema = z.union([ScorerName, ScorerObject]).superRefine((scorer, ctx) => {
-  if (scorer.type !== 'regex') return;
-  const compiled = compileLinear(scorer.pattern, scorer.flags);
-  if (compiled.ok) return;
-  ctx.addIssue({
-    code: 'custom',
-    path: ['pattern'],
-    message: whyNot(scorer.pattern, scorer.flags, compiled),
-  });
-});
 
 /** The split keys as written; `maxExamples: null` is an explicit `max-examples: all` (no cap). */
 export interface SplitOverride {
@@ -228,9 +132,22 @@ export const PromptEntrySchema = strictObject({
   split: SplitSchema.optional(),
   model: z.string().min(1).optional(),
   temperature: z.number().min(0).max(2).optional(),
+  // Model-graded tests (need a judge scorer; checked in buildTask, where a .prompt.yml's grader is known).
+  compare: z.enum(['accuracy', 'pairwise']).optional(),
+  label: FieldName.optional(),
+  'labelled-output': FieldName.optional(),
+  samples: z.number().int().min(1).max(MAX_SAMPLES).optional(),
 })
   .superRefine((entry, ctx) => {
     checkTemplates(entry, ctx);
+    if ((entry.label === undefined) !== (entry['labelled-output'] === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [entry.label === undefined ? 'labelled-output' : 'label'],
+        message:
+          "label and labelled-output go together: label names the field with a person's grade, labelled-output the field with the answer they graded",
+      });
+    }
     // Catch a missing dataset at load time when no glob can match a .prompt.yml; otherwise buildTask does.
     if (entry.files.some(mayMatchPromptYml)) return;
     for (const key of KEYS_FOR_TEXT_PROMPTS) {
@@ -239,7 +156,13 @@ export const PromptEntrySchema = strictObject({
       }
     }
   })
-  .transform(({ split, ...entry }) => ({ ...entry, split: split ?? { ...DEFAULT_SPLIT } }));
+  .transform(({ split, 'labelled-output': labelledOutput, label, ...entry }) => ({
+    ...entry,
+    ...(label !== undefined && labelledOutput !== undefined
+      ? { calibration: { label, output: labelledOutput } }
+      : {}),
+    split: split ?? { ...DEFAULT_SPLIT },
+  }));
 
 export const ConfigFileSchema = strictObject({
   prompts: z.array(PromptEntrySchema).min(1),

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import type { ChatMessage, EvalTask } from '../core/types.js';
+import type { ChatMessage, EvalTask, ScorerSpec } from '../core/types.js';
 import { type PromptEntry, normalizePromptPath } from './load.js';
 import {
   fillPlaceholders,
@@ -105,6 +105,35 @@ function textTask(promptPath: string, { promptText, entry }: BuildTaskArgs): Eva
     split: entry.split,
     ...(entry.model !== undefined ? { model: entry.model } : {}),
     params: entry.temperature !== undefined ? { temperature: entry.temperature } : {},
+    ...judging(entry, entry.scorer!, promptPath),
+  };
+}
+
+/**
+ * The entry's model-graded options. `compare: pairwise` and a calibration set need a judge: the
+ * judge's rubric is what the pairs are compared on and what people's labels are checked against.
+ */
+function judging(
+  entry: PromptEntry | undefined,
+  scorer: ScorerSpec,
+  promptPath: string,
+): Pick<EvalTask, 'compare' | 'calibration' | 'samples'> {
+  if (!entry) return {};
+  const needs = entry.compare === 'pairwise' ? 'compare: pairwise' : entry.calibration ? 'label' : null;
+  if (needs !== null && scorer.type !== 'judge') {
+    throw new ConfigError(
+      problemLine(
+        entry.source.file,
+        entry.source.line,
+        [entry.source.path],
+        `${needs} needs a judge scorer (scorer: {type: judge, rubric: "..."}), but ${promptPath} is scored by "${scorer.type}"`,
+      ),
+    );
+  }
+  return {
+    ...(entry.compare === 'pairwise' ? { compare: 'pairwise' as const } : {}),
+    ...(entry.calibration ? { calibration: entry.calibration } : {}),
+    ...(entry.samples !== undefined && entry.samples > 1 ? { samples: entry.samples } : {}),
   };
 }
 
@@ -178,5 +207,6 @@ function promptYmlTask(promptPath: string, { promptText, entry }: BuildTaskArgs)
     ...(model !== undefined ? { model } : {}),
     params,
     ...(file.responseFormat !== undefined ? { responseFormat: file.responseFormat } : {}),
+    ...judging(entry, scorer!, promptPath),
   };
 }

@@ -64,6 +64,8 @@ export interface Example {
   /** Every input field, stringified; available to templates as {{field}}. */
   fields: Record<string, string>;
   target: string;
+  /** A calibration row (EvalTask.calibration): a person's grade and the answer they graded. */
+  labelled?: { label: string; output: string };
 }
 
 export interface ModelParams {
@@ -95,6 +97,18 @@ export interface EvalTask {
   params: ModelParams;
   /** A .prompt.yml `responseFormat` (`text`, `json_object`, or a JSON schema), passed through. */
   responseFormat?: unknown;
+  /** `pairwise`: the gate asks the judge which of base's and head's answers is better (both orders). */
+  compare?: 'pairwise';
+  /** Rows carrying a person's grade (`label`) of a stored answer (`output`): the judge grades it too. */
+  calibration?: Calibration;
+  /** Answers asked per example (`samples: k`), scored by their mean; absent means 1. */
+  samples?: number;
+}
+
+/** The dataset fields of a judge's calibration: a person's grade and the answer it grades. */
+export interface Calibration {
+  label: string;
+  output: string;
 }
 
 export type Verdict = 'correct' | 'wrong' | 'error';
@@ -124,18 +138,33 @@ export interface ExampleResult {
   cached?: boolean;
   /** A model-graded scorer's word on this example (its short reason, and its 1-5 score where it gave one). */
   judge?: { reason: string; score?: number };
+  /**
+   * With `samples: k` > 1: the example's score, correct / answered samples (0..1), which every figure
+   * uses; `verdict` is then the majority (correct when more than half were), for display only.
+   */
+  score?: number;
+  /**
+   * With `samples: k` > 1: samples asked (k), right, answered (not errored), and the distinct answers
+   * among those answered (what the scorer took from each output, else the trimmed output).
+   */
+  samples?: { asked: number; correct: number; answered: number; distinct: number };
 }
 
 export interface SplitSummary {
   total: number;
+  /** Examples whose verdict is correct (with `samples`, the majority of their samples). */
   correct: number;
   errors: number;
-  /** correct / (total - errors), in 0..1; null when every example errored. */
+  /** correct / (total - errors), in 0..1 (the mean score with `samples`); null when every example errored. */
   accuracy: number | null;
-  /** 95 % Wilson interval of accuracy. */
+  /** 95 % Wilson interval of accuracy (see summaryOf for the mean score). */
   interval: [number, number] | null;
   /** Of the wrong answers, those the prompt made unusable, by kind; absent when there are none. */
   failures?: Partial<Record<AnswerFailure, number>>;
+  /** With `samples: k` > 1: k; accuracy is then the mean of the examples' scores (ExampleResult.score). */
+  samples?: number;
+  /** With `samples: k` > 1: answered examples whose samples did not all give the same answer. */
+  flaky?: number;
 }
 
 export interface UsageSnapshot {

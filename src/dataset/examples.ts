@@ -2,7 +2,7 @@
 // memory for what is evaluated, not for every column of every row.
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
-import type { Example, SplitSpec } from '../core/types.js';
+import type { Calibration, Example, SplitSpec } from '../core/types.js';
 import { type RawRow, readRows } from './read.js';
 import { type SplitCounts, SplitSelector } from './split.js';
 import { isRecord, kindOf, lookupPath, rowLocation, stringifyValue } from './values.js';
@@ -10,6 +10,8 @@ import { isRecord, kindOf, lookupPath, rowLocation, stringifyValue } from './val
 export interface FieldMap {
   input: string[];
   target: string;
+  /** Calibration fields, read where a row has the label (a labelled subset); not part of the id. */
+  labelled?: Calibration;
 }
 
 /** Longest key list quoted in a "missing field" message; wide CSVs would make it unreadable. */
@@ -147,7 +149,16 @@ function reduceRow(
     target,
   };
   if (at.inArray) example.inArray = true;
+  const labelled = map.labelled && labelledOf(row, map.labelled, where);
+  if (labelled) example.labelled = labelled;
   return example;
+}
+
+/** A row's person-given grade and the answer it grades; none when the row has no label. */
+function labelledOf(row: Record<string, unknown>, fields: Calibration, where: string) {
+  const label = stringifyValue(lookupPath(row, fields.label));
+  if (label === undefined || label.trim() === '') return undefined;
+  return { label: label.trim(), output: requireField(row, fields.output, `${where} (labelled)`) };
 }
 
 function requireField(row: Record<string, unknown>, path: string, where: string): string {

@@ -22,4 +22,7 @@ export interface FlippedExample {
   /** What the scorer took from each output and compared with the target; null without an answer. */
   baseExtracted?: string | null;
   headExtracted?: string | null;
+  /** A model-graded scorer's reason for each side's grade, when it gave one. */
+  baseReason?: string;
+  headReason?: string;
 }

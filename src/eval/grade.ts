@@ -13,8 +13,13 @@ export interface Graded {
   judge?: ExampleResult['judge'];
 }
 
+/** The task's input fields of a row, as one text: what a judge is shown as the input. */
+export function inputOf(task: EvalTask, example: Example): string {
+  return task.input.map((f) => example.fields[f] ?? '').join('\n');
+}
+
 /** The judge's reference answer: the named field of the row, or its target when that is the field named. */
-function referenceOf(task: EvalTask, example: Example, field: string | undefined): string | undefined {
+export function referenceOf(task: EvalTask, example: Example, field: string | undefined): string | undefined {
   if (field === undefined) return undefined;
   if (Object.hasOwn(example.fields, field)) return example.fields[field];
   if (field === task.target) return example.target;

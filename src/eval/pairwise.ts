@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { fillPlaceholders } from '../config/placeholders.js';
 import { errorMessage } from '../core/errors.js';
 import { type LlmClient, LlmError } from '../llm/client.js';
-import { mcnemarExact, pairedInterval } from './stats.js';
+import { mcnemarExact, minDetectableLoss, type PairedComparison, pairedInterval } from './stats.js';
 
 /** What the judge said about one ordering: which position won, or null when the call failed. */
 export type Winner = 'A' | 'B' | 'tie';
@@ -71,6 +71,26 @@ export function summarizePairs(outcomes: PairOutcome[]): PairwiseSummary {
     winRate: decided === 0 ? null : wins / decided,
     interval: delta === null ? null : [(delta[0] + 1) / 2, (delta[1] + 1) / 2],
     pValue: mcnemarExact(losses, wins),
+  };
+}
+
+/**
+ * The pairwise result in the accuracy comparison's terms, for the gate: a head win is a "gained"
+ * pair, a loss a "lost" one, ties count in n. Δ = (wins − losses) / judged is then the net share of
+ * examples the head answers better, with the same exact test, interval and detectable drop.
+ */
+export function pairwisePaired(s: PairwiseSummary): PairedComparison {
+  const k = minDetectableLoss(s.n);
+  return {
+    n: s.n,
+    baseCorrect: s.losses,
+    headCorrect: s.wins,
+    lost: s.losses,
+    gained: s.wins,
+    delta: s.n === 0 ? 0 : (s.wins - s.losses) / s.n,
+    interval: pairedInterval(s.losses, s.wins, s.n),
+    pValue: s.pValue,
+    detectableDrop: k === null ? null : k / s.n,
   };
 }
 

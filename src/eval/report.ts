@@ -13,6 +13,9 @@ export const SplitSummarySchema = z.object({
   interval: z.tuple([z.number(), z.number()]).nullable(),
   /** Of the wrong answers, those the prompt made unusable (cut off, filtered, …), by kind. */
   failures: z.partialRecord(z.enum(ANSWER_FAILURES), z.number().int().positive()).optional(),
+  /** With `samples: k` > 1: k (accuracy is the mean score), and the examples whose samples disagreed. */
+  samples: z.number().int().min(2).optional(),
+  flaky: z.number().int().nonnegative().optional(),
 });
 
 const SplitSideSchema = z.object({
@@ -48,6 +51,16 @@ export const ExampleResultSchema = z.object({
   cached: z.boolean().optional(),
   /** A model-graded scorer's reason (and 1-5 score), kept so flipped examples can show it. */
   judge: z.object({ reason: z.string(), score: z.number().int().min(1).max(5).optional() }).optional(),
+  /** With `samples: k` > 1: the mean score, and the samples asked, right, answered and distinct. */
+  score: z.number().min(0).max(1).optional(),
+  samples: z
+    .object({
+      asked: z.number().int().positive(),
+      correct: z.number().int().nonnegative(),
+      answered: z.number().int().nonnegative(),
+      distinct: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 export const UsageSchema = z.object({

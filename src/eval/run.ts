@@ -2,21 +2,14 @@ import { renderMessages } from '../config/task.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { type ChatRequest, type LlmClient, LlmError } from '../llm/client.js';
 import { answerFailure } from '../llm/reply.js';
-import type {
-  AnswerFailure,
-  EvalTask,
-  Example,
-  ExampleResult,
-  SplitName,
-  SplitSummary,
-} from '../core/types.js';
-import { gradeOutput } from './grade.js';
-import { addFailure, type Failures, summaryOf } from './summary.js';
+import type { EvalTask, Example, ExampleResult, SplitName } from '../core/types.js';
+import { gradeOutput, inputOf } from './grade.js';
+import { combineSamples, type Sample, sampleSeed, samplesOf } from './samples.js';
+import { type SplitRun, SplitTally } from './tally.js';
 
-export interface SplitRun {
-  summary: SplitSummary;
-  results: ExampleResult[];
-}
+export { samplesOf } from './samples.js';
+
+export type { SplitRun } from './tally.js';
 
 export interface EvalRun {
   splits: Partial<Record<SplitName, SplitRun>>;
@@ -51,21 +44,28 @@ export interface EvalOptions {
   onResult?: (split: SplitName, slot: number, result: ExampleResult) => void;
 }
 
-/** Builds the exact request for one example, so callers (and tests) can see what is sent. */
-export function requestFor(task: EvalTask, example: Example, model: string, prompt?: string): ChatRequest {
+/**
+ * Builds the exact request for one example, so callers (and tests) can see what is sent; `sample` is
+ * which of the `samples: k` answers it asks for (see sampleSeed).
+ */
+export function requestFor(
+  task: EvalTask,
+  example: Example,
+  model: string,
+  prompt?: string,
+  sample = 0,
+): ChatRequest {
   const request: ChatRequest = {
     model: task.model ?? model,
     messages: renderMessages(task, example.fields, prompt),
     temperature: task.params.temperature ?? 0,
   };
+  const seed = sampleSeed(sample);
+  if (seed !== undefined) request.seed = seed;
   if (task.params.max_tokens !== undefined) request.max_tokens = task.params.max_tokens;
   if (task.params.top_p !== undefined) request.top_p = task.params.top_p;
   if (task.responseFormat !== undefined) request.response_format = task.responseFormat;
   return request;
-}
-
-function inputText(task: EvalTask, example: Example): string {
-  return task.input.map((f) => example.fields[f] ?? '').join('\n');
 }
 
 /**
@@ -78,22 +78,14 @@ function result(
   example: Example,
   split: SplitName,
   lean: boolean,
-  r: {
-    output: string | null;
-    extracted: string | null;
-    verdict: ExampleResult['verdict'];
-    error?: string;
-    failure?: AnswerFailure;
-    cached?: boolean;
-    judge?: ExampleResult['judge'];
-  },
+  r: Sample & { score?: number; samples?: ExampleResult['samples'] },
 ): ExampleResult {
   return {
     id: example.id,
     line: example.line,
     row: example.inArray ? example.index + 1 : undefined,
     split,
-    input: lean ? '' : inputText(task, example),
+    input: lean ? '' : inputOf(task, example),
     target: lean ? '' : example.target,
     output: lean ? null : r.output,
     extracted: lean ? null : r.extracted,
@@ -102,9 +94,12 @@ function result(
     failure: r.failure,
     cached: r.cached,
     judge: r.judge,
+    score: r.score,
+    samples: r.samples,
   };
 }
 
+/** Asks for every sample of one example at once (the client's concurrency throttles them). */
 async function runOne(
   task: EvalTask,
   example: Example,
@@ -112,59 +107,65 @@ async function runOne(
   opts: EvalOptions,
   lean: boolean,
 ): Promise<ExampleResult> {
+  const k = samplesOf(task);
+  if (k === 1) return result(task, example, split, lean, await answerOnce(task, example, opts, 0));
+  const samples = await Promise.all(Array.from({ length: k }, (_, i) => answerOnce(task, example, opts, i)));
+  return result(task, example, split, lean, combineSamples(samples));
+}
+
+async function answerOnce(
+  task: EvalTask,
+  example: Example,
+  opts: EvalOptions,
+  sample: number,
+): Promise<Sample> {
   try {
-    const request = requestFor(task, example, opts.model, opts.prompt);
+    const request = requestFor(task, example, opts.model, opts.prompt, sample);
     const answer = await opts.client.chat(request);
     // The prompt got an answer, just not a usable one: that counts against it, as wrong, never as an
     // error (errors leave accuracy, so a prompt that gets itself filtered would look flawless).
     const failure = answerFailure(answer, request.response_format);
     if (failure !== undefined) {
-      return result(task, example, split, lean, {
+      return {
         output: answer.text || (answer.refusal ?? ''),
         extracted: null,
         verdict: 'wrong',
         failure,
         cached: answer.cached,
-      });
+      };
     }
     let scored: Awaited<ReturnType<typeof gradeOutput>>;
     try {
-      scored = await gradeOutput(task, example, answer.text, inputText(task, example), opts);
+      scored = await gradeOutput(task, example, answer.text, inputOf(task, example), opts);
     } catch (error) {
       // A model-graded scorer that gave no grade: the example is an error that still shows its answer.
       if (!(error instanceof LlmError || error instanceof ConfigError)) throw error;
-      return result(task, example, split, lean, {
+      return {
         output: answer.text,
         extracted: null,
         verdict: 'error',
         error: errorMessage(error),
         cached: answer.cached,
-      });
+      };
     }
-    return result(task, example, split, lean, {
+    return {
       output: answer.text,
       extracted: scored.extracted,
       verdict: scored.correct ? 'correct' : 'wrong',
       cached: answer.cached,
       judge: scored.judge,
-    });
+    };
   } catch (error) {
     // A failed model call (after retries) or a row the template cannot fill is this example's error;
     // anything else is a bug and must not pass for "the endpoint failed".
     if (!(error instanceof LlmError || error instanceof ConfigError)) throw error;
-    return result(task, example, split, lean, {
+    return {
       output: null,
       extracted: null,
       verdict: 'error',
       error: errorMessage(error),
-    });
+    };
   }
-}
-
-/** The same result without its texts (same fields, same order). */
-function withoutTexts(r: ExampleResult): ExampleResult {
-  if (r.input === '' && r.target === '' && r.output === null && r.extracted === null) return r;
-  return { ...r, input: '', target: '', output: null, extracted: null };
 }
 
 function skipped(
@@ -201,38 +202,6 @@ export function evaluate(
   const sizes: Partial<Record<SplitName, number>> = {};
   for (const split of ['dev', 'test'] as const) if (splits[split]) sizes[split] = splits[split]!.length;
   return evaluateStream(task, arrayJobs(splits), sizes, opts);
-}
-
-/** Per split: the counts as results arrive, and the results a caller will read. */
-class SplitTally {
-  correct = 0;
-  errors = 0;
-  done = 0;
-  readonly failures: Failures = {};
-  readonly results: ExampleResult[];
-
-  constructor(
-    readonly size: number,
-    private readonly lean: boolean,
-  ) {
-    this.results = lean ? [] : new Array(size);
-  }
-
-  record(slot: number, result: ExampleResult): void {
-    this.done++;
-    if (result.verdict === 'correct') this.correct++;
-    else if (result.verdict === 'error') this.errors++;
-    else addFailure(this.failures, result.failure);
-    if (!this.lean) this.results[slot] = result;
-    else if (result.verdict === 'error') this.results.push(withoutTexts(result));
-  }
-
-  run(): SplitRun {
-    const summary = summaryOf(this.done, this.correct, this.errors, this.failures);
-    // Lean errors arrive in completion order; callers list them in file order.
-    if (this.lean) this.results.sort((a, b) => a.line - b.line || (a.row ?? 0) - (b.row ?? 0));
-    return { summary, results: this.results };
-  }
 }
 
 /** The same, for examples streamed from a file (see dataset/streamSplits): nothing is held but results. */

@@ -110,10 +110,32 @@ export interface PairedComparison {
    * null when no drop could be. A rule that must catch smaller drops cannot rely on this comparison.
    */
   detectableDrop: number | null;
+  /**
+   * Present when the examples were scored by the mean of several samples (`samples: k`): then lost and
+   * gained count the examples whose score fell or rose, and Δ is the net share of examples improved,
+   * not a difference of accuracies (see compareScores). Absent: Δ is the accuracy difference.
+   */
+  measure?: 'net-improved';
 }
 
 /** Compares two verdict lists aligned by example; `null` marks an errored example, excluded from both. */
 export function comparePaired(base: (boolean | null)[], head: (boolean | null)[]): PairedComparison {
+  const score = (v: boolean | null | undefined) => (v === null || v === undefined ? null : v ? 1 : 0);
+  return pairedFigures(base.map(score), head.map(score));
+}
+
+/**
+ * Compares two lists of mean scores (0..1, `samples: k`) aligned by example; `null` marks an errored
+ * example. Per example d = head − base: lost = #(d < 0), gained = #(d > 0), and the exact sign test on
+ * them gives p and the interval of Δ = (gained − lost) / n, the net share of examples improved. For
+ * 0/1 scores these are exactly comparePaired's figures (McNemar's test is the sign test on 0/1 pairs),
+ * so the interval and the p-value keep agreeing. baseCorrect and headCorrect are the score sums.
+ */
+export function compareScores(base: (number | null)[], head: (number | null)[]): PairedComparison {
+  return { ...pairedFigures(base, head), measure: 'net-improved' };
+}
+
+function pairedFigures(base: (number | null)[], head: (number | null)[]): PairedComparison {
   if (base.length !== head.length) throw new Error('comparePaired: lists must be aligned');
   let n = 0;
   let baseCorrect = 0;
@@ -125,10 +147,10 @@ export function comparePaired(base: (boolean | null)[], head: (boolean | null)[]
     const h = head[i];
     if (b === null || h === null || b === undefined || h === undefined) continue;
     n++;
-    if (b) baseCorrect++;
-    if (h) headCorrect++;
-    if (b && !h) lost++;
-    if (!b && h) gained++;
+    baseCorrect += b;
+    headCorrect += h;
+    if (h < b) lost++;
+    if (h > b) gained++;
   }
   const k = minDetectableLoss(n);
   return {

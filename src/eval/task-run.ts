@@ -31,7 +31,11 @@ export async function loadTaskSplits(
   task: EvalTask,
   which: SplitChoice,
 ): Promise<{ splits: Partial<Record<SplitName, Example[]>>; info: SplitInfo }> {
-  const map = { input: task.input, target: task.target };
+  const map = {
+    input: task.input,
+    target: task.target,
+    ...(task.calibration ? { labelled: task.calibration } : {}),
+  };
   let dev: Example[];
   let test: Example[];
   let counts: SplitCounts;

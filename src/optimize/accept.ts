@@ -4,6 +4,7 @@
 // data, so the test keeps its level however many candidates were tried. The same validation set is
 // tested once per step, so the level is split over the steps (Bonferroni): a search with no true gain
 // accepts something in at most ALPHA of runs.
+import { scoreOf } from '../eval/compare.js';
 import type { SplitRun } from '../eval/run.js';
 import { binomialCdf } from '../eval/stats.js';
 import type { ExampleResult } from '../core/types.js';
@@ -20,7 +21,8 @@ export interface ValidationTest {
   accepted: boolean;
 }
 
-const right = (r: ExampleResult | undefined) => (r && r.verdict !== 'error' ? r.verdict === 'correct' : null);
+// With `samples: k` a flip is a higher or lower mean score, as in the review's paired comparison.
+const right = (r: ExampleResult | undefined) => (r ? scoreOf(r) : null);
 
 /** Paired by example id; an example either prompt could not answer (endpoint error) is left out. */
 export function flips(best: SplitRun, challenger: SplitRun): { gained: number; lost: number } {
@@ -31,7 +33,7 @@ export function flips(best: SplitRun, challenger: SplitRun): { gained: number; l
     const b = right(byId.get(r.id));
     const c = right(r);
     if (b === null || c === null || b === c) continue;
-    if (c) gained++;
+    if (c > b) gained++;
     else lost++;
   }
   return { gained, lost };

@@ -40,6 +40,10 @@ function expected(target: string): string {
 }
 
 function answerLine(f: ExampleResult): string {
+  // A model-graded verdict has no extracted answer: what the judge said is why it failed.
+  if (f.judge !== undefined) {
+    return `Judge (failed it): ${clipStart(f.judge.reason || '(no reason given)', ANSWER_CHARS)} Reference: ${clipStart(f.target, ANSWER_CHARS)}`;
+  }
   // A cut-off or refused answer has nothing to extract: say so rather than show a blank.
   const got =
     f.extracted === null || f.extracted.trim() === ''

@@ -17,8 +17,10 @@ export interface PlanInput {
   /** From proposalCost: optimizer requests and candidates per parent when `candidates` are asked of it. */
   cost: (candidates: number) => { requests: number; proposals: number };
   sizes: { search: number; validation: number; test: number };
-  /** Calls still needed to score the head prompt (0 when the caller's run is reused). */
+  /** Examples still to score for the head prompt (0 when the caller's run is reused). */
   headCalls: number;
+  /** Task requests per example scored (`samples: k`, see eval's samplesOf); absent means 1. */
+  samples?: number;
   maxCalls: number;
   maxTokens: number | null;
 }
@@ -82,16 +84,18 @@ function stepPlan(step: number, parents: number, raced: number, input: PlanInput
   const asked = perParent(parents, input);
   const cost = input.cost(asked);
   const proposals = parents * cost.proposals;
+  const perExample = input.samples ?? 1;
   const race = raceCalls(proposals, parents, raced);
+  const raceTotal = race.calls * perExample;
   const optimizer = parents * cost.requests;
-  const validation = input.sizes.validation;
+  const validation = input.sizes.validation * perExample;
   return {
     step,
     parents,
     proposals,
     rungs: race.rungs,
     perParent: asked,
-    calls: { race: race.calls, validation, optimizer, total: race.calls + validation + optimizer },
+    calls: { race: raceTotal, validation, optimizer, total: raceTotal + validation + optimizer },
   };
 }
 
@@ -103,7 +107,8 @@ function parentsAt(step: number, beam: number, candidates: number): number {
 }
 
 export function planSearch(input: PlanInput): SearchPlan {
-  const fixed = { head: input.headCalls, finalTest: input.sizes.test };
+  const perExample = input.samples ?? 1;
+  const fixed = { head: input.headCalls * perExample, finalTest: input.sizes.test * perExample };
   const byTokens =
     input.maxTokens === null ? Number.POSITIVE_INFINITY : Math.floor(input.maxTokens / TOKENS_PER_CALL_GUESS);
   const ceiling = Math.min(input.maxCalls, byTokens);

@@ -2,6 +2,7 @@
 // the same reason): every contestant answers a small prefix of the search examples, the better half
 // goes on to a prefix twice as long, and only the last few answer all of them. Answers a contestant
 // already has (a parent raced before over the same order) are not asked again.
+import { scoreOf } from '../eval/compare.js';
 import type { SplitRun } from '../eval/run.js';
 import { summarize } from '../eval/summary.js';
 import type { Example } from '../core/types.js';
@@ -21,13 +22,13 @@ export interface RaceOutcome {
   cut: boolean;
 }
 
-/** Correct answers over answered ones among the first `n` search examples (null: none answered). */
+/** The mean score (correct answers, or sampled scores) of the answered first `n` search examples (null: none answered). */
 export function prefixAccuracy(c: Candidate, n: number): number | null {
-  const results = (c.search?.results ?? []).slice(0, n);
-  const answered = results.filter((r) => r.verdict !== 'error');
-  return answered.length === 0
-    ? null
-    : answered.filter((r) => r.verdict === 'correct').length / answered.length;
+  const scores = (c.search?.results ?? []).slice(0, n).flatMap((r) => {
+    const s = scoreOf(r);
+    return s === null ? [] : [s];
+  });
+  return scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length;
 }
 
 const have = (c: Candidate) => c.search?.results.length ?? 0;

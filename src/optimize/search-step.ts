@@ -2,6 +2,7 @@
 // and the step reports are shared by every stage of a step, so they are fields of one object and each
 // stage can be read alone. Figures for the report are assembled in search-result.ts.
 import { evaluate, type EvalRun, type SplitRun } from '../eval/run.js';
+import { callsPerExample } from '../eval/cost.js';
 import type { EvalTask, Example } from '../core/types.js';
 import type { LlmClient } from '../llm/client.js';
 import { minFlipsToAccept, stepLevel, testOnValidation } from './accept.js';
@@ -67,7 +68,7 @@ export class Search {
       seed: options.seed,
       budget: this.budget,
       tally: this.tally,
-      keep: this.roles.test.length,
+      keep: this.roles.test.length * callsPerExample(task),
       structured: true,
     };
     this.ctx = { ask, task, options, head: this.head.prompt };
@@ -84,6 +85,7 @@ export class Search {
         test: this.roles.test.length,
       },
       headCalls: this.headCallsNeeded(),
+      samples: callsPerExample(task),
       maxCalls: options.maxCalls,
       maxTokens: options.maxTokens ?? null,
     });
@@ -114,7 +116,7 @@ export class Search {
     if (this.late()) return null;
     const { task, client, taskModel, stopAt } = this.args;
     const run = await this.budget.within(
-      examples.length,
+      examples.length * callsPerExample(task),
       keep,
       () =>
         evaluate(

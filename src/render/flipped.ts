@@ -2,7 +2,7 @@
 // (escapeBlock): a worked target or output states its answer last (GSM8K's `#### 18`).
 import type { FlippedExample, PromptReview } from '../review/model.js';
 import { rowLabel } from '../eval/format.js';
-import { codeSpan, escapeBlock } from './escape.js';
+import { codeSpan, escapeBlock, escapeInline } from './escape.js';
 
 /** Examples listed per direction; the counts cover all of them. */
 const SHOWN_EXAMPLES = 10;
@@ -16,6 +16,10 @@ function extracted(e: FlippedExample): string {
   return ` · answers taken: base ${answer(e.baseExtracted)}, head ${answer(e.headExtracted)}`;
 }
 
+/** The judge's word on one side, under that side's output. */
+const reason = (side: string, why: string | undefined) =>
+  why?.trim() ? [`_Judge on ${side}:_ ${escapeInline(why, 300)}`] : [];
+
 function example(e: FlippedExample): string {
   const output = (o: string | null) =>
     o === null ? '_(no output: the call failed)_' : escapeBlock(o, 'text', 600);
@@ -24,7 +28,9 @@ function example(e: FlippedExample): string {
     `Input:\n\n${escapeBlock(e.input, 'text', 600)}`,
     `Target:\n\n${escapeBlock(e.target, 'text', 400)}`,
     `Base output:\n\n${output(e.baseOutput)}`,
+    ...reason('base', e.baseReason),
     `Head output:\n\n${output(e.headOutput)}`,
+    ...reason('head', e.headReason),
   ].join('\n\n');
 }
 

@@ -16,6 +16,35 @@ const DeltaSchema = z.object({
   detectableDropPp: z.number().nullable(),
   lost: z.number().int(),
   gained: z.number().int(),
+  /** `net-improved` (samples: k > 1): pp is the share of examples head scored higher minus lower. */
+  measure: z.literal('net-improved').optional(),
+});
+
+/** `compare: pairwise`: base's and head's test answers judged side by side, in both orders. */
+const PairwiseSchema = z.object({
+  model: z.string(),
+  n: z.number().int(),
+  wins: z.number().int(),
+  losses: z.number().int(),
+  ties: z.number().int(),
+  errors: z.number().int(),
+  winRate: z.number().nullable(),
+  interval: z.tuple([z.number(), z.number()]).nullable(),
+  pValue: z.number(),
+});
+
+/** A judge scorer's agreement with people on the rows carrying a label (`trust` decides the gate). */
+const JudgeSchema = z.object({
+  model: z.string(),
+  scale: z.enum(['pass-fail', '1-5']),
+  labelled: z.number().int(),
+  errors: z.number().int(),
+  n: z.number().int(),
+  accuracy: z.number().nullable(),
+  kappa: z.number().nullable(),
+  interval: z.tuple([z.number(), z.number()]).nullable(),
+  trust: z.enum(['trusted', 'untrusted', 'uncalibrated']),
+  minJudgeAgreement: z.number(),
 });
 
 const SideSchema = z
@@ -51,6 +80,8 @@ export const ReviewJsonSchema = z.object({
       verdict: z.string(),
       verdictKind: z.enum(VERDICT_KINDS),
       error: z.string().optional(),
+      pairwise: PairwiseSchema.optional(),
+      judge: JudgeSchema.optional(),
       suggestion: z
         .object({
           source: z.string(),
@@ -90,7 +121,30 @@ const delta = (p: Paired) => ({
   detectableDropPp: p.detectableDrop === null ? null : p.detectableDrop * 100,
   lost: p.lost,
   gained: p.gained,
+  ...(p.measure ? { measure: p.measure } : {}),
 });
+
+function pairwiseJson(s: NonNullable<PromptReview['pairwise']>) {
+  const { model, n, wins, losses, ties, errors, winRate, interval, pValue } = s;
+  return { model, n, wins, losses, ties, errors, winRate, interval, pValue };
+}
+
+function judgeJson(c: NonNullable<PromptReview['judge']>) {
+  const { n, accuracy, kappa, interval } = c.agreement;
+  const { model, scale, labelled, errors, minJudgeAgreement } = c;
+  return {
+    model,
+    scale,
+    labelled,
+    errors,
+    n,
+    accuracy,
+    kappa,
+    interval,
+    trust: c.trust.status,
+    minJudgeAgreement,
+  };
+}
 
 function side(p: PromptReview, which: 'base' | 'head') {
   const splits: Partial<Record<SplitName, SplitSummary>> = {};
@@ -129,6 +183,8 @@ export function toReviewJson(report: ReviewReport): ReviewJson {
       verdict: p.verdict,
       verdictKind: p.verdictKind,
       ...(p.error ? { error: p.error } : {}),
+      ...(p.pairwise ? { pairwise: pairwiseJson(p.pairwise) } : {}),
+      ...(p.judge ? { judge: judgeJson(p.judge) } : {}),
       ...(p.suggestion
         ? {
             suggestion: {

@@ -6,6 +6,7 @@ import { failuresText } from '../eval/format.js';
 import { codeSpan, escapeInline, htmlText } from './escape.js';
 import { DASH, costLine, deltaCell, pct, powerNote, pText, pValue, rowVerdict, signedPp } from './figures.js';
 import { flippedLines } from './flipped.js';
+import { judgingLines } from './judging.js';
 import { type SuggestionDelivery, suggestionLines } from './suggestion-section.js';
 import { verdictWord } from './verdicts.js';
 
@@ -86,19 +87,39 @@ function row(s: SplitComparison, gate: GatePolicy, sug: Suggestion | undefined):
   return cells;
 }
 
+/** Every split's base and head summary, in table order. */
+const sides = (p: PromptReview) =>
+  p.splits.flatMap((s) => [
+    { side: 'base', split: s.split, summary: s.base },
+    { side: 'head', split: s.split, summary: s.head },
+  ]);
+
 /** Answers the table counts as wrong because the prompt made them unusable: the reader must see why. */
 function failureLines(p: PromptReview): string[] {
-  const parts: string[] = [];
-  for (const s of p.splits) {
-    for (const [side, summary] of [
-      ['base', s.base],
-      ['head', s.head],
-    ] as const) {
-      const text = failuresText(summary?.failures);
-      if (text) parts.push(`${side} ${s.split}: ${text}`);
-    }
-  }
+  const parts = sides(p).flatMap(({ side, split, summary }) => {
+    const text = failuresText(summary?.failures);
+    return text ? [`${side} ${split}: ${text}`] : [];
+  });
   return parts.length > 0 ? [`⚠️ Unusable answers: ${parts.join('; ')}.`] : [];
+}
+
+/**
+ * With `samples: k`: how many examples' k answers disagreed (the flakiness), and what Δ is then (the
+ * net share of examples whose score rose, see eval's compareScores), so it is not read as accuracy.
+ */
+function samplesLines(p: PromptReview): string[] {
+  const parts = sides(p).flatMap(({ side, split, summary }) =>
+    summary?.samples === undefined
+      ? []
+      : [
+          `${side} ${split}: ${summary.flaky ?? 0} of ${summary.total - summary.errors} examples gave different answers across ${summary.samples} samples`,
+        ],
+  );
+  if (p.splits.some((s) => s.paired?.measure === 'net-improved'))
+    parts.push(
+      'Δ is the net share of examples whose mean score over the samples rose (improved − worsened), not an accuracy difference',
+    );
+  return parts.length > 0 ? [`🎲 ${parts.join('; ')}.`] : [];
 }
 
 /** The folded section's one-line title: icon, path and verdict word, as HTML text (it sits in <summary>). */
@@ -128,6 +149,8 @@ export function promptSection(p: PromptReview, a: SectionArgs): string {
       parts.push(...(p.splits.length > 0 ? table(p, a.gate) : ['No split was evaluated.']));
       if (a.figures) parts.push(a.figures);
       parts.push(...failureLines(p));
+      parts.push(...samplesLines(p));
+      parts.push(...judgingLines(p, a.detail === 0));
       const chart = a.detail < 2 && p.suggestion ? a.chart(p.suggestion) : [];
       parts.push(...suggestionLines(p.path, p.suggestion, a.delivery, a.detail < 2, chart));
       if (a.detail < 2) parts.push(...flippedLines(p, a.detail === 0));

@@ -36,7 +36,8 @@ function row(p: PromptReview): string {
     escapeInline(p.path, 60),
     figures,
     deltaCell(test?.paired),
-    `${icon} ${word}`,
+    // The verdict of a pairwise prompt is the judge's side-by-side preference, not the Δ beside it.
+    `${icon} ${word}${p.pairwise && p.error === undefined ? ' (side by side)' : ''}`,
     suggestionCell(p.suggestion),
   ];
   return `| ${cells.join(' | ')} |`;

@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import type { SplitComparison } from '../eval/comparison.js';
 import { mcnemarExact, PAIRED_ALPHA, type PairedComparison } from '../eval/stats.js';
 import { pText } from '../core/format.js';
+import { DEFAULT_MIN_JUDGE_AGREEMENT } from '../eval/agreement.js';
 
 export type FailOn = 'significant-regression' | 'regression' | 'never';
 
@@ -22,6 +23,8 @@ export interface GatePolicy {
   alpha: number;
   /** An inconclusive prompt fails the check (unless fail-on is `never`). */
   failOnInconclusive: boolean;
+  /** κ a judge needs against people's labels before the gate uses it (absent: 0.6). */
+  minJudgeAgreement?: number;
 }
 
 export const FAIL_ON: readonly FailOn[] = ['significant-regression', 'regression', 'never'];
@@ -65,7 +68,13 @@ export const VERDICT_KINDS: readonly VerdictKind[] = [
   'not-evaluated',
 ];
 
-type GateKey = 'fail-on' | 'min-delta' | 'min-detectable-drop' | 'min-accuracy' | 'fail-on-inconclusive';
+type GateKey =
+  | 'fail-on'
+  | 'min-delta'
+  | 'min-detectable-drop'
+  | 'min-accuracy'
+  | 'fail-on-inconclusive'
+  | 'min-judge-agreement';
 
 /** The gate's settings as written (a flag or an input); `name(key)` is how the user spells `key`. */
 export interface RawGate {
@@ -74,6 +83,7 @@ export interface RawGate {
   minDetectableDrop?: string | undefined;
   minAccuracy?: string | undefined;
   failOnInconclusive?: string | undefined;
+  minJudgeAgreement?: string | undefined;
 }
 
 function percentage(raw: string, what: string, unit: string): number {
@@ -110,6 +120,16 @@ export function parseGate(raw: RawGate, name: (key: GateKey) => string): GatePol
     ? percentage(raw.minDetectableDrop, name('min-detectable-drop'), ' (percentage points)')
     : DEFAULT_MIN_DETECTABLE_DROP;
   const gate: GatePolicy = { failOn, minDelta, minDetectableDrop, alpha: GATE_ALPHA, failOnInconclusive };
+  const kappa = raw.minJudgeAgreement?.trim();
+  if (kappa) {
+    const value = Number(kappa);
+    if (!Number.isFinite(value) || value < -1 || value > 1) {
+      throw new ConfigError(
+        `${name('min-judge-agreement')}: expected Cohen's kappa from -1 to 1, got "${raw.minJudgeAgreement}"`,
+      );
+    }
+    gate.minJudgeAgreement = value;
+  } else gate.minJudgeAgreement = DEFAULT_MIN_JUDGE_AGREEMENT;
   if (raw.minAccuracy?.trim()) {
     gate.minAccuracy = percentage(raw.minAccuracy, name('min-accuracy'), ' (percent)') / 100;
   }
@@ -124,6 +144,20 @@ export interface GateResult {
 }
 
 const pp = (x: number) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)} pp`;
+
+/**
+ * What the test's paired figures measure: `accuracy` (head − base accuracy) or `pairwise` (the
+ * judge's side-by-side preference: Δ is the net share of examples the head answers better).
+ */
+export type Measure = 'accuracy' | 'pairwise';
+
+const onTest = (measure: Measure) => (measure === 'pairwise' ? 'on test, judged side by side' : 'on test');
+
+/** The observed difference in the measure's words. */
+function shown(paired: PairedComparison, measure: Measure): string {
+  if (measure === 'accuracy') return pp(paired.delta);
+  return `head better on ${paired.gained}, base on ${paired.lost} of ${paired.n}`;
+}
 
 /**
  * Whether a paired comparison could have caught a drop of `minDelta` pp at all: it needs at least
@@ -150,14 +184,20 @@ export function powerText(paired: PairedComparison | null | undefined): string {
   return `n = ${n} can only detect drops ≥ ${shown} pp (${k} of ${n} examples)`;
 }
 
-function failures(paired: PairedComparison | null, accuracy: number, policy: GatePolicy): string[] {
+function failures(
+  paired: PairedComparison | null,
+  accuracy: number,
+  policy: GatePolicy,
+  measure: Measure,
+): string[] {
   const reasons: string[] = [];
   if (paired && paired.n > 0) {
+    const test = onTest(measure);
     if (policy.failOn === 'significant-regression' && paired.delta < 0 && paired.pValue < policy.alpha) {
-      reasons.push(`significant regression on test (${pp(paired.delta)}, ${pText(paired.pValue)})`);
+      reasons.push(`significant regression ${test} (${shown(paired, measure)}, ${pText(paired.pValue)})`);
     }
     if (policy.failOn === 'regression' && paired.delta * 100 < -policy.minDelta) {
-      reasons.push(`regression on test (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
+      reasons.push(`regression ${test} (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
     }
   }
   if (policy.failOn !== 'never' && policy.minAccuracy !== undefined && accuracy < policy.minAccuracy) {
@@ -174,7 +214,11 @@ function failures(paired: PairedComparison | null, accuracy: number, policy: Gat
  * of min-detectable-drop claims nothing ("inconclusive"), whatever it happened to show, unless it showed a
  * significant difference (which it then could detect).
  */
-export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult {
+export function gate(
+  splits: SplitComparison[],
+  policy: GatePolicy,
+  measure: Measure = 'accuracy',
+): GateResult {
   const test = splits.find((s) => s.split === 'test');
   const head = test?.head;
   const target = `a ${policy.minDetectableDrop} pp drop (min-detectable-drop)`;
@@ -186,7 +230,7 @@ export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult 
     };
   }
   const paired = test.paired;
-  const reasons = failures(paired, head.accuracy, policy);
+  const reasons = failures(paired, head.accuracy, policy, measure);
   if (reasons.length > 0) return { kind: 'regression', regressed: true, verdict: reasons.join('; ') };
   if (!paired) return { kind: 'new', regressed: false, verdict: 'new prompt (no base to compare)' };
   if (paired.n === 0) {
@@ -197,14 +241,15 @@ export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult 
       verdict: `inconclusive: ${none}, so ${target} cannot be detected`,
     };
   }
-  const observed = `${pp(paired.delta)}, ${pText(paired.pValue)}`;
+  const observed = `${shown(paired, measure)}, ${pText(paired.pValue)}`;
+  const judged = measure === 'pairwise' ? ' judged side by side' : '';
   if (paired.pValue < policy.alpha) {
     return paired.delta > 0
-      ? { kind: 'improvement', regressed: false, verdict: `improvement (${pp(paired.delta)})` }
+      ? { kind: 'improvement', regressed: false, verdict: `improvement${judged} (${shown(paired, measure)})` }
       : {
           kind: 'tolerated-drop',
           regressed: false,
-          verdict: `worse (${pp(paired.delta)}), within the allowed rule`,
+          verdict: `worse${judged} (${shown(paired, measure)}), within the allowed rule`,
         };
   }
   if (!canDetect(paired, policy.minDetectableDrop)) {
@@ -214,5 +259,5 @@ export function gate(splits: SplitComparison[], policy: GatePolicy): GateResult 
       verdict: `inconclusive: ${powerText(paired)}, so ${target} could go unseen (observed ${observed})`,
     };
   }
-  return { kind: 'no-change', regressed: false, verdict: `no significant change (${observed})` };
+  return { kind: 'no-change', regressed: false, verdict: `no significant change${judged} (${observed})` };
 }

@@ -5,6 +5,7 @@ import type { PairedComparison } from '../eval/stats.js';
 import type { FlippedExample, SplitComparison } from '../eval/comparison.js';
 import type { GatePolicy, VerdictKind } from './gate.js';
 import type { SpanEdit } from '../optimize/types.js';
+import type { Calibration, PairwiseReport } from './judging.js';
 
 export type { SpanEdit } from '../optimize/types.js';
 
@@ -74,6 +75,10 @@ export interface PromptReview {
   /** What the gate concluded, as a value: the outcome and the renderers read this, never `verdict`. */
   verdictKind: VerdictKind;
   flipped: { lost: FlippedExample[]; gained: FlippedExample[] };
+  /** A judge scorer's agreement with the dataset's human labels (label:), when rows carry them. */
+  judge?: Calibration;
+  /** `compare: pairwise`: base's and head's test answers judged side by side; the gate used it. */
+  pairwise?: PairwiseReport;
   suggestion?: Suggestion;
   /**
    * How far it got: `evaluated` (a verdict), `failed` (no answered example: no verdict), `not-run`

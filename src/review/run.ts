@@ -1,6 +1,5 @@
 import { ConfigError } from '../core/errors.js';
 import { compareRuns, flippedExamples } from '../eval/compare.js';
-import { gate } from './gate.js';
 import { type EvalRun, evaluate } from '../eval/run.js';
 import { loadTaskSplits } from '../eval/task-run.js';
 import { type SplitInfo, splitWarnings } from '../dataset/split-info.js';
@@ -8,6 +7,10 @@ import type { LlmClient } from '../llm/client.js';
 import { usageBetween } from '../llm/usage.js';
 import type { OptimizeOptions } from '../optimize/index.js';
 import { addSuggestion, type Pending } from './suggest.js';
+import { judgeReview, judgedGate, judgingCalls } from './judging.js';
+import { DEFAULT_MIN_JUDGE_AGREEMENT } from '../eval/agreement.js';
+import { checkLabels } from '../eval/calibrate.js';
+import { callsPerExample } from '../eval/cost.js';
 import { type ReviewConfigSet, type ReviewTasks, reviewTasks, type TaskLimits, testNotes } from './tasks.js';
 import type { Example, Logger, SplitName, UsageSnapshot } from '../core/types.js';
 import type { PromptJob } from '../vcs/changes.js';
@@ -76,6 +79,7 @@ async function prepare(ctx: ReviewContext, job: PromptJob): Promise<Prepared | n
   const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
   const tasks = await reviewTasks(ctx.configs, job, headText, baseText, ctx.limits);
   const { splits, info } = await loadTaskSplits(tasks.head, 'all');
+  checkLabels(tasks.head, [...(splits.dev ?? []), ...(splits.test ?? [])]);
   for (const warning of splitWarnings(info)) ctx.logger.warning(`${job.path}: ${warning}`);
   return { ...tasks, headText, splits, info };
 }
@@ -129,6 +133,7 @@ async function reviewPrompt(
   const headRun = await evaluate(head, splits, { ...opts, onProgress: progress('head') });
   if (headRun.stopped || baseRun?.stopped) review.partial = true;
   const overBudget = baseRun?.overBudget ?? headRun.overBudget;
+  // Set again after the judging below, whose calls can meet the ceiling too.
   if (overBudget) {
     review.partial = true;
     review.overBudget = overBudget;
@@ -144,18 +149,40 @@ async function reviewPrompt(
     return finish();
   }
   if (baseRun) review.flipped = flippedExamples(baseRun, headRun, MAX_FLIPPED);
-  const verdict = gate(review.splits, ctx.gate);
+  const judging = await judge(ctx, review, prepared, baseRun, headRun);
+  const verdict = judgedGate(review.splits, judging, ctx.gate);
   review.regressed = verdict.regressed;
   review.verdict = verdict.verdict;
   review.verdictKind = verdict.kind;
-  if (overBudget && !verdict.regressed) {
+  if (review.overBudget && !verdict.regressed) {
     // The figures cover only what ran before the ceiling: they show, but they decide nothing.
-    review.verdict = `not decided: ${overBudget} part-way (${verdict.verdict} on what ran)`;
+    review.verdict = `not decided: ${review.overBudget} part-way (${verdict.verdict} on what ran)`;
     review.verdictKind = 'not-evaluated';
     return finish();
   }
   pending?.push({ review, head, headRun, splits, headText });
   return finish();
+}
+
+/** The model-graded parts (calibration, side by side), kept on the review; their calls meet the ceiling too. */
+async function judge(
+  ctx: ReviewContext,
+  review: PromptReview,
+  { head, splits }: Prepared,
+  baseRun: EvalRun | null,
+  headRun: EvalRun,
+) {
+  const minJudgeAgreement = ctx.gate.minJudgeAgreement ?? DEFAULT_MIN_JUDGE_AGREEMENT;
+  const context = { client: ctx.client, taskModel: ctx.taskModel, minJudgeAgreement, limit: MAX_FLIPPED };
+  const judging = await judgeReview(context, head, splits, baseRun, headRun);
+  if (judging.calibration) review.judge = judging.calibration;
+  if (judging.pairwise) review.pairwise = judging.pairwise;
+  const cut = ctx.client.exhausted();
+  if (cut && !review.overBudget) {
+    review.partial = true;
+    review.overBudget = cut.message;
+  }
+  return judging;
 }
 
 /**
@@ -169,7 +196,8 @@ function planLine(ctx: ReviewContext, prepared: (Prepared | null)[]): string {
     if (!p) continue;
     prompts++;
     const examples = (p.splits.dev?.length ?? 0) + (p.splits.test?.length ?? 0);
-    evaluation += examples * (p.base ? 2 : 1);
+    const each = callsPerExample(p.head);
+    evaluation += examples * (p.base ? 2 : 1) * each + judgingCalls(p.head, p.splits, p.base !== null);
   }
   const ceiling = ctx.optimizeOptions.maxCalls;
   const optimizer = ctx.optimize ? Math.max(0, ceiling - evaluation) : 0;

@@ -37,9 +37,13 @@ const entryOf = (config: LpoConfig, job: PromptJob): PromptEntry | undefined =>
 /** The parts of a task that define the test rather than the prompt. */
 function withDefinition(task: EvalTask, from: EvalTask): EvalTask {
   const { datasetPath, inlineRows, inlineSource, inlineLines, input, target, scorer, split } = from;
-  const { inlineRows: _r, inlineSource: _s, inlineLines: _l, ...rest } = task;
+  const { inlineRows: _r, inlineSource: _s, inlineLines: _l, compare: _c, calibration: _k, ...rest } = task;
+  const { samples: _n, ...own } = rest;
   return {
-    ...rest,
+    ...own,
+    ...(from.compare ? { compare: from.compare } : {}),
+    ...(from.calibration ? { calibration: from.calibration } : {}),
+    ...(from.samples ? { samples: from.samples } : {}),
     datasetPath,
     input,
     target,
@@ -82,6 +86,12 @@ export async function reviewTasks(
   const donor = base && configs.origin === 'base' ? base : head;
   if (donor.datasetPath) await configs.dataset(donor.datasetPath, where(entry, job));
   const definedBy = configs.origin === 'base' && (gateEntry || base) ? 'base' : 'head';
+  const graderModel = 'model' in donor.scorer ? donor.scorer.model : undefined;
+  if (graderModel !== undefined && !limits.models.includes(graderModel)) {
+    throw new ConfigError(
+      `${where(entry, job)}: ${donor.scorer.type} model "${graderModel}" is not allowed (allowed: ${limits.models.join(', ')}; the workflow's allowed-models input can add it)`,
+    );
+  }
   for (const task of [head, base]) {
     if (task?.model !== undefined && !limits.models.includes(task.model)) {
       throw new ConfigError(
@@ -111,7 +121,8 @@ function capSplit(split: EvalTask['split'], max: number): EvalTask['split'] {
 const where = (entry: PromptEntry | undefined, job: PromptJob) =>
   entry ? `${entry.source.file}:${entry.source.line} (${entry.source.path})` : job.path;
 
-const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+const show = (value: unknown) =>
+  value === undefined ? '(not set)' : typeof value === 'string' ? value : JSON.stringify(value);
 
 /** Differences between the test the gate uses and the one the PR's own config would define. */
 async function changesIn(
@@ -122,7 +133,7 @@ async function changesIn(
   job: PromptJob,
 ): Promise<string[]> {
   const changes: string[] = [];
-  for (const key of ['input', 'target', 'scorer', 'split'] as const) {
+  for (const key of ['input', 'target', 'scorer', 'split', 'compare', 'calibration', 'samples'] as const) {
     if (show(trusted[key]) !== show(own[key])) {
       changes.push(`${key}: ${show(trusted[key])} → ${show(own[key])}`);
     }

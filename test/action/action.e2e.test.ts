@@ -78,7 +78,8 @@ describe.concurrent('the bundled Action reviewing a pull request', () => {
       expect(c.path).toBe(MATH);
       expect(c.side).toBe('RIGHT');
       expect(c.commit_id).toBe(w.repo.headSha);
-      expect(c.body).toMatch(/```suggestion\n[^`]*step by step[^`]*\n```/);
+      // The fix: the guess replaced by working it out step by step ("Step by step, work out …").
+      expect(c.body).toMatch(/```suggestion\n[^`]*[Ss]tep by step[^`]*\n```/);
     }
 
     expect(run.outputs['regressed']).toBe('true');

@@ -151,13 +151,16 @@ export async function makePrRepo(opts: {
   edits: Edits;
   baseEdits?: Edits;
   shallow?: boolean;
+  /** The repository's files (default examples/). */
+  source?: string;
 }): Promise<PrRepo> {
   const root = await mkdtemp(path.join(tmpdir(), 'lpo-e2e-repo-'));
   const origin = path.join(root, 'origin');
+  const source = opts.source ?? EXAMPLES;
   // Dereferenced, and checked: git must never run in the project's own examples/ through a symlink.
-  await cp(EXAMPLES, origin, { recursive: true, dereference: true });
+  await cp(source, origin, { recursive: true, dereference: true });
   if (!(await lstat(origin)).isDirectory() || (await lstat(path.join(origin, 'prompts'))).isSymbolicLink()) {
-    throw new Error(`${origin} is not a plain copy of ${EXAMPLES}`);
+    throw new Error(`${origin} is not a plain copy of ${source}`);
   }
   await applyEdits(origin, opts.baseEdits ?? {});
   await git(origin, 'init', '--quiet', '--initial-branch=main');

@@ -7,7 +7,11 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { startSimulator, type SimulatorHandle } from '../../src/tools/simulator/simulator.js';
+import {
+  startSimulator,
+  type SimulatorHandle,
+  type SimulatorOptions,
+} from '../../src/tools/simulator/simulator.js';
 import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
 import type { FaultOptions } from '../../src/tools/simulator/sim-faults.js';
 import {
@@ -97,6 +101,10 @@ export async function startWorld(opts: {
   latencyMs?: number;
   /** Endpoint faults (see sim-faults.ts), e.g. filtered answers for one prompt's requests. */
   faults?: FaultOptions;
+  /** Another repository than examples/ (its answer key is read from its own config). */
+  source?: string;
+  /** More simulator options (a scenario, judge behaviour). */
+  simulator?: Partial<SimulatorOptions>;
 }): Promise<World> {
   const repo = await makePrRepo(opts);
   const pull: FakePull = {
@@ -116,8 +124,10 @@ export async function startWorld(opts: {
     ...opts.fake,
   });
   answerKey ??= keyFromConfig('.github/lpo.yml', EXAMPLES);
+  const key = opts.source ? keyFromConfig('.github/lpo.yml', opts.source) : answerKey;
   const sim = await startSimulator({
-    answerKey: await answerKey,
+    ...opts.simulator,
+    answerKey: await key,
     seed: 7,
     latencyMs: opts.latencyMs ?? 0,
     ...(opts.faults ? { faults: opts.faults } : {}),

@@ -151,3 +151,60 @@ describe('.prompt.yml llm evaluators', () => {
     );
   });
 });
+
+describe('compare, label and samples on a config entry', () => {
+  const entry = (scorer: string, extra: string[]) =>
+    [
+      'prompts:',
+      '  - files: prompts/reply.txt',
+      '    dataset: data/tickets.jsonl',
+      '    input: ticket',
+      '    target: reply',
+      `    scorer: ${scorer}`,
+      ...extra.map((line) => `    ${line}`),
+    ].join('\n');
+  const task = (scorer: string, extra: string[]) => {
+    const config = parseConfig(entry(scorer, extra), FILE, '/repo');
+    return buildTask({
+      promptPath: 'prompts/reply.txt',
+      promptText: 'Reply.',
+      entry: config.entries[0]!,
+      rootDir: '/repo',
+    });
+  };
+  const failure = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+  const JUDGE = '{type: judge, rubric: "Says sorry."}';
+
+  it('carries pairwise comparison, the calibration fields and the sample count into the task', () => {
+    const t = task(JUDGE, ['compare: pairwise', 'label: human', 'labelled-output: stored', 'samples: 3']);
+    expect(t.compare).toBe('pairwise');
+    expect(t.calibration).toEqual({ label: 'human', output: 'stored' });
+    expect(t.samples).toBe(3);
+    const plain = task(JUDGE, ['compare: accuracy', 'samples: 1']);
+    expect(plain.compare).toBeUndefined();
+    expect(plain.samples).toBeUndefined();
+  });
+
+  it('says in one line, at the entry, when pairwise or labels have no judge to use', () => {
+    expect(failure(() => task('exact', ['compare: pairwise']))).toBe(
+      `${FILE}:2: prompts[0]: compare: pairwise needs a judge scorer (scorer: {type: judge, rubric: "..."}), but prompts/reply.txt is scored by "exact"`,
+    );
+    expect(failure(() => task('numeric', ['label: human', 'labelled-output: stored']))).toContain(
+      'label needs a judge scorer',
+    );
+  });
+
+  it('refuses a label without the answer it grades, and sample counts out of range', () => {
+    expect(failure(() => task(JUDGE, ['label: human']))).toContain('label and labelled-output go together');
+    expect(failure(() => task(JUDGE, ['samples: 11']))).toMatch(/samples/);
+    expect(failure(() => task(JUDGE, ['compare: sideways']))).toMatch(/compare/);
+  });
+});

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EvalTask, Example, ScorerSpec } from '../../src/core/types.js';
 import { DEADLINE_ERROR, evaluate } from '../../src/eval/run.js';
 import { score } from '../../src/eval/scorers.js';
 import { LlmClient } from '../../src/llm/client.js';
 import { completion, type FakeOpenAI, startFakeOpenAI } from '../llm/helpers/fake-openai.js';
 
-// A scorer that is slow but linear: a capture search over a long answer keeps ~50 NFA threads per
-// character. The deadline is checked between examples, so it can be passed by at most the example
-// each worker is scoring when it comes.
+// The deadline is checked between examples, so it can be passed by at most the example each worker
+// is on when it comes. The clock is moved past the deadline when the endpoint gets its first request,
+// so the deadline falls while the first examples run, on any machine and under any load. The scorer
+// is slow but linear (a capture search over a long answer), as a real long answer would be.
 const slow: ScorerSpec = { type: 'regex', pattern: '(?:[ab]{50})*(c)?$' };
 const ANSWER = 'ab'.repeat(10_000);
 
@@ -32,20 +33,25 @@ const task: EvalTask = {
 };
 
 let server: FakeOpenAI;
+let deadline = Number.POSITIVE_INFINITY;
 
 beforeAll(async () => {
-  server = await startFakeOpenAI(() => ({ json: completion(ANSWER) }));
+  server = await startFakeOpenAI(() => {
+    if (Date.now() <= deadline) vi.setSystemTime(deadline + 1);
+    return { json: completion(ANSWER) };
+  });
 });
 afterAll(() => server.close());
+afterEach(() => vi.useRealTimers());
 
 describe('evaluate with a deadline and a slow scorer', () => {
   it.each([1, 2])(
     'passes the deadline by at most one example per worker (concurrency %i)',
     async (concurrency) => {
-      // Calibrated on this machine, so the deadline falls while the first examples are being scored.
-      const started = performance.now();
       expect(score(slow, ANSWER, 'c').correct).toBe(false);
-      const scoringMs = performance.now() - started;
+      // Only Date is faked: the sockets' and the SDK's timers run for real.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      deadline = Date.now() + 60_000;
       const before = server.requests.length;
       const pool = new LlmClient({
         baseURL: server.baseURL,
@@ -54,11 +60,7 @@ describe('evaluate with a deadline and a slow scorer', () => {
         cacheDir: null,
         concurrency,
       });
-      const run = await evaluate(
-        task,
-        { dev: examples },
-        { client: pool, model: 'm', stopAt: Date.now() + scoringMs / 2 },
-      );
+      const run = await evaluate(task, { dev: examples }, { client: pool, model: 'm', stopAt: deadline });
       const results = run.splits.dev!.results;
       const ran = results.filter((r) => r.error !== DEADLINE_ERROR);
       expect(run.stopped).toBe(true);

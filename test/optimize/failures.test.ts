@@ -33,6 +33,21 @@ describe('failuresText', () => {
     expect(text).not.toContain('Two and two');
   });
 
+  it("shows a judge's reason and the reference for a model-graded failure, not an extracted answer", () => {
+    const text = failuresText([
+      failure({
+        input: 'My kettle arrived broken.',
+        output: 'Please wait.',
+        extracted: 'Please wait.',
+        target: 'Sorry about the kettle; we send a new one today.',
+        judge: { reason: 'The output lacks "sorry".' },
+      }),
+    ]);
+    expect(text).toBe(
+      '1. Input: My kettle arrived broken.\n   Output: Please wait.\n   Judge (failed it): The output lacks "sorry". Reference: Sorry about the kettle; we send a new one today.',
+    );
+  });
+
   it('keeps the start of a long input and the end of a long output and target', () => {
     const input = `Question: a train leaves at noon.${' filler'.repeat(400)} How far did it go?`;
     const output = `${'I will reason. '.repeat(100)}So the train went 27 miles. The answer is 27.`;

@@ -56,3 +56,31 @@ describe('the search plan', () => {
     expect(plan.total).toBeLessThanOrEqual(500);
   });
 });
+
+/** Room for the whole default plan, so the only difference samples make is the count. */
+const roomy = { ...defaults, maxCalls: 100_000 };
+
+describe('the search plan with samples: k', () => {
+  it('counts k task requests per example scored, and the optimizer requests once', () => {
+    const one = planSearch(roomy);
+    const three = planSearch({ ...roomy, samples: 3 });
+    expect(three.fixed).toEqual({ head: 3 * one.fixed.head, finalTest: 3 * one.fixed.finalTest });
+    expect(three.steps).toHaveLength(one.steps.length);
+    three.steps.forEach((s, i) => {
+      const o = one.steps[i]!;
+      expect(s.calls).toEqual({
+        race: 3 * o.calls.race,
+        validation: 3 * o.calls.validation,
+        optimizer: o.calls.optimizer,
+        total: 3 * (o.calls.race + o.calls.validation) + o.calls.optimizer,
+      });
+    });
+  });
+
+  it('fits the ceiling with the samples counted', () => {
+    const plan = planSearch({ ...roomy, samples: 5, maxCalls: 3_000 });
+    expect(plan.total).toBeLessThanOrEqual(3_000);
+    expect(plan.fitted.length).toBeGreaterThan(0);
+    expect(planSearch({ ...roomy, maxCalls: 3_000 }).fitted).toEqual([]);
+  });
+});

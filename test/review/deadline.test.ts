@@ -1,16 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import { LlmClient } from '../../src/llm/client.js';
 import { keyFromConfig } from '../../src/tools/simulator/sim-keys.js';
 import { type SimulatorHandle, startSimulator } from '../../src/tools/simulator/simulator.js';
-import { DEFAULT_OPTIONS } from '../../src/optimize/types.js';
 import { renderSummary } from '../../src/render/comment.js';
-import { runReview } from '../../src/review/run.js';
-import { promptJobs } from '../../src/vcs/changes.js';
-import { gitSources } from '../../src/vcs/sources.js';
 import { ROOT } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
+import { reviewCommits } from './helpers.js';
 
 let sim: SimulatorHandle;
 beforeAll(async () => {
@@ -28,23 +24,10 @@ describe('runReview with a deadline', () => {
       const base = repo.git('rev-parse', 'HEAD');
       repo.edit('prompts/math.txt', 'Work through it step by step', 'Guess the answer quickly');
       const head = repo.commit('worse prompt');
-      const config = await loadConfig('.github/lpo.yml', repo.dir);
-      const sources = await gitSources(repo.dir, base, head);
       const client = new LlmClient({ baseURL: sim.url, apiKey: 'x', cacheDir: null });
       const before = sim.stats().total;
-      const { report } = await runReview({
-        // The working copy holds the datasets already, so nothing needs copying from the commits.
-        configs: { gate: config, head: config, origin: 'base', dataset: async () => {}, changed: new Set() },
-        limits: { models: ['m'], maxExamples: 1000 },
-        baseSha: base,
-        headSha: head,
-        jobs: promptJobs(sources.changed, config, config.path, sources.headFiles),
-        notes: [],
-        readBase: sources.readBase,
-        readHead: sources.readHead,
+      const { report } = await reviewCommits(repo.dir, base, head, {
         client,
-        taskModel: 'm',
-        optimizerModel: 'm',
         gate: {
           failOn: 'significant-regression',
           minDelta: 2,
@@ -53,8 +36,6 @@ describe('runReview with a deadline', () => {
           failOnInconclusive: true,
         },
         optimize: true,
-        optimizeOptions: DEFAULT_OPTIONS,
-        logger: { info: () => {}, warning: () => {} },
         stopAt: Date.now() - 1,
       });
       expect(sim.stats().total).toBe(before);

@@ -40,6 +40,15 @@ function test(n: number, same: number, lost: number, gained: number): SplitCompa
 }
 
 describe('parseGate', () => {
+  it('reads min-judge-agreement as a kappa, 0.6 by default', () => {
+    const name = (key: string) => `input ${key}`;
+    expect(parseGate({}, name).minJudgeAgreement).toBe(0.6);
+    expect(parseGate({ minJudgeAgreement: '0.8' }, name).minJudgeAgreement).toBe(0.8);
+    expect(() => parseGate({ minJudgeAgreement: '60' }, name)).toThrow(
+      `input min-judge-agreement: expected Cohen's kappa from -1 to 1, got "60"`,
+    );
+  });
+
   it('asks the test split to detect a 10 pp drop by default, apart from the regression rule', () => {
     expect(policy().minDetectableDrop).toBe(10);
     expect(policy().minDelta).toBe(2);

@@ -13,6 +13,9 @@ export interface TaskRequest {
   messages: { role: string; content: string }[];
   /** The `response_format` sent, if any (as in the request body). */
   response_format?: unknown;
+  /** Sampling as sent: a seed varies the answer at temperature > 0 (OpenAI's default, 1, when absent). */
+  temperature?: number;
+  seed?: number;
 }
 
 export interface Answered {
@@ -28,7 +31,8 @@ export function taskAnswer(key: AnswerKey, seed: number, scenario: Scenario, req
   const requestText = asked.map((m) => m.content).join('\n');
   const lastUser = asked.findLast((m) => m.role === 'user')?.content ?? '';
   const found = key.find(lastUser) ?? key.find(requestText);
-  const args = { seed, model: request.model, scenario, requestText, key: found };
+  const sampling = { seed: request.seed, temperature: request.temperature };
+  const args = { seed, model: request.model, scenario, requestText, key: found, sampling };
   const format = request.responseFormat;
   const result = format.type === 'text' ? simulateAnswer(args) : simulateJson(args, format.schema);
   return {

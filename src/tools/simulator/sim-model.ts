@@ -13,7 +13,8 @@
  * optimizer quotes failures it was shown, which are search examples, so such a prompt gains on search
  * and not on validation or test (overfitting, as a real prompt full of example-specific hints does).
  *
- * Output: a reasoning sentence, then `The answer is <final>.`; <final> is the target's text after its
+ * Output: a reasoning sentence, then `The answer is <final>.` (a free-text target, such as a reply to a
+ * support ticket, gets a reply instead: sim-reply.ts); <final> is the target's text after its
  * last `####` (GSM8K), else the whole target, trimmed. A wrong answer's sentence is the symptom of the
  * rule that explains it: with draw u, the first fix of fixesFor (worst negative present first, then the
  * best positive absent) whose delta, added to the raw quality in turn, would lift it above u; a wrong
@@ -24,6 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_SCENARIO, fixesFor, quotesInput, rawQuality, type Scenario } from './sim-scenario.js';
+import { deficientReply, isFreeText } from './sim-reply.js';
 import { jsonFromSchema } from './sim-schema.js';
 
 export { DEFAULT_SCENARIO, type Scenario };
@@ -115,6 +117,8 @@ interface Decision {
   /** null when the request holds no known input. */
   final: string | null;
   reasoning: string;
+  /** The answer is prose (sim-reply.ts): `final` is the whole reply, with no reasoning around it. */
+  prose?: boolean;
 }
 
 export interface SimulateArgs {
@@ -123,10 +127,24 @@ export interface SimulateArgs {
   scenario: Scenario;
   requestText: string;
   key: { input: string; target: string } | undefined;
+  /** The request's temperature and seed, if any (see drawSeed). */
+  sampling?: { seed: number | null; temperature: number };
 }
 
-function decide({ seed, model, scenario, requestText, key }: SimulateArgs): Decision {
+/**
+ * The seed an answer is drawn with. Sampled (temperature t > 0 and a request seed), a share t/4
+ * of requests draw anew, so repeated samples of an example can disagree; a greedy or unseeded request
+ * keeps the example's one draw, as it always had.
+ */
+function drawSeed(seed: number, model: string, input: string, sampling: SimulateArgs['sampling']) {
+  if (!sampling || sampling.temperature <= 0 || sampling.seed === null) return seed;
+  const redraw = hashUnit(seed, model, input, 'resample', sampling.seed) < sampling.temperature / 4;
+  return redraw ? `${seed}/${sampling.seed}` : seed;
+}
+
+function decide({ seed: simSeed, model, scenario, requestText, key, sampling }: SimulateArgs): Decision {
   if (!key) return { correct: false, final: null, reasoning: '' };
+  const seed = drawSeed(simSeed, model, key.input, sampling);
   const prompt = key.input.length > 0 ? requestText.split(key.input).join(' ') : requestText;
   const u = hashUnit(seed, model, key.input);
   // Only when the input was found and cut out: otherwise the request still holds the input itself
@@ -135,15 +153,21 @@ function decide({ seed, model, scenario, requestText, key }: SimulateArgs): Deci
   const quoted = cut && quotesInput(prompt, key.input, scenario.fragmentWords ?? 0);
   const correct = quoted || u < quality(scenario, prompt);
   const right = finalAnswer(key.target);
-  const final = correct ? right : wrongAnswer(right, hashUnit(seed, model, key.input, 'wrong'), key.input);
+  const cause = correct ? null : causeOf(scenario, prompt, u);
+  const wrongUnit = hashUnit(seed, model, key.input, 'wrong');
+  if (isFreeText(right)) {
+    const reply = correct ? right : deficientReply(right, cause, wrongUnit);
+    return { correct, final: reply, reasoning: '', prose: true };
+  }
+  const final = correct ? right : wrongAnswer(right, wrongUnit, key.input);
   const pick = Math.floor(hashUnit(seed, model, key.input, 'reasoning') * REASONING.length);
-  const symptom = correct ? undefined : causeOf(scenario, prompt, u)?.symptom;
-  return { correct, final, reasoning: symptom ?? REASONING[pick]! };
+  return { correct, final, reasoning: cause?.symptom ?? REASONING[pick]! };
 }
 
 export function simulateAnswer(args: SimulateArgs): { text: string; correct: boolean } {
-  const { correct, final, reasoning } = decide(args);
-  return { text: final === null ? "I don't know." : `${reasoning} The answer is ${final}.`, correct };
+  const { correct, final, reasoning, prose } = decide(args);
+  if (final === null) return { text: "I don't know.", correct };
+  return { text: prose ? final : `${reasoning} The answer is ${final}.`, correct };
 }
 
 /**

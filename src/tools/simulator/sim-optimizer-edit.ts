@@ -10,7 +10,11 @@
  *   analysis said could go); with none confirmed, the vague wording of a named rule, else "Be clear
  *   and precise." or the careless addition;
  * - among a request's versions, some add a hint quoting a shown failure (3 in 20), some add the
- *   careless "Keep it brief." (1 in 10), some delete a bad word instead of replacing it (3 in 20);
+ *   careless "Keep it brief." (1 in 10), some delete a bad word instead of replacing it where the
+ *   sentence stays whole without it (3 in 20);
+ * - what it writes reads right in place (sim-optimizer-sentence.ts): a span's new text is written for
+ *   the text around it, a sentence goes only where a span meets a sentence boundary (after the span
+ *   when it ends a sentence, before it when it starts one), and a fix already said is not said again;
  * - as many versions as "Write N" says (at most 12), else 10.
  */
 import type { OptimizerView, TagReason } from './sim-optimizer-read.js';
@@ -23,7 +27,8 @@ import {
   hint,
   paraphrase,
 } from './sim-optimizer-text.js';
-import { type Rule, replaceRule, type Scenario, wordAt } from './sim-scenario.js';
+import { type Around, dropWords, fixWords, insertSentence } from './sim-optimizer-sentence.js';
+import { occurs, type Rule, type Scenario, wordAt } from './sim-scenario.js';
 
 /** Versions written when the request does not say how many: more than the optimizer ever asks for. */
 export const UNTOLD_COUNT = 10;
@@ -47,32 +52,59 @@ export const confirmed = (view: OptimizerView) => ranked(view).filter((r) => vie
 export const improving = (view: OptimizerView) =>
   !view.paraphrase && (view.failures.length > 0 || view.analysis.size > 0);
 
+/** A version's extra sentence, if any: an example-specific hint, a careless addition. */
+function extraSentence(scenario: Scenario, view: OptimizerView, u: number): string | null {
+  if (u < 0.15) return hint(view, u / 0.15);
+  return u < 0.25 ? carelessAddition(scenario) : null;
+}
+
 /** A version's extras: an example-specific hint, a careless addition, or nothing. */
 function extra(scenario: Scenario, view: OptimizerView, text: string, u: number): string {
-  if (u < 0.15) {
-    const h = hint(view, u / 0.15);
-    return h ? addSentence(text, h) : text;
-  }
-  return u < 0.25 ? addSentence(text, carelessAddition(scenario)) : text;
+  const sentence = extraSentence(scenario, view, u);
+  return sentence && !text.includes(sentence) ? addSentence(text, sentence) : text;
 }
 
 function reasonFor(view: OptimizerView, span: string, i: number): TagReason | undefined {
   return view.tagReasons.find((r) => r.span.trim() === span.trim()) ?? view.tagReasons[i];
 }
 
-function spanText(view: OptimizerView, span: string, i: number, u: number): string {
+/** What each tagged span of the request's prompt sits between, tags removed. */
+function surroundings(view: OptimizerView): Around[] {
+  const tagged = view.prompt ?? '';
+  const untag = (text: string) => text.replace(/<\/?edit>/g, '');
+  return [...tagged.matchAll(/<edit>[\s\S]*?<\/edit>/g)].map((m) => ({
+    before: untag(tagged.slice(0, m.index)),
+    after: untag(tagged.slice(m.index + m[0].length)),
+  }));
+}
+
+/** `written`: the new texts of the version's earlier spans, which a fix must not repeat. */
+function spanText(
+  view: OptimizerView,
+  span: string,
+  i: number,
+  u: number,
+  around: Around,
+  written: string,
+): string {
   const reason = reasonFor(view, span, i);
   if (reason?.drop) return '';
   const rules = reason?.rules ?? [];
-  if (!improving(view) || rules.length === 0) return paraphrase(span, u);
+  if (!improving(view) || rules.length === 0) return paraphrase(span, u, around);
   let out = span;
-  for (const rule of rules) {
+  // The culprits first, so that an added sentence is not one a replacement already says.
+  for (const rule of [...rules].sort((a, b) => a.delta - b.delta)) {
     const exact = view.analysis.has(rule) && view.evidence.has(rule);
-    if (exact && rule.delta > 0) out = addSentence(out, rule.fix ?? '');
-    else if (exact && wordAt(out, rule.pattern)) {
-      // Deleting the word is a fix too, and a smaller edit.
-      out = replaceRule(out, rule, u >= 0.25 && u < 0.4 ? '' : (rule.fix ?? '')).trim();
-    } else out = addSentence(out, rule.vague ?? '');
+    // A sentence goes where the span meets a sentence boundary; inside a sentence it cannot go.
+    // Nor is it written twice: another fix may already have said it.
+    if (exact && rule.delta > 0) {
+      const said = occurs(rule.pattern, [around.before, out, around.after, written].join(' ').toLowerCase());
+      if (!said) out = insertSentence(out, rule.fix ?? '', around) ?? out;
+    } else if (exact && wordAt(out, rule.pattern)) {
+      // Dropping the word is a fix too, and a smaller edit, where the sentence stays whole without it.
+      const dropped = u >= 0.25 && u < 0.4 ? dropWords(out, rule) : null;
+      out = dropped ?? fixWords(out, rule, around);
+    } else out = insertSentence(out, rule.vague ?? '', around) ?? out;
   }
   return out;
 }
@@ -84,11 +116,24 @@ export function spanVersions(
   spans: string[],
   draw: Draw,
 ): string[][] {
+  const around = surroundings(view);
   return Array.from({ length: versionCount(view) }, (_, v) => {
     const u = draw('version', v);
-    const texts = spans.map((span, i) => spanText(view, span, i, draw('span', v, i)));
-    if (improving(view) && texts.length > 0)
-      texts[texts.length - 1] = extra(scenario, view, texts.at(-1)!, u);
+    const texts: string[] = [];
+    spans.forEach((span, i) => {
+      texts.push(spanText(view, span, i, draw('span', v, i), around[i]!, texts.join(' ')));
+    });
+    let sentence = improving(view) ? extraSentence(scenario, view, u) : null;
+    if (sentence && texts.concat(around.map((a) => a.after)).some((t) => t.includes(sentence!)))
+      sentence = null;
+    // The extra sentence goes into the last span that meets a sentence boundary.
+    for (let i = texts.length - 1; sentence && i >= 0; i--) {
+      const placed = insertSentence(texts[i]!, sentence, around[i]!);
+      if (placed !== null) {
+        texts[i] = placed;
+        break;
+      }
+    }
     return texts;
   });
 }
@@ -115,7 +160,8 @@ function improvedWhole(
   }
   // Version 0 applies every confirmed fix; later ones one fix each, in turn.
   const chosen = v === 0 ? fixes : [fixes[(v - 1) % fixes.length]!];
-  for (const rule of chosen) out = applyFix(out, rule);
+  // The culprits first: a replacement may already say what an added sentence would.
+  for (const rule of [...chosen].sort((a, b) => a.delta - b.delta)) out = applyFix(out, rule);
   return extra(scenario, view, out, u);
 }
 

@@ -10,8 +10,9 @@
  *   words"), the reason of each tagged span (`1. "span": reason`), and whether it asks for variations
  *   that keep the meaning (a paraphrase) rather than a fix.
  * - What it knows (the whole conversation, earlier turns included): the failing examples (entries
- *   `N. Input: …` up to their `Extracted`/`Expected` line) and the symptoms in them, the rules an
- *   analysis names (a rule's cue outside the examples and the prompt), the request template (a text
+ *   `N. Input: …` up to their `Extracted`/`Expected` line, or the `Judge` line of a model-graded one)
+ *   and the symptoms in them, the rules an analysis names (a rule's cue outside the examples and the
+ *   prompt), the request template (a text
  *   holding `{{prompt}}` outside the prompt block), and the refinement history (the lines under a
  *   heading "History…:").
  */
@@ -77,7 +78,7 @@ const TEXT_FORMATS: [RegExp, Job][] = [
 
 const PROMPT_BLOCK = /(?:^|\n)[ \t]*<prompt>[ \t]*\n([\s\S]*?)\n?[ \t]*<\/prompt>[ \t]*(?=\n|$)/g;
 const ENTRY = /^[ \t]*\d{1,3}[.)][ \t]*Input:[ \t]*/gm;
-const ENTRY_END = /\n[ \t]*(?:Extracted|Expected)\b[^\n]*/;
+const ENTRY_END = /\n[ \t]*(?:Extracted|Expected|Judge)\b[^\n]*/;
 
 /** The reply format a request asks for, or null when it is not an optimizer request. */
 export function requestedJob(request: SimRequest): Job | null {

@@ -4,7 +4,16 @@
  * which to write when is decided in sim-optimizer.ts and sim-optimizer-edit.ts.
  */
 import type { Failure, OptimizerView } from './sim-optimizer-read.js';
-import { escapeRegExp, occurs, replaceRule, type Rule, type Scenario, wordAt } from './sim-scenario.js';
+import {
+  type Around,
+  endsSentence,
+  fixWords,
+  NOUN_BEFORE,
+  STOP,
+  startsSentence,
+  WHOLE,
+} from './sim-optimizer-sentence.js';
+import { escapeRegExp, occurs, type Rule, type Scenario, wordAt } from './sim-scenario.js';
 
 /** Words of a failure's input an example-specific hint quotes. */
 const HINT_WORDS = 8;
@@ -16,7 +25,9 @@ const HINT_ADVICE = ['take every quantity into account', 'read each number twice
  * ("work out").
  */
 const SYNONYMS: [RegExp, string[]][] = [
-  [/\bguess(?:ing)?\b/gi, ['estimate', 'guess', 'work out']],
+  // A verb only (see `paraphrase`): "make a guess" has no verb to swap.
+  [/\bguess\b/gi, ['estimate', 'guess', 'work out']],
+  [/\bguessing\b/gi, ['estimating', 'guessing', 'working out']],
   [/\bquickly\b/gi, ['promptly', 'swiftly', 'quickly']],
   [/\bone word\b/gi, ['a single word', 'one word']],
   [/\bstep by step\b/gi, ['one step at a time', 'step by step', 'in order']],
@@ -31,20 +42,29 @@ const SYNONYMS: [RegExp, string[]][] = [
 const capitalLike = (word: string, like: string) =>
   /^[A-Z]/.test(like) && word ? word[0]!.toUpperCase() + word.slice(1) : word;
 
-/** A variation of `text` that keeps its meaning as a model reads it; `unit` picks the words. */
-export function paraphrase(text: string, unit: number): string {
+/**
+ * A variation of `text` that keeps its meaning as a model reads it; `unit` picks the words. `around`:
+ * the text it sits between (a span's), so that a restatement keeps the sentence whole.
+ */
+export function paraphrase(text: string, unit: number, around: Around = WHOLE): string {
   let out = text;
   let changed = false;
   SYNONYMS.forEach(([re, options], k) => {
     const pick = options[Math.floor(((unit * 7919 + k * 0.618) % 1) * options.length)]!;
-    out = out.replace(re, (m) => {
+    out = out.replace(re, (m, offset: number, whole: string) => {
+      if (/^guess$/i.test(m) && NOUN_BEFORE.test(around.before + whole.slice(0, offset))) return m;
       changed ||= pick.toLowerCase() !== m.toLowerCase();
       return capitalLike(pick, m);
     });
   });
   if (changed || out.trim() === '') return out;
-  // Nothing to swap: restate it (a model asked for a variation never returns the text unchanged).
-  return unit < 0.5 ? `${out.replace(/[.!?]?\s*$/, '')}, please.` : `Please: ${out}`;
+  // Nothing to swap: restate it (a model asked for a variation never returns the text unchanged),
+  // where the sentence allows; inside one there is no restatement that keeps it whole.
+  const ends = endsSentence(out, around.after);
+  const stop = /^[.!?]/.test(around.after) ? '' : '.';
+  if (ends && (unit < 0.5 || !startsSentence(around.before)))
+    return `${out.replace(/[.!?]?\s*$/, '')}, please${stop}`;
+  return startsSentence(around.before) && /^[A-Z]/.test(out) ? `Please: ${out}` : out;
 }
 
 /** The first `HINT_WORDS` words of a failure's input, or null when it is too short to quote. */
@@ -66,22 +86,31 @@ export function hint(view: OptimizerView, unit: number): string | null {
 export function addSentence(text: string, sentence: string): string {
   const body = text.trimEnd();
   if (body === '') return sentence;
-  return `${body}${/[.!?:]$/.test(body) ? '' : '.'} ${sentence}`;
+  return `${body}${STOP.test(body) || /:$/.test(body) ? '' : '.'} ${sentence}`;
 }
 
-/** Adds `sentence` to the end of the prompt's first non-empty line, where instructions sit. */
+/**
+ * Adds `sentence` after the prompt's first non-empty line, where instructions sit; when that line
+ * ends inside a sentence (a hard-wrapped one), after the first sentence that ends.
+ */
 export function addToFirstLine(prompt: string, sentence: string): string {
   const lines = prompt.split('\n');
   const first = lines.findIndex((line) => line.trim().length > 0);
   if (first < 0) return sentence;
-  lines[first] = addSentence(lines[first]!, sentence);
-  return lines.join('\n');
+  const rest = lines.slice(first + 1).join('\n');
+  if (endsSentence(lines[first]!, rest === '' ? '' : `\n${rest}`)) {
+    lines[first] = addSentence(lines[first]!, sentence);
+    return lines.join('\n');
+  }
+  const stop = /[.!?](?=[ \t\n])/.exec(prompt);
+  return stop
+    ? `${prompt.slice(0, stop.index + 1)} ${sentence}${prompt.slice(stop.index + 1)}`
+    : addSentence(prompt, sentence);
 }
 
 /** The prompt with a rule's exact fix applied (negative: its words replaced; positive: the sentence added). */
 export function applyFix(prompt: string, rule: Rule): string {
-  if (rule.delta < 0)
-    return wordAt(prompt, rule.pattern) ? replaceRule(prompt, rule, rule.fix ?? '') : prompt;
+  if (rule.delta < 0) return wordAt(prompt, rule.pattern) ? fixWords(prompt, rule, WHOLE) : prompt;
   return occurs(rule.pattern, prompt.toLowerCase()) ? prompt : addToFirstLine(prompt, rule.fix ?? '');
 }
 

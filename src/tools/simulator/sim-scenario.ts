@@ -10,20 +10,28 @@
  * | step by step, one step at a time, step-by-step     | +0.25 | "Let's think step by step."                         |
  * | final answer, the answer is                        | +0.10 | 'End with "The answer is <answer>."'                |
  * | check, verify                                      | +0.10 | "Double-check your arithmetic."                     |
- * | guess, estimate                                    | −0.25 | "work it out step by step"                          |
- * | quickly, promptly, swiftly, in a hurry             | −0.15 | "carefully"                                         |
+ * | guess, estimate                                    | −0.25 | "work out" (a noun: "step-by-step solution"), and   |
+ * |                                                    |       | "step by step" at the end of its clause             |
+ * | quickly, promptly, swiftly, in a hurry             | −0.15 | "carefully" (or the word dropped)                   |
  * | one word, single word                              | −0.10 | "a short sentence and then the final answer"        |
  * | keep it brief, be concise (a careless rewrite adds "Keep it brief.") | −0.10 | "Keep it complete" |
  * Each rule also has a symptom (the sentence a wrong answer it explains carries), an analysis cue
  * (how a gradient or reflection names it), a tag cue (how an identify reason names it) and a vague
- * wording (the fix as written without the evidence to ground it: no pattern, so no delta).
+ * wording (the fix as written without the evidence to ground it: no pattern, so no delta). How a fix
+ * is written into a sentence so that it still reads right: sim-optimizer-sentence.ts.
  */
 
 export interface Rule {
   pattern: string;
   delta: number;
-  /** Negative rule: the text that replaces the pattern's word. Positive rule: the sentence to add. */
+  /** Negative rule: the words that replace the pattern's word. Positive rule: the sentence to add. */
   fix?: string;
+  /** Negative rule whose word is a verb or a noun: what replaces a noun use ("a guess"); `fix` is then a verb. */
+  fixNoun?: string;
+  /** Negative rule: words the fix adds at the end of the clause that held the pattern's word. */
+  fixEnd?: string;
+  /** Negative rule: its words can simply go and leave the sentence whole (an adverb). */
+  removable?: boolean;
   /** The fix in general terms (matches no pattern): what an optimizer writes without evidence. */
   vague?: string;
   /** Sentence (no digits, option letters or yes/no words) in a wrong answer this rule explains. */
@@ -89,7 +97,9 @@ export const DEFAULT_SCENARIO: Scenario = {
     {
       pattern: 'guess|estimate',
       delta: -0.25,
-      fix: 'work it out step by step',
+      fix: 'work out',
+      fixNoun: 'step-by-step solution',
+      fixEnd: 'step by step',
       vague: 'Be careful.',
       symptom: 'Going with a guess rather than working it out.',
       analysis:
@@ -102,6 +112,7 @@ export const DEFAULT_SCENARIO: Scenario = {
       pattern: 'quickly|promptly|swiftly|in a hurry',
       delta: -0.15,
       fix: 'carefully',
+      removable: true,
       vague: 'Be careful.',
       symptom: 'Hurrying on and skipping over details.',
       analysis: 'The prompt rushes the model, so the outputs skip over details.',
@@ -191,15 +202,4 @@ export function wordAt(text: string, pattern: string): [number, number] | null {
     if (m) return [m.index, m.index + m[0].length];
   }
   return null;
-}
-
-/** `text` with every whole word matching the negative rule replaced by `by`, keeping a leading capital. */
-export function replaceRule(text: string, rule: Rule, by: string): string {
-  let out = text;
-  for (const alt of alternatives(rule.pattern)) {
-    const edge = (side: string) => (/\w/.test(side) ? '\\w*' : '');
-    const re = new RegExp(`${edge(alt[0]!)}${escapeRegExp(alt)}${edge(alt.at(-1)!)}`, 'gi');
-    out = out.replace(re, (match) => (/^[A-Z]/.test(match) && by ? by[0]!.toUpperCase() + by.slice(1) : by));
-  }
-  return out.replace(/[ \t]{2,}/g, ' ');
 }

@@ -16,7 +16,8 @@
  *   JSON gets a 400 instead.
  * - Task request, any other: the system/developer/user text is searched for a known dataset input (the
  *   last user message first, since that is where templates usually put the example). No known input →
- *   `I don't know.`
+ *   `I don't know.`; a free-text target (a reply, a summary) gets a reply, not an answer line
+ *   (sim-reply.ts).
  *
  * Faults (option `faults`, see sim-faults.ts): a seeded share of chat requests gets a 429, a 5xx, a hang,
  * a reset or truncated connection, an HTML body, a cut, filtered, refused or empty answer, or broken JSON
