@@ -21125,12 +21125,23 @@ function textTask(promptPath, { promptText, entry }) {
         datasetPath: entry.dataset,
         input,
         target: entry.target,
-        scorer: entry.scorer,
+        scorer: judgedBy(entry.scorer, entry.model),
         split: entry.split,
         ...(entry.model !== undefined ? { model: entry.model } : {}),
         params: entry.temperature !== undefined ? { temperature: entry.temperature } : {},
         ...judging(entry, entry.scorer, promptPath),
     };
+}
+/**
+ * A judge without its own `model` grades with the task's model, fixed here, in the task's definition:
+ * a review takes the scorer from the trusted side, so the PR's prompt file (whose `model` is its own)
+ * never picks the judge of its own answers, and base and head are graded by one judge. Without any
+ * model, the run's task model (a workflow input) judges.
+ */
+function judgedBy(scorer, model) {
+    return scorer.type === 'judge' && scorer.model === undefined && model !== undefined
+        ? { ...scorer, model }
+        : scorer;
 }
 /**
  * The entry's model-graded options. `compare: pairwise` and a calibration set need a judge: the
@@ -21201,7 +21212,7 @@ function promptYmlTask(promptPath, { promptText, entry }) {
         ...(inline && file.testDataLines ? { inlineLines: file.testDataLines } : {}),
         input,
         target: target,
-        scorer: scorer,
+        scorer: judgedBy(scorer, model),
         split: entry?.split ?? { ...DEFAULT_SPLIT },
         ...(model !== undefined ? { model } : {}),
         params,
@@ -21724,6 +21735,19 @@ function usageLine(u, wallMs) {
         (u.cacheIgnored ? `; ${ignoredEntriesText(u.cacheIgnored)}` : ''));
 }
 const SIMULATED_NOTE = 'SIMULATED: these figures come from the offline simulator, not a real model.';
+/** A judge's agreement with people, in one line for the CLI: the figures and whether a gate may use it. */
+function judgeText(j) {
+    if (j.labelled === 0)
+        return `judge ${j.model}: no labelled row, so its agreement with people is unknown`;
+    const kappa = j.kappa === null
+        ? 'κ undefined'
+        : `κ ${j.kappa.toFixed(2)}${j.interval ? ` [${j.interval[0].toFixed(2)}, ${j.interval[1].toFixed(2)}]` : ''}`;
+    const errors = j.errors > 0 ? ` (${j.errors} not graded)` : '';
+    const verdict = j.trust === 'trusted'
+        ? `trusted (κ ≥ ${j.minJudgeAgreement})`
+        : `not trusted: a review would not gate on it (min-judge-agreement ${j.minJudgeAgreement})`;
+    return `judge ${j.model} vs people (${j.scale}): agreement ${percent(j.accuracy)}, ${kappa} on ${j.n} of ${j.labelled} labelled rows${errors}; ${verdict}`;
+}
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
@@ -24427,96 +24451,6 @@ function usageBetween(before, after) {
         failedCalls: after.failedCalls - before.failedCalls,
     };
 }
-
-;// CONCATENATED MODULE: ./src/eval/report.ts
-
-
-// The versioned JSON written by `lpo eval --json`. Consumers should check `version` before reading.
-const EVAL_REPORT_VERSION = 1;
-const SplitSummarySchema = object({
-    total: schemas_number().int().nonnegative(),
-    correct: schemas_number().int().nonnegative(),
-    errors: schemas_number().int().nonnegative(),
-    /** correct / (total − errors), 0..1; null when every example errored. */
-    accuracy: schemas_number().min(0).max(1).nullable(),
-    interval: tuple([schemas_number(), schemas_number()]).nullable(),
-    /** Of the wrong answers, those the prompt made unusable (cut off, filtered, …), by kind. */
-    failures: partialRecord(schemas_enum(ANSWER_FAILURES), schemas_number().int().positive()).optional(),
-    /** With `samples: k` > 1: k (accuracy is the mean score), and the examples whose samples disagreed. */
-    samples: schemas_number().int().min(2).optional(),
-    flaky: schemas_number().int().nonnegative().optional(),
-});
-const SplitSideSchema = object({
-    n: schemas_number().int().nonnegative(),
-    candidates: schemas_number().int().nonnegative(),
-    share: schemas_number().min(0).max(1),
-    cap: schemas_number().int().positive().nullable(),
-    requested: schemas_number().int().positive().nullable(),
-    fingerprint: schemas_string().regex(/^[0-9a-f]{12}$/),
-});
-const SplitInfoSchema = object({
-    rows: schemas_number().int().nonnegative(),
-    seed: schemas_number().int(),
-    dev: SplitSideSchema,
-    test: SplitSideSchema,
-});
-const ExampleResultSchema = object({
-    id: schemas_string(),
-    line: schemas_number().int(),
-    /** 1-based row number, for rows of a JSON array (several rows may share a line). */
-    row: schemas_number().int().positive().optional(),
-    split: schemas_enum(['dev', 'test']),
-    input: schemas_string(),
-    target: schemas_string(),
-    output: schemas_string().nullable(),
-    extracted: schemas_string().nullable(),
-    verdict: schemas_enum(['correct', 'wrong', 'error']),
-    error: schemas_string().optional(),
-    /** Set on a `wrong` answer the prompt made unusable: the answer came back, but not one to score. */
-    failure: schemas_enum(ANSWER_FAILURES).optional(),
-    cached: schemas_boolean().optional(),
-    /** A model-graded scorer's reason (and 1-5 score), kept so flipped examples can show it. */
-    judge: object({ reason: schemas_string(), score: schemas_number().int().min(1).max(5).optional() }).optional(),
-    /** With `samples: k` > 1: the mean score, and the samples asked, right, answered and distinct. */
-    score: schemas_number().min(0).max(1).optional(),
-    samples: object({
-        asked: schemas_number().int().positive(),
-        correct: schemas_number().int().nonnegative(),
-        answered: schemas_number().int().nonnegative(),
-        distinct: schemas_number().int().nonnegative(),
-    })
-        .optional(),
-});
-const UsageSchema = object({
-    calls: schemas_number().int().nonnegative(),
-    cacheHits: schemas_number().int().nonnegative(),
-    /** Cache entries not written with the run's key (forged or another key's); absent in older reports. */
-    cacheIgnored: schemas_number().int().nonnegative().optional(),
-    promptTokens: schemas_number().int().nonnegative(),
-    completionTokens: schemas_number().int().nonnegative(),
-    failedCalls: schemas_number().int().nonnegative(),
-});
-const EvalReportSchema = object({
-    version: literal(EVAL_REPORT_VERSION),
-    kind: literal('eval'),
-    /** True when the answers came from the offline simulator, not a real model. */
-    simulated: schemas_boolean(),
-    prompt: schemas_string(),
-    dataset: schemas_string().nullable(),
-    model: schemas_string(),
-    scorer: schemas_string(),
-    /** How the rows were split: the rule's figures (see src/dataset/split-info.ts). */
-    split: SplitInfoSchema.optional(),
-    /** `all` (with `--split all`) is dev and test scored together: every selected example once. */
-    splits: object({
-        dev: SplitSummarySchema.optional(),
-        test: SplitSummarySchema.optional(),
-        all: SplitSummarySchema.optional(),
-    }),
-    examples: array(ExampleResultSchema),
-    usage: UsageSchema,
-    wallMs: schemas_number().nonnegative(),
-});
 
 ;// CONCATENATED MODULE: ./node_modules/openai/internal/tslib.mjs
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
@@ -46210,6 +46144,103 @@ class LlmClient {
 }
 
 
+;// CONCATENATED MODULE: ./src/eval/agreement.ts
+// How far a judge agrees with people, on the rows that carry a human label. Raw accuracy flatters a
+// judge on a skewed dataset (a judge that says "pass" to everything agrees with 90 % of labels when 90 %
+// pass), so the figure that decides trust is Cohen's κ, agreement beyond what chance would give.
+// κ here is UNWEIGHTED for both scales: on 1-5 a judge's 4 against a human's 5 counts as a disagreement,
+// like 1 against 5. That is the strict reading; a weighted κ would be kinder to near misses.
+const Z95 = 1.959963984540054;
+/** The default `min-judge-agreement`: κ ≥ 0.6 is "substantial" agreement on Landis & Koch's scale. */
+const DEFAULT_MIN_JUDGE_AGREEMENT = 0.6;
+/**
+ * Fewest graded labelled rows that may make a judge trusted. The large-sample interval of κ is no
+ * guide below this (four rows in perfect agreement give [1.00, 1.00]), so too few labels say so
+ * instead of vouching for the judge.
+ */
+const MIN_LABELLED_ROWS = 20;
+/**
+ * Agreement of two aligned label lists; `null`/`undefined` (a judge error, an unlabelled row) drops
+ * the row from both. Labels compare by their string form, so `true` and `'true'` are one category.
+ */
+function agreement(judge, human) {
+    if (judge.length !== human.length)
+        throw new Error('agreement: lists must be aligned');
+    const pairs = [];
+    for (let i = 0; i < judge.length; i++) {
+        const j = judge[i];
+        const h = human[i];
+        if (j === null || j === undefined || h === null || h === undefined)
+            continue;
+        pairs.push([String(j), String(h)]);
+    }
+    const categories = [...new Set(pairs.flat())].sort();
+    const index = new Map(categories.map((c, i) => [c, i]));
+    const counts = categories.map(() => categories.map(() => 0));
+    for (const [j, h] of pairs)
+        counts[index.get(j)][index.get(h)]++;
+    return { ...kappaOf(counts), categories, counts };
+}
+/**
+ * κ and its interval from a square confusion table (counts[judge][human]). The standard error is the
+ * large-sample one of Fleiss, Cohen & Everitt (1969), which, unlike Cohen's 1960 approximation, holds
+ * away from κ = 0, where a judge worth trusting is.
+ */
+function kappaOf(counts) {
+    const k = counts.length;
+    const n = counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+    if (n === 0)
+        return { n, accuracy: null, kappa: null, interval: null };
+    const p = counts.map((row) => row.map((c) => c / n));
+    const rows = p.map((row) => row.reduce((a, b) => a + b, 0));
+    const cols = p[0].map((_, j) => p.reduce((s, row) => s + row[j], 0));
+    let po = 0;
+    let pe = 0;
+    for (let i = 0; i < k; i++) {
+        po += p[i][i];
+        pe += rows[i] * cols[i];
+    }
+    // Chance agreement is certain when both raters only ever use the same single category: κ is 0/0.
+    if (pe >= 1 - 1e-12)
+        return { n, accuracy: po, kappa: null, interval: null };
+    const kappa = (po - pe) / (1 - pe);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < k; i++) {
+        a += p[i][i] * (1 - (rows[i] + cols[i]) * (1 - kappa)) ** 2;
+        for (let j = 0; j < k; j++)
+            if (i !== j)
+                b += p[i][j] * (cols[i] + rows[j]) ** 2;
+    }
+    const c = (kappa - pe * (1 - kappa)) ** 2;
+    // Rounding can push a variance that is truly 0 (perfect agreement) a hair below it.
+    const variance = Math.max(0, (a + (1 - kappa) ** 2 * b - c) / (n * (1 - pe) ** 2));
+    const half = Z95 * Math.sqrt(variance);
+    return { n, accuracy: po, kappa, interval: [Math.max(-1, kappa - half), Math.min(1, kappa + half)] };
+}
+/**
+ * Whether the gate may use the judge: κ at least `minJudgeAgreement` on the labelled rows. The point
+ * estimate decides, as `min-judge-agreement` documents; the interval is shown next to it so a reader
+ * sees when few labels make the call fragile.
+ */
+function judgeTrust(a, minJudgeAgreement = DEFAULT_MIN_JUDGE_AGREEMENT) {
+    if (a.n === 0)
+        return { status: 'uncalibrated', n: 0 };
+    if (a.n < MIN_LABELLED_ROWS) {
+        const why = `only ${a.n} labelled row${a.n === 1 ? ' was' : 's were'} graded; κ needs at least ${MIN_LABELLED_ROWS} before it can vouch for a judge`;
+        return { status: 'untrusted', kappa: a.kappa, n: a.n, why };
+    }
+    if (a.kappa === null) {
+        const why = `κ is undefined on ${a.n} labelled rows (judge and people used one and the same label)`;
+        return { status: 'untrusted', kappa: null, n: a.n, why };
+    }
+    if (a.kappa < minJudgeAgreement) {
+        const why = `κ = ${a.kappa.toFixed(2)} on ${a.n} labelled rows is below min-judge-agreement ${minJudgeAgreement}`;
+        return { status: 'untrusted', kappa: a.kappa, n: a.n, why };
+    }
+    return { status: 'trusted', kappa: a.kappa, n: a.n };
+}
+
 ;// CONCATENATED MODULE: ./src/eval/judge.ts
 // The rubric judge: one model-graded verdict per example, asked through the run's one LlmClient, so
 // its calls are cached, counted against the ceilings, limited to the allowed models, masked and
@@ -46240,12 +46271,19 @@ function judgeTemplate() {
         .trimEnd();
     return template;
 }
+/**
+ * The graded text with the meta-prompts' closing tags broken (`</output>` → `<\/output>`): an answer
+ * cannot end its own section early and write what reads as the judge's instructions.
+ */
+function untagged(text) {
+    return text.replace(/<\/(output|answer_a|answer_b|input|rubric|reference)>/gi, '<\\/$1>');
+}
 /** The exact request for one example in one mode (parse adds the response_format); the judge model defaults to the task's. */
 function judgeRequest(spec, shown, taskModel, json) {
     const values = {
         rubric: spec.rubric,
         input: shown.input,
-        output: shown.output,
+        output: untagged(shown.output),
         reference: shown.reference ?? '(none)',
     };
     // One pass: an output that itself contains "{{rubric}}" reaches the judge literally.
@@ -46820,7 +46858,7 @@ async function gradeOutput(task, example, output, input, opts) {
     if (spec.type === 'judge') {
         const reference = referenceOf(task, example, spec.reference);
         const shown = reference === undefined ? { input, output } : { input, output, reference };
-        const verdict = await judge(opts.client, spec, shown, task.model ?? opts.model);
+        const verdict = await judge(opts.client, spec, shown, opts.model);
         const said = verdict.score === undefined
             ? { reason: verdict.reason }
             : { reason: verdict.reason, score: verdict.score };
@@ -46833,6 +46871,214 @@ async function gradeOutput(task, example, output, input, opts) {
     }
     return score(spec, output, example.target);
 }
+
+;// CONCATENATED MODULE: ./src/eval/calibrate.ts
+// The judge checked against people: on the rows that carry a person's grade of a stored answer
+// (`label` + `labelled-output`), the judge grades that same answer, and the two are compared by
+// Cohen's κ (agreement.ts). The stored answer, not the prompt's, is graded, because a person's label
+// only speaks of the answer they read; so calibration costs one judge call per labelled row, shared
+// by base and head, and cached across runs.
+
+
+
+
+
+const PASS = new Set(['pass', 'passed', 'true', 'yes', 'y', '1', 'good', 'ok']);
+const FAIL = new Set(['fail', 'failed', 'false', 'no', 'n', '0', 'bad']);
+/** A person's label on the judge's scale; a ConfigError naming the row when it is not one. */
+function humanLabel(raw, scale, where) {
+    const value = raw.trim().toLowerCase();
+    if (scale === '1-5') {
+        if (/^[1-5]$/.test(value))
+            return value;
+        throw new ConfigError(`${where}: label "${raw}" is not a score from 1 to 5 (the judge's scale is 1-5)`);
+    }
+    if (PASS.has(value))
+        return 'pass';
+    if (FAIL.has(value))
+        return 'fail';
+    throw new ConfigError(`${where}: label "${raw}" is not pass or fail (the judge's scale is pass-fail)`);
+}
+/** Every labelled row's label read on the judge's scale: a bad one fails the run before any call. */
+function checkLabels(task, examples) {
+    if (task.scorer.type !== 'judge' || !task.calibration)
+        return;
+    for (const e of examples)
+        if (e.labelled)
+            humanLabel(e.labelled.label, task.scorer.scale, rowName(task, e));
+}
+const rowName = (task, e) => `${task.datasetPath ?? task.inlineSource ?? task.promptPath}:${e.line}${e.inArray ? ` (row ${e.index + 1})` : ''}`;
+/**
+ * Grades every labelled example's stored answer with the task's judge and compares with the labels.
+ * Labels are checked before any call, so a bad label costs nothing. Judge failures are excluded
+ * from κ and counted; anything but an LlmError is a bug and propagates.
+ */
+async function calibrate(client, task, examples, taskModel, minJudgeAgreement = DEFAULT_MIN_JUDGE_AGREEMENT) {
+    const spec = task.scorer;
+    if (spec.type !== 'judge')
+        return null;
+    // Without a calibration config no row is read as labelled: the result says "uncalibrated".
+    const rows = task.calibration ? examples.filter((e) => e.labelled !== undefined) : [];
+    const human = rows.map((e) => humanLabel(e.labelled.label, spec.scale, rowName(task, e)));
+    let errors = 0;
+    let error;
+    const graded = await Promise.all(rows.map(async (e) => {
+        const reference = referenceOf(task, e, spec.reference);
+        const shown = { input: inputOf(task, e), output: e.labelled.output };
+        try {
+            const v = await judge(client, spec, reference === undefined ? shown : { ...shown, reference }, taskModel);
+            return spec.scale === '1-5' ? String(v.score) : v.pass ? 'pass' : 'fail';
+        }
+        catch (caught) {
+            if (!(caught instanceof LlmError))
+                throw caught;
+            errors++;
+            error ??= errorMessage(caught);
+            return null;
+        }
+    }));
+    const agreed = agreement(graded, human);
+    const trust = rows.length > 0 && agreed.n === 0
+        ? {
+            status: 'untrusted',
+            kappa: null,
+            n: 0,
+            why: `the judge graded none of ${rows.length} labelled rows (${error})`,
+        }
+        : judgeTrust(agreed, minJudgeAgreement);
+    return {
+        model: spec.model ?? taskModel,
+        scale: spec.scale,
+        labelled: rows.length,
+        errors,
+        ...(error !== undefined ? { error } : {}),
+        agreement: agreed,
+        trust,
+        minJudgeAgreement,
+    };
+}
+/** The figures of a calibration as the JSON reports carry them. */
+function judgeSummary(c) {
+    const { n, accuracy, kappa, interval } = c.agreement;
+    const { model, scale, labelled, errors, minJudgeAgreement } = c;
+    return {
+        model,
+        scale,
+        labelled,
+        errors,
+        n,
+        accuracy,
+        kappa,
+        interval,
+        trust: c.trust.status,
+        minJudgeAgreement,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/eval/report.ts
+
+
+// The versioned JSON written by `lpo eval --json`. Consumers should check `version` before reading.
+const EVAL_REPORT_VERSION = 1;
+const SplitSummarySchema = object({
+    total: schemas_number().int().nonnegative(),
+    correct: schemas_number().int().nonnegative(),
+    errors: schemas_number().int().nonnegative(),
+    /** correct / (total − errors), 0..1; null when every example errored. */
+    accuracy: schemas_number().min(0).max(1).nullable(),
+    interval: tuple([schemas_number(), schemas_number()]).nullable(),
+    /** Of the wrong answers, those the prompt made unusable (cut off, filtered, …), by kind. */
+    failures: partialRecord(schemas_enum(ANSWER_FAILURES), schemas_number().int().positive()).optional(),
+    /** With `samples: k` > 1: k (accuracy is the mean score), and the examples whose samples disagreed. */
+    samples: schemas_number().int().min(2).optional(),
+    flaky: schemas_number().int().nonnegative().optional(),
+});
+const SplitSideSchema = object({
+    n: schemas_number().int().nonnegative(),
+    candidates: schemas_number().int().nonnegative(),
+    share: schemas_number().min(0).max(1),
+    cap: schemas_number().int().positive().nullable(),
+    requested: schemas_number().int().positive().nullable(),
+    fingerprint: schemas_string().regex(/^[0-9a-f]{12}$/),
+});
+const SplitInfoSchema = object({
+    rows: schemas_number().int().nonnegative(),
+    seed: schemas_number().int(),
+    dev: SplitSideSchema,
+    test: SplitSideSchema,
+});
+const ExampleResultSchema = object({
+    id: schemas_string(),
+    line: schemas_number().int(),
+    /** 1-based row number, for rows of a JSON array (several rows may share a line). */
+    row: schemas_number().int().positive().optional(),
+    split: schemas_enum(['dev', 'test']),
+    input: schemas_string(),
+    target: schemas_string(),
+    output: schemas_string().nullable(),
+    extracted: schemas_string().nullable(),
+    verdict: schemas_enum(['correct', 'wrong', 'error']),
+    error: schemas_string().optional(),
+    /** Set on a `wrong` answer the prompt made unusable: the answer came back, but not one to score. */
+    failure: schemas_enum(ANSWER_FAILURES).optional(),
+    cached: schemas_boolean().optional(),
+    /** A model-graded scorer's reason (and 1-5 score), kept so flipped examples can show it. */
+    judge: object({ reason: schemas_string(), score: schemas_number().int().min(1).max(5).optional() }).optional(),
+    /** With `samples: k` > 1: the mean score, and the samples asked, right, answered and distinct. */
+    score: schemas_number().min(0).max(1).optional(),
+    samples: object({
+        asked: schemas_number().int().positive(),
+        correct: schemas_number().int().nonnegative(),
+        answered: schemas_number().int().nonnegative(),
+        distinct: schemas_number().int().nonnegative(),
+    })
+        .optional(),
+});
+const UsageSchema = object({
+    calls: schemas_number().int().nonnegative(),
+    cacheHits: schemas_number().int().nonnegative(),
+    /** Cache entries not written with the run's key (forged or another key's); absent in older reports. */
+    cacheIgnored: schemas_number().int().nonnegative().optional(),
+    promptTokens: schemas_number().int().nonnegative(),
+    completionTokens: schemas_number().int().nonnegative(),
+    failedCalls: schemas_number().int().nonnegative(),
+});
+/** A judge scorer's agreement with people on the rows carrying a label (`trust` decides the gate). */
+const JudgeSummarySchema = object({
+    model: schemas_string(),
+    scale: schemas_enum(['pass-fail', '1-5']),
+    labelled: schemas_number().int(),
+    errors: schemas_number().int(),
+    n: schemas_number().int(),
+    accuracy: schemas_number().nullable(),
+    kappa: schemas_number().nullable(),
+    interval: tuple([schemas_number(), schemas_number()]).nullable(),
+    trust: schemas_enum(['trusted', 'untrusted', 'uncalibrated']),
+    minJudgeAgreement: schemas_number(),
+});
+const EvalReportSchema = object({
+    version: literal(EVAL_REPORT_VERSION),
+    kind: literal('eval'),
+    /** True when the answers came from the offline simulator, not a real model. */
+    simulated: schemas_boolean(),
+    prompt: schemas_string(),
+    dataset: schemas_string().nullable(),
+    model: schemas_string(),
+    scorer: schemas_string(),
+    /** How the rows were split: the rule's figures (see src/dataset/split-info.ts). */
+    split: SplitInfoSchema.optional(),
+    /** `all` (with `--split all`) is dev and test scored together: every selected example once. */
+    splits: object({
+        dev: SplitSummarySchema.optional(),
+        test: SplitSummarySchema.optional(),
+        all: SplitSummarySchema.optional(),
+    }),
+    examples: array(ExampleResultSchema),
+    /** A judge scorer with labelled rows (label: + labelled-output:): its agreement with people. */
+    judge: JudgeSummarySchema.optional(),
+    usage: UsageSchema,
+    wallMs: schemas_number().nonnegative(),
+});
 
 ;// CONCATENATED MODULE: ./src/eval/samples.ts
 /** Requests one example costs the task model: k with `samples: k`, else 1 (a judge scorer adds its own). */
@@ -46885,7 +47131,7 @@ function combineSamples(samples) {
 // scored on the same examples, so their errors are correlated and an unpaired test would be wrong.
 // The paired p-value, its interval and the smallest detectable drop all come from one exact test
 // (McNemar's, i.e. the binomial test on the discordant pairs), so they can never contradict each other.
-const Z95 = 1.959963984540054;
+const stats_Z95 = 1.959963984540054;
 /** The level of the paired figures: a difference is significant when p < PAIRED_ALPHA, and the interval is 1 − PAIRED_ALPHA. */
 const PAIRED_ALPHA = 0.05;
 /** 95 % Wilson score interval: well-behaved at 0 %, 100 % and small n, unlike the normal approximation. */
@@ -46893,10 +47139,10 @@ function wilsonInterval(correct, n) {
     if (n <= 0)
         return null;
     const p = correct / n;
-    const z2 = Z95 * Z95;
+    const z2 = stats_Z95 * stats_Z95;
     const denom = 1 + z2 / n;
     const centre = (p + z2 / (2 * n)) / denom;
-    const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+    const half = (stats_Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
     return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 /**
@@ -47352,6 +47598,7 @@ async function evaluateStream(task, jobs, sizes, opts) {
 
 
 
+
 /**
  * The dataset path as messages should name it: relative to the working directory (the repository
  * root in the Action and usually in the CLI) when inside it, so `data/x.jsonl:7`, not a runner path.
@@ -47396,7 +47643,11 @@ async function loadTaskSplits(task, which) {
 }
 /** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
 async function checkTaskData(task) {
-    if (task.datasetPath)
+    if (task.calibration) {
+        const { splits } = await loadTaskSplits(task, 'all');
+        checkLabels(task, [...(splits.dev ?? []), ...(splits.test ?? [])]);
+    }
+    else if (task.datasetPath)
         await streamSplits(task_run_shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
     else
         await loadTaskSplits(task, 'all');
@@ -47424,12 +47675,21 @@ async function runTask(task, opts) {
     const run = await evaluateStream(task, wanted(), sizes, opts);
     return { run, info: splitInfo(task.split, stream.counts) };
 }
+/** A judge with labelled rows is graded on their stored answers too (dev and test: every labelled row selected). */
+async function judgeOf(task, opts) {
+    if (task.scorer.type !== 'judge' || !task.calibration)
+        return undefined;
+    const { splits } = await loadTaskSplits(task, 'all');
+    const c = await calibrate(opts.client, task, [...(splits.dev ?? []), ...(splits.test ?? [])], opts.model);
+    return c ? judgeSummary(c) : undefined;
+}
 /** Loads, splits and scores one task, and shapes the result as the versioned report. */
 async function evalTask(task, opts) {
     const before = opts.client.usage();
     const { run, info } = await runTask(task, opts);
     const dev = run.splits.dev?.summary;
     const test = run.splits.test?.summary;
+    const judge = await judgeOf(task, opts);
     const after = opts.client.usage();
     return {
         version: EVAL_REPORT_VERSION,
@@ -47447,6 +47707,7 @@ async function evalTask(task, opts) {
             ...(opts.which === 'all' && dev && test ? { all: combineSummaries(dev, test) } : {}),
         },
         examples: [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])],
+        ...(judge ? { judge } : {}),
         usage: usageBetween(before, after),
         wallMs: run.wallMs,
     };
@@ -47655,93 +47916,6 @@ function parseOptimizeOptions(get, name) {
     return options;
 }
 
-;// CONCATENATED MODULE: ./src/eval/agreement.ts
-// How far a judge agrees with people, on the rows that carry a human label. Raw accuracy flatters a
-// judge on a skewed dataset (a judge that says "pass" to everything agrees with 90 % of labels when 90 %
-// pass), so the figure that decides trust is Cohen's κ, agreement beyond what chance would give.
-// κ here is UNWEIGHTED for both scales: on 1-5 a judge's 4 against a human's 5 counts as a disagreement,
-// like 1 against 5. That is the strict reading; a weighted κ would be kinder to near misses.
-const agreement_Z95 = 1.959963984540054;
-/** The default `min-judge-agreement`: κ ≥ 0.6 is "substantial" agreement on Landis & Koch's scale. */
-const DEFAULT_MIN_JUDGE_AGREEMENT = 0.6;
-/**
- * Agreement of two aligned label lists; `null`/`undefined` (a judge error, an unlabelled row) drops
- * the row from both. Labels compare by their string form, so `true` and `'true'` are one category.
- */
-function agreement(judge, human) {
-    if (judge.length !== human.length)
-        throw new Error('agreement: lists must be aligned');
-    const pairs = [];
-    for (let i = 0; i < judge.length; i++) {
-        const j = judge[i];
-        const h = human[i];
-        if (j === null || j === undefined || h === null || h === undefined)
-            continue;
-        pairs.push([String(j), String(h)]);
-    }
-    const categories = [...new Set(pairs.flat())].sort();
-    const index = new Map(categories.map((c, i) => [c, i]));
-    const counts = categories.map(() => categories.map(() => 0));
-    for (const [j, h] of pairs)
-        counts[index.get(j)][index.get(h)]++;
-    return { ...kappaOf(counts), categories, counts };
-}
-/**
- * κ and its interval from a square confusion table (counts[judge][human]). The standard error is the
- * large-sample one of Fleiss, Cohen & Everitt (1969), which, unlike Cohen's 1960 approximation, holds
- * away from κ = 0, where a judge worth trusting is.
- */
-function kappaOf(counts) {
-    const k = counts.length;
-    const n = counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
-    if (n === 0)
-        return { n, accuracy: null, kappa: null, interval: null };
-    const p = counts.map((row) => row.map((c) => c / n));
-    const rows = p.map((row) => row.reduce((a, b) => a + b, 0));
-    const cols = p[0].map((_, j) => p.reduce((s, row) => s + row[j], 0));
-    let po = 0;
-    let pe = 0;
-    for (let i = 0; i < k; i++) {
-        po += p[i][i];
-        pe += rows[i] * cols[i];
-    }
-    // Chance agreement is certain when both raters only ever use the same single category: κ is 0/0.
-    if (pe >= 1 - 1e-12)
-        return { n, accuracy: po, kappa: null, interval: null };
-    const kappa = (po - pe) / (1 - pe);
-    let a = 0;
-    let b = 0;
-    for (let i = 0; i < k; i++) {
-        a += p[i][i] * (1 - (rows[i] + cols[i]) * (1 - kappa)) ** 2;
-        for (let j = 0; j < k; j++)
-            if (i !== j)
-                b += p[i][j] * (cols[i] + rows[j]) ** 2;
-    }
-    const c = (kappa - pe * (1 - kappa)) ** 2;
-    // Rounding can push a variance that is truly 0 (perfect agreement) a hair below it.
-    const variance = Math.max(0, (a + (1 - kappa) ** 2 * b - c) / (n * (1 - pe) ** 2));
-    const half = agreement_Z95 * Math.sqrt(variance);
-    return { n, accuracy: po, kappa, interval: [Math.max(-1, kappa - half), Math.min(1, kappa + half)] };
-}
-/**
- * Whether the gate may use the judge: κ at least `minJudgeAgreement` on the labelled rows. The point
- * estimate decides, as `min-judge-agreement` documents; the interval is shown next to it so a reader
- * sees when few labels make the call fragile.
- */
-function judgeTrust(a, minJudgeAgreement = DEFAULT_MIN_JUDGE_AGREEMENT) {
-    if (a.n === 0)
-        return { status: 'uncalibrated', n: 0 };
-    if (a.kappa === null) {
-        const why = `κ is undefined on ${a.n} labelled rows (judge and people used one and the same label)`;
-        return { status: 'untrusted', kappa: null, n: a.n, why };
-    }
-    if (a.kappa < minJudgeAgreement) {
-        const why = `κ = ${a.kappa.toFixed(2)} on ${a.n} labelled rows is below min-judge-agreement ${minJudgeAgreement}`;
-        return { status: 'untrusted', kappa: a.kappa, n: a.n, why };
-    }
-    return { status: 'trusted', kappa: a.kappa, n: a.n };
-}
-
 ;// CONCATENATED MODULE: ./src/review/gate.ts
 // The merge gate: the one rule that decides whether a prompt's change fails the check, and the
 // policy both front ends parse into. A change to the rule is made here and nowhere else.
@@ -47824,10 +47998,15 @@ const pp = (x) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)} pp`;
 const onTest = (measure) => (measure === 'pairwise' ? 'on test, judged side by side' : 'on test');
 /** The observed difference in the measure's words. */
 function gate_shown(paired, measure) {
-    if (measure === 'accuracy')
-        return pp(paired.delta);
-    return `head better on ${paired.gained}, base on ${paired.lost} of ${paired.n}`;
+    if (measure === 'pairwise')
+        return `head better on ${paired.gained}, base on ${paired.lost} of ${paired.n}`;
+    // samples: k: Δ counts examples whose mean score rose or fell, not accuracy points.
+    if (paired.measure === 'net-improved')
+        return `head's mean score higher on ${paired.gained}, lower on ${paired.lost} of ${paired.n}`;
+    return pp(paired.delta);
 }
+/** "net" where Δ is a share of examples (pairwise, or samples: k), not an accuracy difference. */
+const net = (paired, measure) => measure === 'pairwise' || paired.measure === 'net-improved' ? 'net ' : '';
 /**
  * Whether a paired comparison could have caught a drop of `minDelta` pp at all: it needs at least
  * minDetectableLoss answered pairs' worth of drop (see eval/stats.ts). Compared in examples, not in
@@ -47861,7 +48040,7 @@ function failures(paired, accuracy, policy, measure) {
             reasons.push(`significant regression ${test} (${gate_shown(paired, measure)}, ${pText(paired.pValue)})`);
         }
         if (policy.failOn === 'regression' && paired.delta * 100 < -policy.minDelta) {
-            reasons.push(`regression ${test} (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
+            reasons.push(`regression ${test} (${net(paired, measure)}${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
         }
     }
     if (policy.failOn !== 'never' && policy.minAccuracy !== undefined && accuracy < policy.minAccuracy) {
@@ -48250,6 +48429,8 @@ function printReport(report) {
     if (report.split)
         out.write(`split: ${splitRule(report.split)}\n`);
     out.write(`${splitTable(report.splits)}\n`);
+    if (report.judge)
+        out.write(`${judgeText(report.judge)}\n`);
     out.write(`${usageLine(report.usage, report.wallMs)}\n`);
     const failed = report.examples.filter((e) => e.verdict === 'error');
     for (const e of failed.slice(0, 5))
@@ -49104,9 +49285,16 @@ async function finishSearch(s, options, withheld) {
 
 ;// CONCATENATED MODULE: ./src/eval/cost.ts
 
-function callsPerExample(task) {
-    const graded = task.scorer.type === 'judge' || task.scorer.type === 'similarity' ? 2 : 1;
-    return samplesOf(task) * graded;
+/** A judge's question can take two requests: structured, then once more in plain text when unreadable. */
+const JUDGE_REQUESTS_AT_MOST = 2;
+/**
+ * `most`: count every judge question at its worst (the review's plan line says "at most"); without
+ * it, one request per grade, what the optimizer books (the client's ceiling holds either way).
+ */
+function callsPerExample(task, most = false) {
+    const judge = most ? JUDGE_REQUESTS_AT_MOST : 1;
+    const grade = task.scorer.type === 'judge' ? judge : task.scorer.type === 'similarity' ? 1 : 0;
+    return samplesOf(task) * (1 + grade);
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/accept.ts
@@ -49798,7 +49986,7 @@ function stripTags(text) {
 function renderTagged(t) {
     return t.fixed.map((f, i) => (i < t.spans.length ? `${f}<edit>${t.spans[i]}</edit>` : f)).join('');
 }
-function untagged(t) {
+function tags_untagged(t) {
     return t.fixed.map((f, i) => f + (t.spans[i] ?? '')).join('');
 }
 /**
@@ -49884,7 +50072,7 @@ function align(t, text) {
  * fixed[0] + new[0] + fixed[1] + … + fixed[n]: nothing outside the spans can change.
  */
 function enforceLocal(t, proposal, tally) {
-    const parent = untagged(t);
+    const parent = tags_untagged(t);
     if (proposal.trim() === '')
         return { ok: false, why: 'empty' };
     if (proposal.length > parent.length + MAX_GROWTH_CHARS)
@@ -51392,97 +51580,12 @@ function withheld(ctx, fileText, why) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/eval/calibrate.ts
-// The judge checked against people: on the rows that carry a person's grade of a stored answer
-// (`label` + `labelled-output`), the judge grades that same answer, and the two are compared by
-// Cohen's κ (agreement.ts). The stored answer, not the prompt's, is graded, because a person's label
-// only speaks of the answer they read; so calibration costs one judge call per labelled row, shared
-// by base and head, and cached across runs.
-
-
-
-
-
-const PASS = new Set(['pass', 'passed', 'true', 'yes', 'y', '1', 'good', 'ok']);
-const FAIL = new Set(['fail', 'failed', 'false', 'no', 'n', '0', 'bad']);
-/** A person's label on the judge's scale; a ConfigError naming the row when it is not one. */
-function humanLabel(raw, scale, where) {
-    const value = raw.trim().toLowerCase();
-    if (scale === '1-5') {
-        if (/^[1-5]$/.test(value))
-            return value;
-        throw new ConfigError(`${where}: label "${raw}" is not a score from 1 to 5 (the judge's scale is 1-5)`);
-    }
-    if (PASS.has(value))
-        return 'pass';
-    if (FAIL.has(value))
-        return 'fail';
-    throw new ConfigError(`${where}: label "${raw}" is not pass or fail (the judge's scale is pass-fail)`);
-}
-/** Every labelled row's label read on the judge's scale: a bad one fails the run before any call. */
-function checkLabels(task, examples) {
-    if (task.scorer.type !== 'judge' || !task.calibration)
-        return;
-    for (const e of examples)
-        if (e.labelled)
-            humanLabel(e.labelled.label, task.scorer.scale, rowName(task, e));
-}
-const rowName = (task, e) => `${task.datasetPath ?? task.inlineSource ?? task.promptPath}:${e.line}${e.inArray ? ` (row ${e.index + 1})` : ''}`;
-/**
- * Grades every labelled example's stored answer with the task's judge and compares with the labels.
- * Labels are checked before any call, so a bad label costs nothing. Judge failures are excluded
- * from κ and counted; anything but an LlmError is a bug and propagates.
- */
-async function calibrate(client, task, examples, taskModel, minJudgeAgreement = DEFAULT_MIN_JUDGE_AGREEMENT) {
-    const spec = task.scorer;
-    if (spec.type !== 'judge')
-        return null;
-    // Without a calibration config no row is read as labelled: the result says "uncalibrated".
-    const rows = task.calibration ? examples.filter((e) => e.labelled !== undefined) : [];
-    const human = rows.map((e) => humanLabel(e.labelled.label, spec.scale, rowName(task, e)));
-    let errors = 0;
-    let error;
-    const graded = await Promise.all(rows.map(async (e) => {
-        const reference = referenceOf(task, e, spec.reference);
-        const shown = { input: inputOf(task, e), output: e.labelled.output };
-        try {
-            const v = await judge(client, spec, reference === undefined ? shown : { ...shown, reference }, taskModel);
-            return spec.scale === '1-5' ? String(v.score) : v.pass ? 'pass' : 'fail';
-        }
-        catch (caught) {
-            if (!(caught instanceof LlmError))
-                throw caught;
-            errors++;
-            error ??= errorMessage(caught);
-            return null;
-        }
-    }));
-    const agreed = agreement(graded, human);
-    const trust = rows.length > 0 && agreed.n === 0
-        ? {
-            status: 'untrusted',
-            kappa: null,
-            n: 0,
-            why: `the judge graded none of ${rows.length} labelled rows (${error})`,
-        }
-        : judgeTrust(agreed, minJudgeAgreement);
-    return {
-        model: spec.model ?? task.model ?? taskModel,
-        scale: spec.scale,
-        labelled: rows.length,
-        errors,
-        ...(error !== undefined ? { error } : {}),
-        agreement: agreed,
-        trust,
-        minJudgeAgreement,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/eval/pairwise.ts
 // Pairwise base-vs-head judging. Judges favour whichever answer they are shown first (position bias,
 // often 10-30 % of verdicts), so each example is judged in both orders and only a preference that
 // survives the swap counts; one that follows the order is a tie. The verdict is the head's win rate
 // over the non-tied pairs with the exact sign test, the same test the accuracy comparison uses.
+
 
 
 
@@ -51562,11 +51665,17 @@ const TEXT_NOTE = 'Reply in exactly two lines:\nWinner: A, B or TIE\nReason: <on
 const TEMPLATE_FILE = new URL(/* asset import */ __nccwpck_require__(6116), __nccwpck_require__.b);
 let pairwise_template;
 /** The one user message of a pairwise request: the filled template, then one format note. */
-function pairwiseMessage(rubric, input, a, b, json) {
+function pairwiseMessage(rubric, input, a, b, json, reference) {
     pairwise_template ??= (0,external_node_fs_namespaceObject.readFileSync)(TEMPLATE_FILE, 'utf8')
         .replace(/^<!--[\s\S]*?-->\s*/, '')
         .trimEnd();
-    const values = { rubric, input, output_a: a, output_b: b };
+    const values = {
+        rubric,
+        input,
+        output_a: untagged(a),
+        output_b: untagged(b),
+        reference: reference ?? '(none)',
+    };
     return `${fillPlaceholders(pairwise_template, (key) => values[key])}\n\n${json ? JSON_NOTE : TEXT_NOTE}`;
 }
 /** Tolerant reading of a plain-text reply: "Winner: B", "**Winner:** Answer A", or a bare first line. */
@@ -51582,11 +51691,12 @@ function parseVerdictText(text) {
     return { winner, reason };
 }
 /** One order: structured first, then plain text; throws LlmError when neither gives a verdict. */
-async function judgeOrder(j, state, input, a, b) {
+async function judgeOrder(j, state, item, a, b) {
+    const content = (json) => pairwiseMessage(j.rubric, item.input, a, b, json, item.reference);
     const request = (json) => ({
         model: j.model,
         temperature: 0,
-        messages: [{ role: 'user', content: pairwiseMessage(j.rubric, input, a, b, json) }],
+        messages: [{ role: 'user', content: content(json) }],
     });
     if (state.structured) {
         try {
@@ -51615,7 +51725,7 @@ async function judgeOrder(j, state, input, a, b) {
  */
 async function judgePairs(j, items) {
     const state = { structured: true };
-    const attempt = (input, a, b) => judgeOrder(j, state, input, a, b).then((v) => v, (error) => {
+    const attempt = (item, a, b) => judgeOrder(j, state, item, a, b).then((v) => v, (error) => {
         if (error instanceof LlmError)
             return errorMessage(error);
         throw error;
@@ -51625,8 +51735,8 @@ async function judgePairs(j, items) {
         if (item.base === item.head)
             return { id: item.id, outcome: 'tie', baseFirst: null, headFirst: null };
         const [first, second] = await Promise.all([
-            attempt(item.input, item.base, item.head),
-            attempt(item.input, item.head, item.base),
+            attempt(item, item.base, item.head),
+            attempt(item, item.head, item.base),
         ]);
         const baseFirst = typeof first === 'string' ? null : first;
         const headFirst = typeof second === 'string' ? null : second;
@@ -51646,6 +51756,8 @@ async function judgePairs(j, items) {
 
 
 
+
+
 /** What a pairwise pass and a calibration pass will send at most, for the plan before any call. */
 function judgingCalls(task, splits, hasBase) {
     if (task.scorer.type !== 'judge')
@@ -51654,7 +51766,7 @@ function judgingCalls(task, splits, hasBase) {
         ? [...(splits.dev ?? []), ...(splits.test ?? [])].filter((e) => e.labelled).length
         : 0;
     const pairs = task.compare === 'pairwise' && hasBase ? 2 * (splits.test?.length ?? 0) : 0;
-    return labelled + pairs;
+    return (labelled + pairs) * JUDGE_REQUESTS_AT_MOST;
 }
 async function judgeReview(ctx, head, splits, baseRun, headRun) {
     const out = {};
@@ -51665,20 +51777,27 @@ async function judgeReview(ctx, head, splits, baseRun, headRun) {
     const base = baseRun?.splits.test?.results;
     const mine = headRun.splits.test?.results;
     if (head.compare === 'pairwise' && head.scorer.type === 'judge' && base && mine) {
-        out.pairwise = await pairwise(ctx, head, base, mine);
+        out.pairwise = await pairwise(ctx, head, splits.test ?? [], base, mine);
     }
     return out;
 }
 const answered = (r) => r !== undefined && r.verdict !== 'error' && r.output !== null;
-async function pairwise(ctx, task, base, head) {
+async function pairwise(ctx, task, examples, base, head) {
     const spec = task.scorer;
-    const model = spec.model ?? task.model ?? ctx.taskModel;
+    const model = spec.model ?? ctx.taskModel;
     // Results align by index (one example list, two prompts); a side without an answer has no pair.
     const both = head.flatMap((h, i) => {
         const b = base[i];
-        return answered(b) && answered(h) ? [{ b, h }] : [];
+        const reference = referenceOf(task, examples[i], spec.reference);
+        return answered(b) && answered(h) ? [{ b, h, reference }] : [];
     });
-    const judged = await judgePairs({ client: ctx.client, model, rubric: spec.rubric }, both.map(({ b, h }) => ({ id: h.id, input: h.input, base: b.output, head: h.output })));
+    const judged = await judgePairs({ client: ctx.client, model, rubric: spec.rubric }, both.map(({ b, h, reference }) => ({
+        id: h.id,
+        input: h.input,
+        base: b.output,
+        head: h.output,
+        ...(reference !== undefined ? { reference } : {}),
+    })));
     const summary = summarizePairs(judged.map((j) => j.outcome));
     const shown = (side) => judged
         .flatMap((j, i) => (j.outcome === side ? [example(both[i].h, both[i].b, j)] : []))
@@ -51696,14 +51815,18 @@ async function pairwise(ctx, task, base, head) {
     };
 }
 function example(h, b, j) {
-    const reasons = [j.baseFirst?.reason, j.headFirst?.reason].filter((r) => !!r?.trim());
+    // Each reason names the answers by position, so it says which order it was given in.
+    const reasons = [
+        j.baseFirst?.reason.trim() ? `(base shown as A) ${j.baseFirst.reason.trim()}` : '',
+        j.headFirst?.reason.trim() ? `(head shown as A) ${j.headFirst.reason.trim()}` : '',
+    ].filter(Boolean);
     return {
         line: h.line,
         ...(h.row !== undefined ? { row: h.row } : {}),
         input: h.input,
         baseOutput: b.output,
         headOutput: h.output,
-        reason: [...new Set(reasons)].join(' / '),
+        reason: reasons.join(' / '),
     };
 }
 /**
@@ -51839,7 +51962,12 @@ async function rowChanges(configs, trusted, own, at) {
     if (!configs.changed.has(b.split((external_node_path_default()).sep).join('/')))
         return undefined;
     await configs.dataset(own.datasetPath, at);
-    const ids = async (task) => (await loadExamples(task.datasetPath, { input: task.input, target: task.target })).map((e) => e.id);
+    // A row whose person-given label changed is a changed row too, though its id (content) is the same.
+    const ids = async (task) => (await loadExamples(task.datasetPath, {
+        input: task.input,
+        target: task.target,
+        ...(task.calibration ? { labelled: task.calibration } : {}),
+    })).map((e) => (e.labelled ? `${e.id} ${JSON.stringify(e.labelled)}` : e.id));
     return counted(`dataset ${b}`, await ids(trusted), await ids(own));
 }
 function counted(what, before, after) {
@@ -52006,7 +52134,9 @@ async function run_judge(ctx, review, { head, splits }, baseRun, headRun) {
         review.judge = judging.calibration;
     if (judging.pairwise)
         review.pairwise = judging.pairwise;
-    const cut = ctx.client.exhausted();
+    // The ceiling may have been reached by an earlier prompt; it cut this one only if a judge call failed.
+    const lost = (judging.pairwise?.errors ?? 0) + (judging.calibration?.errors ?? 0) > 0;
+    const cut = lost ? ctx.client.exhausted() : undefined;
     if (cut && !review.overBudget) {
         review.partial = true;
         review.overBudget = cut.message;
@@ -52025,7 +52155,7 @@ function planLine(ctx, prepared) {
             continue;
         prompts++;
         const examples = (p.splits.dev?.length ?? 0) + (p.splits.test?.length ?? 0);
-        const each = callsPerExample(p.head);
+        const each = callsPerExample(p.head, true);
         evaluation += examples * (p.base ? 2 : 1) * each + judgingCalls(p.head, p.splits, p.base !== null);
     }
     const ceiling = ctx.optimizeOptions.maxCalls;
@@ -53865,6 +53995,7 @@ function renderJobSummary(report, opts = {}) {
 
 
 
+
 // The versioned JSON written by `lpo review --json` and the Action's `report` output. Deltas are in
 // percentage points (head − base) on the same examples, with the exact McNemar p-value.
 const DeltaSchema = object({
@@ -53890,19 +54021,6 @@ const PairwiseSchema = object({
     winRate: schemas_number().nullable(),
     interval: tuple([schemas_number(), schemas_number()]).nullable(),
     pValue: schemas_number(),
-});
-/** A judge scorer's agreement with people on the rows carrying a label (`trust` decides the gate). */
-const JudgeSchema = object({
-    model: schemas_string(),
-    scale: schemas_enum(['pass-fail', '1-5']),
-    labelled: schemas_number().int(),
-    errors: schemas_number().int(),
-    n: schemas_number().int(),
-    accuracy: schemas_number().nullable(),
-    kappa: schemas_number().nullable(),
-    interval: tuple([schemas_number(), schemas_number()]).nullable(),
-    trust: schemas_enum(['trusted', 'untrusted', 'uncalibrated']),
-    minJudgeAgreement: schemas_number(),
 });
 const SideSchema = object({ splits: partialRecord(schemas_enum(['dev', 'test']), SplitSummarySchema) })
     .nullable();
@@ -53935,7 +54053,7 @@ const ReviewJsonSchema = object({
         verdictKind: schemas_enum(VERDICT_KINDS),
         error: schemas_string().optional(),
         pairwise: PairwiseSchema.optional(),
-        judge: JudgeSchema.optional(),
+        judge: JudgeSummarySchema.optional(),
         suggestion: object({
             source: schemas_string(),
             text: schemas_string(),
@@ -53973,22 +54091,6 @@ const delta = (p) => ({
 function pairwiseJson(s) {
     const { model, n, wins, losses, ties, errors, winRate, interval, pValue } = s;
     return { model, n, wins, losses, ties, errors, winRate, interval, pValue };
-}
-function judgeJson(c) {
-    const { n, accuracy, kappa, interval } = c.agreement;
-    const { model, scale, labelled, errors, minJudgeAgreement } = c;
-    return {
-        model,
-        scale,
-        labelled,
-        errors,
-        n,
-        accuracy,
-        kappa,
-        interval,
-        trust: c.trust.status,
-        minJudgeAgreement,
-    };
 }
 function side(p, which) {
     const splits = {};
@@ -54028,7 +54130,7 @@ function toReviewJson(report) {
             verdictKind: p.verdictKind,
             ...(p.error ? { error: p.error } : {}),
             ...(p.pairwise ? { pairwise: pairwiseJson(p.pairwise) } : {}),
-            ...(p.judge ? { judge: judgeJson(p.judge) } : {}),
+            ...(p.judge ? { judge: judgeSummary(p.judge) } : {}),
             ...(p.suggestion
                 ? {
                     suggestion: {
@@ -56004,8 +56106,9 @@ function sim_judge_pairwise(view, positionBias, draw) {
     if (draw('position', rubric, input, a, b) < positionBias) {
         return { winner: 'A', reason: 'Answer A addresses the input better.' };
     }
-    const checksA = rubricChecks(rubric, input, a, null);
-    const checksB = rubricChecks(rubric, input, b, null);
+    // A lost reference section (undefined) compares without it, as for a pointwise grade.
+    const checksA = rubricChecks(rubric, input, a, view.reference ?? null);
+    const checksB = rubricChecks(rubric, input, b, view.reference ?? null);
     const [qa, qb] = [checkShare(checksA), checkShare(checksB)];
     const n = checksA.length;
     if (qa !== qb) {
@@ -57302,7 +57405,7 @@ async function main(argv) {
 /***/ 6116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__.p + "c77520ddd368dca154e3.md";
+module.exports = __nccwpck_require__.p + "d9009ab84bcd42d544ae.md";
 
 /***/ }),
 

@@ -7,7 +7,7 @@ import { insideDir } from '../core/paths.js';
 import { buildTask } from '../config/task.js';
 import { ConfigError } from '../core/errors.js';
 import { splitRule, splitWarnings } from '../dataset/split-info.js';
-import { rowLabel, SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
+import { judgeText, rowLabel, SIMULATED_NOTE, splitTable, usageLine } from '../eval/format.js';
 import type { EvalReport } from '../eval/report.js';
 import { ReportFile } from '../eval/report-file.js';
 import { checkTaskData, evalTask, type SplitChoice } from '../eval/task-run.js';
@@ -171,6 +171,7 @@ function printReport(report: EvalReport): void {
   );
   if (report.split) out.write(`split: ${splitRule(report.split)}\n`);
   out.write(`${splitTable(report.splits)}\n`);
+  if (report.judge) out.write(`${judgeText(report.judge)}\n`);
   out.write(`${usageLine(report.usage, report.wallMs)}\n`);
   const failed = report.examples.filter((e) => e.verdict === 'error');
   for (const e of failed.slice(0, 5)) out.write(`  error on ${rowLabel(e)}: ${e.error}\n`);

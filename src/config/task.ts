@@ -101,12 +101,24 @@ function textTask(promptPath: string, { promptText, entry }: BuildTaskArgs): Eva
     datasetPath: entry.dataset!,
     input,
     target: entry.target!,
-    scorer: entry.scorer!,
+    scorer: judgedBy(entry.scorer!, entry.model),
     split: entry.split,
     ...(entry.model !== undefined ? { model: entry.model } : {}),
     params: entry.temperature !== undefined ? { temperature: entry.temperature } : {},
     ...judging(entry, entry.scorer!, promptPath),
   };
+}
+
+/**
+ * A judge without its own `model` grades with the task's model, fixed here, in the task's definition:
+ * a review takes the scorer from the trusted side, so the PR's prompt file (whose `model` is its own)
+ * never picks the judge of its own answers, and base and head are graded by one judge. Without any
+ * model, the run's task model (a workflow input) judges.
+ */
+function judgedBy(scorer: ScorerSpec, model: string | undefined): ScorerSpec {
+  return scorer.type === 'judge' && scorer.model === undefined && model !== undefined
+    ? { ...scorer, model }
+    : scorer;
 }
 
 /**
@@ -202,7 +214,7 @@ function promptYmlTask(promptPath: string, { promptText, entry }: BuildTaskArgs)
     ...(inline && file.testDataLines ? { inlineLines: file.testDataLines } : {}),
     input,
     target: target!,
-    scorer: scorer!,
+    scorer: judgedBy(scorer!, model),
     split: entry?.split ?? { ...DEFAULT_SPLIT },
     ...(model !== undefined ? { model } : {}),
     params,

@@ -9,6 +9,13 @@ const Z95 = 1.959963984540054;
 /** The default `min-judge-agreement`: κ ≥ 0.6 is "substantial" agreement on Landis & Koch's scale. */
 export const DEFAULT_MIN_JUDGE_AGREEMENT = 0.6;
 
+/**
+ * Fewest graded labelled rows that may make a judge trusted. The large-sample interval of κ is no
+ * guide below this (four rows in perfect agreement give [1.00, 1.00]), so too few labels say so
+ * instead of vouching for the judge.
+ */
+export const MIN_LABELLED_ROWS = 20;
+
 export type Label = string | number | boolean;
 
 export interface Agreement {
@@ -95,6 +102,10 @@ export type JudgeTrust =
  */
 export function judgeTrust(a: Agreement, minJudgeAgreement = DEFAULT_MIN_JUDGE_AGREEMENT): JudgeTrust {
   if (a.n === 0) return { status: 'uncalibrated', n: 0 };
+  if (a.n < MIN_LABELLED_ROWS) {
+    const why = `only ${a.n} labelled row${a.n === 1 ? ' was' : 's were'} graded; κ needs at least ${MIN_LABELLED_ROWS} before it can vouch for a judge`;
+    return { status: 'untrusted', kappa: a.kappa, n: a.n, why };
+  }
   if (a.kappa === null) {
     const why = `κ is undefined on ${a.n} labelled rows (judge and people used one and the same label)`;
     return { status: 'untrusted', kappa: null, n: a.n, why };

@@ -15,6 +15,7 @@ import {
 } from './agreement.js';
 import { inputOf, referenceOf } from './grade.js';
 import { judge } from './judge.js';
+import type { JudgeSummary } from './report.js';
 
 export interface Calibration {
   model: string;
@@ -103,13 +104,31 @@ export async function calibrate(
         }
       : judgeTrust(agreed, minJudgeAgreement);
   return {
-    model: spec.model ?? task.model ?? taskModel,
+    model: spec.model ?? taskModel,
     scale: spec.scale,
     labelled: rows.length,
     errors,
     ...(error !== undefined ? { error } : {}),
     agreement: agreed,
     trust,
+    minJudgeAgreement,
+  };
+}
+
+/** The figures of a calibration as the JSON reports carry them. */
+export function judgeSummary(c: Calibration): JudgeSummary {
+  const { n, accuracy, kappa, interval } = c.agreement;
+  const { model, scale, labelled, errors, minJudgeAgreement } = c;
+  return {
+    model,
+    scale,
+    labelled,
+    errors,
+    n,
+    accuracy,
+    kappa,
+    interval,
+    trust: c.trust.status,
     minJudgeAgreement,
   };
 }

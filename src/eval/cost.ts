@@ -4,7 +4,15 @@
 import type { EvalTask } from '../core/types.js';
 import { samplesOf } from './samples.js';
 
-export function callsPerExample(task: Pick<EvalTask, 'scorer' | 'samples'>): number {
-  const graded = task.scorer.type === 'judge' || task.scorer.type === 'similarity' ? 2 : 1;
-  return samplesOf(task) * graded;
+/** A judge's question can take two requests: structured, then once more in plain text when unreadable. */
+export const JUDGE_REQUESTS_AT_MOST = 2;
+
+/**
+ * `most`: count every judge question at its worst (the review's plan line says "at most"); without
+ * it, one request per grade, what the optimizer books (the client's ceiling holds either way).
+ */
+export function callsPerExample(task: Pick<EvalTask, 'scorer' | 'samples'>, most = false): number {
+  const judge = most ? JUDGE_REQUESTS_AT_MOST : 1;
+  const grade = task.scorer.type === 'judge' ? judge : task.scorer.type === 'similarity' ? 1 : 0;
+  return samplesOf(task) * (1 + grade);
 }

@@ -1,6 +1,7 @@
 import { DASH, percent } from '../core/format.js';
 import { ANSWER_FAILURES, type SplitName, type SplitSummary, type UsageSnapshot } from '../core/types.js';
 import { ignoredEntriesText } from '../llm/cache.js';
+import type { JudgeSummary } from './report.js';
 
 export function intervalText(iv: [number, number] | null): string {
   return iv ? `[${(iv[0] * 100).toFixed(1)}, ${(iv[1] * 100).toFixed(1)}]` : DASH;
@@ -62,3 +63,18 @@ export function usageLine(u: UsageSnapshot, wallMs: number): string {
 }
 
 export const SIMULATED_NOTE = 'SIMULATED: these figures come from the offline simulator, not a real model.';
+
+/** A judge's agreement with people, in one line for the CLI: the figures and whether a gate may use it. */
+export function judgeText(j: JudgeSummary): string {
+  if (j.labelled === 0) return `judge ${j.model}: no labelled row, so its agreement with people is unknown`;
+  const kappa =
+    j.kappa === null
+      ? 'κ undefined'
+      : `κ ${j.kappa.toFixed(2)}${j.interval ? ` [${j.interval[0].toFixed(2)}, ${j.interval[1].toFixed(2)}]` : ''}`;
+  const errors = j.errors > 0 ? ` (${j.errors} not graded)` : '';
+  const verdict =
+    j.trust === 'trusted'
+      ? `trusted (κ ≥ ${j.minJudgeAgreement})`
+      : `not trusted: a review would not gate on it (min-judge-agreement ${j.minJudgeAgreement})`;
+  return `judge ${j.model} vs people (${j.scale}): agreement ${percent(j.accuracy)}, ${kappa} on ${j.n} of ${j.labelled} labelled rows${errors}; ${verdict}`;
+}

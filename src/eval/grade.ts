@@ -44,7 +44,7 @@ export async function gradeOutput(
   if (spec.type === 'judge') {
     const reference = referenceOf(task, example, spec.reference);
     const shown = reference === undefined ? { input, output } : { input, output, reference };
-    const verdict = await judge(opts.client, spec, shown, task.model ?? opts.model);
+    const verdict = await judge(opts.client, spec, shown, opts.model);
     const said =
       verdict.score === undefined
         ? { reason: verdict.reason }

@@ -51,6 +51,14 @@ export function judgeTemplate(): string {
   return template;
 }
 
+/**
+ * The graded text with the meta-prompts' closing tags broken (`</output>` → `<\/output>`): an answer
+ * cannot end its own section early and write what reads as the judge's instructions.
+ */
+export function untagged(text: string): string {
+  return text.replace(/<\/(output|answer_a|answer_b|input|rubric|reference)>/gi, '<\\/$1>');
+}
+
 /** The exact request for one example in one mode (parse adds the response_format); the judge model defaults to the task's. */
 export function judgeRequest(
   spec: JudgeScorerSpec,
@@ -61,7 +69,7 @@ export function judgeRequest(
   const values: Record<string, string> = {
     rubric: spec.rubric,
     input: shown.input,
-    output: shown.output,
+    output: untagged(shown.output),
     reference: shown.reference ?? '(none)',
   };
   // One pass: an output that itself contains "{{rubric}}" reaches the judge literally.

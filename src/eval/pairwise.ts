@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { fillPlaceholders } from '../config/placeholders.js';
 import { errorMessage } from '../core/errors.js';
 import { type LlmClient, LlmError } from '../llm/client.js';
+import { untagged } from './judge.js';
 import { mcnemarExact, minDetectableLoss, type PairedComparison, pairedInterval } from './stats.js';
 
 /** What the judge said about one ordering: which position won, or null when the call failed. */
@@ -106,6 +107,8 @@ export interface PairItem {
   input: string;
   base: string;
   head: string;
+  /** The reference answer, when the judge scorer names one. */
+  reference?: string;
 }
 
 export interface PairJudgement {
@@ -134,11 +137,24 @@ const TEMPLATE_FILE = new URL('../../prompts/judge-pairwise.md', import.meta.url
 let template: string | undefined;
 
 /** The one user message of a pairwise request: the filled template, then one format note. */
-export function pairwiseMessage(rubric: string, input: string, a: string, b: string, json: boolean): string {
+export function pairwiseMessage(
+  rubric: string,
+  input: string,
+  a: string,
+  b: string,
+  json: boolean,
+  reference?: string,
+): string {
   template ??= readFileSync(TEMPLATE_FILE, 'utf8')
     .replace(/^<!--[\s\S]*?-->\s*/, '')
     .trimEnd();
-  const values: Record<string, string> = { rubric, input, output_a: a, output_b: b };
+  const values: Record<string, string> = {
+    rubric,
+    input,
+    output_a: untagged(a),
+    output_b: untagged(b),
+    reference: reference ?? '(none)',
+  };
   return `${fillPlaceholders(template, (key) => values[key])}\n\n${json ? JSON_NOTE : TEXT_NOTE}`;
 }
 
@@ -160,11 +176,12 @@ interface RunState {
 }
 
 /** One order: structured first, then plain text; throws LlmError when neither gives a verdict. */
-async function judgeOrder(j: PairwiseJudge, state: RunState, input: string, a: string, b: string) {
+async function judgeOrder(j: PairwiseJudge, state: RunState, item: PairItem, a: string, b: string) {
+  const content = (json: boolean) => pairwiseMessage(j.rubric, item.input, a, b, json, item.reference);
   const request = (json: boolean) => ({
     model: j.model,
     temperature: 0,
-    messages: [{ role: 'user' as const, content: pairwiseMessage(j.rubric, input, a, b, json) }],
+    messages: [{ role: 'user' as const, content: content(json) }],
   });
   if (state.structured) {
     try {
@@ -190,8 +207,8 @@ async function judgeOrder(j: PairwiseJudge, state: RunState, input: string, a: s
  */
 export async function judgePairs(j: PairwiseJudge, items: PairItem[]): Promise<PairJudgement[]> {
   const state: RunState = { structured: true };
-  const attempt = (input: string, a: string, b: string) =>
-    judgeOrder(j, state, input, a, b).then(
+  const attempt = (item: PairItem, a: string, b: string) =>
+    judgeOrder(j, state, item, a, b).then(
       (v): Verdict | string => v,
       (error: unknown): Verdict | string => {
         if (error instanceof LlmError) return errorMessage(error);
@@ -203,8 +220,8 @@ export async function judgePairs(j: PairwiseJudge, items: PairItem[]): Promise<P
       // The same text in both places: nothing to prefer, and no judge call to pay for.
       if (item.base === item.head) return { id: item.id, outcome: 'tie', baseFirst: null, headFirst: null };
       const [first, second] = await Promise.all([
-        attempt(item.input, item.base, item.head),
-        attempt(item.input, item.head, item.base),
+        attempt(item, item.base, item.head),
+        attempt(item, item.head, item.base),
       ]);
       const baseFirst = typeof first === 'string' ? null : first;
       const headFirst = typeof second === 'string' ? null : second;

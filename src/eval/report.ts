@@ -73,6 +73,20 @@ export const UsageSchema = z.object({
   failedCalls: z.number().int().nonnegative(),
 });
 
+/** A judge scorer's agreement with people on the rows carrying a label (`trust` decides the gate). */
+export const JudgeSummarySchema = z.object({
+  model: z.string(),
+  scale: z.enum(['pass-fail', '1-5']),
+  labelled: z.number().int(),
+  errors: z.number().int(),
+  n: z.number().int(),
+  accuracy: z.number().nullable(),
+  kappa: z.number().nullable(),
+  interval: z.tuple([z.number(), z.number()]).nullable(),
+  trust: z.enum(['trusted', 'untrusted', 'uncalibrated']),
+  minJudgeAgreement: z.number(),
+});
+
 export const EvalReportSchema = z.object({
   version: z.literal(EVAL_REPORT_VERSION),
   kind: z.literal('eval'),
@@ -91,8 +105,11 @@ export const EvalReportSchema = z.object({
     all: SplitSummarySchema.optional(),
   }),
   examples: z.array(ExampleResultSchema),
+  /** A judge scorer with labelled rows (label: + labelled-output:): its agreement with people. */
+  judge: JudgeSummarySchema.optional(),
   usage: UsageSchema,
   wallMs: z.number().nonnegative(),
 });
 
+export type JudgeSummary = z.infer<typeof JudgeSummarySchema>;
 export type EvalReport = z.infer<typeof EvalReportSchema>;

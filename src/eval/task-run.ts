@@ -6,7 +6,8 @@ import { ConfigError } from '../core/errors.js';
 import type { LlmClient } from '../llm/client.js';
 import { usageBetween } from '../llm/usage.js';
 import type { EvalTask, Example, SplitName } from '../core/types.js';
-import { type EvalReport, EVAL_REPORT_VERSION } from './report.js';
+import { calibrate, checkLabels, judgeSummary } from './calibrate.js';
+import { type EvalReport, EVAL_REPORT_VERSION, type JudgeSummary } from './report.js';
 import { combineSummaries, type EvalOptions, type EvalRun, evaluate, evaluateStream } from './run.js';
 
 export type SplitChoice = SplitName | 'all';
@@ -77,7 +78,10 @@ export interface TaskEvalOptions {
 
 /** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
 export async function checkTaskData(task: EvalTask): Promise<void> {
-  if (task.datasetPath)
+  if (task.calibration) {
+    const { splits } = await loadTaskSplits(task, 'all');
+    checkLabels(task, [...(splits.dev ?? []), ...(splits.test ?? [])]);
+  } else if (task.datasetPath)
     await streamSplits(shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
   else await loadTaskSplits(task, 'all');
 }
@@ -106,12 +110,21 @@ async function runTask(task: EvalTask, opts: TaskEvalOptions): Promise<{ run: Ev
   return { run, info: splitInfo(task.split, stream.counts) };
 }
 
+/** A judge with labelled rows is graded on their stored answers too (dev and test: every labelled row selected). */
+async function judgeOf(task: EvalTask, opts: TaskEvalOptions): Promise<JudgeSummary | undefined> {
+  if (task.scorer.type !== 'judge' || !task.calibration) return undefined;
+  const { splits } = await loadTaskSplits(task, 'all');
+  const c = await calibrate(opts.client, task, [...(splits.dev ?? []), ...(splits.test ?? [])], opts.model);
+  return c ? judgeSummary(c) : undefined;
+}
+
 /** Loads, splits and scores one task, and shapes the result as the versioned report. */
 export async function evalTask(task: EvalTask, opts: TaskEvalOptions): Promise<EvalReport> {
   const before = opts.client.usage();
   const { run, info } = await runTask(task, opts);
   const dev = run.splits.dev?.summary;
   const test = run.splits.test?.summary;
+  const judge = await judgeOf(task, opts);
   const after = opts.client.usage();
   return {
     version: EVAL_REPORT_VERSION,
@@ -129,6 +142,7 @@ export async function evalTask(task: EvalTask, opts: TaskEvalOptions): Promise<E
       ...(opts.which === 'all' && dev && test ? { all: combineSummaries(dev, test) } : {}),
     },
     examples: [...(run.splits.dev?.results ?? []), ...(run.splits.test?.results ?? [])],
+    ...(judge ? { judge } : {}),
     usage: usageBetween(before, after),
     wallMs: run.wallMs,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SplitInfoSchema, SplitSummarySchema, UsageSchema } from '../eval/report.js';
+import { judgeSummary } from '../eval/calibrate.js';
+import { JudgeSummarySchema, SplitInfoSchema, SplitSummarySchema, UsageSchema } from '../eval/report.js';
 import type { SplitName, SplitSummary } from '../core/types.js';
 import { VERDICT_KINDS } from '../review/gate.js';
 import type { PromptReview, ReviewReport } from '../review/model.js';
@@ -31,20 +32,6 @@ const PairwiseSchema = z.object({
   winRate: z.number().nullable(),
   interval: z.tuple([z.number(), z.number()]).nullable(),
   pValue: z.number(),
-});
-
-/** A judge scorer's agreement with people on the rows carrying a label (`trust` decides the gate). */
-const JudgeSchema = z.object({
-  model: z.string(),
-  scale: z.enum(['pass-fail', '1-5']),
-  labelled: z.number().int(),
-  errors: z.number().int(),
-  n: z.number().int(),
-  accuracy: z.number().nullable(),
-  kappa: z.number().nullable(),
-  interval: z.tuple([z.number(), z.number()]).nullable(),
-  trust: z.enum(['trusted', 'untrusted', 'uncalibrated']),
-  minJudgeAgreement: z.number(),
 });
 
 const SideSchema = z
@@ -81,7 +68,7 @@ export const ReviewJsonSchema = z.object({
       verdictKind: z.enum(VERDICT_KINDS),
       error: z.string().optional(),
       pairwise: PairwiseSchema.optional(),
-      judge: JudgeSchema.optional(),
+      judge: JudgeSummarySchema.optional(),
       suggestion: z
         .object({
           source: z.string(),
@@ -129,23 +116,6 @@ function pairwiseJson(s: NonNullable<PromptReview['pairwise']>) {
   return { model, n, wins, losses, ties, errors, winRate, interval, pValue };
 }
 
-function judgeJson(c: NonNullable<PromptReview['judge']>) {
-  const { n, accuracy, kappa, interval } = c.agreement;
-  const { model, scale, labelled, errors, minJudgeAgreement } = c;
-  return {
-    model,
-    scale,
-    labelled,
-    errors,
-    n,
-    accuracy,
-    kappa,
-    interval,
-    trust: c.trust.status,
-    minJudgeAgreement,
-  };
-}
-
 function side(p: PromptReview, which: 'base' | 'head') {
   const splits: Partial<Record<SplitName, SplitSummary>> = {};
   for (const s of p.splits) {
@@ -184,7 +154,7 @@ export function toReviewJson(report: ReviewReport): ReviewJson {
       verdictKind: p.verdictKind,
       ...(p.error ? { error: p.error } : {}),
       ...(p.pairwise ? { pairwise: pairwiseJson(p.pairwise) } : {}),
-      ...(p.judge ? { judge: judgeJson(p.judge) } : {}),
+      ...(p.judge ? { judge: judgeSummary(p.judge) } : {}),
       ...(p.suggestion
         ? {
             suggestion: {

@@ -155,9 +155,16 @@ const onTest = (measure: Measure) => (measure === 'pairwise' ? 'on test, judged 
 
 /** The observed difference in the measure's words. */
 function shown(paired: PairedComparison, measure: Measure): string {
-  if (measure === 'accuracy') return pp(paired.delta);
-  return `head better on ${paired.gained}, base on ${paired.lost} of ${paired.n}`;
+  if (measure === 'pairwise') return `head better on ${paired.gained}, base on ${paired.lost} of ${paired.n}`;
+  // samples: k: Δ counts examples whose mean score rose or fell, not accuracy points.
+  if (paired.measure === 'net-improved')
+    return `head's mean score higher on ${paired.gained}, lower on ${paired.lost} of ${paired.n}`;
+  return pp(paired.delta);
 }
+
+/** "net" where Δ is a share of examples (pairwise, or samples: k), not an accuracy difference. */
+const net = (paired: PairedComparison, measure: Measure) =>
+  measure === 'pairwise' || paired.measure === 'net-improved' ? 'net ' : '';
 
 /**
  * Whether a paired comparison could have caught a drop of `minDelta` pp at all: it needs at least
@@ -197,7 +204,9 @@ function failures(
       reasons.push(`significant regression ${test} (${shown(paired, measure)}, ${pText(paired.pValue)})`);
     }
     if (policy.failOn === 'regression' && paired.delta * 100 < -policy.minDelta) {
-      reasons.push(`regression ${test} (${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`);
+      reasons.push(
+        `regression ${test} (${net(paired, measure)}${pp(paired.delta)}, more than the allowed ${policy.minDelta} pp)`,
+      );
     }
   }
   if (policy.failOn !== 'never' && policy.minAccuracy !== undefined && accuracy < policy.minAccuracy) {

@@ -3,6 +3,8 @@
 // answers judged side by side in both orders. Both go through the run's one client.
 import type { EvalTask, Example, ExampleResult, SplitName } from '../core/types.js';
 import { type Calibration, calibrate } from '../eval/calibrate.js';
+import { JUDGE_REQUESTS_AT_MOST } from '../eval/cost.js';
+import { referenceOf } from '../eval/grade.js';
 import type { EvalRun } from '../eval/run.js';
 import {
   judgePairs,
@@ -65,7 +67,7 @@ export function judgingCalls(
     ? [...(splits.dev ?? []), ...(splits.test ?? [])].filter((e) => e.labelled).length
     : 0;
   const pairs = task.compare === 'pairwise' && hasBase ? 2 * (splits.test?.length ?? 0) : 0;
-  return labelled + pairs;
+  return (labelled + pairs) * JUDGE_REQUESTS_AT_MOST;
 }
 
 export async function judgeReview(
@@ -82,7 +84,7 @@ export async function judgeReview(
   const base = baseRun?.splits.test?.results;
   const mine = headRun.splits.test?.results;
   if (head.compare === 'pairwise' && head.scorer.type === 'judge' && base && mine) {
-    out.pairwise = await pairwise(ctx, head, base, mine);
+    out.pairwise = await pairwise(ctx, head, splits.test ?? [], base, mine);
   }
   return out;
 }
@@ -93,19 +95,27 @@ const answered = (r: ExampleResult | undefined): r is ExampleResult & { output: 
 async function pairwise(
   ctx: JudgingContext,
   task: EvalTask,
+  examples: Example[],
   base: ExampleResult[],
   head: ExampleResult[],
 ): Promise<PairwiseReport> {
   const spec = task.scorer as Extract<EvalTask['scorer'], { type: 'judge' }>;
-  const model = spec.model ?? task.model ?? ctx.taskModel;
+  const model = spec.model ?? ctx.taskModel;
   // Results align by index (one example list, two prompts); a side without an answer has no pair.
   const both = head.flatMap((h, i) => {
     const b = base[i];
-    return answered(b) && answered(h) ? [{ b, h }] : [];
+    const reference = referenceOf(task, examples[i]!, spec.reference);
+    return answered(b) && answered(h) ? [{ b, h, reference }] : [];
   });
   const judged = await judgePairs(
     { client: ctx.client, model, rubric: spec.rubric },
-    both.map(({ b, h }) => ({ id: h.id, input: h.input, base: b.output, head: h.output })),
+    both.map(({ b, h, reference }) => ({
+      id: h.id,
+      input: h.input,
+      base: b.output,
+      head: h.output,
+      ...(reference !== undefined ? { reference } : {}),
+    })),
   );
   const summary = summarizePairs(judged.map((j) => j.outcome));
   const shown = (side: 'base' | 'head') =>
@@ -130,14 +140,18 @@ function example(
   b: ExampleResult & { output: string },
   j: PairJudgement,
 ): PairExample {
-  const reasons = [j.baseFirst?.reason, j.headFirst?.reason].filter((r): r is string => !!r?.trim());
+  // Each reason names the answers by position, so it says which order it was given in.
+  const reasons = [
+    j.baseFirst?.reason.trim() ? `(base shown as A) ${j.baseFirst.reason.trim()}` : '',
+    j.headFirst?.reason.trim() ? `(head shown as A) ${j.headFirst.reason.trim()}` : '',
+  ].filter(Boolean);
   return {
     line: h.line,
     ...(h.row !== undefined ? { row: h.row } : {}),
     input: h.input,
     baseOutput: b.output,
     headOutput: h.output,
-    reason: [...new Set(reasons)].join(' / '),
+    reason: reasons.join(' / '),
   };
 }
 

@@ -177,7 +177,9 @@ async function judge(
   const judging = await judgeReview(context, head, splits, baseRun, headRun);
   if (judging.calibration) review.judge = judging.calibration;
   if (judging.pairwise) review.pairwise = judging.pairwise;
-  const cut = ctx.client.exhausted();
+  // The ceiling may have been reached by an earlier prompt; it cut this one only if a judge call failed.
+  const lost = (judging.pairwise?.errors ?? 0) + (judging.calibration?.errors ?? 0) > 0;
+  const cut = lost ? ctx.client.exhausted() : undefined;
   if (cut && !review.overBudget) {
     review.partial = true;
     review.overBudget = cut.message;
@@ -196,7 +198,7 @@ function planLine(ctx: ReviewContext, prepared: (Prepared | null)[]): string {
     if (!p) continue;
     prompts++;
     const examples = (p.splits.dev?.length ?? 0) + (p.splits.test?.length ?? 0);
-    const each = callsPerExample(p.head);
+    const each = callsPerExample(p.head, true);
     evaluation += examples * (p.base ? 2 : 1) * each + judgingCalls(p.head, p.splits, p.base !== null);
   }
   const ceiling = ctx.optimizeOptions.maxCalls;

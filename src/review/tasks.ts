@@ -163,8 +163,15 @@ async function rowChanges(
   if (a === null || b === null || a !== b) return `dataset: ${a ?? 'testData'} → ${b ?? 'testData'}`;
   if (!configs.changed.has(b.split(path.sep).join('/'))) return undefined;
   await configs.dataset(own.datasetPath!, at);
+  // A row whose person-given label changed is a changed row too, though its id (content) is the same.
   const ids = async (task: EvalTask) =>
-    (await loadExamples(task.datasetPath!, { input: task.input, target: task.target })).map((e) => e.id);
+    (
+      await loadExamples(task.datasetPath!, {
+        input: task.input,
+        target: task.target,
+        ...(task.calibration ? { labelled: task.calibration } : {}),
+      })
+    ).map((e) => (e.labelled ? `${e.id} ${JSON.stringify(e.labelled)}` : e.id));
   return counted(`dataset ${b}`, await ids(trusted), await ids(own));
 }
 

@@ -14,6 +14,8 @@ afterAll(removeActionCopy);
 const SUPPORT = path.join(EXAMPLES, 'support');
 const REPLY = 'prompts/reply.txt';
 const reply = () => readFile(path.join(SUPPORT, REPLY), 'utf8');
+const TICKETS = 'data/tickets.jsonl';
+const tickets = () => readFile(path.join(SUPPORT, TICKETS), 'utf8');
 /** The words the support world rewards: an apology and the next step, in place of "Keep it short.". */
 const careful = (text: string) =>
   text.replace(
@@ -30,7 +32,11 @@ describe.concurrent('the bundled Action on a judge-graded support prompt', () =>
       source: SUPPORT,
       simulator,
       baseEdits: { [REPLY]: base },
-      edits: { [REPLY]: await reply() },
+      // The PR also turns a person's "fail" into a "pass": the gate keeps the base commit's labels.
+      edits: {
+        [REPLY]: await reply(),
+        [TICKETS]: (await tickets()).replace('"human": "fail"', '"human": "pass"'),
+      },
     });
     const run = await runAction(w, { inputs: { optimize: 'false' } });
     expect(run.code, run.stdout + run.stderr).toBe(1);
@@ -43,6 +49,7 @@ describe.concurrent('the bundled Action on a judge-graded support prompt', () =>
     expect(p!.pairwise!.pValue).toBeLessThan(0.05);
     expect(p!.judge!.trust).toBe('trusted');
     expect(p!.judge!.kappa!).toBeGreaterThanOrEqual(0.6);
+    expect(p!.testChanges).toEqual([`dataset ${TICKETS}: +1 rows, −1 rows`]);
     // Every judge call the review made reached the endpoint as a judge request (simulated world).
     expect(w.sim.stats().pairwise).toBeGreaterThan(0);
     const body = summaries(w)[0]!.body;

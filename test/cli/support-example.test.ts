@@ -12,6 +12,7 @@ import { loadSplits } from '../../src/dataset/examples.js';
 import { EvalReportSchema } from '../../src/eval/report.js';
 import { judgeRequest, parseJudgeText } from '../../src/eval/judge.js';
 import { pairwiseMessage, parseVerdictText } from '../../src/eval/pairwise.js';
+import { agreement } from '../../src/eval/agreement.js';
 import { ROOT, run, type Server, startServer, userEnv } from '../package/process.js';
 
 const REPO = path.join(ROOT, 'examples', 'support');
@@ -104,6 +105,31 @@ describe('lpo eval on examples/support against lpo simulate --scenario support',
     // The judge's reasons name the missing rubric points of the failed replies.
     const reasons = weak.examples.filter((e) => e.verdict === 'wrong').map((e) => e.judge?.reason ?? '');
     expect(reasons.some((r) => r.includes('"sorry"'))).toBe(true);
+  });
+
+  it("shows the judge's agreement with the people who labelled the stored replies", async () => {
+    const sim = await simulate([]);
+    const report = await evalCopy('agreement', null, sim.url);
+    const labelled = examples.filter((e) => e.labelled);
+    expect(report.judge).toMatchObject({ labelled: labelled.length, n: labelled.length, trust: 'trusted' });
+    // The same κ from the judge's requests, as the simulator answers them, against the labels.
+    if (task.scorer.type !== 'judge') throw new Error('judged');
+    const spec = task.scorer;
+    const client = new OpenAI({ baseURL: sim.url, apiKey: 'x' });
+    const graded = await Promise.all(
+      labelled.map(async (e) => {
+        const shown = { input: e.fields.ticket!, output: e.labelled!.output, reference: e.target };
+        const { messages, temperature } = judgeRequest(spec, shown, 'sim', false);
+        const reply = await client.chat.completions.create({ model: 'sim', messages, temperature });
+        return parseJudgeText('pass-fail', reply.choices[0]!.message.content ?? '')?.pass ? 'pass' : 'fail';
+      }),
+    );
+    const truth = agreement(
+      graded,
+      labelled.map((e) => e.labelled!.label),
+    );
+    expect(report.judge!.kappa).toBeCloseTo(truth.kappa!, 10);
+    expect(report.judge!.accuracy).toBeCloseTo(truth.accuracy!, 10);
   });
 });
 

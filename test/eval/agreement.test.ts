@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { agreement, DEFAULT_MIN_JUDGE_AGREEMENT, judgeTrust, kappaOf } from '../../src/eval/agreement.js';
+import {
+  agreement,
+  DEFAULT_MIN_JUDGE_AGREEMENT,
+  judgeTrust,
+  kappaOf,
+  MIN_LABELLED_ROWS,
+} from '../../src/eval/agreement.js';
 import { rng } from '../helpers/seeded.js';
 
 /** Expands a confusion table (counts[judge][human]) into aligned label lists. */
@@ -189,5 +195,18 @@ describe('judgeTrust', () => {
   it('says so when nothing is labelled, and distrusts an undefined κ', () => {
     expect(judgeTrust(agreement([], [])).status).toBe('uncalibrated');
     expect(judgeTrust(agreement(['pass'], ['pass'])).status).toBe('untrusted');
+  });
+});
+
+describe('too few labels', () => {
+  it('do not vouch for a judge, however well they agree', () => {
+    const four = agreement(['pass', 'fail', 'pass', 'fail'], ['pass', 'fail', 'pass', 'fail']);
+    expect(four.kappa).toBe(1);
+    expect(four.interval).toEqual([1, 1]);
+    const trust = judgeTrust(four);
+    expect(trust.status).toBe('untrusted');
+    expect(trust.status === 'untrusted' && trust.why).toContain(`at least ${MIN_LABELLED_ROWS}`);
+    const labels = Array.from({ length: MIN_LABELLED_ROWS }, (_, i) => (i % 2 ? 'pass' : 'fail'));
+    expect(judgeTrust(agreement(labels, labels)).status).toBe('trusted');
   });
 });

@@ -73,6 +73,20 @@ describe('parseGate', () => {
 });
 
 describe('gate', () => {
+  it('words a sampled (net share) or side-by-side Δ as counts of examples, not accuracy points', () => {
+    const [split] = test(60, 20, 12, 1);
+    const sampled = [{ ...split!, paired: { ...split!.paired!, measure: 'net-improved' as const } }];
+    const result = gate(sampled, policy());
+    expect(result.kind).toBe('regression');
+    expect(result.verdict).toMatch(
+      /^significant regression on test \(head's mean score higher on 1, lower on 12 of 60, p = /,
+    );
+    const rule = gate(sampled, policy({ failOn: 'regression' }));
+    expect(rule.verdict).toMatch(/^regression on test \(net -18\.3 pp, more than the allowed 2 pp\)/);
+    const pairwise = gate(test(60, 20, 12, 1), policy(), 'pairwise');
+    expect(pairwise.verdict).toMatch(/judged side by side \(head better on 1, base on 12 of 60, p = /);
+  });
+
   it('calls 3 examples going from 100 % to 0 % inconclusive, not "no significant change"', () => {
     const result = gate(test(3, 0, 3, 0), policy());
     expect(result.kind).toBe('inconclusive');

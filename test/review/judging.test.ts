@@ -2,7 +2,9 @@
 // judge's agreement with people's labels, base and head judged side by side in both orders, and a
 // gate that follows the side-by-side verdict only while the judge is trusted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
 import { LlmClient } from '../../src/llm/client.js';
+import { reviewTasks } from '../../src/review/tasks.js';
 import { renderSummary } from '../../src/render/comment.js';
 import { toReviewJson } from '../../src/render/json-report.js';
 import type { GatePolicy } from '../../src/review/gate.js';
@@ -131,11 +133,12 @@ describe('a judge-scored review', () => {
     // The lists carry the judge's reasons.
     expect(pw.lost.length).toBeGreaterThan(0);
     expect(pw.lost[0]!.reason).not.toBe('');
-    // The plan counted the judge: one grade per answer, two per pair (test), one per labelled row.
+    // The plan counted the judge at its worst (a question can be asked twice: structured, then in
+    // plain text): per example and side an answer and a grade, per test pair both orders.
     const dev = prompt.splits.find((s) => s.split === 'dev')!.head!.total;
     const examples = dev + test.head!.total;
     expect(infos.join('\n')).toContain(
-      `Plan: at most ${(examples * 4 + 2 * test.head!.total).toLocaleString('en-US')} model requests`,
+      `Plan: at most ${(examples * 2 * (1 + 2) + 2 * 2 * test.head!.total).toLocaleString('en-US')} model requests`,
     );
     // A flipped example shows what the judge said of each side.
     const flipped = prompt.flipped.lost[0]!;
@@ -206,5 +209,45 @@ describe('a judge-scored review', () => {
       /data\/tickets\.jsonl:7: label "maybe" is not pass or fail/,
     );
     expect(sim.stats().total).toBe(before);
+  });
+});
+
+describe('who judges a PR', () => {
+  const yml = (model: string) =>
+    [
+      `model: ${model}`,
+      'messages:',
+      '  - role: user',
+      '    content: "Reply to: {{ticket}}"',
+      'testData:',
+      '  - {ticket: "My kettle broke.", reference: "Sorry; we send a new one."}',
+      '',
+    ].join('\n');
+  const config = parseConfig(
+    [
+      'prompts:',
+      '  - files: prompts/reply.prompt.yml',
+      '    scorer: {type: judge, rubric: "Says sorry."}',
+      '    compare: pairwise',
+      '    target: reference',
+    ].join('\n'),
+    '.github/lpo.yml',
+    '/repo',
+  );
+  const configs = {
+    gate: config,
+    head: config,
+    origin: 'base' as const,
+    dataset: async () => {},
+    changed: new Set<string>(),
+  };
+  const job = { path: 'prompts/reply.prompt.yml', status: 'modified' as const };
+
+  it("is the base file's model for both sides, never the model the PR's prompt file names", async () => {
+    const limits = { models: ['trusted-m', 'pr-m'], maxExamples: 100 };
+    const tasks = await reviewTasks(configs, job, yml('pr-m'), yml('trusted-m'), limits);
+    expect(tasks.head.model).toBe('pr-m');
+    expect(tasks.head.scorer).toMatchObject({ type: 'judge', model: 'trusted-m' });
+    expect(tasks.base!.scorer).toEqual(tasks.head.scorer);
   });
 });

@@ -100,8 +100,9 @@ function pairwise(view: JudgeView, positionBias: number, draw: Draw): Preference
   if (draw('position', rubric, input, a, b) < positionBias) {
     return { winner: 'A', reason: 'Answer A addresses the input better.' };
   }
-  const checksA = rubricChecks(rubric, input, a, null);
-  const checksB = rubricChecks(rubric, input, b, null);
+  // A lost reference section (undefined) compares without it, as for a pointwise grade.
+  const checksA = rubricChecks(rubric, input, a, view.reference ?? null);
+  const checksB = rubricChecks(rubric, input, b, view.reference ?? null);
   const [qa, qb] = [checkShare(checksA), checkShare(checksB)];
   const n = checksA.length;
   if (qa !== qb) {
