@@ -47609,16 +47609,25 @@ function task_run_shown(file) {
 function shownFrom(dir, file) {
     return insideDir(dir, file) ?? file;
 }
+/** The fields a task reads from each row: its input and target, and a judge's calibration fields. */
+function fieldMapOf(task) {
+    return {
+        input: task.input,
+        target: task.target,
+        ...(task.calibration ? { labelled: task.calibration } : {}),
+    };
+}
+/** Dev then test, as one list. */
+const bothSplits = (splits) => [
+    ...(splits.dev ?? []),
+    ...(splits.test ?? []),
+];
 /**
  * The task's dev and test examples. A dataset file is streamed once, keeping only the capped
  * selection of each split, so a 100,000-row file never sits in memory whole.
  */
 async function loadTaskSplits(task, which) {
-    const map = {
-        input: task.input,
-        target: task.target,
-        ...(task.calibration ? { labelled: task.calibration } : {}),
-    };
+    const map = fieldMapOf(task);
     let dev;
     let test;
     let counts;
@@ -47643,53 +47652,55 @@ async function loadTaskSplits(task, which) {
 }
 /** Reads and checks a task's rows without keeping them: a bad row fails here, before any model call. */
 async function checkTaskData(task) {
-    if (task.calibration) {
-        const { splits } = await loadTaskSplits(task, 'all');
-        checkLabels(task, [...(splits.dev ?? []), ...(splits.test ?? [])]);
+    if (!task.datasetPath) {
+        checkLabels(task, bothSplits((await loadTaskSplits(task, 'all')).splits));
+        return;
     }
-    else if (task.datasetPath)
-        await streamSplits(task_run_shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
-    else
-        await loadTaskSplits(task, 'all');
+    const stream = await streamSplits(task_run_shown(task.datasetPath), fieldMapOf(task), task.split);
+    if (task.calibration)
+        for await (const job of stream.examples())
+            checkLabels(task, [job.example]);
 }
-/**
- * A dataset file is streamed (two passes over the file): only the examples in flight and what the
- * evaluator keeps of the results are in memory. Inline rows are few and loaded.
- */
 async function runTask(task, opts) {
     if (!task.datasetPath) {
         const { splits, info } = await loadTaskSplits(task, opts.which);
-        return { run: await evaluate(task, splits, opts), info };
+        const all = opts.which === 'all' ? splits : (await loadTaskSplits(task, 'all')).splits;
+        const labelled = bothSplits(all).filter((e) => e.labelled);
+        return { run: await evaluate(task, splits, opts), info, labelled };
     }
-    const stream = await streamSplits(task_run_shown(task.datasetPath), { input: task.input, target: task.target }, task.split);
+    const stream = await streamSplits(task_run_shown(task.datasetPath), fieldMapOf(task), task.split);
     const sizes = {};
     if (opts.which !== 'test')
         sizes.dev = stream.sizes.dev;
     if (opts.which !== 'dev')
         sizes.test = stream.sizes.test;
+    // Labelled rows are kept from the one pass over the file, whichever splits are scored.
+    const labelled = [];
     const wanted = async function* () {
-        for await (const job of stream.examples())
+        for await (const job of stream.examples()) {
+            if (job.example.labelled)
+                labelled.push(job.example);
             if (sizes[job.split] !== undefined)
                 yield job;
+        }
     };
     const run = await evaluateStream(task, wanted(), sizes, opts);
-    return { run, info: splitInfo(task.split, stream.counts) };
+    return { run, info: splitInfo(task.split, stream.counts), labelled };
 }
 /** A judge with labelled rows is graded on their stored answers too (dev and test: every labelled row selected). */
-async function judgeOf(task, opts) {
+async function judgeOf(task, opts, labelled) {
     if (task.scorer.type !== 'judge' || !task.calibration)
         return undefined;
-    const { splits } = await loadTaskSplits(task, 'all');
-    const c = await calibrate(opts.client, task, [...(splits.dev ?? []), ...(splits.test ?? [])], opts.model);
+    const c = await calibrate(opts.client, task, labelled, opts.model);
     return c ? judgeSummary(c) : undefined;
 }
 /** Loads, splits and scores one task, and shapes the result as the versioned report. */
 async function evalTask(task, opts) {
     const before = opts.client.usage();
-    const { run, info } = await runTask(task, opts);
+    const { run, info, labelled } = await runTask(task, opts);
     const dev = run.splits.dev?.summary;
     const test = run.splits.test?.summary;
-    const judge = await judgeOf(task, opts);
+    const judge = await judgeOf(task, opts, labelled);
     const after = opts.client.usage();
     return {
         version: EVAL_REPORT_VERSION,
@@ -50370,6 +50381,15 @@ function tagging(ctx, parent, reply) {
     return parseTagged(parent, text, cleanReasons(reply.reasons), ctx.options.maxEditWords, tally);
 }
 /** The `{{reasons}}` of a propose request: each tagged span with why it should change. */
+/**
+ * LPO's first step: asks the optimizer to tag the parent and places its tags; null when it gave no
+ * tagging that holds. The answer is returned too, for a conversation that goes on (PE2's).
+ */
+async function identify(ctx, parent, req) {
+    const answer = await ask(ctx.ask, req);
+    const t = answer ? tagging(ctx, parent, answer.value) : null;
+    return answer && t ? { t, answer } : null;
+}
 const reasonsText = (t) => t.reasons.map((r, i) => `${i + 1}. "${t.spans[i]}": ${r}`).join('\n');
 /** The same tags around other text: an edit's spans, to paraphrase (ProTeGi's Monte Carlo step). */
 function retagged(t, texts) {
@@ -50411,7 +50431,6 @@ async function spanProposals(ctx, parent, base, asked, req, count, step) {
 
 
 
-
 const REASON = 'resampled variation of the prompt';
 function apeBranches(options) {
     return shares(options.candidates, Math.min(TAGGINGS, options.candidates));
@@ -50424,16 +50443,16 @@ async function localApe(ctx, parent, step) {
     const out = [];
     for (const [branch, count] of apeBranches(ctx.options).entries()) {
         const seed = (role) => requestSeed(ctx.options, step, role, branch);
-        const identified = await ask(ctx.ask, {
+        const identified = await identify(ctx, parent.prompt, {
             meta: 'ape-identify',
             values: { prompt: parent.prompt, max_words: String(ctx.options.maxEditWords) },
             format: 'tagged',
             temperature: TEMPERATURE.sample,
             seed: seed('ape-identify'),
         });
-        const t = identified ? tagging(ctx, parent.prompt, identified.value) : null;
-        if (!t)
+        if (!identified)
             continue;
+        const { t } = identified;
         const req = {
             meta: 'lpo-paraphrase',
             values: { prompt: renderTagged(t), count: String(count) },
@@ -50554,7 +50573,7 @@ async function globalEdit(ctx, parent, g, mc, step) {
 }
 async function localEdit(ctx, parent, g, mc, step) {
     const seed = (role) => requestSeed(ctx.options, step, role, g.index);
-    const identified = await ask(ctx.ask, {
+    const identified = await identify(ctx, parent.prompt, {
         meta: 'lpo-identify',
         values: {
             template: templateText(ctx.task),
@@ -50567,9 +50586,9 @@ async function localEdit(ctx, parent, g, mc, step) {
         temperature: TEMPERATURE.sample,
         seed: seed('apo-identify'),
     });
-    const t = identified ? tagging(ctx, parent.prompt, identified.value) : null;
-    if (!t)
+    if (!identified)
         return [];
+    const { t } = identified;
     const edit = await spanProposals(ctx, parent, t, t, {
         meta: 'lpo-propose',
         values: {
@@ -50657,7 +50676,7 @@ async function localStep2(ctx, parent, turn1, step) {
     const out = [];
     for (const [branch, count] of pe2Branches(ctx.options).entries()) {
         const seed = (role) => requestSeed(ctx.options, step, role, branch);
-        const identified = await ask(ctx.ask, {
+        const identified = await identify(ctx, parent.prompt, {
             meta: 'pe2-identify',
             values: { prompt: parent.prompt, max_words: String(ctx.options.maxEditWords) },
             format: 'tagged',
@@ -50665,16 +50684,16 @@ async function localStep2(ctx, parent, turn1, step) {
             seed: seed('pe2-identify'),
             history: turn1.messages,
         });
-        const t = identified ? tagging(ctx, parent.prompt, identified.value) : null;
-        if (!identified || !t)
+        if (!identified)
             continue;
+        const { t, answer } = identified;
         const req = {
             meta: 'pe2-propose',
             values: { prompt: renderTagged(t), reasons: reasonsText(t), count: String(count) },
             format: 'edits',
             temperature: TEMPERATURE.sample,
             seed: seed('pe2-propose'),
-            history: identified.messages,
+            history: answer.messages,
         };
         out.push(...(await spanProposals(ctx, parent, t, t, req, count, step)).candidates);
     }
@@ -51758,20 +51777,18 @@ async function judgePairs(j, items) {
 
 
 
+
 /** What a pairwise pass and a calibration pass will send at most, for the plan before any call. */
 function judgingCalls(task, splits, hasBase) {
     if (task.scorer.type !== 'judge')
         return 0;
-    const labelled = task.calibration
-        ? [...(splits.dev ?? []), ...(splits.test ?? [])].filter((e) => e.labelled).length
-        : 0;
+    const labelled = task.calibration ? bothSplits(splits).filter((e) => e.labelled).length : 0;
     const pairs = task.compare === 'pairwise' && hasBase ? 2 * (splits.test?.length ?? 0) : 0;
     return (labelled + pairs) * JUDGE_REQUESTS_AT_MOST;
 }
 async function judgeReview(ctx, head, splits, baseRun, headRun) {
     const out = {};
-    const examples = [...(splits.dev ?? []), ...(splits.test ?? [])];
-    const calibration = await calibrate(ctx.client, head, examples, ctx.taskModel, ctx.minJudgeAgreement);
+    const calibration = await calibrate(ctx.client, head, bothSplits(splits), ctx.taskModel, ctx.minJudgeAgreement);
     if (calibration)
         out.calibration = calibration;
     const base = baseRun?.splits.test?.results;
@@ -51856,6 +51873,7 @@ function judgedGate(splits, judging, policy) {
 // the gate config's entry (the base commit's, unless the owner trusts the PR's config), and for a
 // .prompt.yml that carries its own testData, the base file's rows and evaluator. Only a prompt the
 // gate config does not cover at all (new in the PR) is defined by the head, and is marked as such.
+
 
 
 
@@ -51963,11 +51981,7 @@ async function rowChanges(configs, trusted, own, at) {
         return undefined;
     await configs.dataset(own.datasetPath, at);
     // A row whose person-given label changed is a changed row too, though its id (content) is the same.
-    const ids = async (task) => (await loadExamples(task.datasetPath, {
-        input: task.input,
-        target: task.target,
-        ...(task.calibration ? { labelled: task.calibration } : {}),
-    })).map((e) => (e.labelled ? `${e.id} ${JSON.stringify(e.labelled)}` : e.id));
+    const ids = async (task) => (await loadExamples(task.datasetPath, fieldMapOf(task))).map((e) => e.labelled ? `${e.id} ${JSON.stringify(e.labelled)}` : e.id);
     return counted(`dataset ${b}`, await ids(trusted), await ids(own));
 }
 function counted(what, before, after) {
@@ -52042,7 +52056,7 @@ async function prepare(ctx, job) {
     const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
     const tasks = await reviewTasks(ctx.configs, job, headText, baseText, ctx.limits);
     const { splits, info } = await loadTaskSplits(tasks.head, 'all');
-    checkLabels(tasks.head, [...(splits.dev ?? []), ...(splits.test ?? [])]);
+    checkLabels(tasks.head, bothSplits(splits));
     for (const warning of splitWarnings(info))
         ctx.logger.warning(`${job.path}: ${warning}`);
     return { ...tasks, headText, splits, info };

@@ -5,6 +5,7 @@ import type { EvalTask, Example, ExampleResult, SplitName } from '../core/types.
 import { type Calibration, calibrate } from '../eval/calibrate.js';
 import { JUDGE_REQUESTS_AT_MOST } from '../eval/cost.js';
 import { referenceOf } from '../eval/grade.js';
+import { bothSplits } from '../eval/task-run.js';
 import type { EvalRun } from '../eval/run.js';
 import {
   judgePairs,
@@ -63,9 +64,7 @@ export function judgingCalls(
   hasBase: boolean,
 ) {
   if (task.scorer.type !== 'judge') return 0;
-  const labelled = task.calibration
-    ? [...(splits.dev ?? []), ...(splits.test ?? [])].filter((e) => e.labelled).length
-    : 0;
+  const labelled = task.calibration ? bothSplits(splits).filter((e) => e.labelled).length : 0;
   const pairs = task.compare === 'pairwise' && hasBase ? 2 * (splits.test?.length ?? 0) : 0;
   return (labelled + pairs) * JUDGE_REQUESTS_AT_MOST;
 }
@@ -78,8 +77,13 @@ export async function judgeReview(
   headRun: EvalRun,
 ): Promise<Judging> {
   const out: Judging = {};
-  const examples = [...(splits.dev ?? []), ...(splits.test ?? [])];
-  const calibration = await calibrate(ctx.client, head, examples, ctx.taskModel, ctx.minJudgeAgreement);
+  const calibration = await calibrate(
+    ctx.client,
+    head,
+    bothSplits(splits),
+    ctx.taskModel,
+    ctx.minJudgeAgreement,
+  );
   if (calibration) out.calibration = calibration;
   const base = baseRun?.splits.test?.results;
   const mine = headRun.splits.test?.results;

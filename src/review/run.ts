@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors.js';
 import { compareRuns, flippedExamples } from '../eval/compare.js';
 import { type EvalRun, evaluate } from '../eval/run.js';
-import { loadTaskSplits } from '../eval/task-run.js';
+import { bothSplits, loadTaskSplits } from '../eval/task-run.js';
 import { type SplitInfo, splitWarnings } from '../dataset/split-info.js';
 import type { LlmClient } from '../llm/client.js';
 import { usageBetween } from '../llm/usage.js';
@@ -79,7 +79,7 @@ async function prepare(ctx: ReviewContext, job: PromptJob): Promise<Prepared | n
   const baseText = job.status === 'added' ? null : await ctx.readBase(job.previousPath ?? job.path);
   const tasks = await reviewTasks(ctx.configs, job, headText, baseText, ctx.limits);
   const { splits, info } = await loadTaskSplits(tasks.head, 'all');
-  checkLabels(tasks.head, [...(splits.dev ?? []), ...(splits.test ?? [])]);
+  checkLabels(tasks.head, bothSplits(splits));
   for (const warning of splitWarnings(info)) ctx.logger.warning(`${job.path}: ${warning}`);
   return { ...tasks, headText, splits, info };
 }

@@ -9,6 +9,7 @@ import { buildTask } from '../config/task.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import type { EvalTask } from '../core/types.js';
 import { loadExamples } from '../dataset/examples.js';
+import { fieldMapOf } from '../eval/task-run.js';
 import type { PromptJob } from '../vcs/changes.js';
 import type { ConfigOrigin } from './model.js';
 
@@ -165,13 +166,9 @@ async function rowChanges(
   await configs.dataset(own.datasetPath!, at);
   // A row whose person-given label changed is a changed row too, though its id (content) is the same.
   const ids = async (task: EvalTask) =>
-    (
-      await loadExamples(task.datasetPath!, {
-        input: task.input,
-        target: task.target,
-        ...(task.calibration ? { labelled: task.calibration } : {}),
-      })
-    ).map((e) => (e.labelled ? `${e.id} ${JSON.stringify(e.labelled)}` : e.id));
+    (await loadExamples(task.datasetPath!, fieldMapOf(task))).map((e) =>
+      e.labelled ? `${e.id} ${JSON.stringify(e.labelled)}` : e.id,
+    );
   return counted(`dataset ${b}`, await ids(trusted), await ids(own));
 }
 

@@ -13,6 +13,7 @@ import { REVIEW_MARKER } from '../../src/render/review-body.js';
 import { buildSuggestions } from '../../src/render/suggestions.js';
 import { BOM, HOSTILE_BLOCK, HOSTILE_LINE } from './content.js';
 import { checkMarkdown } from './markdown.js';
+import { report as reviewReport } from '../render/fixtures.js';
 
 const PIECES = [
   '`',
@@ -144,26 +145,8 @@ const prompts = fc.array(
 );
 
 function report(list: PromptReview[], notes: string[]): ReviewReport {
-  return {
-    version: 1,
-    kind: 'review',
-    simulated: true,
-    partial: false,
-    baseSha: 'a'.repeat(40),
-    headSha: 'b'.repeat(40),
-    gate: {
-      failOn: 'significant-regression',
-      minDelta: 2,
-      minDetectableDrop: 2,
-      alpha: 0.05,
-      failOnInconclusive: true,
-    },
-    prompts: list,
-    notes,
-    regressed: list.some((p) => p.regressed),
-    usage: { calls: 1, cacheHits: 0, promptTokens: 1, completionTokens: 1, failedCalls: 0 },
-    wallMs: 1,
-  };
+  const usage = { calls: 1, cacheHits: 0, promptTokens: 1, completionTokens: 1, failedCalls: 0 };
+  return reviewReport(list, { simulated: true, notes, usage, wallMs: 1 });
 }
 
 describe('renderers on hostile text', () => {

@@ -3,7 +3,6 @@
 // better, a search of 3 steps must accept something in at most 5 % of runs; the same candidates
 // judged on the data that chose them show why the split is needed.
 import { describe, expect, it } from 'vitest';
-import type { Example, ExampleResult } from '../../src/core/types.js';
 import { ALPHA, oneSidedSignTest, stepLevel, testOnValidation } from '../../src/optimize/accept.js';
 import { rungsFor } from '../../src/optimize/plan.js';
 import { race, runOf } from '../../src/optimize/race.js';
@@ -11,17 +10,6 @@ import type { Candidate } from '../../src/optimize/types.js';
 import { binomialCdf } from '../../src/eval/stats.js';
 import { rng } from '../helpers/seeded.js';
 import { bareExample, verdictOf } from './helpers.js';
-
-const _result = (e: Example, correct: boolean): ExampleResult => ({
-  id: e.id,
-  line: e.line,
-  split: 'dev',
-  input: '',
-  target: '',
-  output: '',
-  extracted: null,
-  verdict: correct ? 'correct' : 'wrong',
-});
 
 /**
  * A task whose examples have a difficulty each; a prompt of quality q answers example e right when

@@ -6,6 +6,7 @@ import { wilsonInterval } from '../../src/eval/stats.js';
 import { renderSummary } from '../../src/render/comment.js';
 import { escapeBlock, KEPT_END_CHARS } from '../../src/render/escape.js';
 import type { PromptReview, ReviewReport } from '../../src/review/model.js';
+import { report as reviewReport } from './fixtures.js';
 
 const GSM8K = '/work/shared/data/gsm8k/test.jsonl';
 const rows = readFileSync(GSM8K, 'utf8')
@@ -52,26 +53,12 @@ function report(output: string): ReviewReport {
     usage: { calls: 2, cacheHits: 0, promptTokens: 10, completionTokens: 10, failedCalls: 0 },
     wallMs: 10,
   };
-  return {
-    version: 1,
-    kind: 'review',
-    simulated: false,
-    partial: false,
-    baseSha: 'a'.repeat(40),
-    headSha: 'b'.repeat(40),
-    gate: {
-      failOn: 'significant-regression',
-      minDelta: 0,
-      minDetectableDrop: 0,
-      alpha: 0.05,
-      failOnInconclusive: true,
-    },
-    prompts: [prompt],
-    notes: [],
+  return reviewReport([prompt], {
+    gate: { ...reviewReport([]).gate, minDelta: 0, minDetectableDrop: 0 },
     regressed: false,
     usage: prompt.usage,
     wallMs: 10,
-  };
+  });
 }
 
 describe('long flipped examples', () => {

@@ -2,11 +2,10 @@
 // instruction while keeping its semantic meaning". APE's resampling sees neither failures nor
 // demonstrations (the search's scores do the selecting), so neither mode shows them: global mode
 // resamples the whole prompt, local mode tags spans (TAGGINGS times) and resamples those only.
-import { ask } from '../ask.js';
 import { renderTagged } from '../tags.js';
 import type { Candidate, OptimizeOptions } from '../types.js';
 import { wholeProposals } from './global.js';
-import { spanProposals, tagging } from './local.js';
+import { identify, spanProposals } from './local.js';
 import { type ProposeContext, requestSeed, shares, TAGGINGS, TEMPERATURE } from './shared.js';
 
 const REASON = 'resampled variation of the prompt';
@@ -24,15 +23,15 @@ async function localApe(ctx: ProposeContext, parent: Candidate, step: number): P
   const out: Candidate[] = [];
   for (const [branch, count] of apeBranches(ctx.options).entries()) {
     const seed = (role: string) => requestSeed(ctx.options, step, role, branch);
-    const identified = await ask(ctx.ask, {
+    const identified = await identify(ctx, parent.prompt, {
       meta: 'ape-identify',
       values: { prompt: parent.prompt, max_words: String(ctx.options.maxEditWords) },
       format: 'tagged',
       temperature: TEMPERATURE.sample,
       seed: seed('ape-identify'),
     });
-    const t = identified ? tagging(ctx, parent.prompt, identified.value) : null;
-    if (!t) continue;
+    if (!identified) continue;
+    const { t } = identified;
     const req = {
       meta: 'lpo-paraphrase' as const,
       values: { prompt: renderTagged(t), count: String(count) },

@@ -5,10 +5,10 @@
 import type { ExampleResult } from '../../core/types.js';
 import { ask } from '../ask.js';
 import { failuresText } from '../failures.js';
-import { renderTagged, type Tagged } from '../tags.js';
+import { renderTagged } from '../tags.js';
 import type { Candidate, OptimizeOptions } from '../types.js';
 import { wholeProposals } from './global.js';
-import { reasonsText, retagged, spanProposals, tagging } from './local.js';
+import { identify, reasonsText, retagged, spanProposals } from './local.js';
 import {
   APO_GRADIENTS,
   cleanReasons,
@@ -75,7 +75,7 @@ async function globalEdit(ctx: ProposeContext, parent: Candidate, g: Gradient, m
 
 async function localEdit(ctx: ProposeContext, parent: Candidate, g: Gradient, mc: number, step: number) {
   const seed = (role: string) => requestSeed(ctx.options, step, role, g.index);
-  const identified = await ask(ctx.ask, {
+  const identified = await identify(ctx, parent.prompt, {
     meta: 'lpo-identify',
     values: {
       template: templateText(ctx.task),
@@ -88,8 +88,8 @@ async function localEdit(ctx: ProposeContext, parent: Candidate, g: Gradient, mc
     temperature: TEMPERATURE.sample,
     seed: seed('apo-identify'),
   });
-  const t: Tagged | null = identified ? tagging(ctx, parent.prompt, identified.value) : null;
-  if (!t) return [];
+  if (!identified) return [];
+  const { t } = identified;
   const edit = await spanProposals(
     ctx,
     parent,

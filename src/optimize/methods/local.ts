@@ -1,6 +1,6 @@
 // Local Prompt Optimization's two steps as every method uses them: place the optimizer's tags on the
 // parent (identify), then turn its span texts into candidates that differ from the parent only there.
-import { ask, type OptimizerRequest } from '../ask.js';
+import { type Answer, ask, type OptimizerRequest } from '../ask.js';
 import { parseTagged, stripTags, type Tagged } from '../tags.js';
 import type { Candidate } from '../types.js';
 import type { FormatValue } from './formats.js';
@@ -24,6 +24,20 @@ export function tagging(ctx: ProposeContext, parent: string, reply: FormatValue<
 }
 
 /** The `{{reasons}}` of a propose request: each tagged span with why it should change. */
+/**
+ * LPO's first step: asks the optimizer to tag the parent and places its tags; null when it gave no
+ * tagging that holds. The answer is returned too, for a conversation that goes on (PE2's).
+ */
+export async function identify(
+  ctx: ProposeContext,
+  parent: string,
+  req: OptimizerRequest<'tagged'>,
+): Promise<{ t: Tagged; answer: Answer<'tagged'> } | null> {
+  const answer = await ask(ctx.ask, req);
+  const t = answer ? tagging(ctx, parent, answer.value) : null;
+  return answer && t ? { t, answer } : null;
+}
+
 export const reasonsText = (t: Tagged) =>
   t.reasons.map((r, i) => `${i + 1}. "${t.spans[i]}": ${r}`).join('\n');
 

@@ -9,7 +9,7 @@ import { failuresText } from '../failures.js';
 import { renderTagged } from '../tags.js';
 import type { Candidate, OptimizeOptions } from '../types.js';
 import { wholeProposals } from './global.js';
-import { reasonsText, spanProposals, tagging } from './local.js';
+import { identify, reasonsText, spanProposals } from './local.js';
 import {
   cleanReasons,
   minibatch,
@@ -53,7 +53,7 @@ async function localStep2(ctx: ProposeContext, parent: Candidate, turn1: Answer<
   const out: Candidate[] = [];
   for (const [branch, count] of pe2Branches(ctx.options).entries()) {
     const seed = (role: string) => requestSeed(ctx.options, step, role, branch);
-    const identified = await ask(ctx.ask, {
+    const identified = await identify(ctx, parent.prompt, {
       meta: 'pe2-identify',
       values: { prompt: parent.prompt, max_words: String(ctx.options.maxEditWords) },
       format: 'tagged',
@@ -61,15 +61,15 @@ async function localStep2(ctx: ProposeContext, parent: Candidate, turn1: Answer<
       seed: seed('pe2-identify'),
       history: turn1.messages,
     });
-    const t = identified ? tagging(ctx, parent.prompt, identified.value) : null;
-    if (!identified || !t) continue;
+    if (!identified) continue;
+    const { t, answer } = identified;
     const req = {
       meta: 'pe2-propose' as const,
       values: { prompt: renderTagged(t), reasons: reasonsText(t), count: String(count) },
       format: 'edits' as const,
       temperature: TEMPERATURE.sample,
       seed: seed('pe2-propose'),
-      history: identified.messages,
+      history: answer.messages,
     };
     out.push(...(await spanProposals(ctx, parent, t, t, req, count, step)).candidates);
   }
